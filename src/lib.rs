@@ -1,0 +1,39 @@
+//! kaohe (考核): turns a sales team's Excel ledgers into KPI assessments.
+//!
+//! Data flows one way:
+//! `read` (files → raw cells with positions) → `validate` (raw rows → typed
+//! rows | data issues) → `dataset` (typed, de-duplicated, cross-checked)
+//! → compute → score → write. Only `read` and the writers touch the file
+//! system.
+
+pub mod calendar;
+pub mod check;
+pub mod cli;
+pub mod columns;
+pub mod dataset;
+pub mod demo;
+pub mod issues;
+pub mod parse;
+pub mod read;
+pub mod scheme;
+pub mod templates;
+pub mod validate;
+pub mod xlsx_util;
+
+/// Language of user-facing text (workbooks, messages). Chinese by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Pick the text for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
