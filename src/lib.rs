@@ -14,6 +14,7 @@ pub mod dataset;
 pub mod demo;
 pub mod issues;
 pub mod parse;
+pub mod period;
 pub mod read;
 pub mod scheme;
 pub mod templates;

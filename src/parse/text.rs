@@ -1,1 +1,108 @@
-//! (in progress)
+//! Text normalisation (SPEC 3 item 5).
+//!
+//! Unicode NFKC folds full-width letters, digits and punctuation to their
+//! ordinary forms (`１２３` → `123`, `（` → `(`, `￥` → `¥`) and turns the
+//! ideographic and non-breaking spaces into plain spaces. Then the text is
+//! trimmed and inner runs of white space collapse to one space.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Fold a cell's text: NFKC, trimmed, white-space runs collapsed to one space.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for ch in s.nfkc() {
+        if ch.is_whitespace() || ch == '\u{200b}' || ch == '\u{feff}' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Fold for comparison of identifiers: like [`fold`], upper-cased.
+pub fn id_key(s: &str) -> String {
+    fold(s).to_uppercase()
+}
+
+/// A header cell, ready for matching against the column catalogue: folded,
+/// lower-cased, a leading or trailing `*` (required marker) removed, and a
+/// trailing unit in brackets split off (`合同金额(万元)` → (`合同金额`, `万元`)).
+pub fn header_key(s: &str) -> (String, Option<String>) {
+    let mut t = fold(s).to_lowercase();
+    t = t.trim_matches(|c: char| c == '*' || c.is_whitespace()).to_string();
+    let mut unit = None;
+    for (open, close) in [('(', ')'), ('[', ']'), ('【', '】'), ('〔', '〕')] {
+        if t.ends_with(close) {
+            if let Some(at) = t.rfind(open) {
+                if at > 0 {
+                    unit = Some(t[at + open.len_utf8()..t.len() - close.len_utf8()].trim().to_string());
+                    t = t[..at].trim_end().to_string();
+                }
+            }
+            break;
+        }
+    }
+    let t = t.trim_matches(|c: char| c == '*' || c.is_whitespace()).to_string();
+    (t, unit)
+}
+
+/// Whether a row whose first non-empty cell is `s` is a totals row
+/// (合计 / 总计 / 小计 / Total, SPEC 3 item 2).
+pub fn is_totals_label(s: &str) -> bool {
+    let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let t = t.trim_end_matches([':', '：']);
+    matches!(t, "合计" | "总计" | "小计" | "总合计" | "total" | "subtotal" | "grandtotal" | "totals")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        let cases = [
+            ("  张三  ", "张三"),
+            ("\u{3000}张\u{3000}\u{3000}三\u{a0}", "张 三"),
+            ("ＫＨ０００１２３", "KH000123"),
+            ("（合作中）", "(合作中)"),
+            ("a \t\n b", "a b"),
+            ("", ""),
+            ("\u{feff}工号", "工号"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fold(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn header_keys() {
+        let cases = [
+            ("合同金额(元)", ("合同金额", Some("元"))),
+            ("合同金额（万元）", ("合同金额", Some("万元"))),
+            (" Rep ID ", ("rep id", None)),
+            ("*客户编号", ("客户编号", None)),
+            ("客户编号*", ("客户编号", None)),
+            ("签约面积【㎡】", ("签约面积", Some("m2"))),
+            ("(元)", ("(元)", None)),
+        ];
+        for (input, (key, unit)) in cases {
+            assert_eq!(header_key(input), (key.to_string(), unit.map(String::from)), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn totals_labels() {
+        for s in ["合计", "合 计", "总计：", "小计", "Total", "GRAND TOTAL"] {
+            assert!(is_totals_label(s), "{s}");
+        }
+        for s in ["合计金额", "张三", "", "total sales"] {
+            assert!(!is_totals_label(s), "{s}");
+        }
+    }
+}
