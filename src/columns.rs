@@ -35,7 +35,12 @@ impl Kind {
     ];
 
     /// Kinds without which no assessment can be computed (SPEC 2).
-    pub const REQUIRED: [Kind; 4] = [Kind::Roster, Kind::Customers, Kind::Followups, Kind::Payments];
+    pub const REQUIRED: [Kind; 4] = [
+        Kind::Roster,
+        Kind::Customers,
+        Kind::Followups,
+        Kind::Payments,
+    ];
 
     /// Key used in the scheme's `[columns]` table (`"payments.amount_due"`).
     pub fn key(self) -> &'static str {
@@ -177,7 +182,14 @@ const fn col(
     required: bool,
     ty: ColType,
 ) -> ColumnDef {
-    ColumnDef { key, zh, en, aliases: &[], required, ty }
+    ColumnDef {
+        key,
+        zh,
+        en,
+        aliases: &[],
+        required,
+        ty,
+    }
 }
 
 const fn col_a(
@@ -188,7 +200,14 @@ const fn col_a(
     required: bool,
     ty: ColType,
 ) -> ColumnDef {
-    ColumnDef { key, zh, en, aliases, required, ty }
+    ColumnDef {
+        key,
+        zh,
+        en,
+        aliases,
+        required,
+        ty,
+    }
 }
 
 const R: bool = true;
@@ -199,36 +218,135 @@ const O: bool = false;
 const REP_ALIASES: &[&str] = &["负责人", "业务员", "销售", "销售员", "Sales rep", "Owner"];
 
 pub static ROSTER: &[ColumnDef] = &[
-    col_a("rep_id", "工号", "Rep ID", &["员工编号", "Employee ID"], R, ColType::Id),
+    col_a(
+        "rep_id",
+        "工号",
+        "Rep ID",
+        &["员工编号", "Employee ID"],
+        R,
+        ColType::Id,
+    ),
     col("name", "姓名", "Name", R, ColType::Text),
-    col_a("team", "团队", "Team", &["部门", "Department"], O, ColType::Text),
-    col_a("role", "岗位", "Role", &["职位", "Position"], R, ColType::Text),
+    col_a(
+        "team",
+        "团队",
+        "Team",
+        &["部门", "Department"],
+        O,
+        ColType::Text,
+    ),
+    col_a(
+        "role",
+        "岗位",
+        "Role",
+        &["职位", "Position"],
+        R,
+        ColType::Text,
+    ),
     col("hire_date", "入职日期", "Hire date", R, ColType::Date),
-    col_a("email", "邮箱", "Email", &["电子邮箱", "E-mail"], O, ColType::Text),
-    col_a("supervisor", "直属领导", "Supervisor", &["直属上级", "上级"], O, ColType::Text),
-    col("bonus_base", "绩效奖金基数", "Bonus base", O, ColType::Money),
+    col_a(
+        "email",
+        "邮箱",
+        "Email",
+        &["电子邮箱", "E-mail"],
+        O,
+        ColType::Text,
+    ),
+    col_a(
+        "supervisor",
+        "直属领导",
+        "Supervisor",
+        &["直属上级", "上级"],
+        O,
+        ColType::Text,
+    ),
+    col(
+        "bonus_base",
+        "绩效奖金基数",
+        "Bonus base",
+        O,
+        ColType::Money,
+    ),
     col("leave_date", "离职日期", "Leave date", O, ColType::Date),
 ];
 
 pub static TARGETS: &[ColumnDef] = &[
     col("rep_id", "工号", "Rep ID", R, ColType::Id),
-    col_a("period", "期间", "Period", &["考核期间", "月份"], R, ColType::Period),
-    col_a("sales_target", "销售额目标", "Sales target", &["业绩目标"], O, ColType::Money),
-    col("new_customer_target", "新客户目标", "New customer target", O, ColType::Number),
-    col("followup_target", "跟进量目标", "Follow-up target", O, ColType::Number),
-    col("area_target", "签约面积目标", "Signed area target", O, ColType::Number),
+    col_a(
+        "period",
+        "期间",
+        "Period",
+        &["考核期间", "月份"],
+        R,
+        ColType::Period,
+    ),
+    col_a(
+        "sales_target",
+        "销售额目标",
+        "Sales target",
+        &["业绩目标"],
+        O,
+        ColType::Money,
+    ),
+    col(
+        "new_customer_target",
+        "新客户目标",
+        "New customer target",
+        O,
+        ColType::Number,
+    ),
+    col(
+        "followup_target",
+        "跟进量目标",
+        "Follow-up target",
+        O,
+        ColType::Number,
+    ),
+    col(
+        "area_target",
+        "签约面积目标",
+        "Signed area target",
+        O,
+        ColType::Number,
+    ),
 ];
 
 pub static CUSTOMERS: &[ColumnDef] = &[
     col("customer_id", "客户编号", "Customer ID", R, ColType::Id),
-    col("customer_name", "客户名称", "Customer name", R, ColType::Text),
-    col_a("owner", "商务专员", "Owner", &["负责人", "业务员", "销售", "Rep"], R, ColType::Text),
-    col_a("lead_time", "创建时间", "Lead time", &["线索日期", "创建日期"], R, ColType::DateTime),
+    col(
+        "customer_name",
+        "客户名称",
+        "Customer name",
+        R,
+        ColType::Text,
+    ),
+    col_a(
+        "owner",
+        "商务专员",
+        "Owner",
+        &["负责人", "业务员", "销售", "Rep"],
+        R,
+        ColType::Text,
+    ),
+    col_a(
+        "lead_time",
+        "创建时间",
+        "Lead time",
+        &["线索日期", "创建日期"],
+        R,
+        ColType::DateTime,
+    ),
     col("tier", "客户层级", "Tier", O, ColType::Text),
     col("channel", "渠道", "Channel", O, ColType::Text),
     col("source", "客户来源", "Source", O, ColType::Text),
     col("referrer", "转介绍人", "Referrer", O, ColType::Id),
-    col("status", "合作状态", "Status", O, ColType::Word(WordList::Status)),
+    col(
+        "status",
+        "合作状态",
+        "Status",
+        O,
+        ColType::Word(WordList::Status),
+    ),
     col("end_date", "终止日期", "End date", O, ColType::Date),
 ];
 
@@ -236,26 +354,86 @@ pub static FOLLOWUPS: &[ColumnDef] = &[
     col("time", "跟进时间", "Follow-up time", R, ColType::DateTime),
     col_a("rep", "商务专员", "Rep", REP_ALIASES, R, ColType::Text),
     col("customer_id", "客户编号", "Customer ID", R, ColType::Id),
-    col("method", "跟进方式", "Method", O, ColType::Word(WordList::Method)),
-    col("stage", "客户阶段", "Stage", O, ColType::Word(WordList::Stage)),
+    col(
+        "method",
+        "跟进方式",
+        "Method",
+        O,
+        ColType::Word(WordList::Method),
+    ),
+    col(
+        "stage",
+        "客户阶段",
+        "Stage",
+        O,
+        ColType::Word(WordList::Stage),
+    ),
     col("notes", "跟进内容", "Notes", O, ColType::Text),
-    col("next_time", "下次跟进时间", "Next follow-up", O, ColType::Date),
+    col(
+        "next_time",
+        "下次跟进时间",
+        "Next follow-up",
+        O,
+        ColType::Date,
+    ),
 ];
 
 pub static PAYMENTS: &[ColumnDef] = &[
     col("contract_id", "合同编号", "Contract ID", R, ColType::Id),
-    col("installment", "期次", "Installment", O, ColType::Installment),
+    col(
+        "installment",
+        "期次",
+        "Installment",
+        O,
+        ColType::Installment,
+    ),
     col("customer_id", "客户编号", "Customer ID", R, ColType::Id),
     col_a("rep", "商务专员", "Rep", REP_ALIASES, R, ColType::Text),
     col("sign_date", "签约日期", "Sign date", R, ColType::Date),
-    col("contract_amount", "合同金额", "Contract amount", R, ColType::Money),
-    col("contract_type", "合同类型", "Contract type", O, ColType::Word(WordList::ContractType)),
-    col("submitted_date", "提交审批日期", "Submitted", O, ColType::Date),
-    col("approved_date", "审批完成日期", "Approved", O, ColType::Date),
-    col("payment_kind", "款项类型", "Payment kind", O, ColType::Word(WordList::PaymentKind)),
+    col(
+        "contract_amount",
+        "合同金额",
+        "Contract amount",
+        R,
+        ColType::Money,
+    ),
+    col(
+        "contract_type",
+        "合同类型",
+        "Contract type",
+        O,
+        ColType::Word(WordList::ContractType),
+    ),
+    col(
+        "submitted_date",
+        "提交审批日期",
+        "Submitted",
+        O,
+        ColType::Date,
+    ),
+    col(
+        "approved_date",
+        "审批完成日期",
+        "Approved",
+        O,
+        ColType::Date,
+    ),
+    col(
+        "payment_kind",
+        "款项类型",
+        "Payment kind",
+        O,
+        ColType::Word(WordList::PaymentKind),
+    ),
     col("amount_due", "应回款金额", "Amount due", R, ColType::Money),
     col("due_date", "应回款日期", "Due date", R, ColType::Date),
-    col("amount_paid", "实际回款金额", "Amount paid", O, ColType::Money),
+    col(
+        "amount_paid",
+        "实际回款金额",
+        "Amount paid",
+        O,
+        ColType::Money,
+    ),
     col("paid_date", "实际回款日期", "Paid date", O, ColType::Date),
     col("gross_profit", "毛利", "Gross profit", O, ColType::Money),
     col("area", "签约面积", "Signed area", O, ColType::Number),
@@ -264,25 +442,71 @@ pub static PAYMENTS: &[ColumnDef] = &[
 
 pub static SCORES: &[ColumnDef] = &[
     col("rep_id", "工号", "Rep ID", R, ColType::Id),
-    col_a("period", "期间", "Period", &["考核期间", "月份"], R, ColType::Period),
+    col_a(
+        "period",
+        "期间",
+        "Period",
+        &["考核期间", "月份"],
+        R,
+        ColType::Period,
+    ),
     col("indicator", "指标", "Indicator", R, ColType::Text),
-    col("rater", "评分来源", "Rater", O, ColType::Word(WordList::Rater)),
-    col_a("score", "分值", "Score", &["得分", "分数"], R, ColType::Number),
+    col(
+        "rater",
+        "评分来源",
+        "Rater",
+        O,
+        ColType::Word(WordList::Rater),
+    ),
+    col_a(
+        "score",
+        "分值",
+        "Score",
+        &["得分", "分数"],
+        R,
+        ColType::Number,
+    ),
 ];
 
 pub static ADJUSTMENTS: &[ColumnDef] = &[
     col("rep_id", "工号", "Rep ID", R, ColType::Id),
-    col_a("period", "期间", "Period", &["考核期间", "月份"], R, ColType::Period),
-    col("kind", "类型", "Kind", R, ColType::Word(WordList::AdjustmentKind)),
+    col_a(
+        "period",
+        "期间",
+        "Period",
+        &["考核期间", "月份"],
+        R,
+        ColType::Period,
+    ),
+    col(
+        "kind",
+        "类型",
+        "Kind",
+        R,
+        ColType::Word(WordList::AdjustmentKind),
+    ),
     col("indicator", "指标", "Indicator", O, ColType::Text),
     col("value", "数值", "Value", O, ColType::Number),
-    col_a("reason", "说明", "Reason", &["原因", "调整原因"], R, ColType::Text),
+    col_a(
+        "reason",
+        "说明",
+        "Reason",
+        &["原因", "调整原因"],
+        R,
+        ColType::Text,
+    ),
     col("approver", "审批人", "Approver", O, ColType::Text),
 ];
 
 pub static CALENDAR: &[ColumnDef] = &[
     col("date", "日期", "Date", R, ColType::Date),
-    col("kind", "类型", "Kind", R, ColType::Word(WordList::CalendarKind)),
+    col(
+        "kind",
+        "类型",
+        "Kind",
+        R,
+        ColType::Word(WordList::CalendarKind),
+    ),
 ];
 
 /// Convert a zero-based column index to Excel letters (0 → A, 26 → AA).
@@ -305,7 +529,17 @@ mod tests {
 
     #[test]
     fn column_letters() {
-        for (i, s) in [(0, "A"), (4, "E"), (25, "Z"), (26, "AA"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")] {
+        for (i, s) in [
+            (0, "A"),
+            (4, "E"),
+            (25, "Z"),
+            (26, "AA"),
+            (51, "AZ"),
+            (52, "BA"),
+            (701, "ZZ"),
+            (702, "AAA"),
+            (16383, "XFD"),
+        ] {
             assert_eq!(col_letter(i), s, "index {i}");
         }
     }

@@ -13,6 +13,7 @@ pub mod columns;
 pub mod dataset;
 pub mod demo;
 pub mod issues;
+pub mod model;
 pub mod parse;
 pub mod period;
 pub mod read;

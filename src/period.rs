@@ -15,16 +15,30 @@ pub struct YearMonth {
 
 impl YearMonth {
     pub fn new(year: i32, month: u32) -> Option<YearMonth> {
-        ((1..=12).contains(&month) && (1900..=2199).contains(&year)).then_some(YearMonth { year, month })
+        ((1..=12).contains(&month) && (1900..=2199).contains(&year))
+            .then_some(YearMonth { year, month })
     }
     pub fn of(d: NaiveDate) -> YearMonth {
-        YearMonth { year: d.year(), month: d.month() }
+        YearMonth {
+            year: d.year(),
+            month: d.month(),
+        }
     }
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid month")
     }
     pub fn last_day(self) -> NaiveDate {
-        let next = if self.month == 12 { YearMonth { year: self.year + 1, month: 1 } } else { YearMonth { year: self.year, month: self.month + 1 } };
+        let next = if self.month == 12 {
+            YearMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        };
         next.first_day().pred_opt().expect("valid date")
     }
 
@@ -36,7 +50,8 @@ impl YearMonth {
         let mut found = None;
         let mut i = 0;
         while i + 4 <= b.len() {
-            let is_year = b[i..i + 4].iter().all(|c| c.is_ascii_digit()) && (i == 0 || !b[i - 1].is_ascii_digit());
+            let is_year = b[i..i + 4].iter().all(|c| c.is_ascii_digit())
+                && (i == 0 || !b[i - 1].is_ascii_digit());
             if is_year {
                 let year: i32 = b[i..i + 4].iter().collect::<String>().parse().unwrap_or(0);
                 let mut j = i + 4;
@@ -86,14 +101,20 @@ impl Period {
     pub fn first_day(self) -> NaiveDate {
         match self {
             Period::Month(m) => m.first_day(),
-            Period::Quarter { year, quarter } => NaiveDate::from_ymd_opt(year, quarter * 3 - 2, 1).expect("valid quarter"),
+            Period::Quarter { year, quarter } => {
+                NaiveDate::from_ymd_opt(year, quarter * 3 - 2, 1).expect("valid quarter")
+            }
             Period::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1).expect("valid year"),
         }
     }
     pub fn last_day(self) -> NaiveDate {
         match self {
             Period::Month(m) => m.last_day(),
-            Period::Quarter { year, quarter } => YearMonth { year, month: quarter * 3 }.last_day(),
+            Period::Quarter { year, quarter } => YearMonth {
+                year,
+                month: quarter * 3,
+            }
+            .last_day(),
             Period::Year(y) => NaiveDate::from_ymd_opt(y, 12, 31).expect("valid year"),
         }
     }
@@ -108,15 +129,27 @@ impl Period {
     /// Parse `2026-10`, `2026-Q4`, `2026`, `2026年10月`, `2026年第4季度`,
     /// `2026年` (also `2026/10`, `2026.10`, `2026Q4`, `2026年4季度`, `2026年度`).
     pub fn parse(s: &str) -> Option<Period> {
-        let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let t: String = fold(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         let t = t.as_str();
         let year_of = |y: &str| -> Option<i32> {
-            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then(|| y.parse().ok()).flatten().filter(|y| (1900..=2199).contains(y))
+            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| y.parse().ok())
+                .flatten()
+                .filter(|y| (1900..=2199).contains(y))
         };
         let small = |m: &str| -> Option<u32> {
-            (!m.is_empty() && m.len() <= 2 && m.bytes().all(|b| b.is_ascii_digit())).then(|| m.parse().ok()).flatten()
+            (!m.is_empty() && m.len() <= 2 && m.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| m.parse().ok())
+                .flatten()
         };
-        if let Some(y) = year_of(t).or_else(|| t.strip_suffix("年度").and_then(year_of)).or_else(|| t.strip_suffix('年').and_then(year_of)) {
+        if let Some(y) = year_of(t)
+            .or_else(|| t.strip_suffix("年度").and_then(year_of))
+            .or_else(|| t.strip_suffix('年').and_then(year_of))
+        {
             return Some(Period::Year(y));
         }
         if let Some((y, rest)) = t.split_once('年') {
@@ -125,7 +158,10 @@ impl Period {
                 return YearMonth::new(y, small(m)?).map(Period::Month);
             }
             let q = rest.strip_prefix('第').unwrap_or(rest);
-            let q = q.strip_suffix("季度").or_else(|| q.strip_suffix('季')).or_else(|| q.starts_with('Q').then_some(q))?;
+            let q = q
+                .strip_suffix("季度")
+                .or_else(|| q.strip_suffix('季'))
+                .or_else(|| q.starts_with('Q').then_some(q))?;
             let q = match q {
                 "一" => 1,
                 "二" => 2,
@@ -133,14 +169,20 @@ impl Period {
                 "四" => 4,
                 other => small(other.strip_prefix('Q').unwrap_or(other))?,
             };
-            return (1..=4).contains(&q).then_some(Period::Quarter { year: y, quarter: q });
+            return (1..=4).contains(&q).then_some(Period::Quarter {
+                year: y,
+                quarter: q,
+            });
         }
         let (y, rest) = (t.get(..4)?, t.get(4..)?);
         let y = year_of(y)?;
         let rest = rest.strip_prefix(['-', '/', '.', '_']).unwrap_or(rest);
         if let Some(q) = rest.strip_prefix('Q') {
             let q = small(q)?;
-            return (1..=4).contains(&q).then_some(Period::Quarter { year: y, quarter: q });
+            return (1..=4).contains(&q).then_some(Period::Quarter {
+                year: y,
+                quarter: q,
+            });
         }
         YearMonth::new(y, small(rest)?).map(Period::Month)
     }
@@ -164,7 +206,10 @@ mod tests {
         Some(Period::Month(YearMonth { year: y, month: mo }))
     }
     fn q(y: i32, q: u32) -> Option<Period> {
-        Some(Period::Quarter { year: y, quarter: q })
+        Some(Period::Quarter {
+            year: y,
+            quarter: q,
+        })
     }
 
     #[test]
@@ -206,7 +251,10 @@ mod tests {
         let p = Period::parse("2024-02").unwrap();
         assert_eq!(p.last_day(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
         let p = Period::parse("2026-Q4").unwrap();
-        assert_eq!((p.first_day().to_string(), p.last_day().to_string()), ("2026-10-01".into(), "2026-12-31".into()));
+        assert_eq!(
+            (p.first_day().to_string(), p.last_day().to_string()),
+            ("2026-10-01".into(), "2026-12-31".into())
+        );
         assert_eq!(p.to_string(), "2026-Q4");
         assert!(Period::Year(2026).covers(p));
         assert!(!p.covers(Period::Year(2026)));

@@ -1,1 +1,1034 @@
-//! (in progress)
+//! Raw sheets → typed rows and data issues (SPEC 3).
+//!
+//! A sheet's kind is recognised from its header row: the first row, within
+//! the first 20, that holds every required header of a kind. When several
+//! kinds match, the one matching the most of its headers wins; a tie makes
+//! the sheet ambiguous. Rows above the header (a merged title) are ignored.
+//! Every data row below it is then either skipped (empty, totals), parsed
+//! into a typed record, or left out with an error-level issue.
+//!
+//! Rep names are resolved later (they need the roster of every file), in
+//! [`crate::dataset`]; here a row keeps the rep cell as written.
+
+use std::sync::Arc;
+
+use calamine::{Data, Dimensions};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::columns::{ColType, ColumnDef, Kind};
+use crate::issues::{DataIssue, Level, Position, Reason};
+use crate::model::*;
+use crate::parse::cell::{self, Bad, CellResult};
+use crate::parse::date::Stamp;
+use crate::parse::money::header_scale;
+use crate::parse::text::{header_key, is_totals_label};
+use crate::period::{Period, YearMonth};
+use crate::read::RawSheet;
+use crate::scheme::ColumnAliases;
+
+/// The header row must be within the first this many rows of a sheet.
+pub const HEADER_SEARCH_ROWS: u32 = 20;
+
+/// Row counts of one recognised sheet. Every data row (from below the header
+/// to the last non-empty row) is counted exactly once:
+/// `used + merged + replaced + empty + totals + errors == data_rows`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SheetStats {
+    pub data_rows: u64,
+    /// Records that reached the dataset.
+    pub used: u64,
+    /// Identical repeats of an earlier row, merged into it.
+    pub merged: u64,
+    /// Rows replaced by a later changed repeat (a correction, listed as info).
+    pub replaced: u64,
+    pub empty: u64,
+    pub totals: u64,
+    /// Rows left out with an error-level issue.
+    pub errors: u64,
+}
+
+impl SheetStats {
+    pub fn accounted(&self) -> u64 {
+        self.used + self.merged + self.replaced + self.empty + self.totals + self.errors
+    }
+    pub fn add(&mut self, o: &SheetStats) {
+        self.data_rows += o.data_rows;
+        self.used += o.used;
+        self.merged += o.merged;
+        self.replaced += o.replaced;
+        self.empty += o.empty;
+        self.totals += o.totals;
+        self.errors += o.errors;
+    }
+}
+
+/// Why a sheet was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetStatus {
+    Recognised {
+        kind: Kind,
+        header_row: u32,
+    },
+    /// The sheet has no cells.
+    Empty,
+    /// No header row of any kind in the first 20 rows. `near`: the kind it
+    /// most resembles and the required headers it lacks.
+    NoMatch {
+        near: Option<(Kind, Vec<&'static str>)>,
+    },
+    /// It resembles a kind so closely that a required column is surely
+    /// missing: this stops the run (SPEC 3 item 10).
+    MissingColumns {
+        kind: Kind,
+        missing: Vec<&'static str>,
+    },
+    /// Two kinds match equally well.
+    Ambiguous(Vec<Kind>),
+}
+
+/// The rep cell of a row, resolved against the roster later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepCell {
+    pub text: String,
+    pub pos: Position,
+    pub header: String,
+    pub raw: String,
+}
+
+/// A parsed row waiting for rep resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    pub rec: T,
+    pub rep: Option<RepCell>,
+}
+
+/// A row left out with an error, for ledger accuracy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingReject {
+    pub row: u32,
+    pub rep: Option<RepCell>,
+    pub dates: Vec<NaiveDate>,
+}
+
+/// The typed rows of one sheet.
+#[derive(Debug, Clone, Default)]
+pub enum Records {
+    #[default]
+    None,
+    Roster(Vec<Parsed<Rep>>),
+    Targets(Vec<Parsed<Target>>),
+    Customers(Vec<Parsed<CustomerRow>>),
+    Followups(Vec<Parsed<Followup>>),
+    Payments(Vec<Parsed<Installment>>),
+    Scores(Vec<Parsed<Score>>),
+    Adjustments(Vec<Parsed<Adjustment>>),
+    Calendar(Vec<Parsed<CalendarDay>>),
+}
+
+/// Everything learnt from one sheet.
+#[derive(Debug, Clone)]
+pub struct SheetOutcome {
+    pub name: Arc<str>,
+    pub hidden: bool,
+    pub status: SheetStatus,
+    /// Bit i: column i of the kind's catalogue is present in the sheet.
+    pub present: u32,
+    pub stats: SheetStats,
+    pub records: Records,
+    pub issues: Vec<DataIssue>,
+    pub rejected: Vec<PendingReject>,
+}
+
+/// Header texts per kind and column, built once per run.
+pub struct HeaderMatcher {
+    /// For each kind (in `Kind::ALL` order): per catalogue column, the
+    /// normalised header keys that name it.
+    keys: Vec<Vec<Vec<String>>>,
+}
+
+impl HeaderMatcher {
+    pub fn new(aliases: &ColumnAliases) -> HeaderMatcher {
+        let keys = Kind::ALL
+            .iter()
+            .map(|&kind| {
+                kind.columns()
+                    .iter()
+                    .map(|c| {
+                        let mut v: Vec<String> = [c.zh, c.en]
+                            .iter()
+                            .chain(c.aliases)
+                            .map(|h| header_key(h).0)
+                            .collect();
+                        v.extend(aliases.for_column(kind, c.key).map(str::to_string));
+                        v
+                    })
+                    .collect()
+            })
+            .collect();
+        HeaderMatcher { keys }
+    }
+
+    /// Match a row of header keys against one kind: for each catalogue
+    /// column, the sheet column holding it (first match wins).
+    fn match_kind(&self, kind: Kind, row: &[(u32, String)]) -> Vec<Option<u32>> {
+        let ki = Kind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .expect("kind in ALL");
+        let mut taken: Vec<u32> = Vec::new();
+        self.keys[ki]
+            .iter()
+            .map(|names| {
+                let hit = row
+                    .iter()
+                    .find(|(col, key)| !taken.contains(col) && names.iter().any(|n| n == key))
+                    .map(|(c, _)| *c);
+                if let Some(c) = hit {
+                    taken.push(c);
+                }
+                hit
+            })
+            .collect()
+    }
+}
+
+/// A sheet's cells with merged regions filled in: each cell of a merged
+/// region reads the region's top-left value.
+struct Grid<'a> {
+    range: &'a calamine::Range<Data>,
+    /// Merged regions sorted by first row.
+    merges: Vec<Dimensions>,
+}
+
+impl<'a> Grid<'a> {
+    fn own(&self, row: u32, col: u32) -> &'a Data {
+        static EMPTY: Data = Data::Empty;
+        self.range.get_value((row, col)).unwrap_or(&EMPTY)
+    }
+
+    /// The value of a cell, merged regions filled in. `active` are the
+    /// merges that cover this row.
+    fn value(&self, active: &[Dimensions], row: u32, col: u32) -> &'a Data {
+        for m in active {
+            if m.contains(row, col) {
+                return self.own(m.start.0, m.start.1);
+            }
+        }
+        self.own(row, col)
+    }
+
+    fn row_is_empty(&self, row: u32, c0: u32, c1: u32) -> bool {
+        (c0..=c1).all(|c| cell::is_empty(self.own(row, c)))
+    }
+}
+
+/// Fixed context of one sheet while its rows are read.
+struct SheetCtx<'a> {
+    kind: Kind,
+    file: Arc<str>,
+    sheet: Arc<str>,
+    is_1904: bool,
+    /// Per catalogue column: the sheet column, its header as written, and
+    /// the money scale from its unit.
+    cols: Vec<Option<(u32, Arc<str>, Decimal)>>,
+    _p: std::marker::PhantomData<&'a ()>,
+}
+
+/// The dates that place a row in time, for ledger accuracy.
+const ACTIVITY_DATES: [&str; 4] = ["lead_time", "time", "sign_date", "due_date"];
+
+/// One row being read: collects its issues, filled cells and readable dates.
+struct RowCtx<'s, 'g> {
+    sheet: &'s SheetCtx<'s>,
+    cells: Vec<&'g Data>,
+    row: u32,
+    issues: &'s mut Vec<DataIssue>,
+    failed: bool,
+    warned: bool,
+    filled: u32,
+    dates: Vec<NaiveDate>,
+}
+
+impl<'s, 'g> RowCtx<'s, 'g> {
+    fn def(&self, key: &str) -> (usize, &'static ColumnDef) {
+        let i = self
+            .sheet
+            .kind
+            .columns()
+            .iter()
+            .position(|c| c.key == key)
+            .expect("known column key");
+        (i, &self.sheet.kind.columns()[i])
+    }
+
+    fn pos(&self, col: Option<u32>) -> Position {
+        Position {
+            file: self.sheet.file.clone(),
+            sheet: self.sheet.sheet.clone(),
+            row: self.row,
+            col,
+        }
+    }
+
+    /// Record an issue on a column of this row.
+    fn issue(&mut self, level: Level, key: &str, reason: Reason) {
+        let (i, _) = self.def(key);
+        let (col, header, raw) = match &self.sheet.cols[i] {
+            Some((c, h, _)) => (Some(*c), h.to_string(), cell::raw_text(self.cells[i])),
+            None => (None, String::new(), String::new()),
+        };
+        match level {
+            Level::Error => self.failed = true,
+            Level::Warning => self.warned = true,
+            Level::Info => {}
+        }
+        self.issues.push(DataIssue {
+            level,
+            kind: self.sheet.kind,
+            pos: self.pos(col),
+            header,
+            raw,
+            reason,
+        });
+    }
+
+    /// Read one column with a cell parser. A required column that is empty
+    /// or unreadable is an error; an optional one that is unreadable is a
+    /// warning and counts as empty.
+    fn get<T>(
+        &mut self,
+        key: &str,
+        parse: impl FnOnce(&Data, bool, Decimal) -> CellResult<T>,
+    ) -> Option<T> {
+        let (i, def) = self.def(key);
+        let Some((_, _, scale)) = &self.sheet.cols[i] else {
+            return None;
+        };
+        let d = self.cells[i];
+        if !cell::is_empty(d) {
+            self.filled |= 1 << i;
+        }
+        match parse(d, self.sheet.is_1904, *scale) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                if def.required {
+                    self.issue(Level::Error, key, Reason::Missing);
+                }
+                None
+            }
+            Err(bad) => {
+                let level = if def.required {
+                    Level::Error
+                } else {
+                    Level::Warning
+                };
+                self.issue(level, key, Reason::Bad(bad));
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, key: &str) -> Option<String> {
+        self.get(key, |d, _, _| Ok(cell::text(d)))
+    }
+    fn id(&mut self, key: &str) -> Option<String> {
+        self.get(key, |d, _, _| {
+            cell::id(d).map(|o| o.map(|s| s.to_uppercase()))
+        })
+    }
+    fn date(&mut self, key: &str) -> Option<NaiveDate> {
+        let v = self.get(key, |d, is_1904, _| cell::date(d, is_1904));
+        self.note_date(key, v);
+        v
+    }
+    fn stamp(&mut self, key: &str) -> Option<Stamp> {
+        let v = self.get(key, |d, is_1904, _| cell::stamp(d, is_1904));
+        self.note_date(key, v.map(Stamp::date));
+        v
+    }
+    fn note_date(&mut self, key: &str, v: Option<NaiveDate>) {
+        if let Some(d) = v.filter(|_| ACTIVITY_DATES.contains(&key)) {
+            self.dates.push(d);
+        }
+    }
+    fn money(&mut self, key: &str) -> Option<Decimal> {
+        self.get(key, |d, _, scale| cell::money(d, scale))
+    }
+    fn number(&mut self, key: &str) -> Option<Decimal> {
+        self.get(key, |d, _, _| cell::number(d))
+    }
+    fn period(&mut self, key: &str) -> Option<Period> {
+        self.get(key, |d, is_1904, _| cell::period(d, is_1904))
+    }
+    fn yes_no(&mut self, key: &str) -> Option<bool> {
+        self.get(key, |d, _, _| cell::yes_no(d))
+    }
+    fn word(&mut self, key: &str) -> Option<&'static str> {
+        let (_, def) = self.def(key);
+        let ColType::Word(list) = def.ty else {
+            panic!("{key} is not a word column")
+        };
+        self.get(key, |d, _, _| cell::word(d, list)).map(|w| w.code)
+    }
+    /// The installment number is part of the payment key: a value that
+    /// cannot be read is an error (a default of 1 could overwrite the real
+    /// installment 1).
+    fn installment(&mut self) -> Option<Option<u32>> {
+        let (i, _) = self.def("installment");
+        if self.sheet.cols[i].is_none() {
+            return Some(None);
+        }
+        let d = self.cells[i];
+        if !cell::is_empty(d) {
+            self.filled |= 1 << i;
+        }
+        match cell::installment(d) {
+            Ok(v) => Some(v),
+            Err(bad) => {
+                self.issue(Level::Error, "installment", Reason::Bad(bad));
+                None
+            }
+        }
+    }
+    /// The rep cell as written, for resolution against the roster.
+    fn rep(&mut self, key: &str) -> Option<RepCell> {
+        let (i, _) = self.def(key);
+        let text = self.text(key)?;
+        let (col, header, _) = self.sheet.cols[i]
+            .as_ref()
+            .expect("text() found the column");
+        Some(RepCell {
+            text,
+            pos: self.pos(Some(*col)),
+            header: header.to_string(),
+            raw: cell::raw_text(self.cells[i]),
+        })
+    }
+    fn meta(&self) -> RowMeta {
+        RowMeta {
+            src: RowRef {
+                sheet: 0,
+                row: self.row,
+            },
+            filled: self.filled,
+            warned: self.warned,
+        }
+    }
+}
+
+/// Recognise and read one sheet.
+pub fn read_sheet(
+    raw: &RawSheet,
+    file: &Arc<str>,
+    as_of: Option<YearMonth>,
+    matcher: &HeaderMatcher,
+) -> SheetOutcome {
+    let mut out = SheetOutcome {
+        name: raw.name.clone(),
+        hidden: raw.hidden,
+        status: SheetStatus::Empty,
+        present: 0,
+        stats: SheetStats::default(),
+        records: Records::None,
+        issues: Vec::new(),
+        rejected: Vec::new(),
+    };
+    let (Some(start), Some(end)) = (raw.range.start(), raw.range.end()) else {
+        return out;
+    };
+    let mut merges: Vec<Dimensions> = raw
+        .merges
+        .iter()
+        .filter(|m| m.end.0 >= start.0 && m.start.0 <= end.0 && m.len() > 1)
+        .copied()
+        .collect();
+    merges.sort_by_key(|m| (m.start.0, m.start.1));
+    let grid = Grid {
+        range: &raw.range,
+        merges,
+    };
+    let (c0, c1) = (start.1, end.1);
+
+    // Header row: the first of the first 20 rows that matches a kind.
+    let mut best_near: Option<(usize, usize, Kind, Vec<&'static str>)> = None;
+    let mut found: Option<(u32, Kind, Vec<Option<u32>>)> = None;
+    let last_header_row = end.0.min(HEADER_SEARCH_ROWS - 1);
+    for r in start.0..=last_header_row {
+        let active: Vec<Dimensions> = grid
+            .merges
+            .iter()
+            .filter(|m| m.start.0 <= r && r <= m.end.0)
+            .copied()
+            .collect();
+        let keys: Vec<(u32, String)> = (c0..=c1)
+            .filter_map(|c| cell::text(grid.value(&active, r, c)).map(|t| (c, header_key(&t).0)))
+            .filter(|(_, k)| !k.is_empty())
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let mut matches: Vec<(usize, Kind, Vec<Option<u32>>)> = Vec::new();
+        for kind in Kind::ALL {
+            let m = matcher.match_kind(kind, &keys);
+            let defs = kind.columns();
+            let required = defs.iter().filter(|d| d.required).count();
+            let req_hit = defs
+                .iter()
+                .zip(&m)
+                .filter(|(d, h)| d.required && h.is_some())
+                .count();
+            let all_hit = m.iter().filter(|h| h.is_some()).count();
+            if req_hit == required {
+                matches.push((all_hit, kind, m));
+            } else if req_hit >= 2 {
+                let missing: Vec<&'static str> = defs
+                    .iter()
+                    .zip(&m)
+                    .filter(|(d, h)| d.required && h.is_none())
+                    .map(|(d, _)| d.zh)
+                    .collect();
+                if best_near
+                    .as_ref()
+                    .is_none_or(|b| (req_hit, required) > (b.0, b.1))
+                {
+                    best_near = Some((req_hit, required, kind, missing));
+                }
+            }
+        }
+        if !matches.is_empty() {
+            matches.sort_by(|a, b| b.0.cmp(&a.0));
+            if matches.len() > 1 && matches[0].0 == matches[1].0 {
+                let best = matches[0].0;
+                out.status = SheetStatus::Ambiguous(
+                    matches
+                        .iter()
+                        .filter(|m| m.0 == best)
+                        .map(|m| m.1)
+                        .collect(),
+                );
+                return out;
+            }
+            let (_, kind, m) = matches.swap_remove(0);
+            found = Some((r, kind, m));
+            break;
+        }
+    }
+    let Some((header_row, kind, colmap)) = found else {
+        out.status = match best_near {
+            Some((hit, required, kind, missing)) if hit * 3 >= required * 2 => {
+                SheetStatus::MissingColumns { kind, missing }
+            }
+            Some((_, _, kind, missing)) => SheetStatus::NoMatch {
+                near: Some((kind, missing)),
+            },
+            None => SheetStatus::NoMatch { near: None },
+        };
+        return out;
+    };
+    out.status = SheetStatus::Recognised {
+        kind,
+        header_row: header_row + 1,
+    };
+
+    let header_active: Vec<Dimensions> = grid
+        .merges
+        .iter()
+        .filter(|m| m.start.0 <= header_row && header_row <= m.end.0)
+        .copied()
+        .collect();
+    let cols: Vec<Option<(u32, Arc<str>, Decimal)>> = colmap
+        .iter()
+        .zip(kind.columns())
+        .map(|(c, def)| {
+            c.map(|c| {
+                let written =
+                    cell::text(grid.value(&header_active, header_row, c)).unwrap_or_default();
+                let scale = if def.ty == ColType::Money {
+                    header_scale(header_key(&written).1.as_deref())
+                } else {
+                    Decimal::ONE
+                };
+                (c, Arc::from(written), scale)
+            })
+        })
+        .collect();
+    out.present = cols
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_some())
+        .fold(0, |m, (i, _)| m | (1 << i));
+    let ctx = SheetCtx {
+        kind,
+        file: file.clone(),
+        sheet: raw.name.clone(),
+        is_1904: raw.is_1904,
+        cols,
+        _p: std::marker::PhantomData,
+    };
+
+    // Data rows: below the header to the last row with any value.
+    let last = (header_row + 1..=end.0)
+        .rev()
+        .find(|&r| !grid.row_is_empty(r, c0, c1));
+    let Some(last) = last else {
+        return out;
+    };
+    let mut records = Records::new(kind);
+    let mut merge_at = 0;
+    let mut active: Vec<Dimensions> = grid
+        .merges
+        .iter()
+        .filter(|m| m.start.0 <= header_row && m.end.0 > header_row)
+        .copied()
+        .collect();
+    while merge_at < grid.merges.len() && grid.merges[merge_at].start.0 <= header_row {
+        merge_at += 1;
+    }
+    for r in header_row + 1..=last {
+        active.retain(|m| m.end.0 >= r);
+        while merge_at < grid.merges.len() && grid.merges[merge_at].start.0 == r {
+            active.push(grid.merges[merge_at]);
+            merge_at += 1;
+        }
+        out.stats.data_rows += 1;
+        if grid.row_is_empty(r, c0, c1) {
+            out.stats.empty += 1;
+            continue;
+        }
+        let first = (c0..=c1)
+            .map(|c| grid.own(r, c))
+            .find(|d| !cell::is_empty(d));
+        if first
+            .and_then(cell::text)
+            .is_some_and(|t| is_totals_label(&t))
+        {
+            out.stats.totals += 1;
+            continue;
+        }
+        static EMPTY: Data = Data::Empty;
+        let cells: Vec<&Data> = ctx
+            .cols
+            .iter()
+            .map(|c| {
+                c.as_ref()
+                    .map_or(&EMPTY, |(col, _, _)| grid.value(&active, r, *col))
+            })
+            .collect();
+        let mut row = RowCtx {
+            sheet: &ctx,
+            cells,
+            row: r + 1,
+            issues: &mut out.issues,
+            failed: false,
+            warned: false,
+            filled: 0,
+            dates: Vec::new(),
+        };
+        if !records.parse_row(&mut row, as_of) {
+            out.stats.errors += 1;
+            if matches!(kind, Kind::Customers | Kind::Followups | Kind::Payments) {
+                let key = match kind {
+                    Kind::Customers => "owner",
+                    _ => "rep",
+                };
+                let (i, _) = row.def(key);
+                let rep = ctx.cols[i].as_ref().and_then(|(c, h, _)| {
+                    cell::text(row.cells[i]).map(|text| RepCell {
+                        text,
+                        pos: row.pos(Some(*c)),
+                        header: h.to_string(),
+                        raw: cell::raw_text(row.cells[i]),
+                    })
+                });
+                out.rejected.push(PendingReject {
+                    row: r + 1,
+                    rep,
+                    dates: std::mem::take(&mut row.dates),
+                });
+            }
+        }
+    }
+    out.records = records;
+    out
+}
+
+impl Records {
+    fn new(kind: Kind) -> Records {
+        match kind {
+            Kind::Roster => Records::Roster(Vec::new()),
+            Kind::Targets => Records::Targets(Vec::new()),
+            Kind::Customers => Records::Customers(Vec::new()),
+            Kind::Followups => Records::Followups(Vec::new()),
+            Kind::Payments => Records::Payments(Vec::new()),
+            Kind::Scores => Records::Scores(Vec::new()),
+            Kind::Adjustments => Records::Adjustments(Vec::new()),
+            Kind::Calendar => Records::Calendar(Vec::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Records::None => 0,
+            Records::Roster(v) => v.len(),
+            Records::Targets(v) => v.len(),
+            Records::Customers(v) => v.len(),
+            Records::Followups(v) => v.len(),
+            Records::Payments(v) => v.len(),
+            Records::Scores(v) => v.len(),
+            Records::Adjustments(v) => v.len(),
+            Records::Calendar(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Parse one row into this sheet's records; `false` when the row is left
+    /// out with an error.
+    fn parse_row(&mut self, r: &mut RowCtx, as_of: Option<YearMonth>) -> bool {
+        fn push<T>(v: &mut Vec<Parsed<T>>, r: &RowCtx, rec: Option<(T, Option<RepCell>)>) -> bool {
+            match rec {
+                Some((rec, rep)) if !r.failed => {
+                    v.push(Parsed { rec, rep });
+                    true
+                }
+                _ => false,
+            }
+        }
+        match self {
+            Records::None => false,
+            Records::Roster(v) => {
+                let rec = parse_roster(r);
+                push(v, r, rec.map(|x| (x, None)))
+            }
+            Records::Targets(v) => {
+                let rec = parse_target(r);
+                push(v, r, rec)
+            }
+            Records::Customers(v) => {
+                let rec = parse_customer(r, as_of);
+                push(v, r, rec)
+            }
+            Records::Followups(v) => {
+                let rec = parse_followup(r);
+                push(v, r, rec)
+            }
+            Records::Payments(v) => {
+                let rec = parse_payment(r);
+                push(v, r, rec)
+            }
+            Records::Scores(v) => {
+                let rec = parse_score(r);
+                push(v, r, rec)
+            }
+            Records::Adjustments(v) => {
+                let rec = parse_adjustment(r);
+                push(v, r, rec)
+            }
+            Records::Calendar(v) => {
+                let rec = parse_calendar(r);
+                push(v, r, rec.map(|x| (x, None)))
+            }
+        }
+    }
+}
+
+fn parse_roster(r: &mut RowCtx) -> Option<Rep> {
+    let rep_id = r.id("rep_id");
+    let name = r.text("name");
+    let team = r.text("team");
+    let role = r.text("role");
+    let hire_date = r.date("hire_date");
+    let email = r.text("email");
+    let supervisor = r.text("supervisor");
+    let bonus_base = r.money("bonus_base");
+    let mut leave_date = r.date("leave_date");
+    let (Some(rep_id), Some(name), Some(role), Some(hire_date)) = (rep_id, name, role, hire_date)
+    else {
+        return None;
+    };
+    if leave_date.is_some_and(|l| l < hire_date) {
+        r.issue(Level::Warning, "leave_date", Reason::LeaveBeforeHire);
+        leave_date = None;
+    }
+    Some(Rep {
+        rep_id,
+        name,
+        team,
+        role,
+        hire_date,
+        email,
+        supervisor,
+        bonus_base,
+        leave_date,
+        meta: r.meta(),
+    })
+}
+
+fn parse_target(r: &mut RowCtx) -> Option<(Target, Option<RepCell>)> {
+    let rep = r.rep("rep_id");
+    let period = r.period("period");
+    let sales_target = r.money("sales_target");
+    let new_customer_target = r.number("new_customer_target");
+    let followup_target = r.number("followup_target");
+    let area_target = r.number("area_target");
+    let (Some(rep), Some(period)) = (rep, period) else {
+        return None;
+    };
+    Some((
+        Target {
+            rep: NO_REP,
+            period,
+            sales_target,
+            new_customer_target,
+            followup_target,
+            area_target,
+            meta: r.meta(),
+        },
+        Some(rep),
+    ))
+}
+
+fn parse_customer(
+    r: &mut RowCtx,
+    as_of: Option<YearMonth>,
+) -> Option<(CustomerRow, Option<RepCell>)> {
+    let customer_id = r.id("customer_id");
+    let customer_name = r.text("customer_name");
+    let owner = r.rep("owner");
+    let lead_time = r.stamp("lead_time");
+    let tier = r.text("tier");
+    let channel = r.text("channel");
+    let source = r.text("source");
+    let referrer = r.id("referrer");
+    let status = r.word("status").map(|c| {
+        if c == "terminated" {
+            Status::Terminated
+        } else {
+            Status::Active
+        }
+    });
+    let end_date = r.date("end_date");
+    let (Some(customer_id), Some(customer_name), Some(owner), Some(lead_time)) =
+        (customer_id, customer_name, owner, lead_time)
+    else {
+        return None;
+    };
+    let rec = CustomerRow {
+        customer_id,
+        customer_name,
+        owner: NO_REP,
+        lead_time,
+        tier,
+        channel,
+        source,
+        referrer,
+        status,
+        end_date,
+        as_of,
+        meta: r.meta(),
+    };
+    Some((rec, Some(owner)))
+}
+
+fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
+    let time = r.stamp("time");
+    let rep = r.rep("rep");
+    let customer_id = r.id("customer_id");
+    let method = r.word("method");
+    let stage = r.word("stage");
+    let notes = r.text("notes");
+    let next_time = r.date("next_time");
+    let (Some(time), Some(rep), Some(customer_id)) = (time, rep, customer_id) else {
+        return None;
+    };
+    Some((
+        Followup {
+            time,
+            rep: NO_REP,
+            customer_id,
+            method,
+            stage,
+            notes,
+            next_time,
+            meta: r.meta(),
+        },
+        Some(rep),
+    ))
+}
+
+fn parse_payment(r: &mut RowCtx) -> Option<(Installment, Option<RepCell>)> {
+    let contract_id = r.id("contract_id");
+    let installment = r.installment();
+    let customer_id = r.id("customer_id");
+    let rep = r.rep("rep");
+    let sign_date = r.date("sign_date");
+    let contract_amount = r.money("contract_amount");
+    let contract_type = r.word("contract_type").map(|c| {
+        if c == "special" {
+            ContractType::Special
+        } else {
+            ContractType::Regular
+        }
+    });
+    let submitted_date = r.date("submitted_date");
+    let approved_date = r.date("approved_date");
+    let payment_kind = r.word("payment_kind");
+    let amount_due = r.money("amount_due");
+    let due_date = r.date("due_date");
+    let mut amount_paid = r.money("amount_paid");
+    let mut paid_date = r.date("paid_date");
+    let gross_profit = r.money("gross_profit");
+    let area = r.number("area");
+    let key_project = r.yes_no("key_project");
+    let (
+        Some(contract_id),
+        Some(installment),
+        Some(customer_id),
+        Some(rep),
+        Some(sign_date),
+        Some(contract_amount),
+        Some(amount_due),
+        Some(due_date),
+    ) = (
+        contract_id,
+        installment,
+        customer_id,
+        rep,
+        sign_date,
+        contract_amount,
+        amount_due,
+        due_date,
+    )
+    else {
+        return None;
+    };
+    let installment = installment.unwrap_or(1);
+    if amount_paid.is_some_and(|a| !a.is_zero()) && paid_date.is_none() {
+        r.issue(Level::Warning, "amount_paid", Reason::PaidWithoutDate);
+        amount_paid = None;
+    } else if paid_date.is_some() && amount_paid.is_none() {
+        r.issue(Level::Warning, "paid_date", Reason::DateWithoutPaid);
+        paid_date = None;
+    }
+    let payment_kind = match payment_kind {
+        Some("first") => PaymentKind::First,
+        Some(_) => PaymentKind::Final,
+        None if installment == 1 => PaymentKind::First,
+        None => PaymentKind::Final,
+    };
+    let rec = Installment {
+        contract_id,
+        installment,
+        customer_id,
+        rep: NO_REP,
+        sign_date,
+        contract_amount,
+        contract_type,
+        submitted_date,
+        approved_date,
+        payment_kind,
+        amount_due,
+        due_date,
+        amount_paid,
+        paid_date,
+        gross_profit,
+        area,
+        key_project,
+        meta: r.meta(),
+    };
+    Some((rec, Some(rep)))
+}
+
+fn parse_score(r: &mut RowCtx) -> Option<(Score, Option<RepCell>)> {
+    let rep = r.rep("rep_id");
+    let period = r.period("period");
+    let indicator = r.text("indicator");
+    let rater = r.word("rater");
+    let score = r.number("score");
+    let (Some(rep), Some(period), Some(indicator), Some(score)) = (rep, period, indicator, score)
+    else {
+        return None;
+    };
+    Some((
+        Score {
+            rep: NO_REP,
+            period,
+            indicator,
+            rater,
+            score,
+            meta: r.meta(),
+        },
+        Some(rep),
+    ))
+}
+
+fn parse_adjustment(r: &mut RowCtx) -> Option<(Adjustment, Option<RepCell>)> {
+    let rep = r.rep("rep_id");
+    let period = r.period("period");
+    let kind = r.word("kind");
+    let indicator = r.text("indicator");
+    let value = r.number("value");
+    let reason = r.text("reason");
+    let approver = r.text("approver");
+    let (Some(rep), Some(period), Some(kind), Some(reason)) = (rep, period, kind, reason) else {
+        return None;
+    };
+    let kind = match kind {
+        "target" => AdjustmentKind::Target,
+        "exclude" => AdjustmentKind::Exclude,
+        "bonus" => AdjustmentKind::Bonus,
+        "deduction" => AdjustmentKind::Deduction,
+        _ => AdjustmentKind::Veto,
+    };
+    if matches!(kind, AdjustmentKind::Target | AdjustmentKind::Exclude) && indicator.is_none() {
+        r.issue(Level::Error, "indicator", Reason::IndicatorRequired);
+        return None;
+    }
+    if matches!(
+        kind,
+        AdjustmentKind::Target | AdjustmentKind::Bonus | AdjustmentKind::Deduction
+    ) && value.is_none()
+    {
+        r.issue(Level::Error, "value", Reason::ValueRequired);
+        return None;
+    }
+    Some((
+        Adjustment {
+            rep: NO_REP,
+            period,
+            kind,
+            indicator,
+            value,
+            reason,
+            approver,
+            meta: r.meta(),
+        },
+        Some(rep),
+    ))
+}
+
+fn parse_calendar(r: &mut RowCtx) -> Option<CalendarDay> {
+    let date = r.date("date");
+    let kind = r.word("kind");
+    let (Some(date), Some(kind)) = (date, kind) else {
+        return None;
+    };
+    let kind = if kind == "holiday" {
+        DayKind::Holiday
+    } else {
+        DayKind::Workday
+    };
+    Some(CalendarDay {
+        date,
+        kind,
+        meta: r.meta(),
+    })
+}
+
+/// Convenience for messages: the reason a cell was refused.
+pub fn bad_reason(b: Bad) -> Reason {
+    Reason::Bad(b)
+}

@@ -11,7 +11,9 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 pub fn new_workbook() -> Workbook {
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_ymd(2026, 1, 1).expect("valid fixed date");
-    let props = DocProperties::new().set_author("kaohe").set_creation_datetime(&when);
+    let props = DocProperties::new()
+        .set_author("kaohe")
+        .set_creation_datetime(&when);
     wb.set_properties(&props);
     wb
 }
@@ -19,15 +21,23 @@ pub fn new_workbook() -> Workbook {
 /// Save a workbook atomically: write to a temporary file in the same folder,
 /// then rename it into place, so a reader sees either the old or the new file.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> anyhow::Result<()> {
-    let bytes = wb.save_to_buffer().with_context(|| format!("building {}", path.display()))?;
+    let bytes = wb
+        .save_to_buffer()
+        .with_context(|| format!("building {}", path.display()))?;
     write_atomic(path, &bytes)
 }
 
 /// Write bytes atomically (temporary file in the same folder + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
@@ -37,7 +47,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Display width of a text in Excel column units: a CJK (wide) character
 /// counts as two narrow ones, which rust_xlsxwriter's autofit does not do.
 pub fn display_width(text: &str) -> usize {
-    text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
+    text.lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
 }
 
 /// A column width (in Excel character units) that fits the widest of `texts`,

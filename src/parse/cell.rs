@@ -39,17 +39,41 @@ pub enum Bad {
 impl Bad {
     pub fn message(self, lang: Lang) -> String {
         let (zh, en): (&str, &str) = match self {
-            Bad::NotADate => ("不是可识别的日期（可写 2026-03-05、2026/3/5、2026年3月5日 或 20260305）", "not a date (write 2026-03-05, 2026/3/5, 2026年3月5日 or 20260305)"),
-            Bad::NotAMoney => ("不是可识别的金额（可写 1,200.50、¥1200、1.2万 或 (1,200)）", "not an amount of money (write 1,200.50, ¥1200, 1.2万 or (1,200))"),
+            Bad::NotADate => (
+                "不是可识别的日期（可写 2026-03-05、2026/3/5、2026年3月5日 或 20260305）",
+                "not a date (write 2026-03-05, 2026/3/5, 2026年3月5日 or 20260305)",
+            ),
+            Bad::NotAMoney => (
+                "不是可识别的金额（可写 1,200.50、¥1200、1.2万 或 (1,200)）",
+                "not an amount of money (write 1,200.50, ¥1200, 1.2万 or (1,200))",
+            ),
             Bad::NotANumber => ("不是数字", "not a number"),
-            Bad::NotAnInstallment => ("期次应为 1 及以上的整数", "the installment must be a whole number from 1"),
-            Bad::NotAPeriod => ("不是可识别的期间（可写 2026-10、2026-Q4、2026、2026年10月、2026年第4季度）", "not a period (write 2026-10, 2026-Q4, 2026, 2026年10月 or 2026年第4季度)"),
+            Bad::NotAnInstallment => (
+                "期次应为 1 及以上的整数",
+                "the installment must be a whole number from 1",
+            ),
+            Bad::NotAPeriod => (
+                "不是可识别的期间（可写 2026-10、2026-Q4、2026、2026年10月、2026年第4季度）",
+                "not a period (write 2026-10, 2026-Q4, 2026, 2026年10月 or 2026年第4季度)",
+            ),
             Bad::NotYesNo => ("应为 是 或 否", "should be yes or no (是/否)"),
-            Bad::ErrorValue => ("单元格是 Excel 错误值", "the cell holds an Excel error value"),
-            Bad::Duration => ("单元格是时长而不是日期", "the cell holds a duration, not a date"),
-            Bad::ImplausibleSerial => ("数字不在合理的日期范围内（1950–2099）", "the number is not a plausible date (1950–2099)"),
+            Bad::ErrorValue => (
+                "单元格是 Excel 错误值",
+                "the cell holds an Excel error value",
+            ),
+            Bad::Duration => (
+                "单元格是时长而不是日期",
+                "the cell holds a duration, not a date",
+            ),
+            Bad::ImplausibleSerial => (
+                "数字不在合理的日期范围内（1950–2099）",
+                "the number is not a plausible date (1950–2099)",
+            ),
             Bad::UnknownWord(list) => {
-                let allowed: Vec<&str> = words::list(list).iter().map(|w| lang.pick(w.zh, w.en)).collect();
+                let allowed: Vec<&str> = words::list(list)
+                    .iter()
+                    .map(|w| lang.pick(w.zh, w.en))
+                    .collect();
                 return match lang {
                     Lang::Zh => format!("不是可选值之一（{}）", allowed.join("、")),
                     Lang::En => format!("not one of the known values ({})", allowed.join(", ")),
@@ -66,7 +90,9 @@ pub type CellResult<T> = Result<Option<T>, Bad>;
 pub fn is_empty(d: &Data) -> bool {
     match d {
         Data::Empty => true,
-        Data::String(s) => s.chars().all(|c| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'),
+        Data::String(s) => s
+            .chars()
+            .all(|c| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'),
         _ => false,
     }
 }
@@ -131,8 +157,13 @@ pub fn stamp(d: &Data, is_1904: bool) -> CellResult<Stamp> {
     match d {
         _ if is_empty(d) => Ok(None),
         Data::DateTime(dt) if dt.is_duration() => Err(Bad::Duration),
-        Data::DateTime(dt) => dt.as_datetime().map(|v| Some(Stamp::from_datetime(round_to_second(v)))).ok_or(Bad::NotADate),
-        Data::DateTimeIso(s) | Data::String(s) => date::parse_text(s).map(Some).ok_or(Bad::NotADate),
+        Data::DateTime(dt) => dt
+            .as_datetime()
+            .map(|v| Some(Stamp::from_datetime(round_to_second(v))))
+            .ok_or(Bad::NotADate),
+        Data::DateTimeIso(s) | Data::String(s) => {
+            date::parse_text(s).map(Some).ok_or(Bad::NotADate)
+        }
         Data::DurationIso(_) => Err(Bad::Duration),
         Data::Float(_) | Data::Int(_) => {
             let f = match d {
@@ -142,7 +173,9 @@ pub fn stamp(d: &Data, is_1904: bool) -> CellResult<Stamp> {
             };
             // `20260305` typed as a number.
             if f.fract() == 0.0 && (19_000_101.0..=21_991_231.0).contains(&f) {
-                return date::parse_text(&format!("{}", f as i64)).map(Some).ok_or(Bad::NotADate);
+                return date::parse_text(&format!("{}", f as i64))
+                    .map(Some)
+                    .ok_or(Bad::NotADate);
             }
             let serial = if is_1904 { f + 1462.0 } else { f };
             if !date::PLAUSIBLE_SERIALS.contains(&serial) {
@@ -186,7 +219,10 @@ pub fn money(d: &Data, scale: Decimal) -> CellResult<Decimal> {
 pub fn number(d: &Data) -> CellResult<Decimal> {
     if let Data::String(s) = d {
         let t = fold(s);
-        let t = ["平方米", "平米", "m2", "个", "次", "家", "分"].iter().fold(t.as_str(), |t, u| t.strip_suffix(u).unwrap_or(t)).to_string();
+        let t = ["平方米", "平米", "m2", "个", "次", "家", "分"]
+            .iter()
+            .fold(t.as_str(), |t, u| t.strip_suffix(u).unwrap_or(t))
+            .to_string();
         return decimal(&Data::String(t), Decimal::ONE, Bad::NotANumber);
     }
     decimal(d, Decimal::ONE, Bad::NotANumber)
@@ -206,7 +242,9 @@ pub fn installment(d: &Data) -> CellResult<u32> {
     .map_err(|_| Bad::NotAnInstallment)?;
     match v {
         None => Ok(None),
-        Some(v) if v.fract().is_zero() && v >= Decimal::ONE && v <= Decimal::from(1000) => Ok(Some(v.to_string().parse().map_err(|_| Bad::NotAnInstallment)?)),
+        Some(v) if v.fract().is_zero() && v >= Decimal::ONE && v <= Decimal::from(1000) => Ok(
+            Some(v.to_string().parse().map_err(|_| Bad::NotAnInstallment)?),
+        ),
         Some(_) => Err(Bad::NotAnInstallment),
     }
 }
@@ -228,12 +266,16 @@ pub fn period(d: &Data, is_1904: bool) -> CellResult<Period> {
                 return Ok(Some(Period::Year(f as i32)));
             }
             if f.fract() == 0.0 && (190_001.0..=219_912.0).contains(&f) {
-                return Period::parse(&format!("{}", f as i64)).map(Some).ok_or(Bad::NotAPeriod);
+                return Period::parse(&format!("{}", f as i64))
+                    .map(Some)
+                    .ok_or(Bad::NotAPeriod);
             }
             Err(Bad::NotAPeriod)
         }
         Data::DateTime(_) | Data::DateTimeIso(_) => match stamp(d, is_1904) {
-            Ok(Some(s)) if s.is_date_only() && chrono::Datelike::day(&s.date()) == 1 => Ok(Some(Period::Month(YearMonth::of(s.date())))),
+            Ok(Some(s)) if s.is_date_only() && chrono::Datelike::day(&s.date()) == 1 => {
+                Ok(Some(Period::Month(YearMonth::of(s.date()))))
+            }
             _ => Err(Bad::NotAPeriod),
         },
         Data::Error(_) => Err(Bad::ErrorValue),
@@ -252,7 +294,9 @@ pub fn yes_no(d: &Data) -> CellResult<bool> {
         Data::Float(f) if *f == 0.0 => Ok(Some(false)),
         Data::String(s) => match fold(s).to_lowercase().as_str() {
             "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "✔" | "重点" => Ok(Some(true)),
-            "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "非重点" => Ok(Some(false)),
+            "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "非重点" => {
+                Ok(Some(false))
+            }
             _ => Err(Bad::NotYesNo),
         },
         Data::Error(_) => Err(Bad::ErrorValue),
@@ -266,7 +310,9 @@ pub fn word(d: &Data, list: WordList) -> CellResult<&'static Word> {
         Data::Error(_) => Err(Bad::ErrorValue),
         _ => match text(d) {
             None => Ok(None),
-            Some(t) => words::lookup(list, &t).map(Some).ok_or(Bad::UnknownWord(list)),
+            Some(t) => words::lookup(list, &t)
+                .map(Some)
+                .ok_or(Bad::UnknownWord(list)),
         },
     }
 }
@@ -289,19 +335,65 @@ mod tests {
 
     #[test]
     fn date_cells() {
-        let dt = |v: f64, is_1904: bool| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, is_1904));
+        let dt = |v: f64, is_1904: bool| {
+            Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, is_1904))
+        };
         let cases: Vec<(Data, bool, CellResult<Stamp>)> = vec![
-            (dt(46086.0, false), false, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
-            (dt(44624.0, true), true, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
-            (dt(46086.25, false), false, Ok(Some(Stamp::DateTime(ymd(2026, 3, 5).and_hms_opt(6, 0, 0).unwrap())))),
+            (
+                dt(46086.0, false),
+                false,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
+            (
+                dt(44624.0, true),
+                true,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
+            (
+                dt(46086.25, false),
+                false,
+                Ok(Some(Stamp::DateTime(
+                    ymd(2026, 3, 5).and_hms_opt(6, 0, 0).unwrap(),
+                ))),
+            ),
             // A Chinese date format calamine does not recognise: a plain number.
-            (Data::Float(46086.0), false, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
-            (Data::Int(46086), false, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
-            (Data::Float(44624.0), true, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
-            (Data::Int(20260305), false, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
-            (s("2026年3月5日"), false, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
-            (Data::DateTimeIso("2026-03-05T09:05:00".into()), false, Ok(Some(Stamp::DateTime(ymd(2026, 3, 5).and_hms_opt(9, 5, 0).unwrap())))),
-            (Data::DateTimeIso("2026-03-05".into()), false, Ok(Some(Stamp::Date(ymd(2026, 3, 5))))),
+            (
+                Data::Float(46086.0),
+                false,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
+            (
+                Data::Int(46086),
+                false,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
+            (
+                Data::Float(44624.0),
+                true,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
+            (
+                Data::Int(20260305),
+                false,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
+            (
+                s("2026年3月5日"),
+                false,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
+            (
+                Data::DateTimeIso("2026-03-05T09:05:00".into()),
+                false,
+                Ok(Some(Stamp::DateTime(
+                    ymd(2026, 3, 5).and_hms_opt(9, 5, 0).unwrap(),
+                ))),
+            ),
+            (
+                Data::DateTimeIso("2026-03-05".into()),
+                false,
+                Ok(Some(Stamp::Date(ymd(2026, 3, 5)))),
+            ),
             (s("   "), false, Ok(None)),
             (Data::Empty, false, Ok(None)),
             (s("待定"), false, Err(Bad::NotADate)),
@@ -309,7 +401,11 @@ mod tests {
             (Data::Int(20261399), false, Err(Bad::NotADate)),
             (Data::Error(CellErrorType::NA), false, Err(Bad::ErrorValue)),
             (Data::Bool(true), false, Err(Bad::NotADate)),
-            (Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false)), false, Err(Bad::Duration)),
+            (
+                Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false)),
+                false,
+                Err(Bad::Duration),
+            ),
         ];
         for (cell, is_1904, want) in cases {
             assert_eq!(stamp(&cell, is_1904), want, "{cell:?}");
@@ -321,7 +417,11 @@ mod tests {
         let ten_k = Decimal::from(10_000);
         let cases: Vec<(Data, Decimal, CellResult<Decimal>)> = vec![
             (Data::Float(0.1), Decimal::ONE, Ok(Some(dec("0.10")))),
-            (Data::Float(1200.456), Decimal::ONE, Ok(Some(dec("1200.46")))),
+            (
+                Data::Float(1200.456),
+                Decimal::ONE,
+                Ok(Some(dec("1200.46"))),
+            ),
             (Data::Int(5), Decimal::ONE, Ok(Some(dec("5")))),
             (s("￥1,000"), Decimal::ONE, Ok(Some(dec("1000")))),
             (s("1.2万"), Decimal::ONE, Ok(Some(dec("12000")))),
@@ -332,7 +432,11 @@ mod tests {
             (Data::Float(0.123456), ten_k, Ok(Some(dec("1234.56")))),
             (s(""), Decimal::ONE, Ok(None)),
             (s("约一万"), Decimal::ONE, Err(Bad::NotAMoney)),
-            (Data::Error(CellErrorType::Div0), Decimal::ONE, Err(Bad::ErrorValue)),
+            (
+                Data::Error(CellErrorType::Div0),
+                Decimal::ONE,
+                Err(Bad::ErrorValue),
+            ),
             (Data::Bool(true), Decimal::ONE, Err(Bad::NotAMoney)),
         ];
         for (cell, scale, want) in cases {
@@ -351,18 +455,41 @@ mod tests {
         assert_eq!(installment(&Data::Float(1.5)), Err(Bad::NotAnInstallment));
         assert_eq!(installment(&Data::Int(0)), Err(Bad::NotAnInstallment));
         assert_eq!(installment(&s("首期")), Err(Bad::NotAnInstallment));
-        assert_eq!(period(&s("2026年10月"), false), Ok(Period::parse("2026-10")));
-        assert_eq!(period(&Data::Int(2026), false), Ok(Some(Period::Year(2026))));
-        assert_eq!(period(&Data::Int(202610), false), Ok(Period::parse("2026-10")));
-        let oct1 = Data::DateTime(ExcelDateTime::new(46296.0, ExcelDateTimeType::DateTime, false));
+        assert_eq!(
+            period(&s("2026年10月"), false),
+            Ok(Period::parse("2026-10"))
+        );
+        assert_eq!(
+            period(&Data::Int(2026), false),
+            Ok(Some(Period::Year(2026)))
+        );
+        assert_eq!(
+            period(&Data::Int(202610), false),
+            Ok(Period::parse("2026-10"))
+        );
+        let oct1 = Data::DateTime(ExcelDateTime::new(
+            46296.0,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
         assert_eq!(period(&oct1, false), Ok(Period::parse("2026-10")));
-        let oct2 = Data::DateTime(ExcelDateTime::new(46297.0, ExcelDateTimeType::DateTime, false));
+        let oct2 = Data::DateTime(ExcelDateTime::new(
+            46297.0,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
         assert_eq!(period(&oct2, false), Err(Bad::NotAPeriod));
         assert_eq!(yes_no(&s("是")), Ok(Some(true)));
         assert_eq!(yes_no(&s("N")), Ok(Some(false)));
         assert_eq!(yes_no(&s("也许")), Err(Bad::NotYesNo));
-        assert_eq!(word(&s("微信"), WordList::Method).map(|w| w.map(|w| w.code)), Ok(Some("wechat")));
-        assert_eq!(word(&s("飞鸽"), WordList::Method), Err(Bad::UnknownWord(WordList::Method)));
+        assert_eq!(
+            word(&s("微信"), WordList::Method).map(|w| w.map(|w| w.code)),
+            Ok(Some("wechat"))
+        );
+        assert_eq!(
+            word(&s("飞鸽"), WordList::Method),
+            Err(Bad::UnknownWord(WordList::Method))
+        );
         assert_eq!(raw_text(&Data::Float(0.1)), "0.1");
         assert_eq!(raw_text(&Data::Float(1001.0)), "1001");
         assert_eq!(raw_text(&Data::Error(CellErrorType::NA)), "#N/A");

@@ -118,7 +118,11 @@ pub fn parse_text(s: &str) -> Option<Stamp> {
 }
 
 fn parse_date_part(s: &str) -> Option<NaiveDate> {
-    let (y, m, d) = if let Some(rest) = s.strip_suffix('日').or(Some(s)).filter(|r| r.contains('年')) {
+    let (y, m, d) = if let Some(rest) = s
+        .strip_suffix('日')
+        .or(Some(s))
+        .filter(|r| r.contains('年'))
+    {
         let (y, rest) = rest.split_once('年')?;
         let (m, d) = rest.split_once('月')?;
         (y, m, d)
@@ -179,7 +183,12 @@ mod tests {
         Stamp::Date(NaiveDate::from_ymd_opt(y, m, day).unwrap())
     }
     fn dt(y: i32, m: u32, day: u32, h: u32, mi: u32, s: u32) -> Stamp {
-        Stamp::DateTime(NaiveDate::from_ymd_opt(y, m, day).unwrap().and_hms_opt(h, mi, s).unwrap())
+        Stamp::DateTime(
+            NaiveDate::from_ymd_opt(y, m, day)
+                .unwrap()
+                .and_hms_opt(h, mi, s)
+                .unwrap(),
+        )
     }
 
     #[test]
@@ -249,7 +258,11 @@ mod tests {
             (3_000_000.0, false, None),
         ];
         for (serial, is_1904, want) in cases {
-            assert_eq!(from_serial(serial, is_1904), want, "{serial} 1904={is_1904}");
+            assert_eq!(
+                from_serial(serial, is_1904),
+                want,
+                "{serial} 1904={is_1904}"
+            );
         }
     }
 

@@ -96,11 +96,20 @@ pub fn parse_text(s: &str) -> Option<Parsed> {
         scale = Decimal::from(100_000_000);
         has_unit = true;
     }
-    if t.is_empty() || !t.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.') {
+    if t.is_empty()
+        || !t
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.')
+    {
         return None;
     }
     let digits: String = t.chars().filter(|&c| c != ',').collect();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'+' || b == b'-') {
+    if digits.is_empty()
+        || !digits.bytes().all(|b| {
+            b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'+' || b == b'-'
+        })
+    {
         return None;
     }
     let value = if digits.contains(['e', 'E']) {
@@ -112,7 +121,10 @@ pub fn parse_text(s: &str) -> Option<Parsed> {
         digits.parse::<Decimal>().ok()?
     };
     let value = value.checked_mul(scale)?;
-    Some(Parsed { value: if negative { -value } else { value }, has_unit })
+    Some(Parsed {
+        value: if negative { -value } else { value },
+        has_unit,
+    })
 }
 
 #[cfg(test)]
@@ -162,7 +174,11 @@ mod tests {
             ("#N/A", None),
         ];
         for (input, want) in cases {
-            assert_eq!(parse_text(input).map(|p| p.value), want.map(dec), "{input:?}");
+            assert_eq!(
+                parse_text(input).map(|p| p.value),
+                want.map(dec),
+                "{input:?}"
+            );
         }
     }
 

@@ -35,29 +35,44 @@ pub fn id_key(s: &str) -> String {
 /// trailing unit in brackets split off (`合同金额(万元)` → (`合同金额`, `万元`)).
 pub fn header_key(s: &str) -> (String, Option<String>) {
     let mut t = fold(s).to_lowercase();
-    t = t.trim_matches(|c: char| c == '*' || c.is_whitespace()).to_string();
+    t = t
+        .trim_matches(|c: char| c == '*' || c.is_whitespace())
+        .to_string();
     let mut unit = None;
     for (open, close) in [('(', ')'), ('[', ']'), ('【', '】'), ('〔', '〕')] {
         if t.ends_with(close) {
             if let Some(at) = t.rfind(open) {
                 if at > 0 {
-                    unit = Some(t[at + open.len_utf8()..t.len() - close.len_utf8()].trim().to_string());
+                    unit = Some(
+                        t[at + open.len_utf8()..t.len() - close.len_utf8()]
+                            .trim()
+                            .to_string(),
+                    );
                     t = t[..at].trim_end().to_string();
                 }
             }
             break;
         }
     }
-    let t = t.trim_matches(|c: char| c == '*' || c.is_whitespace()).to_string();
+    let t = t
+        .trim_matches(|c: char| c == '*' || c.is_whitespace())
+        .to_string();
     (t, unit)
 }
 
 /// Whether a row whose first non-empty cell is `s` is a totals row
 /// (合计 / 总计 / 小计 / Total, SPEC 3 item 2).
 pub fn is_totals_label(s: &str) -> bool {
-    let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let t: String = fold(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
     let t = t.trim_end_matches([':', '：']);
-    matches!(t, "合计" | "总计" | "小计" | "总合计" | "total" | "subtotal" | "grandtotal" | "totals")
+    matches!(
+        t,
+        "合计" | "总计" | "小计" | "总合计" | "total" | "subtotal" | "grandtotal" | "totals"
+    )
 }
 
 #[cfg(test)]
@@ -92,7 +107,11 @@ mod tests {
             ("(元)", ("(元)", None)),
         ];
         for (input, (key, unit)) in cases {
-            assert_eq!(header_key(input), (key.to_string(), unit.map(String::from)), "{input:?}");
+            assert_eq!(
+                header_key(input),
+                (key.to_string(), unit.map(String::from)),
+                "{input:?}"
+            );
         }
     }
 

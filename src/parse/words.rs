@@ -17,14 +17,34 @@ pub struct Word {
     pub synonyms: &'static [&'static str],
 }
 
-const fn w(code: &'static str, zh: &'static str, en: &'static str, synonyms: &'static [&'static str]) -> Word {
-    Word { code, zh, en, synonyms }
+const fn w(
+    code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    synonyms: &'static [&'static str],
+) -> Word {
+    Word {
+        code,
+        zh,
+        en,
+        synonyms,
+    }
 }
 
 pub static METHODS: &[Word] = &[
-    w("visit", "拜访", "Visit", &["上门", "上门拜访", "面谈", "走访"]),
+    w(
+        "visit",
+        "拜访",
+        "Visit",
+        &["上门", "上门拜访", "面谈", "走访"],
+    ),
     w("call", "电话", "Call", &["电话沟通", "phone", "tel"]),
-    w("wechat", "微信", "WeChat", &["微信沟通", "企业微信", "企微"]),
+    w(
+        "wechat",
+        "微信",
+        "WeChat",
+        &["微信沟通", "企业微信", "企微"],
+    ),
     w("email", "邮件", "Email", &["e-mail", "电子邮件"]),
     w("demo", "演示", "Demo", &["产品演示", "路演"]),
     w("other", "其他", "Other", &["其它"]),
@@ -42,30 +62,60 @@ pub static STAGES: &[Word] = &[
 
 pub static STATUSES: &[Word] = &[
     w("active", "合作中", "Active", &["正常", "合作"]),
-    w("terminated", "已终止", "Terminated", &["终止", "已流失", "停止合作", "ended"]),
+    w(
+        "terminated",
+        "已终止",
+        "Terminated",
+        &["终止", "已流失", "停止合作", "ended"],
+    ),
 ];
 
 pub static CONTRACT_TYPES: &[Word] = &[
     w("regular", "常规", "Regular", &["标准", "普通", "standard"]),
-    w("special", "特殊", "Special", &["定制", "特殊(定制)", "custom"]),
+    w(
+        "special",
+        "特殊",
+        "Special",
+        &["定制", "特殊(定制)", "custom"],
+    ),
 ];
 
 pub static PAYMENT_KINDS: &[Word] = &[
-    w("first", "首付", "First", &["首单", "首款", "预付款", "定金"]),
+    w(
+        "first",
+        "首付",
+        "First",
+        &["首单", "首款", "预付款", "定金"],
+    ),
     w("final", "尾款", "Final", &["进度款", "余款"]),
 ];
 
 pub static RATERS: &[Word] = &[
-    w("supervisor", "上级", "Supervisor", &["直属上级", "直属领导", "manager"]),
+    w(
+        "supervisor",
+        "上级",
+        "Supervisor",
+        &["直属上级", "直属领导", "manager"],
+    ),
     w("peer", "同级", "Peer", &["同事"]),
-    w("partner_dept", "协作部门", "Partner department", &["协作", "partner"]),
+    w(
+        "partner_dept",
+        "协作部门",
+        "Partner department",
+        &["协作", "partner"],
+    ),
     w("customer", "客户", "Customer", &["客户评价"]),
     w("self", "自评", "Self", &["本人"]),
     w("subordinate", "下级", "Subordinate", &[]),
 ];
 
 pub static ADJUSTMENT_KINDS: &[Word] = &[
-    w("target", "目标调整", "Target", &["调整目标", "target adjustment"]),
+    w(
+        "target",
+        "目标调整",
+        "Target",
+        &["调整目标", "target adjustment"],
+    ),
     w("exclude", "剔除", "Exclude", &["剔除指标", "exclusion"]),
     w("bonus", "加分", "Bonus", &["奖励加分"]),
     w("deduction", "扣分", "Deduction", &["减分"]),
@@ -73,8 +123,18 @@ pub static ADJUSTMENT_KINDS: &[Word] = &[
 ];
 
 pub static CALENDAR_KINDS: &[Word] = &[
-    w("holiday", "休", "Holiday", &["假", "放假", "节假日", "休息", "off"]),
-    w("workday", "班", "Workday", &["上班", "补班", "调休上班", "工作日", "work"]),
+    w(
+        "holiday",
+        "休",
+        "Holiday",
+        &["假", "放假", "节假日", "休息", "off"],
+    ),
+    w(
+        "workday",
+        "班",
+        "Workday",
+        &["上班", "补班", "调休上班", "工作日", "work"],
+    ),
 ];
 
 pub fn list(which: WordList) -> &'static [Word] {

@@ -1,1 +1,300 @@
-//! (in progress)
+//! Reading ledger files: find them, decide each file's type by its content,
+//! and hand over its sheets as raw cells with positions.
+//!
+//! This is the only part of the input side that touches the file system. A
+//! file that cannot be read — damaged, encrypted, not a spreadsheet, or one
+//! that makes the spreadsheet library panic — becomes one [`ReadError`]
+//! naming the file; the rest of the batch goes on.
+
+mod csv;
+mod sniff;
+
+use std::io::Cursor;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Once};
+
+use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+
+use crate::period::YearMonth;
+pub use sniff::{sniff, Format};
+
+/// One ledger file found in the ledger folder.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Path relative to the ledger folder, with `/` separators.
+    pub rel: Arc<str>,
+    /// The file's as-of month: a `YYYY-MM` (or `YYYY年M月`) in its file name,
+    /// else in its folder path (SPEC 3 item 8).
+    pub as_of: Option<YearMonth>,
+}
+
+/// A file that was found but not read, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub file: Arc<str>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+/// One sheet's cells, as the spreadsheet library gives them.
+pub struct RawSheet {
+    pub name: Arc<str>,
+    pub hidden: bool,
+    /// Cells with absolute positions (`range.start()` may be below A1).
+    pub range: Range<Data>,
+    /// Merged regions; each cell of a region takes the top-left cell's value.
+    pub merges: Vec<Dimensions>,
+    /// The workbook counts serial dates from 1904 (old Mac Excel).
+    pub is_1904: bool,
+}
+
+/// Extensions read as ledgers; anything else in the folder is ignored.
+pub const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
+
+/// Find the ledger files below `root`, in byte order of their relative path
+/// (so `2026-01/` comes before `2026-02/`). Hidden files and Excel's `~$`
+/// lock files are passed over; so are files of other types (returned second).
+pub fn discover(root: &Path) -> anyhow::Result<(Vec<SourceFile>, Vec<Arc<str>>)> {
+    use anyhow::Context;
+    let meta = std::fs::metadata(root)
+        .with_context(|| format!("cannot open the ledger folder {}", root.display()))?;
+    anyhow::ensure!(meta.is_dir(), "{} is not a folder", root.display());
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            let ft = entry
+                .file_type()
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if ft.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel: String = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            if !EXTENSIONS.contains(&ext.as_str()) {
+                ignored.push(Arc::from(rel));
+                continue;
+            }
+            files.push(SourceFile {
+                as_of: as_of_month(&rel),
+                rel: Arc::from(rel),
+                path,
+            });
+        }
+    }
+    files.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
+    ignored.sort();
+    Ok((files, ignored))
+}
+
+/// The as-of month of a file: from its file name, else from its folders
+/// (the nearest folder first).
+pub fn as_of_month(rel: &str) -> Option<YearMonth> {
+    rel.rsplit('/').find_map(YearMonth::find_in)
+}
+
+/// Read one file and hand each of its worksheets to `visit`, in workbook
+/// order. Any failure, including a panic inside the spreadsheet library, is
+/// returned as one [`ReadError`] naming the file.
+pub fn read_file(file: &SourceFile, visit: &mut dyn FnMut(RawSheet)) -> Result<Format, ReadError> {
+    let fail = |message: String| ReadError {
+        file: file.rel.clone(),
+        message,
+    };
+    let bytes = std::fs::read(&file.path).map_err(|e| fail(io_message(&e)))?;
+    let format = sniff(&bytes, &file.path).map_err(|m| fail(m.to_string()))?;
+    install_quiet_panic_hook();
+    let result = QUIET.with(|q| {
+        q.set(true);
+        let r = panic::catch_unwind(AssertUnwindSafe(|| read_bytes(format, bytes, visit)));
+        q.set(false);
+        r
+    });
+    match result {
+        Ok(Ok(())) => Ok(format),
+        Ok(Err(message)) => Err(fail(message)),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(fail(format!(
+                "文件已损坏，读取时出错 / the file is damaged and could not be read ({})",
+                what.lines().next().unwrap_or("panic")
+            )))
+        }
+    }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "文件在读取时已不存在 / the file disappeared while being read".into()
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "没有读取权限（文件可能被占用）/ permission denied (is the file locked?)".into()
+        }
+        _ => format!("无法读取 / cannot read: {e}"),
+    }
+}
+
+fn read_bytes(
+    format: Format,
+    bytes: Vec<u8>,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<(), String> {
+    let cursor = Cursor::new(bytes);
+    let damaged = |e: &dyn std::fmt::Display| {
+        format!(
+            "无法作为 {} 读取（文件可能已损坏）/ cannot be read as {}: {e}",
+            format.label(),
+            format.label()
+        )
+    };
+    match format {
+        Format::Xlsx => {
+            let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| damaged(&e))?;
+            let is_1904 = wb.has_1904_epoch();
+            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
+                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
+                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                visit(RawSheet {
+                    name: name.into(),
+                    hidden,
+                    range,
+                    merges,
+                    is_1904,
+                });
+            }
+        }
+        Format::Xls => {
+            let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| damaged(&e))?;
+            let is_1904 = wb.has_1904_epoch();
+            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
+                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
+                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                visit(RawSheet {
+                    name: name.into(),
+                    hidden,
+                    range,
+                    merges,
+                    is_1904,
+                });
+            }
+        }
+        Format::Xlsb => {
+            let mut wb: Xlsb<_> = Xlsb::new(cursor).map_err(|e| damaged(&e))?;
+            let is_1904 = wb.has_1904_epoch();
+            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
+                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
+                visit(RawSheet {
+                    name: name.into(),
+                    hidden,
+                    range,
+                    merges: Vec::new(),
+                    is_1904,
+                });
+            }
+        }
+        Format::Ods => {
+            let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| damaged(&e))?;
+            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
+                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
+                visit(RawSheet {
+                    name: name.into(),
+                    hidden,
+                    range,
+                    merges: Vec::new(),
+                    is_1904: false,
+                });
+            }
+        }
+        Format::Csv => {
+            let range = csv::read(cursor.get_ref())?;
+            visit(RawSheet {
+                name: "CSV".into(),
+                hidden: false,
+                range,
+                merges: Vec::new(),
+                is_1904: false,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn worksheet_names(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
+    sheets
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect()
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Panics inside the spreadsheet library are caught and reported as a
+/// one-line error; keep the default panic message off the terminal for those.
+fn install_quiet_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                default(info);
+            }
+        }));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_from_name_then_folder() {
+        assert_eq!(
+            as_of_month("2026-03/客户台账.xlsx"),
+            YearMonth::new(2026, 3)
+        );
+        assert_eq!(
+            as_of_month("2026-03/客户台账_2026-04.xlsx"),
+            YearMonth::new(2026, 4)
+        );
+        assert_eq!(as_of_month("2026/03月/客户台账.xlsx"), None);
+        assert_eq!(
+            as_of_month("2026年3月/客户台账.xlsx"),
+            YearMonth::new(2026, 3)
+        );
+        assert_eq!(as_of_month("客户台账.xlsx"), None);
+    }
+}
