@@ -1,1 +1,892 @@
-//! (in progress)
+//! The validated dataset: every ledger file read (in parallel), its rows
+//! typed, reps resolved against the roster, duplicates across files merged or
+//! replaced in path order, customer snapshots kept per as-of month, contracts
+//! consolidated from their installment rows (SPEC 3).
+//!
+//! Nothing is dropped silently: for every recognised sheet,
+//! `used + merged + replaced + empty + totals + errors == data_rows`
+//! (see [`SheetStats`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::calendar::Calendar;
+use crate::columns::Kind;
+use crate::issues::{Change, DataIssue, Level, Position, Reason};
+use crate::model::*;
+use crate::parse::text::{fold, id_key};
+use crate::period::YearMonth;
+use crate::read::{self, Format, ReadError, SourceFile};
+use crate::scheme::ColumnAliases;
+use crate::validate::{
+    self, HeaderMatcher, Parsed, Records, RepCell, SheetOutcome, SheetStats, SheetStatus,
+};
+
+/// One file of the ledger folder and how it was read.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub rel: Arc<str>,
+    pub as_of: Option<YearMonth>,
+    pub format: Option<Format>,
+    pub error: Option<String>,
+}
+
+/// One sheet of a file and what became of it.
+#[derive(Debug, Clone)]
+pub struct SheetInfo {
+    pub file: u32,
+    pub name: Arc<str>,
+    pub hidden: bool,
+    pub status: SheetStatus,
+    /// Per catalogue column of the kind: the sheet column and the header as
+    /// written, when present.
+    pub columns: Vec<Option<(u32, Arc<str>)>>,
+    pub stats: SheetStats,
+}
+
+impl SheetInfo {
+    pub fn kind(&self) -> Option<Kind> {
+        match self.status {
+            SheetStatus::Recognised { kind, .. } => Some(kind),
+            _ => None,
+        }
+    }
+
+    /// Whether the sheet has the catalogue column `key`.
+    pub fn has_column(&self, key: &str) -> bool {
+        self.column(key).is_some()
+    }
+
+    /// The sheet column and written header of the catalogue column `key`.
+    pub fn column(&self, key: &str) -> Option<(u32, &Arc<str>)> {
+        let kind = self.kind()?;
+        let i = kind.columns().iter().position(|c| c.key == key)?;
+        self.columns.get(i)?.as_ref().map(|(c, h)| (*c, h))
+    }
+}
+
+/// A problem that stops a run (SPEC 3 item 10): exit code 3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Unreadable(ReadError),
+    MissingColumns {
+        file: Arc<str>,
+        sheet: Arc<str>,
+        kind: Kind,
+        missing: Vec<&'static str>,
+    },
+    MissingKind(Kind),
+}
+
+impl Problem {
+    pub fn message(&self, lang: crate::Lang) -> String {
+        use crate::Lang::*;
+        match (self, lang) {
+            (Problem::Unreadable(e), _) => e.to_string(),
+            (
+                Problem::MissingColumns {
+                    file,
+                    sheet,
+                    kind,
+                    missing,
+                },
+                Zh,
+            ) => format!(
+                "{file}：工作表“{sheet}”像是{}，但缺少必填列：{}。请补上这些列标题。",
+                kind.zh(),
+                missing.join("、")
+            ),
+            (
+                Problem::MissingColumns {
+                    file,
+                    sheet,
+                    kind,
+                    missing,
+                },
+                En,
+            ) => {
+                format!("{file}: sheet '{sheet}' looks like {} but lacks the required column(s) {}; add these headers.", kind.en(), missing.join(", "))
+            }
+            (Problem::MissingKind(k), Zh) => format!(
+                "台账文件夹中没有{}（必需）。请放入含有{}表头的工作表。",
+                k.zh(),
+                k.zh()
+            ),
+            (Problem::MissingKind(k), En) => format!(
+                "the ledger folder has no {} sheet (required); add one with its headers.",
+                k.en()
+            ),
+        }
+    }
+}
+
+/// The whole validated input of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub files: Vec<FileInfo>,
+    /// Files in the folder that are not spreadsheets (passed over).
+    pub ignored: Vec<Arc<str>>,
+    pub sheets: Vec<SheetInfo>,
+    /// Sorted by rep id.
+    pub reps: Vec<Rep>,
+    pub targets: Vec<Target>,
+    /// Sorted by customer id.
+    pub customers: Vec<Customer>,
+    pub followups: Vec<Followup>,
+    pub installments: Vec<Installment>,
+    /// Sorted by contract id.
+    pub contracts: Vec<Contract>,
+    pub scores: Vec<Score>,
+    pub adjustments: Vec<Adjustment>,
+    /// The company's calendar rows (already folded into `calendar`).
+    pub calendar_days: Vec<CalendarDay>,
+    pub calendar: Calendar,
+    pub rejected: Vec<RejectedRow>,
+    /// Sorted by position.
+    pub issues: Vec<DataIssue>,
+    pub problems: Vec<Problem>,
+}
+
+impl Dataset {
+    /// Where a record came from.
+    pub fn position(&self, src: RowRef) -> Position {
+        let s = &self.sheets[src.sheet as usize];
+        Position {
+            file: self.files[s.file as usize].rel.clone(),
+            sheet: s.name.clone(),
+            row: src.row,
+            col: None,
+        }
+    }
+
+    pub fn count(&self, level: Level) -> usize {
+        self.issues.iter().filter(|i| i.level == level).count()
+    }
+
+    /// Rows per kind that reached the dataset.
+    pub fn rows_by_kind(&self) -> Vec<(Kind, u64)> {
+        Kind::ALL
+            .iter()
+            .map(|&k| {
+                (
+                    k,
+                    self.sheets
+                        .iter()
+                        .filter(|s| s.kind() == Some(k))
+                        .map(|s| s.stats.used)
+                        .sum(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Read and validate every ledger below `root`.
+pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
+    let (files, ignored) = read::discover(root)?;
+    let matcher = HeaderMatcher::new(aliases);
+    let outcomes: Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)> = files
+        .par_iter()
+        .map(|f| {
+            let mut sheets = Vec::new();
+            let r = read::read_file(f, &mut |raw| {
+                sheets.push(validate::read_sheet(&raw, &f.rel, f.as_of, &matcher))
+            });
+            (r, sheets)
+        })
+        .collect();
+    Ok(assemble(&files, ignored, outcomes))
+}
+
+/// Build the dataset from the per-file outcomes, in path order.
+pub fn assemble(
+    files: &[SourceFile],
+    ignored: Vec<Arc<str>>,
+    outcomes: Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)>,
+) -> Dataset {
+    let mut ds = Dataset {
+        ignored,
+        ..Dataset::default()
+    };
+    let mut per_sheet: Vec<(u32, Records, Vec<validate::PendingReject>)> = Vec::new();
+    for (fi, (f, (result, sheets))) in files.iter().zip(outcomes).enumerate() {
+        let (format, error) = match result {
+            Ok(fmt) => (Some(fmt), None),
+            Err(e) => {
+                let msg = e.message.clone();
+                ds.problems.push(Problem::Unreadable(e));
+                (None, Some(msg))
+            }
+        };
+        ds.files.push(FileInfo {
+            rel: f.rel.clone(),
+            as_of: f.as_of,
+            format,
+            error,
+        });
+        if ds.files[fi].error.is_some() {
+            continue;
+        }
+        for s in sheets {
+            let si = ds.sheets.len() as u32;
+            if let SheetStatus::MissingColumns { kind, missing } = &s.status {
+                ds.problems.push(Problem::MissingColumns {
+                    file: f.rel.clone(),
+                    sheet: s.name.clone(),
+                    kind: *kind,
+                    missing: missing.clone(),
+                });
+            }
+            ds.issues.extend(s.issues);
+            ds.sheets.push(SheetInfo {
+                file: fi as u32,
+                name: s.name,
+                hidden: s.hidden,
+                status: s.status,
+                columns: s.columns,
+                stats: s.stats,
+            });
+            per_sheet.push((si, s.records, s.rejected));
+        }
+    }
+    for k in Kind::REQUIRED {
+        if !ds.sheets.iter().any(|s| s.kind() == Some(k)) {
+            ds.problems.push(Problem::MissingKind(k));
+        }
+    }
+
+    let mut b = Builder { ds: &mut ds };
+    // The roster first: every other kind names reps.
+    let mut roster = Vec::new();
+    let mut rest = Vec::new();
+    for (si, records, rejected) in per_sheet {
+        match records {
+            Records::Roster(v) => roster.extend(v.into_iter().map(|p| with_sheet(p, si))),
+            other => rest.push((si, other, rejected)),
+        }
+    }
+    let reps = b.dedupe(
+        Kind::Roster,
+        roster.into_iter().map(|p| p.rec),
+        |r| Some(id_key(&r.rep_id)),
+        describe_rep,
+        false,
+    );
+    let mut reps = reps;
+    reps.sort_by(|a, b| a.rep_id.as_bytes().cmp(b.rep_id.as_bytes()));
+    let index = RepIndex::new(&reps);
+    b.ds.reps = reps;
+
+    let (
+        mut targets,
+        mut customers,
+        mut followups,
+        mut payments,
+        mut scores,
+        mut adjustments,
+        mut days,
+    ) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (si, records, rejected) in rest {
+        for r in rejected {
+            let rep = r.rep.as_ref().and_then(|c| index.resolve(&c.text).ok());
+            let kind = b.ds.sheets[si as usize].kind().expect("recognised sheet");
+            b.ds.rejected.push(RejectedRow {
+                kind,
+                src: RowRef {
+                    sheet: si,
+                    row: r.row,
+                },
+                rep,
+                dates: r.dates,
+            });
+        }
+        match records {
+            Records::Targets(v) => {
+                targets.extend(b.resolve(si, Kind::Targets, v, &index, |t, r| t.rep = r))
+            }
+            Records::Customers(v) => {
+                customers.extend(b.resolve(si, Kind::Customers, v, &index, |t, r| t.owner = r))
+            }
+            Records::Followups(v) => {
+                followups.extend(b.resolve(si, Kind::Followups, v, &index, |t, r| t.rep = r))
+            }
+            Records::Payments(v) => {
+                payments.extend(b.resolve(si, Kind::Payments, v, &index, |t, r| t.rep = r))
+            }
+            Records::Scores(v) => {
+                scores.extend(b.resolve(si, Kind::Scores, v, &index, |t, r| t.rep = r))
+            }
+            Records::Adjustments(v) => {
+                adjustments.extend(b.resolve(si, Kind::Adjustments, v, &index, |t, r| t.rep = r))
+            }
+            Records::Calendar(v) => days.extend(v.into_iter().map(|p| with_sheet(p, si).rec)),
+            Records::Roster(_) | Records::None => {}
+        }
+    }
+    b.ds.targets = b.dedupe(
+        Kind::Targets,
+        targets.into_iter(),
+        |t| Some((t.rep, t.period)),
+        describe_target,
+        false,
+    );
+    let rows = b.dedupe(
+        Kind::Customers,
+        customers.into_iter(),
+        |c| Some((c.customer_id.clone(), c.as_of)),
+        describe_customer,
+        false,
+    );
+    b.ds.customers = b.customers(rows);
+    b.ds.followups = b.dedupe(
+        Kind::Followups,
+        followups.into_iter(),
+        |f| Some((f.time, f.rep, f.customer_id.clone())),
+        describe_followup,
+        false,
+    );
+    b.ds.installments = b.dedupe(
+        Kind::Payments,
+        payments.into_iter(),
+        |p| Some((p.contract_id.clone(), p.installment)),
+        describe_installment,
+        false,
+    );
+    b.contracts();
+    b.ds.scores = scores;
+    b.ds.adjustments = b.dedupe(
+        Kind::Adjustments,
+        adjustments.into_iter(),
+        |a| Some(describe_adjustment(a)),
+        describe_adjustment,
+        true,
+    );
+    days = b.dedupe(
+        Kind::Calendar,
+        days.into_iter(),
+        |d| Some(d.date),
+        describe_day,
+        false,
+    );
+    b.ds.calendar = Calendar::with_company(&days);
+    b.ds.calendar_days = days;
+    b.count_used();
+    b.sort_issues();
+    ds
+}
+
+fn with_sheet<T: HasMeta>(mut p: Parsed<T>, sheet: u32) -> Parsed<T> {
+    p.rec.meta_mut().src.sheet = sheet;
+    p
+}
+
+/// Access to a record's row meta.
+trait HasMeta {
+    fn meta(&self) -> &RowMeta;
+    fn meta_mut(&mut self) -> &mut RowMeta;
+}
+
+macro_rules! has_meta {
+    ($($t:ty),*) => {$(
+        impl HasMeta for $t {
+            fn meta(&self) -> &RowMeta { &self.meta }
+            fn meta_mut(&mut self) -> &mut RowMeta { &mut self.meta }
+        }
+    )*};
+}
+has_meta!(
+    Rep,
+    Target,
+    CustomerRow,
+    Followup,
+    Installment,
+    Score,
+    Adjustment,
+    CalendarDay
+);
+
+/// Rep lookup: by id first, then by exact name when unique (SPEC 3 item 7).
+pub struct RepIndex {
+    by_id: HashMap<String, RepIdx>,
+    by_name: HashMap<String, Vec<RepIdx>>,
+}
+
+impl RepIndex {
+    pub fn new(reps: &[Rep]) -> RepIndex {
+        let mut by_id = HashMap::new();
+        let mut by_name: HashMap<String, Vec<RepIdx>> = HashMap::new();
+        for (i, r) in reps.iter().enumerate() {
+            by_id.insert(id_key(&r.rep_id), i as RepIdx);
+            by_name.entry(fold(&r.name)).or_default().push(i as RepIdx);
+        }
+        RepIndex { by_id, by_name }
+    }
+
+    pub fn resolve(&self, text: &str) -> Result<RepIdx, Reason> {
+        if let Some(&i) = self.by_id.get(&id_key(text)) {
+            return Ok(i);
+        }
+        match self.by_name.get(&fold(text)).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(many) if many.len() > 1 => Err(Reason::AmbiguousRep { count: many.len() }),
+            _ => Err(Reason::UnknownRep),
+        }
+    }
+}
+
+struct Builder<'a> {
+    ds: &'a mut Dataset,
+}
+
+impl Builder<'_> {
+    fn pos(&self, m: &RowMeta) -> Position {
+        self.ds.position(m.src)
+    }
+
+    /// Position and written header of a column of a record's row.
+    fn cell_pos(&self, m: &RowMeta, key: &str) -> (Position, String) {
+        let mut pos = self.pos(m);
+        let sheet = &self.ds.sheets[m.src.sheet as usize];
+        match sheet.column(key) {
+            Some((c, h)) => {
+                pos.col = Some(c);
+                (pos, h.to_string())
+            }
+            None => (
+                pos,
+                sheet
+                    .kind()
+                    .and_then(|k| k.column(key))
+                    .map_or(key, |c| c.zh)
+                    .to_string(),
+            ),
+        }
+    }
+
+    /// Resolve the rep cell of each parsed row; a row whose rep is unknown or
+    /// ambiguous is left out with an error.
+    fn resolve<T: HasMeta>(
+        &mut self,
+        sheet: u32,
+        kind: Kind,
+        rows: Vec<Parsed<T>>,
+        index: &RepIndex,
+        set: impl Fn(&mut T, RepIdx),
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(rows.len());
+        for p in rows {
+            let mut p = with_sheet(p, sheet);
+            let cell: &RepCell = p.rep.as_ref().expect("rep cell parsed");
+            match index.resolve(&cell.text) {
+                Ok(i) => {
+                    set(&mut p.rec, i);
+                    out.push(p.rec);
+                }
+                Err(reason) => {
+                    self.ds.issues.push(DataIssue {
+                        level: Level::Error,
+                        kind,
+                        pos: cell.pos.clone(),
+                        header: cell.header.clone(),
+                        raw: cell.raw.clone(),
+                        reason,
+                    });
+                    self.ds.sheets[sheet as usize].stats.errors += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Merge identical repeats and let changed repeats replace earlier rows,
+    /// in path order (SPEC 3 item 8). With `distinct_within_file`, a repeat
+    /// from the same file as the earlier row is kept as a row of its own.
+    fn dedupe<T: HasMeta, K: Hash + Eq>(
+        &mut self,
+        kind: Kind,
+        rows: impl Iterator<Item = T>,
+        key: impl Fn(&T) -> Option<K>,
+        describe: impl Fn(&T) -> Vec<(&'static str, String)>,
+        distinct_within_file: bool,
+    ) -> Vec<T> {
+        let mut out: Vec<T> = Vec::new();
+        let mut seen: HashMap<K, usize> = HashMap::new();
+        for row in rows {
+            let Some(k) = key(&row) else {
+                out.push(row);
+                continue;
+            };
+            let Some(&at) = seen.get(&k) else {
+                seen.insert(k, out.len());
+                out.push(row);
+                continue;
+            };
+            let old = &out[at];
+            let (old_sheet, new_sheet) =
+                (old.meta().src.sheet as usize, row.meta().src.sheet as usize);
+            if distinct_within_file
+                && self.ds.sheets[old_sheet].file == self.ds.sheets[new_sheet].file
+            {
+                out.push(row);
+                continue;
+            }
+            let (a, b) = (describe(old), describe(&row));
+            if a == b {
+                self.ds.sheets[new_sheet].stats.merged += 1;
+                continue;
+            }
+            let changes: Vec<Change> = a
+                .iter()
+                .zip(&b)
+                .filter(|(x, y)| x.1 != y.1)
+                .map(|(x, y)| Change {
+                    header: kind.column(x.0).map_or(x.0, |c| c.zh).to_string(),
+                    old: x.1.clone(),
+                    new: y.1.clone(),
+                })
+                .collect();
+            let previous = self.pos(old.meta());
+            let pos = self.pos(row.meta());
+            self.ds.issues.push(DataIssue {
+                level: Level::Info,
+                kind,
+                pos,
+                header: String::new(),
+                raw: String::new(),
+                reason: Reason::Corrected { previous, changes },
+            });
+            self.ds.sheets[old_sheet].stats.replaced += 1;
+            out[at] = row;
+        }
+        out
+    }
+
+    /// Group customer snapshots per customer, in as-of order, and decide
+    /// from when a terminated customer counts as terminated.
+    fn customers(&mut self, rows: Vec<CustomerRow>) -> Vec<Customer> {
+        let mut by_id: BTreeMap<String, Vec<CustomerRow>> = BTreeMap::new();
+        for r in rows {
+            by_id.entry(r.customer_id.clone()).or_default().push(r);
+        }
+        let mut out = Vec::with_capacity(by_id.len());
+        for (customer_id, mut snapshots) in by_id {
+            snapshots.sort_by_key(|s| s.as_of);
+            let facts = snapshots.last().expect("non-empty group");
+            let terminated_from = match (facts.status, facts.end_date) {
+                (Some(Status::Terminated), Some(end)) => Some(end),
+                (Some(Status::Terminated), None) => {
+                    let first = snapshots
+                        .iter()
+                        .find(|s| s.status == Some(Status::Terminated))
+                        .expect("facts is terminated");
+                    let from = first.as_of.map(YearMonth::first_day);
+                    let meta = first.meta;
+                    let (pos, header) = self.cell_pos(&meta, "status");
+                    self.ds.issues.push(DataIssue {
+                        level: Level::Warning,
+                        kind: Kind::Customers,
+                        pos,
+                        header,
+                        raw: crate::parse::words::STATUSES[1].zh.to_string(),
+                        reason: Reason::TerminatedWithoutEndDate { from },
+                    });
+                    if let Some(s) = snapshots.iter_mut().find(|s| s.meta.src == meta.src) {
+                        s.meta.warned = true;
+                    }
+                    from
+                }
+                _ => None,
+            };
+            out.push(Customer {
+                customer_id,
+                snapshots,
+                terminated_from,
+            });
+        }
+        out
+    }
+
+    /// Consolidate installment rows into contracts. Contract-level fields come
+    /// from installment 1 (or the lowest installment); a blank there is filled
+    /// from a later installment; a filled value that disagrees is a warning.
+    fn contracts(&mut self) {
+        let mut by_id: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (i, p) in self.ds.installments.iter().enumerate() {
+            by_id
+                .entry(p.contract_id.clone())
+                .or_default()
+                .push(i as u32);
+        }
+        let mut contracts = Vec::with_capacity(by_id.len());
+        for (contract_id, mut idx) in by_id {
+            idx.sort_by_key(|&i| self.ds.installments[i as usize].installment);
+            let first = self.ds.installments[idx[0] as usize].clone();
+            let mut c = Contract {
+                contract_id,
+                customer_id: first.customer_id.clone(),
+                rep: first.rep,
+                sign_date: first.sign_date,
+                amount: first.contract_amount,
+                contract_type: first.contract_type,
+                submitted_date: first.submitted_date,
+                approved_date: first.approved_date,
+                gross_profit: first.gross_profit,
+                area: first.area,
+                key_project: first.key_project,
+                installments: idx.clone(),
+            };
+            for &i in &idx[1..] {
+                let row = self.ds.installments[i as usize].clone();
+                let mut mismatches: Vec<(&'static str, String, String)> = Vec::new();
+                let mut check = |key: &'static str, kept: Option<String>, this: Option<String>| {
+                    if let (Some(k), Some(t)) = (kept, this) {
+                        if k != t {
+                            mismatches.push((key, k, t));
+                        }
+                    }
+                };
+                check(
+                    "customer_id",
+                    Some(c.customer_id.clone()),
+                    Some(row.customer_id.clone()),
+                );
+                check(
+                    "rep",
+                    Some(self.ds.reps[c.rep as usize].rep_id.clone()),
+                    Some(self.ds.reps[row.rep as usize].rep_id.clone()),
+                );
+                check(
+                    "sign_date",
+                    Some(c.sign_date.to_string()),
+                    Some(row.sign_date.to_string()),
+                );
+                check(
+                    "contract_amount",
+                    Some(c.amount.to_string()),
+                    Some(row.contract_amount.to_string()),
+                );
+                check(
+                    "contract_type",
+                    c.contract_type.map(|t| format!("{t:?}")),
+                    row.contract_type.map(|t| format!("{t:?}")),
+                );
+                check(
+                    "submitted_date",
+                    c.submitted_date.map(|d| d.to_string()),
+                    row.submitted_date.map(|d| d.to_string()),
+                );
+                check(
+                    "approved_date",
+                    c.approved_date.map(|d| d.to_string()),
+                    row.approved_date.map(|d| d.to_string()),
+                );
+                check(
+                    "gross_profit",
+                    c.gross_profit.map(|d| d.to_string()),
+                    row.gross_profit.map(|d| d.to_string()),
+                );
+                check(
+                    "area",
+                    c.area.map(|d| d.normalize().to_string()),
+                    row.area.map(|d| d.normalize().to_string()),
+                );
+                check(
+                    "key_project",
+                    c.key_project.map(|d| d.to_string()),
+                    row.key_project.map(|d| d.to_string()),
+                );
+                c.contract_type = c.contract_type.or(row.contract_type);
+                c.submitted_date = c.submitted_date.or(row.submitted_date);
+                c.approved_date = c.approved_date.or(row.approved_date);
+                c.gross_profit = c.gross_profit.or(row.gross_profit);
+                c.area = c.area.or(row.area);
+                c.key_project = c.key_project.or(row.key_project);
+                for (key, kept, this) in mismatches {
+                    let (pos, header) = self.cell_pos(&row.meta, key);
+                    self.ds.issues.push(DataIssue {
+                        level: Level::Warning,
+                        kind: Kind::Payments,
+                        pos,
+                        header,
+                        raw: this,
+                        reason: Reason::ContractMismatch {
+                            installment: first.installment,
+                            kept,
+                        },
+                    });
+                    self.ds.installments[i as usize].meta.warned = true;
+                }
+            }
+            contracts.push(c);
+        }
+        self.ds.contracts = contracts;
+    }
+
+    /// Count, per sheet, the records that reached the dataset.
+    fn count_used(&mut self) {
+        let mut used = vec![0u64; self.ds.sheets.len()];
+        let ds = &*self.ds;
+        let metas = ds
+            .reps
+            .iter()
+            .map(|r| &r.meta)
+            .chain(ds.targets.iter().map(|r| &r.meta))
+            .chain(
+                ds.customers
+                    .iter()
+                    .flat_map(|c| c.snapshots.iter().map(|r| &r.meta)),
+            )
+            .chain(ds.followups.iter().map(|r| &r.meta))
+            .chain(ds.installments.iter().map(|r| &r.meta))
+            .chain(ds.scores.iter().map(|r| &r.meta))
+            .chain(ds.adjustments.iter().map(|r| &r.meta))
+            .chain(ds.calendar_days.iter().map(|r| &r.meta));
+        for m in metas {
+            used[m.src.sheet as usize] += 1;
+        }
+        for (s, u) in self.ds.sheets.iter_mut().zip(used) {
+            s.stats.used = u;
+        }
+    }
+
+    fn sort_issues(&mut self) {
+        let order: HashMap<(Arc<str>, Arc<str>), usize> = self
+            .ds
+            .sheets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    (self.ds.files[s.file as usize].rel.clone(), s.name.clone()),
+                    i,
+                )
+            })
+            .collect();
+        self.ds.issues.sort_by_cached_key(|i| {
+            (
+                order
+                    .get(&(i.pos.file.clone(), i.pos.sheet.clone()))
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                i.pos.row,
+                i.pos.col,
+                i.level,
+            )
+        });
+    }
+}
+
+fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn describe_rep(r: &Rep) -> Vec<(&'static str, String)> {
+    vec![
+        ("rep_id", r.rep_id.clone()),
+        ("name", r.name.clone()),
+        ("team", opt(&r.team)),
+        ("role", r.role.clone()),
+        ("hire_date", r.hire_date.to_string()),
+        ("email", opt(&r.email)),
+        ("supervisor", opt(&r.supervisor)),
+        ("bonus_base", opt(&r.bonus_base)),
+        ("leave_date", opt(&r.leave_date)),
+    ]
+}
+
+fn describe_target(t: &Target) -> Vec<(&'static str, String)> {
+    vec![
+        ("period", t.period.to_string()),
+        ("sales_target", opt(&t.sales_target)),
+        (
+            "new_customer_target",
+            opt(&t.new_customer_target.map(|d| d.normalize())),
+        ),
+        (
+            "followup_target",
+            opt(&t.followup_target.map(|d| d.normalize())),
+        ),
+        ("area_target", opt(&t.area_target.map(|d| d.normalize()))),
+    ]
+}
+
+fn describe_customer(c: &CustomerRow) -> Vec<(&'static str, String)> {
+    vec![
+        ("customer_name", c.customer_name.clone()),
+        ("owner", c.owner.to_string()),
+        ("lead_time", c.lead_time.to_string()),
+        ("tier", opt(&c.tier)),
+        ("channel", opt(&c.channel)),
+        ("source", opt(&c.source)),
+        ("referrer", opt(&c.referrer)),
+        (
+            "status",
+            opt(&c.status.map(|s| {
+                if s == Status::Terminated {
+                    "已终止"
+                } else {
+                    "合作中"
+                }
+            })),
+        ),
+        ("end_date", opt(&c.end_date)),
+    ]
+}
+
+fn describe_followup(f: &Followup) -> Vec<(&'static str, String)> {
+    vec![
+        ("method", opt(&f.method)),
+        ("stage", opt(&f.stage)),
+        ("notes", opt(&f.notes)),
+        ("next_time", opt(&f.next_time)),
+    ]
+}
+
+fn describe_installment(p: &Installment) -> Vec<(&'static str, String)> {
+    vec![
+        ("customer_id", p.customer_id.clone()),
+        ("rep", p.rep.to_string()),
+        ("sign_date", p.sign_date.to_string()),
+        ("contract_amount", p.contract_amount.to_string()),
+        (
+            "contract_type",
+            opt(&p.contract_type.map(|t| format!("{t:?}"))),
+        ),
+        ("submitted_date", opt(&p.submitted_date)),
+        ("approved_date", opt(&p.approved_date)),
+        ("payment_kind", format!("{:?}", p.payment_kind)),
+        ("amount_due", p.amount_due.to_string()),
+        ("due_date", p.due_date.to_string()),
+        ("amount_paid", opt(&p.amount_paid)),
+        ("paid_date", opt(&p.paid_date)),
+        ("gross_profit", opt(&p.gross_profit)),
+        ("area", opt(&p.area.map(|d| d.normalize()))),
+        ("key_project", opt(&p.key_project)),
+    ]
+}
+
+fn describe_adjustment(a: &Adjustment) -> Vec<(&'static str, String)> {
+    vec![
+        ("rep_id", a.rep.to_string()),
+        ("period", a.period.to_string()),
+        ("kind", format!("{:?}", a.kind)),
+        ("indicator", opt(&a.indicator)),
+        ("value", opt(&a.value.map(|d| d.normalize()))),
+        ("reason", a.reason.clone()),
+        ("approver", opt(&a.approver)),
+    ]
+}
+
+fn describe_day(d: &CalendarDay) -> Vec<(&'static str, String)> {
+    vec![("kind", format!("{:?}", d.kind))]
+}
+
+/// The activity dates of a rejected row that fall in `[from, to]`.
+pub fn rejected_in(r: &RejectedRow, from: NaiveDate, to: NaiveDate) -> bool {
+    r.dates.iter().any(|d| from <= *d && *d <= to)
+}

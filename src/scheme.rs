@@ -90,9 +90,11 @@ impl ColumnAliases {
                         })
                     })
                     .collect::<Result<_, _>>()?,
-                _ => return Err(format!(
+                _ => {
+                    return Err(format!(
                     "[columns] {name}: 应为文本或文本列表 / expected a string or a list of strings"
-                )),
+                ))
+                }
             };
             let entry = out.map.entry((kind, key.to_string())).or_default();
             entry.extend(headers.iter().map(|h| header_key(h).0));

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use crate::columns::{ColType, ColumnDef, Kind};
 use crate::issues::{DataIssue, Level, Position, Reason};
 use crate::model::*;
-use crate::parse::cell::{self, Bad, CellResult};
+use crate::parse::cell::{self, CellResult};
 use crate::parse::date::Stamp;
 use crate::parse::money::header_scale;
 use crate::parse::text::{header_key, is_totals_label};
@@ -132,8 +132,9 @@ pub struct SheetOutcome {
     pub name: Arc<str>,
     pub hidden: bool,
     pub status: SheetStatus,
-    /// Bit i: column i of the kind's catalogue is present in the sheet.
-    pub present: u32,
+    /// Per catalogue column of the kind: the sheet column and the header as
+    /// written, when present.
+    pub columns: Vec<Option<(u32, Arc<str>)>>,
     pub stats: SheetStats,
     pub records: Records,
     pub issues: Vec<DataIssue>,
@@ -224,7 +225,7 @@ impl<'a> Grid<'a> {
 }
 
 /// Fixed context of one sheet while its rows are read.
-struct SheetCtx<'a> {
+struct SheetCtx {
     kind: Kind,
     file: Arc<str>,
     sheet: Arc<str>,
@@ -232,7 +233,6 @@ struct SheetCtx<'a> {
     /// Per catalogue column: the sheet column, its header as written, and
     /// the money scale from its unit.
     cols: Vec<Option<(u32, Arc<str>, Decimal)>>,
-    _p: std::marker::PhantomData<&'a ()>,
 }
 
 /// The dates that place a row in time, for ledger accuracy.
@@ -240,7 +240,7 @@ const ACTIVITY_DATES: [&str; 4] = ["lead_time", "time", "sign_date", "due_date"]
 
 /// One row being read: collects its issues, filled cells and readable dates.
 struct RowCtx<'s, 'g> {
-    sheet: &'s SheetCtx<'s>,
+    sheet: &'s SheetCtx,
     cells: Vec<&'g Data>,
     row: u32,
     issues: &'s mut Vec<DataIssue>,
@@ -428,7 +428,7 @@ pub fn read_sheet(
         name: raw.name.clone(),
         hidden: raw.hidden,
         status: SheetStatus::Empty,
-        present: 0,
+        columns: Vec::new(),
         stats: SheetStats::default(),
         records: Records::None,
         issues: Vec::new(),
@@ -553,18 +553,16 @@ pub fn read_sheet(
             })
         })
         .collect();
-    out.present = cols
+    out.columns = cols
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.is_some())
-        .fold(0, |m, (i, _)| m | (1 << i));
+        .map(|c| c.as_ref().map(|(col, h, _)| (*col, h.clone())))
+        .collect();
     let ctx = SheetCtx {
         kind,
         file: file.clone(),
         sheet: raw.name.clone(),
         is_1904: raw.is_1904,
         cols,
-        _p: std::marker::PhantomData,
     };
 
     // Data rows: below the header to the last row with any value.
@@ -1026,9 +1024,4 @@ fn parse_calendar(r: &mut RowCtx) -> Option<CalendarDay> {
         kind,
         meta: r.meta(),
     })
-}
-
-/// Convenience for messages: the reason a cell was refused.
-pub fn bad_reason(b: Bad) -> Reason {
-    Reason::Bad(b)
 }
