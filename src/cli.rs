@@ -1,4 +1,182 @@
-//! Command line (stub).
+//! The command line: parse arguments, run one command, map the outcome to
+//! an exit code (SPEC 9: 0 done, 1 data issues under `--strict`, 2 usage or
+//! configuration errors, 3 unreadable input).
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::dataset::{self, Problem};
+use crate::issues::Level;
+use crate::scheme::ColumnAliases;
+use crate::Lang;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_DATA_ISSUES: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_UNREADABLE: i32 = 3;
+
+#[derive(Parser, Debug)]
+#[command(name = "kaohe", version, about = "考核: sales KPI assessments from Excel ledgers / 从台账生成销售绩效考核表")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Read and validate every ledger in a folder; print a summary and write
+    /// the full list of data issues to a workbook.
+    Check {
+        /// The ledger folder (month sub-folders such as 2026-01/ are read too).
+        ledger_dir: PathBuf,
+        /// Scheme file (TOML); its [columns] table adds header aliases.
+        #[arg(long)]
+        scheme: Option<PathBuf>,
+        /// Where to write the issue list.
+        #[arg(long, default_value = "数据问题.xlsx")]
+        out: PathBuf,
+        /// Language of messages and of the issue workbook.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+        /// Exit with code 1 when any error- or warning-level data issue is found.
+        #[arg(long)]
+        strict: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Write blank ledger templates (one workbook per ledger kind).
+    Templates {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
+    /// Write a deterministic fictional company's ledgers (samples and
+    /// benchmark workloads).
+    DemoData {
+        dir: PathBuf,
+        /// Number of reps (default: 24 / 200 / 2000 by scale).
+        #[arg(long)]
+        reps: Option<usize>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
+        /// Months to write, from January.
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long, value_enum, default_value_t = ScaleArg::Sample)]
+        scale: ScaleArg,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ScaleArg {
+    Sample,
+    Medium,
+    Large,
+}
+
+/// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kaohe: {e:#}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Check { ledger_dir, scheme, out, lang, strict, jobs } => {
+            if let Some(n) = jobs {
+                rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+            }
+            check(&ledger_dir, scheme.as_deref(), &out, lang, strict)
+        }
+        Command::Templates { dir, lang } => {
+            let written = crate::templates::write_templates(&dir, lang)?;
+            for p in &written {
+                println!("{}", p.display());
+            }
+            Ok(EXIT_OK)
+        }
+        Command::DemoData { dir, reps, seed, year, months, scale } => demo_data(&dir, reps, seed, year, months, scale),
+    }
+}
+
+fn check(ledger_dir: &Path, scheme: Option<&Path>, out: &Path, lang: Lang, strict: bool) -> anyhow::Result<i32> {
+    let aliases = match scheme {
+        Some(p) => match ColumnAliases::load(p) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("kaohe: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        },
+        None => ColumnAliases::default(),
+    };
+    refuse_inside(out, ledger_dir)?;
+    let started = std::time::Instant::now();
+    let ds = match dataset::load(ledger_dir, &aliases) {
+        Ok(ds) => ds,
+        Err(e) => {
+            eprintln!("kaohe: {e:#}");
+            return Ok(EXIT_UNREADABLE);
+        }
+    };
+    print!("{}", crate::check::summary(&ds, lang));
+    crate::check::write_issue_workbook(&ds, out, lang)?;
+    println!("{} {} ({:.1}s)", lang.pick("完整问题清单：", "full issue list:"), out.display(), started.elapsed().as_secs_f64());
+    let stop = ds.problems.iter().any(|p| matches!(p, Problem::Unreadable(_) | Problem::MissingColumns { .. } | Problem::MissingKind(_)));
+    if stop {
+        return Ok(EXIT_UNREADABLE);
+    }
+    if strict && ds.issues.iter().any(|i| i.level != Level::Info) {
+        return Ok(EXIT_DATA_ISSUES);
+    }
+    Ok(EXIT_OK)
+}
+
+/// Outputs never go into the ledger folder (SPEC 10).
+fn refuse_inside(out: &Path, ledger_dir: &Path) -> anyhow::Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        // Canonicalise the nearest existing ancestor, then re-append the rest.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+                (Some(n), Some(parent)) => {
+                    rest.push(n);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut c = existing.canonicalize().unwrap_or(existing);
+        for n in rest.into_iter().rev() {
+            c.push(n);
+        }
+        c
+    };
+    let (o, l) = (abs(out), abs(ledger_dir));
+    anyhow::ensure!(!o.starts_with(&l), "{} 在台账文件夹内；kaohe 不会写入台账文件夹，请用 --out 指定别处 / is inside the ledger folder; kaohe never writes there — choose another --out", out.display());
+    Ok(())
+}
+
+fn demo_data(dir: &Path, reps: Option<usize>, seed: u64, year: i32, months: u32, scale: ScaleArg) -> anyhow::Result<i32> {
+    let _ = (dir, reps, seed, year, months, scale);
+    anyhow::bail!("demo-data is not built yet")
 }

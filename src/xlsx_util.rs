@@ -73,3 +73,27 @@ mod tests {
         assert_eq!(fit_width([], 6.0, 40.0), 6.0);
     }
 }
+
+/// Whether a text could be taken for a formula when edited in Excel
+/// (`=`, `+`, `-`, `@`, tab, CR/LF or NUL first): such text gets a quote prefix.
+pub fn needs_quote_prefix(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r', '\n', '\0'])
+}
+
+/// Write ledger text as text, never as a formula: `write_string` always, and
+/// a quote-prefix format (built from `format`) for text that starts like a
+/// formula, so even an edit in Excel keeps it text.
+pub fn write_text(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    if needs_quote_prefix(text) {
+        ws.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
+    } else {
+        ws.write_string_with_format(row, col, text, format)?;
+    }
+    Ok(())
+}

@@ -12,9 +12,12 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::text::fold;
 
-/// Round to 2 places, half away from zero.
+/// Round to 2 places, half away from zero, and always show 2 places
+/// (`15000` → `15000.00`).
 pub fn round2(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
 }
 
 /// The decimal value of a numeric cell: its shortest round-trip text.

@@ -1,1 +1,5 @@
+//! One integration test binary (modules per area).
+
+mod common;
+mod reading;
 mod templates;
