@@ -1,5 +1,6 @@
 //! One integration test binary (modules per area).
 
 mod common;
+mod formats;
 mod reading;
 mod templates;
