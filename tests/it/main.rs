@@ -1,5 +1,6 @@
 //! One integration test binary (modules per area).
 
+mod cli;
 mod common;
 mod formats;
 mod reading;

@@ -23,7 +23,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn roster(dir: &Path) {
+pub fn roster(dir: &Path) {
     let h = vec![S("工号"), S("姓名"), S("团队"), S("岗位"), S("入职日期"), S("邮箱")];
     write_xlsx(
         &dir.join("2026-03/人员表.xlsx"),
@@ -43,7 +43,7 @@ fn roster(dir: &Path) {
 /// The messy workbook: merged title, 合计 row, text dates, Chinese date
 /// format, ¥ and 万 amounts, a (万元) header, full-width digits, unknown and
 /// ambiguous reps, bad dates, duplicate and corrected rows, merged rep cells.
-fn messy(dir: &Path) {
+pub fn messy(dir: &Path) {
     let mut customers = sheet(
         "客户",
         vec![
