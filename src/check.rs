@@ -171,7 +171,7 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
             for (c, v) in [f.rel.to_string(), as_of.clone()].iter().enumerate() {
                 write_text(ws, r, c as u16, v, &plain)?;
             }
-            write_text(ws, r, 12, err, &red)?;
+            write_text(ws, r, 12, f.error_reason(lang).unwrap_or(err), &red)?;
             widths[0].push(f.rel.to_string());
             r += 1;
             continue;

@@ -36,6 +36,13 @@ pub struct FileInfo {
     pub error: Option<String>,
 }
 
+impl FileInfo {
+    /// Why the file could not be read, in one language.
+    pub fn error_reason(&self, lang: crate::Lang) -> Option<&str> {
+        self.error.as_deref().map(|m| lang.pick_in(m))
+    }
+}
+
 /// One sheet of a file and what became of it.
 #[derive(Debug, Clone)]
 pub struct SheetInfo {
@@ -87,7 +94,7 @@ impl Problem {
     pub fn message(&self, lang: crate::Lang) -> String {
         use crate::Lang::*;
         match (self, lang) {
-            (Problem::Unreadable(e), _) => e.to_string(),
+            (Problem::Unreadable(e), _) => format!("{}: {}", e.file, e.reason(lang)),
             (
                 Problem::MissingColumns {
                     file,

@@ -31,6 +31,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// One language of a message written `中文 / English`.
+    pub fn pick_in(self, bilingual: &str) -> &str {
+        match bilingual.split_once(" / ") {
+            Some((zh, en)) => self.pick(zh, en),
+            None => bilingual,
+        }
+    }
+
     /// Pick the text for this language.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {

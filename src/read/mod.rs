@@ -37,6 +37,13 @@ pub struct ReadError {
     pub message: String,
 }
 
+impl ReadError {
+    /// The reason in one language (messages are written `中文 / English`).
+    pub fn reason(&self, lang: crate::Lang) -> &str {
+        lang.pick_in(&self.message)
+    }
+}
+
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.file, self.message)
