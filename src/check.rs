@@ -24,50 +24,130 @@ pub fn summary(ds: &Dataset, lang: Lang) -> String {
     let recognised = ds.sheets.iter().filter(|s| s.kind().is_some()).count();
     let skipped: Vec<&SheetInfo> = ds.sheets.iter().filter(|s| s.kind().is_none()).collect();
     let _ = if zh {
-        writeln!(s, "文件 {} 个（可读 {}，无法读取 {}），识别工作表 {} 个，跳过 {} 个", ds.files.len(), readable, ds.files.len() - readable, recognised, skipped.len())
+        writeln!(
+            s,
+            "文件 {} 个（可读 {}，无法读取 {}），识别工作表 {} 个，跳过 {} 个",
+            ds.files.len(),
+            readable,
+            ds.files.len() - readable,
+            recognised,
+            skipped.len()
+        )
     } else {
-        writeln!(s, "{} files ({} readable, {} unreadable), {} sheets recognised, {} skipped", ds.files.len(), readable, ds.files.len() - readable, recognised, skipped.len())
+        writeln!(
+            s,
+            "{} files ({} readable, {} unreadable), {} sheets recognised, {} skipped",
+            ds.files.len(),
+            readable,
+            ds.files.len() - readable,
+            recognised,
+            skipped.len()
+        )
     };
     if !ds.ignored.is_empty() {
-        let _ = writeln!(s, "{} {}", lang.pick("  非表格文件（已忽略）：", "  not spreadsheets (ignored):"), ds.ignored.join(", "));
+        let _ = writeln!(
+            s,
+            "{} {}",
+            lang.pick("  非表格文件（已忽略）：", "  not spreadsheets (ignored):"),
+            ds.ignored.join(", ")
+        );
     }
     for p in &ds.problems {
         let _ = writeln!(s, "  {} {}", lang.pick("✗", "✗"), p.message(lang));
     }
     for sh in skipped.iter().take(8) {
-        let _ = writeln!(s, "  {} {}!{}：{}", lang.pick("跳过", "skipped"), ds.files[sh.file as usize].rel, sh.name, skip_reason(&sh.status, lang));
+        let _ = writeln!(
+            s,
+            "  {} {}!{}：{}",
+            lang.pick("跳过", "skipped"),
+            ds.files[sh.file as usize].rel,
+            sh.name,
+            skip_reason(&sh.status, lang)
+        );
     }
     if skipped.len() > 8 {
-        let _ = writeln!(s, "  … {} {}", skipped.len() - 8, lang.pick("个工作表也被跳过（见问题清单的“文件与工作表”）", "more skipped sheets (see the Files and sheets sheet)"));
+        let _ = writeln!(
+            s,
+            "  … {} {}",
+            skipped.len() - 8,
+            lang.pick(
+                "个工作表也被跳过（见问题清单的“文件与工作表”）",
+                "more skipped sheets (see the Files and sheets sheet)"
+            )
+        );
     }
-    let rows: Vec<String> = ds.rows_by_kind().iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{} {n}", k.name(lang))).collect();
-    let _ = writeln!(s, "{}{}", lang.pick("各类台账使用行数：", "rows used per kind: "), if rows.is_empty() { "-".to_string() } else { rows.join(" · ") });
+    let rows: Vec<String> = ds
+        .rows_by_kind()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{} {n}", k.name(lang)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "{}{}",
+        lang.pick("各类台账使用行数：", "rows used per kind: "),
+        if rows.is_empty() {
+            "-".to_string()
+        } else {
+            rows.join(" · ")
+        }
+    );
     let mut t = crate::validate::SheetStats::default();
     for sh in &ds.sheets {
         t.add(&sh.stats);
     }
     let _ = if zh {
-        writeln!(s, "数据行 {}：使用 {}，合并重复 {}，被更正替换 {}，空行 {}，合计行 {}，错误未用 {}", t.data_rows, t.used, t.merged, t.replaced, t.empty, t.totals, t.errors)
+        writeln!(
+            s,
+            "数据行 {}：使用 {}，合并重复 {}，被更正替换 {}，空行 {}，合计行 {}，错误未用 {}",
+            t.data_rows, t.used, t.merged, t.replaced, t.empty, t.totals, t.errors
+        )
     } else {
         writeln!(s, "data rows {}: used {}, identical repeats merged {}, replaced by corrections {}, empty {}, totals {}, left out with errors {}", t.data_rows, t.used, t.merged, t.replaced, t.empty, t.totals, t.errors)
     };
-    let (e, w, i) = (ds.count(Level::Error), ds.count(Level::Warning), ds.count(Level::Info));
-    let _ = if zh { writeln!(s, "数据问题：错误 {e}，警告 {w}，提示 {i}") } else { writeln!(s, "data issues: {e} errors, {w} warnings, {i} info") };
+    let (e, w, i) = (
+        ds.count(Level::Error),
+        ds.count(Level::Warning),
+        ds.count(Level::Info),
+    );
+    let _ = if zh {
+        writeln!(s, "数据问题：错误 {e}，警告 {w}，提示 {i}")
+    } else {
+        writeln!(s, "data issues: {e} errors, {w} warnings, {i} info")
+    };
     let mut by_reason: BTreeMap<(Level, String), usize> = BTreeMap::new();
     for issue in &ds.issues {
-        *by_reason.entry((issue.level, issue.reason.category(lang))).or_default() += 1;
+        *by_reason
+            .entry((issue.level, issue.reason.category(lang)))
+            .or_default() += 1;
     }
     let mut reasons: Vec<_> = by_reason.into_iter().collect();
     reasons.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(b.1.cmp(&a.1)));
     for ((level, cat), n) in reasons.iter().take(8) {
         let _ = writeln!(s, "  {:<4} {n:>6}  {cat}", level.label(lang));
     }
-    let serious: Vec<_> = ds.issues.iter().filter(|i| i.level != Level::Info).take(FIRST_ISSUES).collect();
+    let serious: Vec<_> = ds
+        .issues
+        .iter()
+        .filter(|i| i.level != Level::Info)
+        .take(FIRST_ISSUES)
+        .collect();
     if !serious.is_empty() {
         let _ = writeln!(s, "{}", lang.pick("前几条问题：", "first issues:"));
         for i in serious {
-            let value = if i.raw.is_empty() { String::new() } else { format!(" {}={}", i.header, i.raw) };
-            let _ = writeln!(s, "  {:<4} {}{}  {}", i.level.label(lang), i.pos.address(), value, i.reason.message(lang));
+            let value = if i.raw.is_empty() {
+                String::new()
+            } else {
+                format!(" {}={}", i.header, i.raw)
+            };
+            let _ = writeln!(
+                s,
+                "  {:<4} {}{}  {}",
+                i.level.label(lang),
+                i.pos.address(),
+                value,
+                i.reason.message(lang)
+            );
         }
     }
     s
@@ -76,14 +156,50 @@ pub fn summary(ds: &Dataset, lang: Lang) -> String {
 fn skip_reason(status: &SheetStatus, lang: Lang) -> String {
     match (status, lang) {
         (SheetStatus::Empty, _) => lang.pick("空工作表", "empty sheet").into(),
-        (SheetStatus::NoMatch { near: None }, _) => lang.pick("前 20 行中没有任何台账的表头", "no ledger header row in the first 20 rows").into(),
-        (SheetStatus::NoMatch { near: Some((k, missing)) }, Lang::Zh) => format!("前 20 行中没有完整的台账表头（最接近{}，缺少 {}）", k.zh(), missing.join("、")),
-        (SheetStatus::NoMatch { near: Some((k, missing)) }, Lang::En) => format!("no complete ledger header in the first 20 rows (closest: {}, lacking {})", k.en(), missing.join(", ")),
-        (SheetStatus::MissingColumns { kind, missing }, Lang::Zh) => format!("像是{}，但缺少必填列 {}", kind.zh(), missing.join("、")),
-        (SheetStatus::MissingColumns { kind, missing }, Lang::En) => format!("looks like {} but lacks required column(s) {}", kind.en(), missing.join(", ")),
+        (SheetStatus::NoMatch { near: None }, _) => lang
+            .pick(
+                "前 20 行中没有任何台账的表头",
+                "no ledger header row in the first 20 rows",
+            )
+            .into(),
+        (
+            SheetStatus::NoMatch {
+                near: Some((k, missing)),
+            },
+            Lang::Zh,
+        ) => format!(
+            "前 20 行中没有完整的台账表头（最接近{}，缺少 {}）",
+            k.zh(),
+            missing.join("、")
+        ),
+        (
+            SheetStatus::NoMatch {
+                near: Some((k, missing)),
+            },
+            Lang::En,
+        ) => format!(
+            "no complete ledger header in the first 20 rows (closest: {}, lacking {})",
+            k.en(),
+            missing.join(", ")
+        ),
+        (SheetStatus::MissingColumns { kind, missing }, Lang::Zh) => {
+            format!("像是{}，但缺少必填列 {}", kind.zh(), missing.join("、"))
+        }
+        (SheetStatus::MissingColumns { kind, missing }, Lang::En) => format!(
+            "looks like {} but lacks required column(s) {}",
+            kind.en(),
+            missing.join(", ")
+        ),
         (SheetStatus::Ambiguous(kinds), _) => {
             let names: Vec<&str> = kinds.iter().map(|k| k.name(lang)).collect();
-            format!("{}{}", lang.pick("表头同样符合多种台账，无法判断：", "the header fits several kinds equally: "), names.join(" / "))
+            format!(
+                "{}{}",
+                lang.pick(
+                    "表头同样符合多种台账，无法判断：",
+                    "the header fits several kinds equally: "
+                ),
+                names.join(" / ")
+            )
         }
         (SheetStatus::Recognised { .. }, _) => String::new(),
     }
@@ -97,7 +213,12 @@ pub fn write_issue_workbook(ds: &Dataset, path: &Path, lang: Lang) -> anyhow::Re
 
 fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = new_workbook();
-    let head = Format::new().set_bold().set_background_color("#DDEBF7").set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::VerticalCenter);
+    let head = Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
     let plain = Format::new();
     let red = Format::new().set_font_color("#C00000");
     let amber = Format::new().set_font_color("#9C5700");
@@ -106,9 +227,31 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("数据问题", "Data issues"))?;
     let headers = if lang == Lang::Zh {
-        ["级别", "台账", "文件", "工作表", "行", "列", "列名", "原始值", "问题说明", "位置"]
+        [
+            "级别",
+            "台账",
+            "文件",
+            "工作表",
+            "行",
+            "列",
+            "列名",
+            "原始值",
+            "问题说明",
+            "位置",
+        ]
     } else {
-        ["Level", "Ledger", "File", "Sheet", "Row", "Column", "Header", "Raw value", "Reason", "Address"]
+        [
+            "Level",
+            "Ledger",
+            "File",
+            "Sheet",
+            "Row",
+            "Column",
+            "Header",
+            "Raw value",
+            "Reason",
+            "Address",
+        ]
     };
     let mut widths: Vec<Vec<String>> = headers.iter().map(|h| vec![h.to_string()]).collect();
     for (c, h) in headers.iter().enumerate() {
@@ -155,9 +298,37 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("文件与工作表", "Files and sheets"))?;
     let headers = if lang == Lang::Zh {
-        ["文件", "月份", "工作表", "识别为", "表头行", "数据行", "使用", "合并重复", "被更正替换", "空行", "合计行", "错误未用", "说明"]
+        [
+            "文件",
+            "月份",
+            "工作表",
+            "识别为",
+            "表头行",
+            "数据行",
+            "使用",
+            "合并重复",
+            "被更正替换",
+            "空行",
+            "合计行",
+            "错误未用",
+            "说明",
+        ]
     } else {
-        ["File", "As of", "Sheet", "Kind", "Header row", "Data rows", "Used", "Merged", "Replaced", "Empty", "Totals", "Errors", "Note"]
+        [
+            "File",
+            "As of",
+            "Sheet",
+            "Kind",
+            "Header row",
+            "Data rows",
+            "Used",
+            "Merged",
+            "Replaced",
+            "Empty",
+            "Totals",
+            "Errors",
+            "Note",
+        ]
     };
     let mut widths: Vec<Vec<String>> = headers.iter().map(|h| vec![h.to_string()]).collect();
     for (c, h) in headers.iter().enumerate() {
@@ -178,20 +349,45 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
         }
         for sh in sheets {
             let (kind, header_row) = match &sh.status {
-                SheetStatus::Recognised { kind, header_row } => (kind.name(lang).to_string(), Some(*header_row)),
+                SheetStatus::Recognised { kind, header_row } => {
+                    (kind.name(lang).to_string(), Some(*header_row))
+                }
                 _ => (String::new(), None),
             };
             let mut note = skip_reason(&sh.status, lang);
             if sh.hidden {
-                note = format!("{}{}", lang.pick("隐藏工作表（仍读取）", "hidden sheet (still read)"), if note.is_empty() { String::new() } else { format!("；{note}") });
+                note = format!(
+                    "{}{}",
+                    lang.pick("隐藏工作表（仍读取）", "hidden sheet (still read)"),
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("；{note}")
+                    }
+                );
             }
-            for (c, v) in [f.rel.to_string(), as_of.clone(), sh.name.to_string(), kind].iter().enumerate() {
+            for (c, v) in [f.rel.to_string(), as_of.clone(), sh.name.to_string(), kind]
+                .iter()
+                .enumerate()
+            {
                 write_text(ws, r, c as u16, v, &plain)?;
                 widths[c].push(v.clone());
             }
             if let Some(h) = header_row {
                 let st = &sh.stats;
-                for (c, v) in [h as u64, st.data_rows, st.used, st.merged, st.replaced, st.empty, st.totals, st.errors].iter().enumerate() {
+                for (c, v) in [
+                    h as u64,
+                    st.data_rows,
+                    st.used,
+                    st.merged,
+                    st.replaced,
+                    st.empty,
+                    st.totals,
+                    st.errors,
+                ]
+                .iter()
+                .enumerate()
+                {
                     ws.write_number(r, 4 + c as u16, *v as f64)?;
                 }
             }

@@ -17,7 +17,11 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_UNREADABLE: i32 = 3;
 
 #[derive(Parser, Debug)]
-#[command(name = "kaohe", version, about = "考核: sales KPI assessments from Excel ledgers / 从台账生成销售绩效考核表")]
+#[command(
+    name = "kaohe",
+    version,
+    about = "考核: sales KPI assessments from Excel ledgers / 从台账生成销售绩效考核表"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -99,9 +103,19 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Check { ledger_dir, scheme, out, lang, strict, jobs } => {
+        Command::Check {
+            ledger_dir,
+            scheme,
+            out,
+            lang,
+            strict,
+            jobs,
+        } => {
             if let Some(n) = jobs {
-                rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global()
+                    .ok();
             }
             check(&ledger_dir, scheme.as_deref(), &out, lang, strict)
         }
@@ -112,11 +126,24 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             Ok(EXIT_OK)
         }
-        Command::DemoData { dir, reps, seed, year, months, scale } => demo_data(&dir, reps, seed, year, months, scale),
+        Command::DemoData {
+            dir,
+            reps,
+            seed,
+            year,
+            months,
+            scale,
+        } => demo_data(&dir, reps, seed, year, months, scale),
     }
 }
 
-fn check(ledger_dir: &Path, scheme: Option<&Path>, out: &Path, lang: Lang, strict: bool) -> anyhow::Result<i32> {
+fn check(
+    ledger_dir: &Path,
+    scheme: Option<&Path>,
+    out: &Path,
+    lang: Lang,
+    strict: bool,
+) -> anyhow::Result<i32> {
     let aliases = match scheme {
         Some(p) => match ColumnAliases::load(p) {
             Ok(a) => a,
@@ -138,8 +165,18 @@ fn check(ledger_dir: &Path, scheme: Option<&Path>, out: &Path, lang: Lang, stric
     };
     print!("{}", crate::check::summary(&ds, lang));
     crate::check::write_issue_workbook(&ds, out, lang)?;
-    println!("{} {} ({:.1}s)", lang.pick("完整问题清单：", "full issue list:"), out.display(), started.elapsed().as_secs_f64());
-    let stop = ds.problems.iter().any(|p| matches!(p, Problem::Unreadable(_) | Problem::MissingColumns { .. } | Problem::MissingKind(_)));
+    println!(
+        "{} {} ({:.1}s)",
+        lang.pick("完整问题清单：", "full issue list:"),
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    let stop = ds.problems.iter().any(|p| {
+        matches!(
+            p,
+            Problem::Unreadable(_) | Problem::MissingColumns { .. } | Problem::MissingKind(_)
+        )
+    });
     if stop {
         return Ok(EXIT_UNREADABLE);
     }
@@ -152,12 +189,19 @@ fn check(ledger_dir: &Path, scheme: Option<&Path>, out: &Path, lang: Lang, stric
 /// Outputs never go into the ledger folder (SPEC 10).
 fn refuse_inside(out: &Path, ledger_dir: &Path) -> anyhow::Result<()> {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         // Canonicalise the nearest existing ancestor, then re-append the rest.
         let mut existing = p.clone();
         let mut rest = Vec::new();
         while !existing.exists() {
-            match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            match (
+                existing.file_name().map(|n| n.to_os_string()),
+                existing.parent(),
+            ) {
                 (Some(n), Some(parent)) => {
                     rest.push(n);
                     existing = parent.to_path_buf();
@@ -176,7 +220,14 @@ fn refuse_inside(out: &Path, ledger_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn demo_data(dir: &Path, reps: Option<usize>, seed: u64, year: i32, months: u32, scale: ScaleArg) -> anyhow::Result<i32> {
+fn demo_data(
+    dir: &Path,
+    reps: Option<usize>,
+    seed: u64,
+    year: i32,
+    months: u32,
+    scale: ScaleArg,
+) -> anyhow::Result<i32> {
     let _ = (dir, reps, seed, year, months, scale);
     anyhow::bail!("demo-data is not built yet")
 }

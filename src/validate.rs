@@ -497,7 +497,7 @@ pub fn read_sheet(
             }
         }
         if !matches.is_empty() {
-            matches.sort_by(|a, b| b.0.cmp(&a.0));
+            matches.sort_by_key(|m| std::cmp::Reverse(m.0));
             if matches.len() > 1 && matches[0].0 == matches[1].0 {
                 let best = matches[0].0;
                 out.status = SheetStatus::Ambiguous(

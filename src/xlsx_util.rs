@@ -60,20 +60,6 @@ pub fn fit_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max: f6
     w.clamp(min, max)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn widths_count_cjk_as_two() {
-        assert_eq!(display_width("abc"), 3);
-        assert_eq!(display_width("客户编号"), 8);
-        assert_eq!(display_width("Rep ID 工号"), 11);
-        assert_eq!(fit_width(["客户编号", "x"], 6.0, 40.0), 10.0);
-        assert_eq!(fit_width([], 6.0, 40.0), 6.0);
-    }
-}
-
 /// Whether a text could be taken for a formula when edited in Excel
 /// (`=`, `+`, `-`, `@`, tab, CR/LF or NUL first): such text gets a quote prefix.
 pub fn needs_quote_prefix(text: &str) -> bool {
@@ -96,4 +82,18 @@ pub fn write_text(
         ws.write_string_with_format(row, col, text, format)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_count_cjk_as_two() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("客户编号"), 8);
+        assert_eq!(display_width("Rep ID 工号"), 11);
+        assert_eq!(fit_width(["客户编号", "x"], 6.0, 40.0), 10.0);
+        assert_eq!(fit_width([], 6.0, 40.0), 6.0);
+    }
 }

@@ -70,7 +70,7 @@ pub const PLAUSIBLE_SERIALS: std::ops::RangeInclusive<f64> = 18_264.0..=73_050.9
 /// Convert an Excel serial number to a stamp in the given date system.
 /// Fractions are rounded to the nearest second. `None` outside Excel's range.
 pub fn from_serial(serial: f64, is_1904: bool) -> Option<Stamp> {
-    if !serial.is_finite() || serial < 0.0 || serial >= 2_958_466.0 {
+    if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
         return None;
     }
     let mut days = serial.floor() as i64;
@@ -105,7 +105,7 @@ pub fn parse_text(s: &str) -> Option<Stamp> {
         return None;
     }
     // Split into a date part and an optional time part.
-    let (date_part, time_part) = match t.find(|c: char| c == ' ' || c == 'T' || c == 't') {
+    let (date_part, time_part) = match t.find([' ', 'T', 't']) {
         Some(i) => (&t[..i], Some(t[i + 1..].trim())),
         None => (t, None),
     };
@@ -245,8 +245,8 @@ mod tests {
         let cases: Vec<(f64, bool, Option<Stamp>)> = vec![
             (46086.0, false, Some(d(2026, 3, 5))),
             (46086.5, false, Some(dt(2026, 3, 5, 12, 0, 0))),
-            (46086.378_472_222, false, Some(dt(2026, 3, 5, 9, 5, 0))),
-            (46086.999_999_99, false, Some(d(2026, 3, 6))),
+            (46_086.378_472_222, false, Some(dt(2026, 3, 5, 9, 5, 0))),
+            (46_086.999_999_99, false, Some(d(2026, 3, 6))),
             (44624.0, true, Some(d(2026, 3, 5))),
             (1.0, false, Some(d(1900, 1, 1))),
             (59.0, false, Some(d(1900, 2, 28))),

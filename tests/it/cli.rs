@@ -10,7 +10,10 @@ use calamine::{open_workbook_auto, Reader};
 use crate::common::*;
 
 fn kaohe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaohe")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_kaohe"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -33,14 +36,48 @@ fn clean_ledgers(dir: &Path) {
     write_xlsx(
         &dir.join("2026-03/台账.xlsx"),
         &[
-            sheet("人员", vec![vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")], vec![S("S001"), S("张三"), S("商务专员-B2B"), D("2025-01-10")]]),
-            sheet("客户", vec![vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")], vec![S("KH001"), S("甲公司"), S("S001"), D("2026-03-02")]]),
-            sheet("跟进", vec![vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式")], vec![D("2026-03-02"), S("S001"), S("KH001"), S("电话")]]),
+            sheet(
+                "人员",
+                vec![
+                    vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")],
+                    vec![S("S001"), S("张三"), S("商务专员-B2B"), D("2025-01-10")],
+                ],
+            ),
+            sheet(
+                "客户",
+                vec![
+                    vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
+                    vec![S("KH001"), S("甲公司"), S("S001"), D("2026-03-02")],
+                ],
+            ),
+            sheet(
+                "跟进",
+                vec![
+                    vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式")],
+                    vec![D("2026-03-02"), S("S001"), S("KH001"), S("电话")],
+                ],
+            ),
             sheet(
                 "回款",
                 vec![
-                    vec![S("合同编号"), S("客户编号"), S("商务专员"), S("签约日期"), S("合同金额"), S("应回款金额"), S("应回款日期")],
-                    vec![S("HT001"), S("KH001"), S("S001"), D("2026-03-10"), N(1000.0), N(1000.0), D("2026-03-20")],
+                    vec![
+                        S("合同编号"),
+                        S("客户编号"),
+                        S("商务专员"),
+                        S("签约日期"),
+                        S("合同金额"),
+                        S("应回款金额"),
+                        S("应回款日期"),
+                    ],
+                    vec![
+                        S("HT001"),
+                        S("KH001"),
+                        S("S001"),
+                        D("2026-03-10"),
+                        N(1000.0),
+                        N(1000.0),
+                        D("2026-03-20"),
+                    ],
                 ],
             ),
         ],
@@ -55,24 +92,81 @@ fn check_on_messy_ledgers_lists_everything_and_exits_3() {
     crate::reading::messy(&ledgers);
     let before = snapshot(&ledgers);
     let out = tmp.path().join("问题.xlsx");
-    let o = kaohe(&["check", ledgers.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = kaohe(&[
+        "check",
+        ledgers.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(3), "unreadable files stop the run:\n{stdout}\n{}", String::from_utf8_lossy(&o.stderr));
-    assert!(stdout.contains("broken.xlsx") && stdout.contains("坏文件.xlsx"), "{stdout}");
-    assert!(stdout.contains("数据问题：错误 4，警告 7，提示 1"), "{stdout}");
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "unreadable files stop the run:\n{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains("broken.xlsx") && stdout.contains("坏文件.xlsx"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("数据问题：错误 4，警告 7，提示 1"),
+        "{stdout}"
+    );
     assert!(stdout.contains("台账_2026-03.xlsx!客户!C7"), "{stdout}");
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
-    assert_eq!(snapshot(&ledgers), before, "the ledger folder is never written");
+    assert_eq!(
+        snapshot(&ledgers),
+        before,
+        "the ledger folder is never written"
+    );
 
     let mut wb = open_workbook_auto(&out).unwrap();
     let issues = wb.worksheet_range("数据问题").unwrap();
     assert_eq!(issues.height(), 1 + 12);
-    let row1: Vec<String> = issues.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
-    assert_eq!(row1, ["错误", "客户台账", "2026-03/台账_2026-03.xlsx", "客户", "7", "C", "商务专员", "赵六", "人员表中找不到此工号或姓名", "台账_2026-03.xlsx!客户!C7"]);
+    let row1: Vec<String> = issues
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        row1,
+        [
+            "错误",
+            "客户台账",
+            "2026-03/台账_2026-03.xlsx",
+            "客户",
+            "7",
+            "C",
+            "商务专员",
+            "赵六",
+            "人员表中找不到此工号或姓名",
+            "台账_2026-03.xlsx!客户!C7"
+        ]
+    );
     let sheets = wb.worksheet_range("文件与工作表").unwrap();
-    let text: Vec<String> = sheets.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
-    assert!(text.iter().any(|l| l.starts_with("broken.xlsx|") && l.contains("不是电子表格")), "{text:?}");
-    assert!(text.iter().any(|l| l.starts_with("2026-03/台账_2026-03.xlsx|2026-03|客户|客户台账|3|9|3|1|0|1|1|3|")), "{text:?}");
+    let text: Vec<String> = sheets
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert!(
+        text.iter()
+            .any(|l| l.starts_with("broken.xlsx|") && l.contains("不是电子表格")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|l| l
+                .starts_with("2026-03/台账_2026-03.xlsx|2026-03|客户|客户台账|3|9|3|1|0|1|1|3|")),
+        "{text:?}"
+    );
 }
 
 #[test]
@@ -83,20 +177,43 @@ fn exit_codes() {
     let out = tmp.path().join("issues.xlsx");
     let (l, o) = (ledgers.to_str().unwrap(), out.to_str().unwrap());
     assert_eq!(kaohe(&["check", l, "--out", o]).status.code(), Some(0));
-    assert_eq!(kaohe(&["check", l, "--out", o, "--strict"]).status.code(), Some(0), "no issue at all");
-    assert_eq!(kaohe(&["check", l, "--out", o, "--lang", "en"]).status.code(), Some(0));
+    assert_eq!(
+        kaohe(&["check", l, "--out", o, "--strict"]).status.code(),
+        Some(0),
+        "no issue at all"
+    );
+    assert_eq!(
+        kaohe(&["check", l, "--out", o, "--lang", "en"])
+            .status
+            .code(),
+        Some(0)
+    );
 
     // A warning: --strict makes it exit 1.
     write_xlsx(
         &ledgers.join("2026-04/跟进.xlsx"),
-        &[sheet("跟进", vec![vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式")], vec![D("2026-04-02"), S("S001"), S("KH001"), S("飞鸽传书")]])],
+        &[sheet(
+            "跟进",
+            vec![
+                vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式")],
+                vec![D("2026-04-02"), S("S001"), S("KH001"), S("飞鸽传书")],
+            ],
+        )],
     );
     assert_eq!(kaohe(&["check", l, "--out", o]).status.code(), Some(0));
-    assert_eq!(kaohe(&["check", l, "--out", o, "--strict"]).status.code(), Some(1));
+    assert_eq!(
+        kaohe(&["check", l, "--out", o, "--strict"]).status.code(),
+        Some(1)
+    );
 
     // Usage and configuration errors: 2; nothing written into the ledgers.
     let inside = ledgers.join("问题.xlsx");
-    assert_eq!(kaohe(&["check", l, "--out", inside.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        kaohe(&["check", l, "--out", inside.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
     assert!(!inside.exists());
     assert_eq!(kaohe(&["check"]).status.code(), Some(2));
     let bad = tmp.path().join("bad.toml");
@@ -105,7 +222,17 @@ fn exit_codes() {
     assert_eq!(o2.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o2.stderr).contains("not_a_column"));
     // A missing folder is unreadable input: 3.
-    assert_eq!(kaohe(&["check", tmp.path().join("nope").to_str().unwrap(), "--out", o]).status.code(), Some(3));
+    assert_eq!(
+        kaohe(&[
+            "check",
+            tmp.path().join("nope").to_str().unwrap(),
+            "--out",
+            o
+        ])
+        .status
+        .code(),
+        Some(3)
+    );
 }
 
 #[test]
@@ -115,15 +242,28 @@ fn scheme_aliases_name_company_headers() {
     clean_ledgers(&ledgers);
     write_xlsx(
         &ledgers.join("2026-04/客户.xlsx"),
-        &[sheet("客户", vec![vec![S("客户代码"), S("客户名称"), S("销售代表"), S("创建时间")], vec![S("KH002"), S("乙公司"), S("S001"), D("2026-04-02")]])],
+        &[sheet(
+            "客户",
+            vec![
+                vec![S("客户代码"), S("客户名称"), S("销售代表"), S("创建时间")],
+                vec![S("KH002"), S("乙公司"), S("S001"), D("2026-04-02")],
+            ],
+        )],
     );
     let out = tmp.path().join("issues.xlsx");
     let (l, o) = (ledgers.to_str().unwrap(), out.to_str().unwrap());
     let without = String::from_utf8_lossy(&kaohe(&["check", l, "--out", o]).stdout).to_string();
     assert!(without.contains("跳过 2026-04/客户.xlsx!客户"), "{without}");
     let scheme = tmp.path().join("方案.toml");
-    std::fs::write(&scheme, "[columns]\ncustomer_id = \"客户代码\"\n\"customers.owner\" = [\"销售代表\"]\n").unwrap();
-    let with = String::from_utf8_lossy(&kaohe(&["check", l, "--out", o, "--scheme", scheme.to_str().unwrap()]).stdout).to_string();
+    std::fs::write(
+        &scheme,
+        "[columns]\ncustomer_id = \"客户代码\"\n\"customers.owner\" = [\"销售代表\"]\n",
+    )
+    .unwrap();
+    let with = String::from_utf8_lossy(
+        &kaohe(&["check", l, "--out", o, "--scheme", scheme.to_str().unwrap()]).stdout,
+    )
+    .to_string();
     assert!(with.contains("跳过 0 个"), "{with}");
     assert!(with.contains("客户台账 2"), "{with}");
 }

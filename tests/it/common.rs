@@ -32,7 +32,11 @@ pub struct Sheet<'a> {
 }
 
 pub fn sheet<'a>(name: &'a str, rows: Vec<Vec<C<'a>>>) -> Sheet<'a> {
-    Sheet { name, rows, merges: vec![] }
+    Sheet {
+        name,
+        rows,
+        merges: vec![],
+    }
 }
 
 /// Write a workbook with the given sheets to `path` (folders created).
@@ -48,14 +52,31 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
         for (r, row) in s.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let (r, c) = (r as u32, c as u16);
-                if s.merges.iter().any(|m| m.0 <= r && r <= m.2 && m.1 <= c && c <= m.3 && (m.0, m.1) != (r, c)) {
+                if s.merges
+                    .iter()
+                    .any(|m| m.0 <= r && r <= m.2 && m.1 <= c && c <= m.3 && (m.0, m.1) != (r, c))
+                {
                     continue;
                 }
                 match *cell {
                     S(t) => ws.write_string(r, c, t).map(|_| ()),
                     N(n) => ws.write_number(r, c, n).map(|_| ()),
-                    D(d) => ws.write_datetime_with_format(r, c, ExcelDateTime::parse_from_str(d).unwrap(), &date).map(|_| ()),
-                    T(d) => ws.write_datetime_with_format(r, c, ExcelDateTime::parse_from_str(d).unwrap(), &datetime).map(|_| ()),
+                    D(d) => ws
+                        .write_datetime_with_format(
+                            r,
+                            c,
+                            ExcelDateTime::parse_from_str(d).unwrap(),
+                            &date,
+                        )
+                        .map(|_| ()),
+                    T(d) => ws
+                        .write_datetime_with_format(
+                            r,
+                            c,
+                            ExcelDateTime::parse_from_str(d).unwrap(),
+                            &datetime,
+                        )
+                        .map(|_| ()),
                     CnDate(n) => ws.write_number_with_format(r, c, n, &cn).map(|_| ()),
                     E => Ok(()),
                 }
@@ -68,7 +89,8 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
                 S(t) => t.to_string(),
                 _ => String::new(),
             };
-            ws.merge_range(r0, c0, r1, c1, &text, &Format::new()).unwrap();
+            ws.merge_range(r0, c0, r1, c1, &text, &Format::new())
+                .unwrap();
         }
     }
     wb.save(path).unwrap();

@@ -56,9 +56,42 @@ fn sheets() -> Vec<Sheet<'static>> {
         sheet(
             "回款",
             vec![
-                vec![S("合同编号"), S("期次"), S("客户编号"), S("商务专员"), S("签约日期"), S("合同金额"), S("应回款金额"), S("应回款日期"), S("实际回款金额"), S("实际回款日期")],
-                vec![S("HT001"), N(1.0), S("KH001"), S("S001"), D("2026-03-10"), N(100000.1), N(50000.05), D("2026-03-15"), S("￥50,000.05"), D("2026-03-14")],
-                vec![S("HT001"), N(2.0), S("KH001"), S("S001"), D("2026-03-10"), N(100000.1), N(50000.05), D("2026-04-15"), E, E],
+                vec![
+                    S("合同编号"),
+                    S("期次"),
+                    S("客户编号"),
+                    S("商务专员"),
+                    S("签约日期"),
+                    S("合同金额"),
+                    S("应回款金额"),
+                    S("应回款日期"),
+                    S("实际回款金额"),
+                    S("实际回款日期"),
+                ],
+                vec![
+                    S("HT001"),
+                    N(1.0),
+                    S("KH001"),
+                    S("S001"),
+                    D("2026-03-10"),
+                    N(100000.1),
+                    N(50000.05),
+                    D("2026-03-15"),
+                    S("￥50,000.05"),
+                    D("2026-03-14"),
+                ],
+                vec![
+                    S("HT001"),
+                    N(2.0),
+                    S("KH001"),
+                    S("S001"),
+                    D("2026-03-10"),
+                    N(100000.1),
+                    N(50000.05),
+                    D("2026-04-15"),
+                    E,
+                    E,
+                ],
             ],
         ),
     ]
@@ -69,19 +102,57 @@ fn assert_company(ds: &Dataset, what: &str) {
     assert!(ds.problems.is_empty(), "{what}: {:?}", ds.problems);
     assert!(ds.issues.is_empty(), "{what}: {:?}", ds.issues);
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let reps: Vec<(&str, NaiveDate)> = ds.reps.iter().map(|r| (r.rep_id.as_str(), r.hire_date)).collect();
-    assert_eq!(reps, [("S001", day(2025, 1, 10)), ("S002", day(2025, 6, 1))], "{what}");
+    let reps: Vec<(&str, NaiveDate)> = ds
+        .reps
+        .iter()
+        .map(|r| (r.rep_id.as_str(), r.hire_date))
+        .collect();
+    assert_eq!(
+        reps,
+        [("S001", day(2025, 1, 10)), ("S002", day(2025, 6, 1))],
+        "{what}"
+    );
     let leads: Vec<Stamp> = ds.customers.iter().map(|c| c.facts().lead_time).collect();
-    assert_eq!(leads, [Stamp::DateTime(day(2026, 3, 2).and_hms_opt(9, 5, 0).unwrap()), Stamp::Date(day(2026, 3, 5))], "{what}");
+    assert_eq!(
+        leads,
+        [
+            Stamp::DateTime(day(2026, 3, 2).and_hms_opt(9, 5, 0).unwrap()),
+            Stamp::Date(day(2026, 3, 5))
+        ],
+        "{what}"
+    );
     assert_eq!(ds.customers[1].facts().owner, 1, "{what}: rep by name");
     let times: Vec<Stamp> = ds.followups.iter().map(|f| f.time).collect();
-    assert_eq!(times, [Stamp::DateTime(day(2026, 3, 2).and_hms_opt(10, 30, 0).unwrap()), Stamp::Date(day(2026, 3, 6))], "{what}");
+    assert_eq!(
+        times,
+        [
+            Stamp::DateTime(day(2026, 3, 2).and_hms_opt(10, 30, 0).unwrap()),
+            Stamp::Date(day(2026, 3, 6))
+        ],
+        "{what}"
+    );
     assert_eq!(ds.contracts.len(), 1, "{what}");
-    assert_eq!(ds.contracts[0].amount, Decimal::from_str("100000.10").unwrap(), "{what}: exact money");
+    assert_eq!(
+        ds.contracts[0].amount,
+        Decimal::from_str("100000.10").unwrap(),
+        "{what}: exact money"
+    );
     let paid: Vec<Option<Decimal>> = ds.installments.iter().map(|i| i.amount_paid).collect();
-    assert_eq!(paid, [Some(Decimal::from_str("50000.05").unwrap()), None], "{what}");
+    assert_eq!(
+        paid,
+        [Some(Decimal::from_str("50000.05").unwrap()), None],
+        "{what}"
+    );
     let customers = ds.sheets.iter().find(|s| &*s.name == "客户").unwrap();
-    assert_eq!((customers.stats.data_rows, customers.stats.used, customers.stats.totals), (3, 2, 1), "{what}");
+    assert_eq!(
+        (
+            customers.stats.data_rows,
+            customers.stats.used,
+            customers.stats.totals
+        ),
+        (3, 2, 1),
+        "{what}"
+    );
 }
 
 /// Regenerates the xlsx the committed .xls/.ods fixtures were converted from.
@@ -111,7 +182,11 @@ fn xls_and_ods_from_libreoffice() {
 fn content_decides_not_the_extension() {
     // An .xls that is really an xlsx, and an .xlsx that is really an xls.
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(fixtures().join("format-source.xls"), tmp.path().join("really-xls.xlsx")).unwrap();
+    std::fs::copy(
+        fixtures().join("format-source.xls"),
+        tmp.path().join("really-xls.xlsx"),
+    )
+    .unwrap();
     assert_company(&load(tmp.path()), "xls named .xlsx");
 }
 
@@ -122,8 +197,20 @@ fn workbook_in_the_1904_date_system() {
     let tmp = tempfile::tempdir().unwrap();
     let plain = tmp.path().join("plain.xlsx");
     let rows = vec![
-        vec![S("工号"), S("姓名"), S("岗位"), S("入职日期"), S("离职日期")],
-        vec![S("S001"), S("张三"), S("商务专员-B2B"), CnDate(44624.0), N(44625.0)],
+        vec![
+            S("工号"),
+            S("姓名"),
+            S("岗位"),
+            S("入职日期"),
+            S("离职日期"),
+        ],
+        vec![
+            S("S001"),
+            S("张三"),
+            S("商务专员-B2B"),
+            CnDate(44624.0),
+            N(44625.0),
+        ],
     ];
     write_xlsx(&plain, &[sheet("人员", rows)]);
     let bytes = set_1904(&std::fs::read(&plain).unwrap());
@@ -131,7 +218,10 @@ fn workbook_in_the_1904_date_system() {
     std::fs::write(tmp.path().join("1904.xlsx"), bytes).unwrap();
     let ds = load(tmp.path());
     assert!(ds.issues.is_empty(), "{:?}", ds.issues);
-    assert_eq!(ds.reps[0].hire_date, NaiveDate::from_ymd_opt(2026, 3, 5).unwrap());
+    assert_eq!(
+        ds.reps[0].hire_date,
+        NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()
+    );
     assert_eq!(ds.reps[0].leave_date, NaiveDate::from_ymd_opt(2026, 3, 6));
 }
 
@@ -147,9 +237,12 @@ fn set_1904(xlsx: &[u8]) -> Vec<u8> {
         if name == "xl/workbook.xml" {
             let text = String::from_utf8(data).unwrap();
             assert!(text.contains("<workbookPr"), "{text}");
-            data = text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1).into_bytes();
+            data = text
+                .replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+                .into_bytes();
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(&data).unwrap();
     }
     out.finish().unwrap().into_inner()
@@ -158,7 +251,8 @@ fn set_1904(xlsx: &[u8]) -> Vec<u8> {
 #[test]
 fn csv_in_utf8_and_gbk() {
     let roster = "工号,姓名,岗位,入职日期\nS001,张三,商务专员-B2B,2025-01-10\nS002,\"李四\",商务专员-B2C,2025/6/1\n";
-    let customers = "客户编号,客户名称,商务专员,创建时间\nKH001,\"甲公司,北京\",S001,2026-03-02 09:05\n";
+    let customers =
+        "客户编号,客户名称,商务专员,创建时间\nKH001,\"甲公司,北京\",S001,2026-03-02 09:05\n";
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("人员.csv"), format!("\u{feff}{roster}")).unwrap();
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(customers);
@@ -166,7 +260,10 @@ fn csv_in_utf8_and_gbk() {
     std::fs::write(tmp.path().join("客户.csv"), &gbk).unwrap();
     let ds = load(tmp.path());
     assert!(ds.issues.is_empty(), "{:?}", ds.issues);
-    assert_eq!(ds.reps.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["张三", "李四"]);
+    assert_eq!(
+        ds.reps.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["张三", "李四"]
+    );
     assert_eq!(ds.customers[0].facts().customer_name, "甲公司,北京");
     assert_eq!(ds.customers[0].facts().owner, 0);
 }
@@ -176,9 +273,17 @@ fn refused_files_are_one_line_each_and_the_rest_is_read() {
     let tmp = tempfile::tempdir().unwrap();
     write_xlsx(&tmp.path().join("a-good.xlsx"), &sheets());
     let good = std::fs::read(tmp.path().join("a-good.xlsx")).unwrap();
-    std::fs::write(tmp.path().join("b-truncated.xlsx"), &good[..good.len() - 200]).unwrap();
+    std::fs::write(
+        tmp.path().join("b-truncated.xlsx"),
+        &good[..good.len() - 200],
+    )
+    .unwrap();
     std::fs::write(tmp.path().join("c-text.xlsx"), "工号,姓名\n").unwrap();
-    std::fs::write(tmp.path().join("d-web.xls"), "<html><body><table><tr><td>工号</td></tr></table></body></html>").unwrap();
+    std::fs::write(
+        tmp.path().join("d-web.xls"),
+        "<html><body><table><tr><td>工号</td></tr></table></body></html>",
+    )
+    .unwrap();
     std::fs::write(tmp.path().join("e-empty.xlsx"), "").unwrap();
     std::fs::write(tmp.path().join("notes.txt"), "not a ledger").unwrap();
     std::fs::write(tmp.path().join("~$a-good.xlsx"), "excel lock file").unwrap();
@@ -192,7 +297,15 @@ fn refused_files_are_one_line_each_and_the_rest_is_read() {
         })
         .collect();
     let files: Vec<&str> = refused.iter().map(|(f, _)| f.as_str()).collect();
-    assert_eq!(files, ["b-truncated.xlsx", "c-text.xlsx", "d-web.xls", "e-empty.xlsx"]);
+    assert_eq!(
+        files,
+        [
+            "b-truncated.xlsx",
+            "c-text.xlsx",
+            "d-web.xls",
+            "e-empty.xlsx"
+        ]
+    );
     for (file, msg) in &refused {
         assert!(!msg.contains('\n'), "{file}: {msg}");
     }
@@ -200,6 +313,15 @@ fn refused_files_are_one_line_each_and_the_rest_is_read() {
     assert!(refused[1].1.contains("不是电子表格"), "{}", refused[1].1);
     assert!(refused[2].1.contains("HTML"), "{}", refused[2].1);
     assert!(refused[3].1.contains("空"), "{}", refused[3].1);
-    assert_eq!(ds.ignored.iter().map(|s| &**s).collect::<Vec<_>>(), ["notes.txt"]);
-    assert_company(&Dataset { problems: vec![], ..ds }, "good file beside broken ones");
+    assert_eq!(
+        ds.ignored.iter().map(|s| &**s).collect::<Vec<_>>(),
+        ["notes.txt"]
+    );
+    assert_company(
+        &Dataset {
+            problems: vec![],
+            ..ds
+        },
+        "good file beside broken ones",
+    );
 }

@@ -24,17 +24,52 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 pub fn roster(dir: &Path) {
-    let h = vec![S("工号"), S("姓名"), S("团队"), S("岗位"), S("入职日期"), S("邮箱")];
+    let h = vec![
+        S("工号"),
+        S("姓名"),
+        S("团队"),
+        S("岗位"),
+        S("入职日期"),
+        S("邮箱"),
+    ];
     write_xlsx(
         &dir.join("2026-03/人员表.xlsx"),
         &[sheet(
             "人员",
             vec![
                 h,
-                vec![S("S001"), S("张三"), S("华东"), S("商务专员-B2B"), D("2025-01-10"), S("zhangsan@example.com")],
-                vec![S("S002"), S("李四"), S("华东"), S("商务专员-B2B"), D("2025-03-01"), E],
-                vec![S("S003"), S("王五"), S("华南"), S("商务专员-B2C"), D("2026-02-15"), E],
-                vec![S("S004"), S("王五"), S("华南"), S("商务专员-B2C"), S("2025/6/1"), E],
+                vec![
+                    S("S001"),
+                    S("张三"),
+                    S("华东"),
+                    S("商务专员-B2B"),
+                    D("2025-01-10"),
+                    S("zhangsan@example.com"),
+                ],
+                vec![
+                    S("S002"),
+                    S("李四"),
+                    S("华东"),
+                    S("商务专员-B2B"),
+                    D("2025-03-01"),
+                    E,
+                ],
+                vec![
+                    S("S003"),
+                    S("王五"),
+                    S("华南"),
+                    S("商务专员-B2C"),
+                    D("2026-02-15"),
+                    E,
+                ],
+                vec![
+                    S("S004"),
+                    S("王五"),
+                    S("华南"),
+                    S("商务专员-B2C"),
+                    S("2025/6/1"),
+                    E,
+                ],
             ],
         )],
     );
@@ -49,15 +84,43 @@ pub fn messy(dir: &Path) {
         vec![
             vec![S("2026年3月 客户信息台账"), E, E, E, E, E],
             vec![],
-            vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间"), S("合作状态"), S("终止日期")],
-            vec![S("KH001"), S("甲公司"), S("S001"), S("2026/3/2 9:05"), S("合作中"), E],
+            vec![
+                S("客户编号"),
+                S("客户名称"),
+                S("商务专员"),
+                S("创建时间"),
+                S("合作状态"),
+                S("终止日期"),
+            ],
+            vec![
+                S("KH001"),
+                S("甲公司"),
+                S("S001"),
+                S("2026/3/2 9:05"),
+                S("合作中"),
+                E,
+            ],
             vec![S("KH002"), S("乙公司"), S("张三"), CnDate(46086.0), E, E],
             vec![],
             vec![S("KH003"), S("丙公司"), S("赵六"), D("2026-03-06"), E, E],
             vec![S("KH004"), S("丁公司"), S("S002"), S("待定"), E, E],
             vec![S("KH005"), S("戊公司"), S("王五"), D("2026-03-07"), E, E],
-            vec![S("ＫＨ００１"), S("甲公司"), S(" S001 "), T("2026-03-02 09:05:00"), S("合作中"), E],
-            vec![S("KH006"), S("己公司"), S("S002"), D("2026-03-08"), S("已终止"), E],
+            vec![
+                S("ＫＨ００１"),
+                S("甲公司"),
+                S(" S001 "),
+                T("2026-03-02 09:05:00"),
+                S("合作中"),
+                E,
+            ],
+            vec![
+                S("KH006"),
+                S("己公司"),
+                S("S002"),
+                D("2026-03-08"),
+                S("已终止"),
+                E,
+            ],
             vec![S("合计"), E, E, E, E, E],
         ],
     );
@@ -78,27 +141,108 @@ pub fn messy(dir: &Path) {
                 S("实际回款金额"),
                 S("实际回款日期"),
             ],
-            vec![S("HT001"), N(1.0), S("KH001"), S("S001"), D("2026-03-10"), N(12.0), S("首付"), S("￥60,000"), D("2026-03-15"), S("6万"), D("2026-03-14")],
-            vec![S("HT001"), N(2.0), S("KH001"), S("S001"), D("2026-03-10"), N(12.0), S("尾款"), S("６００００"), D("2026-04-15"), E, E],
-            vec![S("HT002"), N(1.0), S("KH002"), S("张三"), S("2026年3月12日"), S("1.5"), S("预付"), S("15,000元"), D("2026-03-31"), N(15000.0), D("2026-04-20")],
-            vec![S("HT002"), N(1.0), S("KH002"), S("张三"), S("2026年3月12日"), S("1.6"), S("预付"), S("15,000元"), D("2026-03-31"), N(15000.0), D("2026-04-20")],
-            vec![S("HT003"), S("第1期"), S("KH006"), S("S002"), D("2026-03-20"), N(2.0), E, N(20000.0), D("2026-03-25"), N(5000.0), E],
+            vec![
+                S("HT001"),
+                N(1.0),
+                S("KH001"),
+                S("S001"),
+                D("2026-03-10"),
+                N(12.0),
+                S("首付"),
+                S("￥60,000"),
+                D("2026-03-15"),
+                S("6万"),
+                D("2026-03-14"),
+            ],
+            vec![
+                S("HT001"),
+                N(2.0),
+                S("KH001"),
+                S("S001"),
+                D("2026-03-10"),
+                N(12.0),
+                S("尾款"),
+                S("６００００"),
+                D("2026-04-15"),
+                E,
+                E,
+            ],
+            vec![
+                S("HT002"),
+                N(1.0),
+                S("KH002"),
+                S("张三"),
+                S("2026年3月12日"),
+                S("1.5"),
+                S("预付"),
+                S("15,000元"),
+                D("2026-03-31"),
+                N(15000.0),
+                D("2026-04-20"),
+            ],
+            vec![
+                S("HT002"),
+                N(1.0),
+                S("KH002"),
+                S("张三"),
+                S("2026年3月12日"),
+                S("1.6"),
+                S("预付"),
+                S("15,000元"),
+                D("2026-03-31"),
+                N(15000.0),
+                D("2026-04-20"),
+            ],
+            vec![
+                S("HT003"),
+                S("第1期"),
+                S("KH006"),
+                S("S002"),
+                D("2026-03-20"),
+                N(2.0),
+                E,
+                N(20000.0),
+                D("2026-03-25"),
+                N(5000.0),
+                E,
+            ],
         ],
     );
     let mut followups = sheet(
         "跟进",
         vec![
-            vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式"), S("下次跟进时间")],
-            vec![T("2026-03-02 10:00:00"), S("S001"), S("KH001"), S("电话"), S("待定")],
+            vec![
+                S("跟进时间"),
+                S("商务专员"),
+                S("客户编号"),
+                S("跟进方式"),
+                S("下次跟进时间"),
+            ],
+            vec![
+                T("2026-03-02 10:00:00"),
+                S("S001"),
+                S("KH001"),
+                S("电话"),
+                S("待定"),
+            ],
             vec![D("2026-03-03"), E, S("KH001"), S("拜访"), E],
             vec![S("２０２６-03-04"), E, S("KH002"), S("飞鸽传书"), E],
             vec![S("2026-13-01"), S("S002"), S("KH006"), E, E],
-            vec![T("2026-03-02 10:00:00"), S("S001"), S("KH001"), S("电话"), S("待定")],
+            vec![
+                T("2026-03-02 10:00:00"),
+                S("S001"),
+                S("KH001"),
+                S("电话"),
+                S("待定"),
+            ],
         ],
     );
     followups.merges.push((1, 1, 3, 1));
     let notes = sheet("说明", vec![vec![S("本工作簿为测试用")]]);
-    write_xlsx(&dir.join("2026-03/台账_2026-03.xlsx"), &[customers, payments, followups, notes]);
+    write_xlsx(
+        &dir.join("2026-03/台账_2026-03.xlsx"),
+        &[customers, payments, followups, notes],
+    );
 
     // April snapshot: KH001 reassigned to S002 (history, not a correction).
     write_xlsx(
@@ -122,7 +266,11 @@ fn load(dir: &Path) -> Dataset {
 }
 
 fn stats(ds: &Dataset, file: &str, sheet: &str) -> SheetStats {
-    ds.sheets.iter().find(|s| &*ds.files[s.file as usize].rel == file && &*s.name == sheet).unwrap_or_else(|| panic!("{file}!{sheet}")).stats
+    ds.sheets
+        .iter()
+        .find(|s| &*ds.files[s.file as usize].rel == file && &*s.name == sheet)
+        .unwrap_or_else(|| panic!("{file}!{sheet}"))
+        .stats
 }
 
 #[test]
@@ -133,21 +281,74 @@ fn messy_workbook_every_issue_and_every_row() {
     let ds = load(tmp.path());
 
     // Broken files: one problem each, naming the file; the rest is read.
-    let unreadable: Vec<&str> = ds.problems.iter().filter_map(|p| if let Problem::Unreadable(e) = p { Some(&*e.file) } else { None }).collect();
+    let unreadable: Vec<&str> = ds
+        .problems
+        .iter()
+        .filter_map(|p| {
+            if let Problem::Unreadable(e) = p {
+                Some(&*e.file)
+            } else {
+                None
+            }
+        })
+        .collect();
     assert_eq!(unreadable, ["2026-04/坏文件.xlsx", "broken.xlsx"]);
-    assert!(ds.problems.iter().all(|p| !p.message(kaohe::Lang::Zh).contains('\n')));
+    assert!(ds
+        .problems
+        .iter()
+        .all(|p| !p.message(kaohe::Lang::Zh).contains('\n')));
     assert_eq!(ds.files.len(), 5);
 
     // Row accounting, worked out by hand (see the rows above).
     let f = "2026-03/台账_2026-03.xlsx";
     // 客户: rows 4..=12 = 9 data rows: used KH001, KH002, KH006; merged the
     // repeat of KH001 (row 10); empty row 6; totals row 12; errors rows 7, 8, 9.
-    assert_eq!(stats(&ds, f, "客户"), SheetStats { data_rows: 9, used: 3, merged: 1, replaced: 0, empty: 1, totals: 1, errors: 3 });
+    assert_eq!(
+        stats(&ds, f, "客户"),
+        SheetStats {
+            data_rows: 9,
+            used: 3,
+            merged: 1,
+            replaced: 0,
+            empty: 1,
+            totals: 1,
+            errors: 3
+        }
+    );
     // 回款: 5 rows; row 4 replaced by its correction in row 5.
-    assert_eq!(stats(&ds, f, "回款"), SheetStats { data_rows: 5, used: 4, merged: 0, replaced: 1, empty: 0, totals: 0, errors: 0 });
+    assert_eq!(
+        stats(&ds, f, "回款"),
+        SheetStats {
+            data_rows: 5,
+            used: 4,
+            merged: 0,
+            replaced: 1,
+            empty: 0,
+            totals: 0,
+            errors: 0
+        }
+    );
     // 跟进: 5 rows; row 6 repeats row 2; row 5 has a bad required date.
-    assert_eq!(stats(&ds, f, "跟进"), SheetStats { data_rows: 5, used: 3, merged: 1, replaced: 0, empty: 0, totals: 0, errors: 1 });
-    assert_eq!(stats(&ds, "2026-03/人员表.xlsx", "人员"), SheetStats { data_rows: 4, used: 4, ..SheetStats::default() });
+    assert_eq!(
+        stats(&ds, f, "跟进"),
+        SheetStats {
+            data_rows: 5,
+            used: 3,
+            merged: 1,
+            replaced: 0,
+            empty: 0,
+            totals: 0,
+            errors: 1
+        }
+    );
+    assert_eq!(
+        stats(&ds, "2026-03/人员表.xlsx", "人员"),
+        SheetStats {
+            data_rows: 4,
+            used: 4,
+            ..SheetStats::default()
+        }
+    );
     for s in &ds.sheets {
         assert_eq!(s.stats.accounted(), s.stats.data_rows, "{}", s.name);
     }
@@ -155,62 +356,211 @@ fn messy_workbook_every_issue_and_every_row() {
     assert_eq!(notes.status, SheetStatus::NoMatch { near: None });
 
     // Every data issue, in sheet and row order.
-    let got: Vec<(Level, String, String, Reason)> = ds.issues.iter().map(|i| (i.level, i.pos.address(), i.raw.clone(), i.reason.clone())).collect();
-    let prev = kaohe::issues::Position { file: f.into(), sheet: "回款".into(), row: 4, col: None };
+    let got: Vec<(Level, String, String, Reason)> = ds
+        .issues
+        .iter()
+        .map(|i| (i.level, i.pos.address(), i.raw.clone(), i.reason.clone()))
+        .collect();
+    let prev = kaohe::issues::Position {
+        file: f.into(),
+        sheet: "回款".into(),
+        row: 4,
+        col: None,
+    };
     let want = vec![
-        (Level::Error, "台账_2026-03.xlsx!客户!C7", "赵六", Reason::UnknownRep),
-        (Level::Error, "台账_2026-03.xlsx!客户!D8", "待定", Reason::Bad(Bad::NotADate)),
-        (Level::Error, "台账_2026-03.xlsx!客户!C9", "王五", Reason::AmbiguousRep { count: 2 }),
-        (Level::Warning, "台账_2026-03.xlsx!客户!E11", "已终止", Reason::TerminatedWithoutEndDate { from: Some(day(2026, 3, 1)) }),
-        (Level::Warning, "台账_2026-03.xlsx!回款!G4", "预付", Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::PaymentKind))),
+        (
+            Level::Error,
+            "台账_2026-03.xlsx!客户!C7",
+            "赵六",
+            Reason::UnknownRep,
+        ),
+        (
+            Level::Error,
+            "台账_2026-03.xlsx!客户!D8",
+            "待定",
+            Reason::Bad(Bad::NotADate),
+        ),
+        (
+            Level::Error,
+            "台账_2026-03.xlsx!客户!C9",
+            "王五",
+            Reason::AmbiguousRep { count: 2 },
+        ),
+        (
+            Level::Warning,
+            "台账_2026-03.xlsx!客户!E11",
+            "已终止",
+            Reason::TerminatedWithoutEndDate {
+                from: Some(day(2026, 3, 1)),
+            },
+        ),
+        (
+            Level::Warning,
+            "台账_2026-03.xlsx!回款!G4",
+            "预付",
+            Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::PaymentKind)),
+        ),
         (
             Level::Info,
             "台账_2026-03.xlsx!回款!5",
             "",
-            Reason::Corrected { previous: prev, changes: vec![kaohe::issues::Change { header: "合同金额".into(), old: "15000.00".into(), new: "16000.00".into() }] },
+            Reason::Corrected {
+                previous: prev,
+                changes: vec![kaohe::issues::Change {
+                    header: "合同金额".into(),
+                    old: "15000.00".into(),
+                    new: "16000.00".into(),
+                }],
+            },
         ),
-        (Level::Warning, "台账_2026-03.xlsx!回款!G5", "预付", Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::PaymentKind))),
-        (Level::Warning, "台账_2026-03.xlsx!回款!J6", "5000", Reason::PaidWithoutDate),
-        (Level::Warning, "台账_2026-03.xlsx!跟进!E2", "待定", Reason::Bad(Bad::NotADate)),
-        (Level::Warning, "台账_2026-03.xlsx!跟进!D4", "飞鸽传书", Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::Method))),
-        (Level::Error, "台账_2026-03.xlsx!跟进!A5", "2026-13-01", Reason::Bad(Bad::NotADate)),
-        (Level::Warning, "台账_2026-03.xlsx!跟进!E6", "待定", Reason::Bad(Bad::NotADate)),
+        (
+            Level::Warning,
+            "台账_2026-03.xlsx!回款!G5",
+            "预付",
+            Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::PaymentKind)),
+        ),
+        (
+            Level::Warning,
+            "台账_2026-03.xlsx!回款!J6",
+            "5000",
+            Reason::PaidWithoutDate,
+        ),
+        (
+            Level::Warning,
+            "台账_2026-03.xlsx!跟进!E2",
+            "待定",
+            Reason::Bad(Bad::NotADate),
+        ),
+        (
+            Level::Warning,
+            "台账_2026-03.xlsx!跟进!D4",
+            "飞鸽传书",
+            Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::Method)),
+        ),
+        (
+            Level::Error,
+            "台账_2026-03.xlsx!跟进!A5",
+            "2026-13-01",
+            Reason::Bad(Bad::NotADate),
+        ),
+        (
+            Level::Warning,
+            "台账_2026-03.xlsx!跟进!E6",
+            "待定",
+            Reason::Bad(Bad::NotADate),
+        ),
     ];
-    let want: Vec<(Level, String, String, Reason)> = want.into_iter().map(|(l, a, r, why)| (l, a.to_string(), r.to_string(), why)).collect();
+    let want: Vec<(Level, String, String, Reason)> = want
+        .into_iter()
+        .map(|(l, a, r, why)| (l, a.to_string(), r.to_string(), why))
+        .collect();
     assert_eq!(got, want);
     let e2 = &ds.issues[8];
-    assert_eq!((e2.header.as_str(), e2.pos.row, e2.pos.column_letter().as_str()), ("下次跟进时间", 2, "E"));
+    assert_eq!(
+        (
+            e2.header.as_str(),
+            e2.pos.row,
+            e2.pos.column_letter().as_str()
+        ),
+        ("下次跟进时间", 2, "E")
+    );
 
     // Typed values.
     let rep = |id: &str| ds.reps.iter().position(|r| r.rep_id == id).unwrap() as RepIdx;
     assert_eq!(ds.reps.len(), 4);
     assert_eq!(ds.reps[rep("S004") as usize].hire_date, day(2025, 6, 1));
-    let ids: Vec<&str> = ds.customers.iter().map(|c| c.customer_id.as_str()).collect();
+    let ids: Vec<&str> = ds
+        .customers
+        .iter()
+        .map(|c| c.customer_id.as_str())
+        .collect();
     assert_eq!(ids, ["KH001", "KH002", "KH006"]);
     let kh001 = &ds.customers[0];
     assert_eq!(kh001.snapshots.len(), 2, "March and April snapshots");
     assert_eq!(kh001.state_on(day(2026, 3, 31)).owner, rep("S001"));
     assert_eq!(kh001.state_on(day(2026, 4, 1)).owner, rep("S002"));
-    assert_eq!(kh001.state_on(day(2026, 1, 1)).owner, rep("S001"), "before any snapshot: the earliest");
-    assert_eq!(kh001.facts().lead_time, Stamp::DateTime(day(2026, 3, 2).and_hms_opt(9, 5, 0).unwrap()));
-    assert_eq!(ds.customers[1].facts().lead_time, Stamp::Date(day(2026, 3, 5)), "Chinese date format read as a date");
-    assert_eq!(ds.customers[1].facts().owner, rep("S001"), "rep by unique name");
+    assert_eq!(
+        kh001.state_on(day(2026, 1, 1)).owner,
+        rep("S001"),
+        "before any snapshot: the earliest"
+    );
+    assert_eq!(
+        kh001.facts().lead_time,
+        Stamp::DateTime(day(2026, 3, 2).and_hms_opt(9, 5, 0).unwrap())
+    );
+    assert_eq!(
+        ds.customers[1].facts().lead_time,
+        Stamp::Date(day(2026, 3, 5)),
+        "Chinese date format read as a date"
+    );
+    assert_eq!(
+        ds.customers[1].facts().owner,
+        rep("S001"),
+        "rep by unique name"
+    );
     assert_eq!(ds.customers[2].terminated_from, Some(day(2026, 3, 1)));
 
-    let c: Vec<(&str, Decimal, usize)> = ds.contracts.iter().map(|c| (c.contract_id.as_str(), c.amount, c.installments.len())).collect();
-    assert_eq!(c, [("HT001", dec("120000.00"), 2), ("HT002", dec("16000.00"), 1), ("HT003", dec("20000.00"), 1)]);
-    let inst = |id: &str, n: u32| ds.installments.iter().find(|i| i.contract_id == id && i.installment == n).unwrap();
-    assert_eq!((inst("HT001", 1).amount_due, inst("HT001", 1).amount_paid, inst("HT001", 1).paid_date), (dec("60000"), Some(dec("60000")), Some(day(2026, 3, 14))));
-    assert_eq!((inst("HT001", 2).amount_due, inst("HT001", 2).payment_kind), (dec("60000"), PaymentKind::Final));
-    assert_eq!((inst("HT002", 1).amount_due, inst("HT002", 1).payment_kind), (dec("15000"), PaymentKind::First), "explicit 元 is not scaled; unknown kind takes the default");
-    assert_eq!((inst("HT003", 1).amount_paid, inst("HT003", 1).meta.warned), (None, true));
+    let c: Vec<(&str, Decimal, usize)> = ds
+        .contracts
+        .iter()
+        .map(|c| (c.contract_id.as_str(), c.amount, c.installments.len()))
+        .collect();
+    assert_eq!(
+        c,
+        [
+            ("HT001", dec("120000.00"), 2),
+            ("HT002", dec("16000.00"), 1),
+            ("HT003", dec("20000.00"), 1)
+        ]
+    );
+    let inst = |id: &str, n: u32| {
+        ds.installments
+            .iter()
+            .find(|i| i.contract_id == id && i.installment == n)
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            inst("HT001", 1).amount_due,
+            inst("HT001", 1).amount_paid,
+            inst("HT001", 1).paid_date
+        ),
+        (dec("60000"), Some(dec("60000")), Some(day(2026, 3, 14)))
+    );
+    assert_eq!(
+        (inst("HT001", 2).amount_due, inst("HT001", 2).payment_kind),
+        (dec("60000"), PaymentKind::Final)
+    );
+    assert_eq!(
+        (inst("HT002", 1).amount_due, inst("HT002", 1).payment_kind),
+        (dec("15000"), PaymentKind::First),
+        "explicit 元 is not scaled; unknown kind takes the default"
+    );
+    assert_eq!(
+        (inst("HT003", 1).amount_paid, inst("HT003", 1).meta.warned),
+        (None, true)
+    );
 
-    let fu: Vec<(Stamp, RepIdx, &str, Option<&str>)> = ds.followups.iter().map(|f| (f.time, f.rep, f.customer_id.as_str(), f.method)).collect();
+    let fu: Vec<(Stamp, RepIdx, &str, Option<&str>)> = ds
+        .followups
+        .iter()
+        .map(|f| (f.time, f.rep, f.customer_id.as_str(), f.method))
+        .collect();
     assert_eq!(
         fu,
         [
-            (Stamp::DateTime(day(2026, 3, 2).and_hms_opt(10, 0, 0).unwrap()), rep("S001"), "KH001", Some("call")),
-            (Stamp::Date(day(2026, 3, 3)), rep("S001"), "KH001", Some("visit")),
+            (
+                Stamp::DateTime(day(2026, 3, 2).and_hms_opt(10, 0, 0).unwrap()),
+                rep("S001"),
+                "KH001",
+                Some("call")
+            ),
+            (
+                Stamp::Date(day(2026, 3, 3)),
+                rep("S001"),
+                "KH001",
+                Some("visit")
+            ),
             (Stamp::Date(day(2026, 3, 4)), rep("S001"), "KH002", None),
         ],
         "merged rep cells give their value to every row"
@@ -220,6 +570,16 @@ fn messy_workbook_every_issue_and_every_row() {
     // ledger accuracy: 客户 row 8 (S002, lead time unreadable) and 跟进 row 5
     // (S002, time unreadable). Rows 7 and 9 name no resolvable rep: they
     // count for nobody and are not kept.
-    let rejected: Vec<(u32, Option<RepIdx>, Vec<NaiveDate>)> = ds.rejected.iter().map(|r| (r.src.row, r.rep, r.dates.clone())).collect();
-    assert_eq!(rejected, [(8, Some(rep("S002")), vec![]), (5, Some(rep("S002")), vec![])]);
+    let rejected: Vec<(u32, Option<RepIdx>, Vec<NaiveDate>)> = ds
+        .rejected
+        .iter()
+        .map(|r| (r.src.row, r.rep, r.dates.clone()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (8, Some(rep("S002")), vec![]),
+            (5, Some(rep("S002")), vec![])
+        ]
+    );
 }
