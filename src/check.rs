@@ -76,6 +76,15 @@ pub fn summary(ds: &Dataset, lang: Lang) -> String {
             )
         );
     }
+    let uncovered = ds.uncovered_years();
+    if !uncovered.is_empty() {
+        let years: Vec<String> = uncovered.iter().map(|y| y.to_string()).collect();
+        let _ = if zh {
+            writeln!(s, "  警告 工作日历不含 {} 年（法定节假日通知未收录），这些年份按周一至周五计算工作日；可在工作日历表中补充", years.join("、"))
+        } else {
+            writeln!(s, "  warning: the working-day calendar does not cover {}; those years count Monday–Friday as working days (add them in a calendar sheet)", years.join(", "))
+        };
+    }
     let rows: Vec<String> = ds
         .rows_by_kind()
         .iter()

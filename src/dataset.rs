@@ -175,6 +175,31 @@ impl Dataset {
         self.issues.iter().filter(|i| i.level == level).count()
     }
 
+    /// The years the ledgers' activity dates (leads, follow-ups, signings,
+    /// due dates) fall in that the working-day calendar does not cover.
+    pub fn uncovered_years(&self) -> Vec<i32> {
+        use chrono::Datelike;
+        let years: std::collections::BTreeSet<i32> = self
+            .followups
+            .iter()
+            .map(|f| f.time.date().year())
+            .chain(
+                self.installments
+                    .iter()
+                    .flat_map(|i| [i.sign_date.year(), i.due_date.year()]),
+            )
+            .chain(
+                self.customers
+                    .iter()
+                    .map(|c| c.facts().lead_time.date().year()),
+            )
+            .collect();
+        years
+            .into_iter()
+            .filter(|y| !self.calendar.covers_year(*y))
+            .collect()
+    }
+
     /// Rows per kind that reached the dataset.
     pub fn rows_by_kind(&self) -> Vec<(Kind, u64)> {
         Kind::ALL

@@ -267,3 +267,36 @@ fn scheme_aliases_name_company_headers() {
     assert!(with.contains("跳过 0 个"), "{with}");
     assert!(with.contains("客户台账 2"), "{with}");
 }
+
+#[test]
+fn years_outside_the_calendar_are_warned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    clean_ledgers(&ledgers);
+    let out = tmp.path().join("issues.xlsx");
+    let (l, o) = (ledgers.to_str().unwrap(), out.to_str().unwrap());
+    let quiet = String::from_utf8_lossy(&kaohe(&["check", l, "--out", o]).stdout).to_string();
+    assert!(!quiet.contains("工作日历不含"), "{quiet}");
+    write_xlsx(
+        &ledgers.join("2027-01/跟进.xlsx"),
+        &[sheet(
+            "跟进",
+            vec![
+                vec![S("跟进时间"), S("商务专员"), S("客户编号")],
+                vec![D("2027-01-05"), S("S001"), S("KH001")],
+            ],
+        )],
+    );
+    let warned = String::from_utf8_lossy(&kaohe(&["check", l, "--out", o]).stdout).to_string();
+    assert!(warned.contains("工作日历不含 2027 年"), "{warned}");
+    // A company calendar sheet for 2027 covers the year.
+    write_xlsx(
+        &ledgers.join("工作日历.xlsx"),
+        &[sheet(
+            "日历",
+            vec![vec![S("日期"), S("类型")], vec![D("2027-01-01"), S("休")]],
+        )],
+    );
+    let covered = String::from_utf8_lossy(&kaohe(&["check", l, "--out", o]).stdout).to_string();
+    assert!(!covered.contains("工作日历不含"), "{covered}");
+}
