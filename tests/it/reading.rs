@@ -583,3 +583,268 @@ fn messy_workbook_every_issue_and_every_row() {
         ]
     );
 }
+
+#[test]
+fn committed_templates_are_recognised_with_no_data_rows() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("workbook-templates");
+    for (sub, lang) in [
+        ("ledgers", kaohe::Lang::Zh),
+        ("ledgers-en", kaohe::Lang::En),
+    ] {
+        let ds = load(&dir.join(sub));
+        assert!(ds.problems.is_empty(), "{sub}: {:?}", ds.problems);
+        assert!(ds.issues.is_empty(), "{sub}: {:?}", ds.issues);
+        let mut kinds: Vec<kaohe::columns::Kind> = ds
+            .sheets
+            .iter()
+            .map(|s| {
+                s.kind()
+                    .unwrap_or_else(|| panic!("{sub}/{} not recognised: {:?}", s.name, s.status))
+            })
+            .collect();
+        kinds.sort();
+        assert_eq!(kinds, kaohe::columns::Kind::ALL, "{sub}");
+        for s in &ds.sheets {
+            assert_eq!(s.stats, SheetStats::default(), "{sub}/{}", s.name);
+            let kind = s.kind().unwrap();
+            assert!(
+                kind.columns().iter().all(|c| s.has_column(c.key)),
+                "{sub}/{}: every column recognised",
+                s.name
+            );
+            assert_eq!(&*s.name, kind.name(lang));
+        }
+    }
+}
+
+#[test]
+fn sheets_that_are_not_quite_ledgers() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_xlsx(
+        &tmp.path().join("x.xlsx"),
+        &[
+            // Customers without 创建时间: 3 of 4 required headers.
+            sheet(
+                "缺列",
+                vec![
+                    vec![S("客户编号"), S("客户名称"), S("商务专员")],
+                    vec![S("KH1"), S("甲"), S("S001")],
+                ],
+            ),
+            // Only 工号 and 姓名: too far from the roster to be one.
+            sheet(
+                "汇总",
+                vec![
+                    vec![S("工号"), S("姓名"), S("得分")],
+                    vec![S("S001"), S("张三"), N(90.0)],
+                ],
+            ),
+            // A scores and an adjustments header, 5 of 5 columns each (指标 is in both).
+            sheet(
+                "混合",
+                vec![vec![
+                    S("工号"),
+                    S("期间"),
+                    S("指标"),
+                    S("分值"),
+                    S("评分来源"),
+                    S("类型"),
+                    S("说明"),
+                ]],
+            ),
+            sheet("空", vec![]),
+        ],
+    );
+    let ds = load(tmp.path());
+    let status = |name: &str| {
+        ds.sheets
+            .iter()
+            .find(|s| &*s.name == name)
+            .unwrap()
+            .status
+            .clone()
+    };
+    use kaohe::columns::Kind;
+    assert_eq!(
+        status("缺列"),
+        SheetStatus::MissingColumns {
+            kind: Kind::Customers,
+            missing: vec!["创建时间"]
+        }
+    );
+    assert_eq!(
+        status("汇总"),
+        SheetStatus::NoMatch {
+            near: Some((Kind::Roster, vec!["岗位", "入职日期"]))
+        }
+    );
+    assert_eq!(
+        status("混合"),
+        SheetStatus::Ambiguous(vec![Kind::Scores, Kind::Adjustments])
+    );
+    assert_eq!(status("空"), SheetStatus::Empty);
+    let msg: Vec<String> = ds
+        .problems
+        .iter()
+        .map(|p| p.message(kaohe::Lang::Zh))
+        .collect();
+    assert!(
+        msg.contains(
+            &"x.xlsx：工作表“缺列”像是客户台账，但缺少必填列：创建时间。请补上这些列标题。"
+                .to_string()
+        ),
+        "{msg:?}"
+    );
+    assert!(ds.problems.contains(&Problem::MissingKind(Kind::Roster)));
+}
+
+#[test]
+fn rows_left_out_keep_their_rep_and_readable_dates() {
+    let tmp = tempfile::tempdir().unwrap();
+    roster(tmp.path());
+    write_xlsx(
+        &tmp.path().join("回款.xlsx"),
+        &[sheet(
+            "回款",
+            vec![
+                vec![
+                    S("合同编号"),
+                    S("客户编号"),
+                    S("商务专员"),
+                    S("签约日期"),
+                    S("合同金额"),
+                    S("应回款金额"),
+                    S("应回款日期"),
+                    S("期次"),
+                ],
+                // Amount due missing: an error, but the sign and due dates are readable.
+                vec![
+                    S("HT9"),
+                    S("KH9"),
+                    S("李四"),
+                    D("2026-03-10"),
+                    N(100.0),
+                    E,
+                    D("2026-04-10"),
+                    N(1.0),
+                ],
+                // An unreadable installment is an error (it is part of the key).
+                vec![
+                    S("HT9"),
+                    S("KH9"),
+                    S("S002"),
+                    D("2026-03-10"),
+                    N(100.0),
+                    N(50.0),
+                    D("2026-05-10"),
+                    S("首期"),
+                ],
+            ],
+        )],
+    );
+    let ds = load(tmp.path());
+    let rejected: Vec<(u32, Option<RepIdx>, Vec<NaiveDate>)> = ds
+        .rejected
+        .iter()
+        .map(|r| (r.src.row, r.rep, r.dates.clone()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (2, Some(1), vec![day(2026, 3, 10), day(2026, 4, 10)]),
+            (3, Some(1), vec![day(2026, 3, 10), day(2026, 5, 10)])
+        ]
+    );
+    let reasons: Vec<(String, Reason)> = ds
+        .issues
+        .iter()
+        .map(|i| (i.pos.address(), i.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("回款.xlsx!回款!F2".to_string(), Reason::Missing),
+            (
+                "回款.xlsx!回款!H3".to_string(),
+                Reason::Bad(Bad::NotAnInstallment)
+            )
+        ]
+    );
+    assert!(ds.installments.is_empty());
+}
+
+#[test]
+fn contract_fields_that_disagree_are_reported_and_installment_1_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    roster(tmp.path());
+    let h = vec![
+        S("合同编号"),
+        S("期次"),
+        S("客户编号"),
+        S("商务专员"),
+        S("签约日期"),
+        S("合同金额"),
+        S("毛利"),
+        S("应回款金额"),
+        S("应回款日期"),
+    ];
+    write_xlsx(
+        &tmp.path().join("回款.xlsx"),
+        &[sheet(
+            "回款",
+            vec![
+                h,
+                // Installment 2 listed first; its amount disagrees, its profit fills a blank.
+                vec![
+                    S("HT1"),
+                    N(2.0),
+                    S("KH1"),
+                    S("S001"),
+                    D("2026-03-10"),
+                    N(900.0),
+                    N(300.0),
+                    N(400.0),
+                    D("2026-04-10"),
+                ],
+                vec![
+                    S("HT1"),
+                    N(1.0),
+                    S("KH1"),
+                    S("S001"),
+                    D("2026-03-10"),
+                    N(1000.0),
+                    E,
+                    N(600.0),
+                    D("2026-03-10"),
+                ],
+            ],
+        )],
+    );
+    let ds = load(tmp.path());
+    let c = &ds.contracts[0];
+    assert_eq!(
+        (c.amount, c.gross_profit, c.installments.len()),
+        (dec("1000"), Some(dec("300")), 2)
+    );
+    let got: Vec<(Level, String, String, Reason)> = ds
+        .issues
+        .iter()
+        .map(|i| (i.level, i.pos.address(), i.raw.clone(), i.reason.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            Level::Warning,
+            "回款.xlsx!回款!F2".to_string(),
+            "900.00".to_string(),
+            Reason::ContractMismatch {
+                installment: 1,
+                kept: "1000.00".into()
+            }
+        )]
+    );
+    assert_eq!(
+        ds.issues[0].reason.message(kaohe::Lang::Zh),
+        "与同一合同第1期的值不一致，按第1期的 1000.00 计"
+    );
+}
