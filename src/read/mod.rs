@@ -288,6 +288,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_panic_while_reading_becomes_one_error_naming_the_file() {
+        let dir = std::env::temp_dir().join(format!("kaohe-panic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "工号").unwrap();
+        wb.save(&path).unwrap();
+        let file = SourceFile {
+            path: path.clone(),
+            rel: "2026-01/a.xlsx".into(),
+            as_of: None,
+        };
+        // The visitor runs inside the guarded region, as the spreadsheet
+        // library does: a panic there must not escape.
+        let err =
+            read_file(&file, &mut |_| panic!("index out of bounds: the len is 1")).unwrap_err();
+        assert_eq!(&*err.file, "2026-01/a.xlsx");
+        assert!(
+            err.message.contains("index out of bounds"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains('\n'));
+        // The same thread reads the next file normally.
+        let mut names = Vec::new();
+        read_file(&file, &mut |s| names.push(s.name.to_string())).unwrap();
+        assert_eq!(names, ["Sheet1"]);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn as_of_from_name_then_folder() {
         assert_eq!(
             as_of_month("2026-03/客户台账.xlsx"),
