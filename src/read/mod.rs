@@ -185,63 +185,39 @@ fn read_bytes(
             format.label()
         )
     };
+    type Cur = Cursor<Vec<u8>>;
     match format {
         Format::Xlsx => {
-            let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| damaged(&e))?;
+            let mut wb: Xlsx<Cur> = Xlsx::new(cursor).map_err(|e| damaged(&e))?;
             let is_1904 = wb.has_1904_epoch();
-            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
-                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                visit(RawSheet {
-                    name: name.into(),
-                    hidden,
-                    range,
-                    merges,
-                    is_1904,
-                });
-            }
+            each_sheet(
+                &mut wb,
+                is_1904,
+                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                visit,
+            )
+            .map_err(|e| damaged(&e))?;
         }
         Format::Xls => {
-            let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| damaged(&e))?;
+            let mut wb: Xls<Cur> = Xls::new(cursor).map_err(|e| damaged(&e))?;
             let is_1904 = wb.has_1904_epoch();
-            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
-                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                visit(RawSheet {
-                    name: name.into(),
-                    hidden,
-                    range,
-                    merges,
-                    is_1904,
-                });
-            }
+            each_sheet(
+                &mut wb,
+                is_1904,
+                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                visit,
+            )
+            .map_err(|e| damaged(&e))?;
         }
+        // calamine exposes no merged regions for xlsb and ods.
         Format::Xlsb => {
-            let mut wb: Xlsb<_> = Xlsb::new(cursor).map_err(|e| damaged(&e))?;
+            let mut wb: Xlsb<Cur> = Xlsb::new(cursor).map_err(|e| damaged(&e))?;
             let is_1904 = wb.has_1904_epoch();
-            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
-                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
-                visit(RawSheet {
-                    name: name.into(),
-                    hidden,
-                    range,
-                    merges: Vec::new(),
-                    is_1904,
-                });
-            }
+            each_sheet(&mut wb, is_1904, |_, _| Vec::new(), visit).map_err(|e| damaged(&e))?;
         }
         Format::Ods => {
-            let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| damaged(&e))?;
-            for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
-                let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
-                visit(RawSheet {
-                    name: name.into(),
-                    hidden,
-                    range,
-                    merges: Vec::new(),
-                    is_1904: false,
-                });
-            }
+            let mut wb: Ods<Cur> = Ods::new(cursor).map_err(|e| damaged(&e))?;
+            each_sheet(&mut wb, false, |_, _| Vec::new(), visit).map_err(|e| damaged(&e))?;
         }
         Format::Csv => {
             let range = csv::read(cursor.get_ref())?;
@@ -253,6 +229,27 @@ fn read_bytes(
                 is_1904: false,
             });
         }
+    }
+    Ok(())
+}
+
+/// Hand every worksheet of an open workbook to `visit`, in workbook order.
+fn each_sheet<R: Reader<Cursor<Vec<u8>>>>(
+    wb: &mut R,
+    is_1904: bool,
+    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<(), R::Error> {
+    for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
+        let range = wb.worksheet_range(&name)?;
+        let merges = merges(wb, &name);
+        visit(RawSheet {
+            name: name.into(),
+            hidden,
+            range,
+            merges,
+            is_1904,
+        });
     }
     Ok(())
 }
