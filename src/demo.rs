@@ -361,49 +361,24 @@ fn month_of(d: NaiveDate, year: i32) -> Option<u32> {
     (d.year() == year).then(|| d.month())
 }
 
-/// Official 2026 days off and adjusted workdays (国务院办公厅通知), used only to
-/// make the fictional company behave plausibly; kaohe's own calendar module
-/// is the authority when computing.
-const OFFICIAL_2026: &[(u32, u32, bool)] = &[
-    (1, 1, true),
-    (1, 2, true),
-    (1, 3, true),
-    (1, 4, false),
-    (2, 14, false),
-    (2, 15, true),
-    (2, 16, true),
-    (2, 17, true),
-    (2, 18, true),
-    (2, 19, true),
-    (2, 20, true),
-    (2, 21, true),
-    (2, 22, true),
-    (2, 23, true),
-    (2, 28, false),
-    (4, 4, true),
-    (4, 5, true),
-    (4, 6, true),
-    (5, 1, true),
-    (5, 2, true),
-    (5, 3, true),
-    (5, 4, true),
-    (5, 5, true),
-    (5, 9, false),
-    (6, 19, true),
-    (6, 20, true),
-    (6, 21, true),
-    (9, 20, false),
-    (9, 25, true),
-    (9, 26, true),
-    (9, 27, true),
-    (10, 1, true),
-    (10, 2, true),
-    (10, 3, true),
-    (10, 4, true),
-    (10, 5, true),
-    (10, 6, true),
-    (10, 7, true),
-    (10, 10, false),
+/// Official 2026 days off and adjusted workdays (国务院办公厅通知) as
+/// (month, first day, last day, is day off), used only to make the fictional
+/// company behave plausibly; kaohe's own calendar is the authority when
+/// computing.
+const OFFICIAL_2026: &[(u32, u32, u32, bool)] = &[
+    (1, 1, 3, true),
+    (1, 4, 4, false),
+    (2, 14, 14, false),
+    (2, 15, 23, true),
+    (2, 28, 28, false),
+    (4, 4, 6, true),
+    (5, 1, 5, true),
+    (5, 9, 9, false),
+    (6, 19, 21, true),
+    (9, 20, 20, false),
+    (9, 25, 27, true),
+    (10, 1, 7, true),
+    (10, 10, 10, false),
 ];
 
 /// Working days of the fictional company: Monday–Friday, the official
@@ -419,11 +394,9 @@ impl WorkCalendar {
     fn new(year: i32) -> WorkCalendar {
         let mut special: Vec<(NaiveDate, bool)> = Vec::new();
         if year == 2026 {
-            special.extend(
-                OFFICIAL_2026
-                    .iter()
-                    .map(|(m, d, off)| (ymd(year, *m, *d), *off)),
-            );
+            for &(m, first, last, off) in OFFICIAL_2026 {
+                special.extend((first..=last).map(|d| (ymd(year, m, d), off)));
+            }
         }
         let mut cal = WorkCalendar {
             special,
@@ -482,135 +455,17 @@ impl WorkCalendar {
 // Vocabulary of the fictional company (workbook text is Chinese)
 // ---------------------------------------------------------------------------
 
-const SURNAMES: &[(&str, &str)] = &[
-    ("王", "wang"),
-    ("李", "li"),
-    ("张", "zhang"),
-    ("刘", "liu"),
-    ("陈", "chen"),
-    ("杨", "yang"),
-    ("黄", "huang"),
-    ("赵", "zhao"),
-    ("吴", "wu"),
-    ("周", "zhou"),
-    ("徐", "xu"),
-    ("孙", "sun"),
-    ("马", "ma"),
-    ("朱", "zhu"),
-    ("胡", "hu"),
-    ("郭", "guo"),
-    ("何", "he"),
-    ("高", "gao"),
-    ("林", "lin"),
-    ("罗", "luo"),
-    ("郑", "zheng"),
-    ("梁", "liang"),
-    ("谢", "xie"),
-    ("宋", "song"),
-    ("唐", "tang"),
-    ("韩", "han"),
-    ("冯", "feng"),
-    ("邓", "deng"),
-    ("曹", "cao"),
-    ("彭", "peng"),
-    ("曾", "zeng"),
-    ("肖", "xiao"),
-    ("田", "tian"),
-    ("董", "dong"),
-    ("袁", "yuan"),
-    ("潘", "pan"),
-    ("蒋", "jiang"),
-    ("蔡", "cai"),
-    ("杜", "du"),
-    ("叶", "ye"),
-    ("程", "cheng"),
-    ("苏", "su"),
-    ("魏", "wei"),
-    ("吕", "lv"),
-    ("丁", "ding"),
-    ("任", "ren"),
-    ("沈", "shen"),
-    ("姚", "yao"),
-    ("卢", "lu"),
-    ("姜", "jiang"),
-    ("崔", "cui"),
-    ("钟", "zhong"),
-    ("谭", "tan"),
-    ("陆", "lu"),
-    ("范", "fan"),
-    ("金", "jin"),
-];
+/// Surnames and their pinyin, position by position.
+const SURNAMES: (&str, &str) = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆范金",
+    "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan jiang cai du ye cheng su wei lv ding ren shen yao lu jiang cui zhong tan lu fan jin",
+);
 
-const GIVEN: &[(&str, &str)] = &[
-    ("伟", "wei"),
-    ("芳", "fang"),
-    ("娜", "na"),
-    ("敏", "min"),
-    ("静", "jing"),
-    ("丽", "li"),
-    ("强", "qiang"),
-    ("磊", "lei"),
-    ("军", "jun"),
-    ("洋", "yang"),
-    ("勇", "yong"),
-    ("艳", "yan"),
-    ("杰", "jie"),
-    ("涛", "tao"),
-    ("明", "ming"),
-    ("超", "chao"),
-    ("霞", "xia"),
-    ("平", "ping"),
-    ("刚", "gang"),
-    ("婷", "ting"),
-    ("浩", "hao"),
-    ("宇", "yu"),
-    ("鹏", "peng"),
-    ("辉", "hui"),
-    ("琳", "lin"),
-    ("晨", "chen"),
-    ("雪", "xue"),
-    ("欣", "xin"),
-    ("颖", "ying"),
-    ("佳", "jia"),
-    ("俊", "jun"),
-    ("帆", "fan"),
-    ("凯", "kai"),
-    ("文", "wen"),
-    ("博", "bo"),
-    ("思", "si"),
-    ("雨", "yu"),
-    ("梦", "meng"),
-    ("晓", "xiao"),
-    ("志", "zhi"),
-    ("建", "jian"),
-    ("海", "hai"),
-    ("东", "dong"),
-    ("华", "hua"),
-    ("兰", "lan"),
-    ("春", "chun"),
-    ("子", "zi"),
-    ("涵", "han"),
-    ("宁", "ning"),
-    ("斌", "bin"),
-    ("峰", "feng"),
-    ("蕾", "lei"),
-    ("倩", "qian"),
-    ("琪", "qi"),
-    ("瑶", "yao"),
-    ("鑫", "xin"),
-    ("嘉", "jia"),
-    ("怡", "yi"),
-    ("昊", "hao"),
-    ("睿", "rui"),
-    ("哲", "zhe"),
-    ("航", "hang"),
-    ("毅", "yi"),
-    ("薇", "wei"),
-    ("蓉", "rong"),
-    ("菲", "fei"),
-    ("亮", "liang"),
-    ("玲", "ling"),
-];
+/// Characters of given names and their pinyin.
+const GIVEN: (&str, &str) = (
+    "伟芳娜敏静丽强磊军洋勇艳杰涛明超霞平刚婷浩宇鹏辉琳晨雪欣颖佳俊帆凯文博思雨梦晓志建海东华兰春子涵宁斌峰蕾倩琪瑶鑫嘉怡昊睿哲航毅薇蓉菲亮玲",
+    "wei fang na min jing li qiang lei jun yang yong yan jie tao ming chao xia ping gang ting hao yu peng hui lin chen xue xin ying jia jun fan kai wen bo si yu meng xiao zhi jian hai dong hua lan chun zi han ning bin feng lei qian qi yao xin jia yi hao rui zhe hang yi wei rong fei liang ling",
+);
 
 /// The sales vice-president (not in the roster) approves company-level adjustments.
 const VP_NAME: &str = "沈立成";
@@ -887,12 +742,12 @@ struct Rep {
 
 impl Rep {
     fn employed_on(&self, d: NaiveDate) -> bool {
-        self.hire <= d && self.leave.map_or(true, |l| d <= l)
+        self.hire <= d && !self.leave.is_some_and(|l| d > l)
     }
 
     /// Employed on at least one day of the month.
     fn active_in(&self, y: i32, m: u32) -> bool {
-        self.hire <= month_end(y, m) && self.leave.map_or(true, |l| l >= month_start(y, m))
+        self.hire <= month_end(y, m) && !self.leave.is_some_and(|l| l < month_start(y, m))
     }
 
     /// Share of the month's days employed.
@@ -986,7 +841,7 @@ impl Company {
         let mut team_of = Vec::with_capacity(total);
         for t in 0..n_teams {
             let size = n / n_teams + usize::from(t < n % n_teams);
-            team_of.extend(std::iter::repeat(t).take(size));
+            team_of.resize(team_of.len() + size, t);
         }
         // Hires during the year (e.g. April and August for two hires).
         let mut hire_dates = Vec::new();
@@ -999,6 +854,10 @@ impl Company {
             team_of.push((k * 7 + 1) % n_teams);
         }
 
+        let pairs = |t: (&'static str, &'static str)| -> Vec<(char, &'static str)> {
+            t.0.chars().zip(t.1.split(' ')).collect()
+        };
+        let (surnames, given) = (pairs(SURNAMES), pairs(GIVEN));
         let mut used_names = BTreeSet::new();
         let mut used_emails = BTreeSet::new();
         let force_unique = total <= 100;
@@ -1006,10 +865,10 @@ impl Company {
         for (i, team) in team_of.iter().copied().enumerate() {
             let is_lead = teams[team].members.is_empty();
             let (name, pinyin) = loop {
-                let (s, sp) = *rng.pick(SURNAMES);
-                let (g1, p1) = *rng.pick(GIVEN);
+                let (s, sp) = *rng.pick(&surnames);
+                let (g1, p1) = *rng.pick(&given);
                 let (name, pinyin) = if rng.chance(0.6) {
-                    let (g2, p2) = *rng.pick(GIVEN);
+                    let (g2, p2) = *rng.pick(&given);
                     (format!("{s}{g1}{g2}"), format!("{sp}{p1}{p2}"))
                 } else {
                     (format!("{s}{g1}"), format!("{sp}{p1}"))
@@ -1169,7 +1028,7 @@ impl Company {
                 .copied()
                 .filter(|&i| {
                     let r = &self.reps[i];
-                    !r.is_lead && r.hire < s && r.leave.map_or(true, |l| l > e)
+                    !r.is_lead && r.hire < s && !r.leave.is_some_and(|l| l <= e)
                 })
                 .collect();
             if eligible.is_empty() {
@@ -1765,8 +1624,7 @@ impl Sim {
                         c.stage == STAGE_SIGNED
                             && c.end.is_none()
                             && c.pending == Pending::None
-                            && c.last_sign
-                                .map_or(true, |l| l + Duration::days(20) <= start)
+                            && !c.last_sign.is_some_and(|l| l + Duration::days(20) > start)
                     });
                 if let Some(c) = found {
                     let day = *rng.pick(&workdays);
@@ -2226,18 +2084,52 @@ fn width_sample(key: &str) -> &'static str {
     }
 }
 
+/// Where and how a table is written.
+struct TableSpec<'a> {
+    kind: Kind,
+    /// A merged title row above the header.
+    title: Option<&'a str>,
+    /// Data rows per sheet.
+    max_rows: u32,
+    /// Stream rows to disk (for tables that can be long).
+    constant_memory: bool,
+}
+
+impl<'a> TableSpec<'a> {
+    fn small(kind: Kind, max_rows: u32) -> TableSpec<'a> {
+        TableSpec {
+            kind,
+            title: None,
+            max_rows,
+            constant_memory: false,
+        }
+    }
+
+    fn long(kind: Kind, max_rows: u32) -> TableSpec<'a> {
+        TableSpec {
+            kind,
+            title: None,
+            max_rows,
+            constant_memory: true,
+        }
+    }
+}
+
 /// Writes one kind's table, continuing on a new sheet (`名称2`, `名称3` …)
 /// after `max_rows` data rows. Returns the number of data rows.
 fn write_table<T>(
     wb: &mut Workbook,
     f: &Formats,
-    kind: Kind,
-    title: Option<&str>,
-    max_rows: u32,
-    constant_memory: bool,
+    spec: TableSpec,
     items: impl IntoIterator<Item = T>,
     mut fill: impl FnMut(T, &mut Vec<Cell>),
 ) -> Result<u64> {
+    let TableSpec {
+        kind,
+        title,
+        max_rows,
+        constant_memory,
+    } = spec;
     let cols = kind.columns();
     let header_row: u32 = if title.is_some() { 1 } else { 0 };
     let start_sheet = |wb: &mut Workbook, n: u32| -> Result<()> {
@@ -2400,8 +2292,12 @@ fn build(
     Ok(match job {
         Job::RosterTargets => {
             let roster = co.reps.iter().filter(|r| r.hire <= end);
-            let n_roster =
-                write_table(wb, f, Kind::Roster, None, max, false, roster, |r, cells| {
+            let n_roster = write_table(
+                wb,
+                f,
+                TableSpec::small(Kind::Roster, max),
+                roster,
+                |r, cells| {
                     cells.push(Cell::Text(r.id.clone()));
                     cells.push(Cell::Text(r.name.clone()));
                     cells.push(Cell::Text(co.teams[r.team].name.clone()));
@@ -2418,14 +2314,12 @@ fn build(
                             .filter(|l| *l <= end)
                             .map_or(Cell::Empty, Cell::Date),
                     );
-                })?;
+                },
+            )?;
             let n_targets = write_table(
                 wb,
                 f,
-                Kind::Targets,
-                None,
-                max,
-                false,
+                TableSpec::small(Kind::Targets, max),
                 &data.targets,
                 |t, cells| {
                     cells.push(Cell::Text(co.reps[t.rep as usize].id.clone()));
@@ -2447,10 +2341,10 @@ fn build(
             let n = write_table(
                 wb,
                 f,
-                Kind::Customers,
-                Some(&title),
-                max,
-                true,
+                TableSpec {
+                    title: Some(&title),
+                    ..TableSpec::long(Kind::Customers, max)
+                },
                 &data.customers,
                 |c, cells| {
                     cells.push(Cell::Text(customer_id(c.index)));
@@ -2479,10 +2373,7 @@ fn build(
             let n = write_table(
                 wb,
                 f,
-                Kind::Followups,
-                None,
-                max,
-                true,
+                TableSpec::long(Kind::Followups, max),
                 &data.followups,
                 |r, cells| {
                     cells.push(Cell::DateTime(r.time));
@@ -2500,10 +2391,7 @@ fn build(
             let n = write_table(
                 wb,
                 f,
-                Kind::Payments,
-                None,
-                max,
-                true,
+                TableSpec::long(Kind::Payments, max),
                 &data.payments,
                 |p, cells| {
                     cells.push(Cell::Text(contract_id(p.sign_year, p.contract_no)));
@@ -2548,10 +2436,7 @@ fn build(
             let n = write_table(
                 wb,
                 f,
-                Kind::Scores,
-                None,
-                max,
-                false,
+                TableSpec::small(Kind::Scores, max),
                 &data.scores,
                 |s, cells| {
                     cells.push(Cell::Text(co.reps[s.rep as usize].id.clone()));
@@ -2569,10 +2454,7 @@ fn build(
             let n = write_table(
                 wb,
                 f,
-                Kind::Adjustments,
-                None,
-                max,
-                false,
+                TableSpec::small(Kind::Adjustments, max),
                 rows,
                 |a, cells| {
                     cells.push(Cell::Text(co.reps[a.rep].id.clone()));
@@ -2590,10 +2472,7 @@ fn build(
             let n = write_table(
                 wb,
                 f,
-                Kind::Calendar,
-                None,
-                max,
-                false,
+                TableSpec::small(Kind::Calendar, max),
                 &co.cal.company_days,
                 |(d, off), cells| {
                     cells.push(Cell::Date(*d));
