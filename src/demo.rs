@@ -9,6 +9,23 @@
 //! adjustments when there are any, and (in the first month) the company's
 //! own working calendar.
 //!
+//! Layout, for `YYYY-MM` = each generated month:
+//! - `YYYY-MM/人员与目标_YYYY-MM.xlsx`: sheets 人员表 (everybody employed at
+//!   some point up to the month end; a leaver keeps his row with 离职日期) and
+//!   目标表 (the month's row per active rep; in March, June, September and
+//!   December also `YYYY-Qn` rows for the leads and every fourth rep).
+//! - `客户台账_YYYY-MM.xlsx`: full snapshot, merged title row above the header.
+//! - `跟进记录_YYYY-MM.xlsx`, `回款台账_YYYY-MM.xlsx`: that month's contacts
+//!   and the installments due that month (long tables continue on sheets
+//!   `跟进记录2` … after [`DemoOptions::max_rows_per_sheet`] rows).
+//! - `评分表_YYYY-MM.xlsx`: 客户满意度 (rater 客户, 0–10), 协作响应速度
+//!   (raters 上级/同级, scale 5) and 协作任务质量 (raters 上级/协作部门,
+//!   scale 10) for every active rep.
+//! - `调整表_YYYY-MM.xlsx` in months with adjustments (加分, 扣分, 剔除 of
+//!   `sales_achievement`, 目标调整 of `sales_target`, one 一票否决).
+//! - `YYYY-01/工作日历_YYYY.xlsx`: the company's own days (anniversary off,
+//!   the Saturday made up, the last weekday of the year off).
+//!
 //! Why it looks the way it does:
 //! - **Deterministic everywhere.** A tiny SplitMix64 generator, no hash-map
 //!   iteration, no transcendental floating point (whose last bit may differ
