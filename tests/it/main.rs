@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod demo;
 mod formats;
 mod reading;
 mod templates;
