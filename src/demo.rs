@@ -378,72 +378,52 @@ fn month_of(d: NaiveDate, year: i32) -> Option<u32> {
     (d.year() == year).then(|| d.month())
 }
 
-/// Official 2026 days off and adjusted workdays (国务院办公厅通知) as
-/// (month, first day, last day, is day off), used only to make the fictional
-/// company behave plausibly; kaohe's own calendar is the authority when
-/// computing.
-const OFFICIAL_2026: &[(u32, u32, u32, bool)] = &[
-    (1, 1, 3, true),
-    (1, 4, 4, false),
-    (2, 14, 14, false),
-    (2, 15, 23, true),
-    (2, 28, 28, false),
-    (4, 4, 6, true),
-    (5, 1, 5, true),
-    (5, 9, 9, false),
-    (6, 19, 21, true),
-    (9, 20, 20, false),
-    (9, 25, 27, true),
-    (10, 1, 7, true),
-    (10, 10, 10, false),
-];
-
-/// Working days of the fictional company: Monday–Friday, the official
-/// calendar when known (2026), and the company's own days.
+/// Working days of the fictional company: the built-in official calendar
+/// (holidays and 调休) plus the company's own days.
 struct WorkCalendar {
-    /// Sorted (date, is day off).
-    special: Vec<(NaiveDate, bool)>,
-    /// The company's own days, written to the calendar workbook.
+    cal: crate::calendar::Calendar,
+    /// The company's own days (date, is day off), written to the calendar
+    /// workbook.
     company_days: Vec<(NaiveDate, bool)>,
 }
 
 impl WorkCalendar {
     fn new(year: i32) -> WorkCalendar {
-        let mut special: Vec<(NaiveDate, bool)> = Vec::new();
-        if year == 2026 {
-            for &(m, first, last, off) in OFFICIAL_2026 {
-                special.extend((first..=last).map(|d| (ymd(year, m, d), off)));
-            }
-        }
-        let mut cal = WorkCalendar {
-            special,
-            company_days: Vec::new(),
-        };
-        // Company anniversary: the first working weekday from June 8 is a day
-        // off, made up on the Saturday of the same week (调休).
+        let official = crate::calendar::Calendar::builtin();
+        // Company anniversary: the first working weekday from June 8 (not a
+        // Friday) is a day off, made up on the Saturday of the same week.
         let mut anniversary = ymd(year, 6, 8);
-        while !cal.is_workday(anniversary) || anniversary.weekday() == Weekday::Fri {
+        while !official.is_workday(anniversary) || anniversary.weekday() == Weekday::Fri {
             anniversary = anniversary.succ_opt().expect("valid date");
         }
         let saturday = anniversary
             + Duration::days(i64::from(5 - anniversary.weekday().num_days_from_monday()));
-        // Year-end stock-taking: the last weekday of the year is off.
+        // Year-end stock-taking: the last working day of the year is off.
         let mut last = ymd(year, 12, 31);
-        while !cal.is_workday(last) {
+        while !official.is_workday(last) {
             last = last.pred_opt().expect("valid date");
         }
-        cal.company_days = vec![(anniversary, true), (saturday, false), (last, true)];
-        cal.special.extend(cal.company_days.iter().copied());
-        cal.special.sort();
-        cal.special.dedup_by_key(|(d, _)| *d);
-        cal
+        let company_days = vec![(anniversary, true), (saturday, false), (last, true)];
+        let days: Vec<crate::model::CalendarDay> = company_days
+            .iter()
+            .map(|&(date, off)| crate::model::CalendarDay {
+                date,
+                kind: if off {
+                    crate::model::DayKind::Holiday
+                } else {
+                    crate::model::DayKind::Workday
+                },
+                meta: crate::model::RowMeta::default(),
+            })
+            .collect();
+        WorkCalendar {
+            cal: crate::calendar::Calendar::with_company(&days),
+            company_days,
+        }
     }
 
     fn is_workday(&self, d: NaiveDate) -> bool {
-        match self.special.binary_search_by_key(&d, |(x, _)| *x) {
-            Ok(i) => !self.special[i].1,
-            Err(_) => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
-        }
+        self.cal.is_workday(d)
     }
 
     /// The first working day on or after `d`.
