@@ -82,6 +82,14 @@ pub enum ScaleArg {
     Large,
 }
 
+/// Print to standard output; a closed pipe (`kaohe check … | head`) is not
+/// an error worth a panic, so write failures are ignored.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 /// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -122,7 +130,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Templates { dir, lang } => {
             let written = crate::templates::write_templates(&dir, lang)?;
             for p in &written {
-                println!("{}", p.display());
+                say(&format!("{}\n", p.display()));
             }
             Ok(EXIT_OK)
         }
@@ -163,14 +171,14 @@ fn check(
             return Ok(EXIT_UNREADABLE);
         }
     };
-    print!("{}", crate::check::summary(&ds, lang));
+    say(&crate::check::summary(&ds, lang));
     crate::check::write_issue_workbook(&ds, out, lang)?;
-    println!(
-        "{} {} ({:.1}s)",
+    say(&format!(
+        "{} {} ({:.1}s)\n",
         lang.pick("完整问题清单：", "full issue list:"),
         out.display(),
         started.elapsed().as_secs_f64()
-    );
+    ));
     let stop = ds.problems.iter().any(|p| {
         matches!(
             p,
@@ -249,8 +257,8 @@ fn demo_data(
         .filter(|(_, n)| *n > 0)
         .map(|(k, n)| format!("{} {n}", k.zh()))
         .collect();
-    println!(
-        "{}: {} files, {} reps, {} customers, {} contracts; rows: {} ({:.1}s)",
+    say(&format!(
+        "{}: {} files, {} reps, {} customers, {} contracts; rows: {} ({:.1}s)\n",
         dir.display(),
         summary.files,
         summary.reps,
@@ -258,6 +266,6 @@ fn demo_data(
         summary.contracts,
         rows.join(" · "),
         started.elapsed().as_secs_f64()
-    );
+    ));
     Ok(EXIT_OK)
 }

@@ -739,12 +739,12 @@ struct Rep {
 
 impl Rep {
     fn employed_on(&self, d: NaiveDate) -> bool {
-        self.hire <= d && !self.leave.is_some_and(|l| d > l)
+        self.hire <= d && self.leave.is_none_or(|l| d <= l)
     }
 
     /// Employed on at least one day of the month.
     fn active_in(&self, y: i32, m: u32) -> bool {
-        self.hire <= month_end(y, m) && !self.leave.is_some_and(|l| l < month_start(y, m))
+        self.hire <= month_end(y, m) && self.leave.is_none_or(|l| l >= month_start(y, m))
     }
 
     /// Share of the month's days employed.
@@ -1025,7 +1025,7 @@ impl Company {
                 .copied()
                 .filter(|&i| {
                     let r = &self.reps[i];
-                    !r.is_lead && r.hire < s && !r.leave.is_some_and(|l| l <= e)
+                    !r.is_lead && r.hire < s && r.leave.is_none_or(|l| l > e)
                 })
                 .collect();
             if eligible.is_empty() {
@@ -1621,7 +1621,7 @@ impl Sim {
                         c.stage == STAGE_SIGNED
                             && c.end.is_none()
                             && c.pending == Pending::None
-                            && !c.last_sign.is_some_and(|l| l + Duration::days(20) > start)
+                            && c.last_sign.is_none_or(|l| l + Duration::days(20) <= start)
                     });
                 if let Some(c) = found {
                     let day = *rng.pick(&workdays);

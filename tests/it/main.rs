@@ -5,4 +5,5 @@ mod common;
 mod demo;
 mod formats;
 mod reading;
+mod samples;
 mod templates;

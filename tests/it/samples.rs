@@ -1,0 +1,105 @@
+//! The committed sample company: reproducible from the generator, and clean
+//! (no error- or warning-level data issue in any month).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use kaohe::columns::Kind;
+use kaohe::demo::{generate, DemoOptions, Scale};
+use kaohe::issues::Level;
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ledgers")
+}
+
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn regenerating_the_samples_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    generate(tmp.path(), &DemoOptions::new(Scale::Sample)).unwrap();
+    let (got, want) = (files(tmp.path()), files(&samples()));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &want {
+        assert!(
+            got[path] == *bytes,
+            "{} differs: run `kaohe demo-data samples/ledgers` and commit",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn samples_read_clean_for_all_twelve_months() {
+    let ds = kaohe::dataset::load(&samples(), &Default::default()).unwrap();
+    assert!(ds.problems.is_empty(), "{:?}", ds.problems);
+    let serious: Vec<_> = ds
+        .issues
+        .iter()
+        .filter(|i| i.level != Level::Info)
+        .collect();
+    assert!(serious.is_empty(), "{serious:?}");
+    let months: std::collections::BTreeSet<String> = ds
+        .files
+        .iter()
+        .filter_map(|f| f.as_of.map(|m| m.to_string()))
+        .collect();
+    assert_eq!(months.len(), 12, "{months:?}");
+    for s in &ds.sheets {
+        assert!(s.kind().is_some(), "{} not recognised", s.name);
+        assert_eq!(s.stats.accounted(), s.stats.data_rows, "{}", s.name);
+    }
+    let rows: BTreeMap<Kind, u64> = ds.rows_by_kind().into_iter().collect();
+    for k in Kind::ALL {
+        assert!(rows[&k] > 0, "{k:?} has rows");
+    }
+    // SPEC 11's sample volumes, roughly: 24 reps (+2 hires), ~1,200
+    // customers, ~15,000 follow-ups, ~4,000 payment rows a year.
+    assert_eq!(ds.reps.len(), 26);
+    assert!(
+        (1_000..1_500).contains(&ds.customers.len()),
+        "{}",
+        ds.customers.len()
+    );
+    assert!(
+        (13_000..17_000).contains(&ds.followups.len()),
+        "{}",
+        ds.followups.len()
+    );
+    assert!(
+        (3_500..4_500).contains(&ds.installments.len()),
+        "{}",
+        ds.installments.len()
+    );
+    let probation: Vec<_> = ds
+        .reps
+        .iter()
+        .filter(|r| r.hire_date.format("%Y").to_string() == "2026")
+        .collect();
+    assert_eq!(probation.len(), 2, "two hires during the year");
+    assert_eq!(
+        ds.reps.iter().filter(|r| r.leave_date.is_some()).count(),
+        1,
+        "one leaver"
+    );
+}
