@@ -214,6 +214,15 @@ fn skip_reason(status: &SheetStatus, lang: Lang) -> String {
     }
 }
 
+/// A4 landscape, one page wide, the header row repeated on every page.
+fn print_setup(ws: &mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError> {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
 /// Write the full issue list (and the files and sheets read) to a workbook.
 pub fn write_issue_workbook(ds: &Dataset, path: &Path, lang: Lang) -> anyhow::Result<()> {
     let mut wb = issue_workbook(ds, lang)?;
@@ -301,6 +310,7 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
         ws.set_column_width(c as u16, fit_width(w.iter().map(String::as_str), 6.0, max))?;
     }
     ws.set_freeze_panes(1, 0)?;
+    print_setup(ws)?;
     ws.autofilter(0, 0, ds.issues.len() as u32, headers.len() as u16 - 1)?;
 
     // Sheet 2: files and sheets, with the row accounting.
@@ -409,6 +419,7 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
         ws.set_column_width(c as u16, fit_width(w.iter().map(String::as_str), 6.0, 60.0))?;
     }
     ws.set_freeze_panes(1, 0)?;
+    print_setup(ws)?;
     ws.autofilter(0, 0, r.saturating_sub(1).max(1), headers.len() as u16 - 1)?;
     Ok(wb)
 }
