@@ -12,7 +12,6 @@ use std::hash::Hash;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::calendar::Calendar;
@@ -916,9 +915,4 @@ fn describe_adjustment(a: &Adjustment) -> Vec<(&'static str, String)> {
 
 fn describe_day(d: &CalendarDay) -> Vec<(&'static str, String)> {
     vec![("kind", format!("{:?}", d.kind))]
-}
-
-/// The activity dates of a rejected row that fall in `[from, to]`.
-pub fn rejected_in(r: &RejectedRow, from: NaiveDate, to: NaiveDate) -> bool {
-    r.dates.iter().any(|d| from <= *d && *d <= to)
 }

@@ -174,13 +174,6 @@ pub struct DataIssue {
     pub reason: Reason,
 }
 
-impl DataIssue {
-    /// Sort key: file, sheet, row, column, then level.
-    pub fn sort_key(&self) -> (&Position, Level) {
-        (&self.pos, self.level)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,6 +118,16 @@ mod tests {
         assert!(!cal.is_workday(d(2026, 3, 1)));
         assert!(cal.covers_year(2023) && cal.covers_year(2026));
         assert!(!cal.covers_year(2027));
+        let years: Vec<i32> = Calendar::sources()
+            .map(|(y, notices)| {
+                assert!(
+                    notices.iter().all(|n| n.contains("gov.cn")),
+                    "{y}: {notices:?}"
+                );
+                y
+            })
+            .collect();
+        assert_eq!(years, [2023, 2024, 2025, 2026]);
         assert_eq!(
             cal.uncovered_years(d(2026, 12, 1), d(2027, 1, 31)),
             vec![2027]
