@@ -1,7 +1,6 @@
 //! The `kaohe` binary end to end: exit codes (SPEC 9), the issue workbook
 //! read back, scheme aliases, and the ledger folder left untouched.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -14,22 +13,6 @@ fn kaohe(args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.display().to_string(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn clean_ledgers(dir: &Path) {
@@ -90,7 +73,7 @@ fn check_on_messy_ledgers_lists_everything_and_exits_3() {
     let ledgers = tmp.path().join("ledgers");
     crate::reading::roster(&ledgers);
     crate::reading::messy(&ledgers);
-    let before = snapshot(&ledgers);
+    let before = files(&ledgers);
     let out = tmp.path().join("问题.xlsx");
     let o = kaohe(&[
         "check",
@@ -116,7 +99,7 @@ fn check_on_messy_ledgers_lists_everything_and_exits_3() {
     assert!(stdout.contains("台账_2026-03.xlsx!客户!C7"), "{stdout}");
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
     assert_eq!(
-        snapshot(&ledgers),
+        files(&ledgers),
         before,
         "the ledger folder is never written"
     );

@@ -1,6 +1,7 @@
 //! Helpers to write small ledger workbooks inside a test, cell by cell.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -94,4 +95,25 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
         }
     }
     wb.save(path).unwrap();
+}
+
+/// Every file below `dir` with its bytes, keyed by the path relative to
+/// `dir`, in byte order.
+pub fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
 }

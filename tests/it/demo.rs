@@ -21,20 +21,7 @@ fn tiny(reps: usize, months: u32) -> DemoOptions {
 
 /// Every file under `dir`, as paths relative to it, in byte order.
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::common::files(dir).into_keys().collect()
 }
 
 /// A sheet as read back: its name and its rows of cells.
