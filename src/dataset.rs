@@ -388,7 +388,7 @@ pub fn assemble(
         describe_installment,
         false,
     );
-    b.contracts();
+    consolidate_contracts(b.ds);
     b.ds.scores = scores;
     b.ds.adjustments = b.dedupe(
         Kind::Adjustments,
@@ -479,26 +479,9 @@ impl Builder<'_> {
         self.ds.position(m.src)
     }
 
-    /// Position and written header of a column of a record's row.
     fn cell_pos(&self, m: &RowMeta, key: &str) -> (Position, String) {
-        let mut pos = self.pos(m);
-        let sheet = &self.ds.sheets[m.src.sheet as usize];
-        match sheet.column(key) {
-            Some((c, h)) => {
-                pos.col = Some(c);
-                (pos, h.to_string())
-            }
-            None => (
-                pos,
-                sheet
-                    .kind()
-                    .and_then(|k| k.column(key))
-                    .map_or(key, |c| c.zh)
-                    .to_string(),
-            ),
-        }
+        cell_pos(self.ds, m, key)
     }
-
     /// Resolve the rep cell of each parsed row; a row whose rep is unknown or
     /// ambiguous is left out with an error.
     fn resolve<T: HasMeta>(
@@ -642,122 +625,6 @@ impl Builder<'_> {
         out
     }
 
-    /// Consolidate installment rows into contracts. Contract-level fields come
-    /// from installment 1 (or the lowest installment); a blank there is filled
-    /// from a later installment; a filled value that disagrees is a warning.
-    fn contracts(&mut self) {
-        let mut by_id: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for (i, p) in self.ds.installments.iter().enumerate() {
-            by_id
-                .entry(p.contract_id.clone())
-                .or_default()
-                .push(i as u32);
-        }
-        let mut contracts = Vec::with_capacity(by_id.len());
-        for (contract_id, mut idx) in by_id {
-            idx.sort_by_key(|&i| self.ds.installments[i as usize].installment);
-            let first = self.ds.installments[idx[0] as usize].clone();
-            let mut c = Contract {
-                contract_id,
-                customer_id: first.customer_id.clone(),
-                rep: first.rep,
-                sign_date: first.sign_date,
-                amount: first.contract_amount,
-                contract_type: first.contract_type,
-                submitted_date: first.submitted_date,
-                approved_date: first.approved_date,
-                gross_profit: first.gross_profit,
-                area: first.area,
-                key_project: first.key_project,
-                installments: idx.clone(),
-            };
-            for &i in &idx[1..] {
-                let row = self.ds.installments[i as usize].clone();
-                let mut mismatches: Vec<(&'static str, String, String)> = Vec::new();
-                let mut check = |key: &'static str, kept: Option<String>, this: Option<String>| {
-                    if let (Some(k), Some(t)) = (kept, this) {
-                        if k != t {
-                            mismatches.push((key, k, t));
-                        }
-                    }
-                };
-                check(
-                    "customer_id",
-                    Some(c.customer_id.clone()),
-                    Some(row.customer_id.clone()),
-                );
-                check(
-                    "rep",
-                    Some(self.ds.reps[c.rep as usize].rep_id.clone()),
-                    Some(self.ds.reps[row.rep as usize].rep_id.clone()),
-                );
-                check(
-                    "sign_date",
-                    Some(c.sign_date.to_string()),
-                    Some(row.sign_date.to_string()),
-                );
-                check(
-                    "contract_amount",
-                    Some(c.amount.to_string()),
-                    Some(row.contract_amount.to_string()),
-                );
-                check(
-                    "contract_type",
-                    c.contract_type.map(|t| format!("{t:?}")),
-                    row.contract_type.map(|t| format!("{t:?}")),
-                );
-                check(
-                    "submitted_date",
-                    c.submitted_date.map(|d| d.to_string()),
-                    row.submitted_date.map(|d| d.to_string()),
-                );
-                check(
-                    "approved_date",
-                    c.approved_date.map(|d| d.to_string()),
-                    row.approved_date.map(|d| d.to_string()),
-                );
-                check(
-                    "gross_profit",
-                    c.gross_profit.map(|d| d.to_string()),
-                    row.gross_profit.map(|d| d.to_string()),
-                );
-                check(
-                    "area",
-                    c.area.map(|d| d.normalize().to_string()),
-                    row.area.map(|d| d.normalize().to_string()),
-                );
-                check(
-                    "key_project",
-                    c.key_project.map(|d| d.to_string()),
-                    row.key_project.map(|d| d.to_string()),
-                );
-                c.contract_type = c.contract_type.or(row.contract_type);
-                c.submitted_date = c.submitted_date.or(row.submitted_date);
-                c.approved_date = c.approved_date.or(row.approved_date);
-                c.gross_profit = c.gross_profit.or(row.gross_profit);
-                c.area = c.area.or(row.area);
-                c.key_project = c.key_project.or(row.key_project);
-                for (key, kept, this) in mismatches {
-                    let (pos, header) = self.cell_pos(&row.meta, key);
-                    self.ds.issues.push(DataIssue {
-                        level: Level::Warning,
-                        kind: Kind::Payments,
-                        pos,
-                        header,
-                        raw: this,
-                        reason: Reason::ContractMismatch {
-                            installment: first.installment,
-                            kept,
-                        },
-                    });
-                    self.ds.installments[i as usize].meta.warned = true;
-                }
-            }
-            contracts.push(c);
-        }
-        self.ds.contracts = contracts;
-    }
-
     /// Count, per sheet, the records that reached the dataset.
     fn count_used(&mut self) {
         let mut used = vec![0u64; self.ds.sheets.len()];
@@ -809,6 +676,26 @@ impl Builder<'_> {
                 i.level,
             )
         });
+    }
+}
+
+/// Position and written header of a column of a record's row.
+fn cell_pos(ds: &Dataset, m: &RowMeta, key: &str) -> (Position, String) {
+    let mut pos = ds.position(m.src);
+    let sheet = &ds.sheets[m.src.sheet as usize];
+    match sheet.column(key) {
+        Some((c, h)) => {
+            pos.col = Some(c);
+            (pos, h.to_string())
+        }
+        None => (
+            pos,
+            sheet
+                .kind()
+                .and_then(|k| k.column(key))
+                .map_or(key, |c| c.zh)
+                .to_string(),
+        ),
     }
 }
 
@@ -915,4 +802,120 @@ fn describe_adjustment(a: &Adjustment) -> Vec<(&'static str, String)> {
 
 fn describe_day(d: &CalendarDay) -> Vec<(&'static str, String)> {
     vec![("kind", format!("{:?}", d.kind))]
+}
+
+/// Consolidate installment rows into contracts. Contract-level fields come
+/// from installment 1 (or the lowest installment); a blank there is filled
+/// from a later installment; a filled value that disagrees is a warning.
+pub fn consolidate_contracts(ds: &mut Dataset) {
+    let mut by_id: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (i, p) in ds.installments.iter().enumerate() {
+        by_id
+            .entry(p.contract_id.clone())
+            .or_default()
+            .push(i as u32);
+    }
+    let mut contracts = Vec::with_capacity(by_id.len());
+    for (contract_id, mut idx) in by_id {
+        idx.sort_by_key(|&i| ds.installments[i as usize].installment);
+        let first = ds.installments[idx[0] as usize].clone();
+        let mut c = Contract {
+            contract_id,
+            customer_id: first.customer_id.clone(),
+            rep: first.rep,
+            sign_date: first.sign_date,
+            amount: first.contract_amount,
+            contract_type: first.contract_type,
+            submitted_date: first.submitted_date,
+            approved_date: first.approved_date,
+            gross_profit: first.gross_profit,
+            area: first.area,
+            key_project: first.key_project,
+            installments: idx.clone(),
+        };
+        for &i in &idx[1..] {
+            let row = ds.installments[i as usize].clone();
+            let mut mismatches: Vec<(&'static str, String, String)> = Vec::new();
+            let mut check = |key: &'static str, kept: Option<String>, this: Option<String>| {
+                if let (Some(k), Some(t)) = (kept, this) {
+                    if k != t {
+                        mismatches.push((key, k, t));
+                    }
+                }
+            };
+            check(
+                "customer_id",
+                Some(c.customer_id.clone()),
+                Some(row.customer_id.clone()),
+            );
+            check(
+                "rep",
+                Some(ds.reps[c.rep as usize].rep_id.clone()),
+                Some(ds.reps[row.rep as usize].rep_id.clone()),
+            );
+            check(
+                "sign_date",
+                Some(c.sign_date.to_string()),
+                Some(row.sign_date.to_string()),
+            );
+            check(
+                "contract_amount",
+                Some(c.amount.to_string()),
+                Some(row.contract_amount.to_string()),
+            );
+            check(
+                "contract_type",
+                c.contract_type.map(|t| format!("{t:?}")),
+                row.contract_type.map(|t| format!("{t:?}")),
+            );
+            check(
+                "submitted_date",
+                c.submitted_date.map(|d| d.to_string()),
+                row.submitted_date.map(|d| d.to_string()),
+            );
+            check(
+                "approved_date",
+                c.approved_date.map(|d| d.to_string()),
+                row.approved_date.map(|d| d.to_string()),
+            );
+            check(
+                "gross_profit",
+                c.gross_profit.map(|d| d.to_string()),
+                row.gross_profit.map(|d| d.to_string()),
+            );
+            check(
+                "area",
+                c.area.map(|d| d.normalize().to_string()),
+                row.area.map(|d| d.normalize().to_string()),
+            );
+            check(
+                "key_project",
+                c.key_project.map(|d| d.to_string()),
+                row.key_project.map(|d| d.to_string()),
+            );
+            c.contract_type = c.contract_type.or(row.contract_type);
+            c.submitted_date = c.submitted_date.or(row.submitted_date);
+            c.approved_date = c.approved_date.or(row.approved_date);
+            c.gross_profit = c.gross_profit.or(row.gross_profit);
+            c.area = c.area.or(row.area);
+            c.key_project = c.key_project.or(row.key_project);
+            for (key, kept, this) in mismatches {
+                let (pos, header) = cell_pos(ds, &row.meta, key);
+                ds.issues.push(DataIssue {
+                    level: Level::Warning,
+                    kind: Kind::Payments,
+                    pos,
+                    header,
+                    raw: this,
+                    reason: Reason::ContractMismatch {
+                        installment: first.installment,
+                        kept,
+                    },
+                });
+                ds.installments[i as usize].meta.warned = true;
+            }
+        }
+        contracts.push(c);
+    }
+    ds.contracts = contracts;
 }

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod columns;
+pub mod compute;
 pub mod dataset;
 pub mod demo;
 pub mod issues;

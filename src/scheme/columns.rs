@@ -1,7 +1,5 @@
-//! The assessment scheme file (考核方案, TOML). For now only its `[columns]`
-//! table is read: company-specific header aliases per column (SPEC 2). The
-//! rest of the scheme (profiles, indicators, grades) is read by the compute
-//! side; unknown tables are left for it and ignored here.
+//! The scheme's `[columns]` table: company-specific header aliases per
+//! column (SPEC 2). Other tables of the scheme file are ignored here.
 //!
 //! ```toml
 //! [columns]
@@ -16,7 +14,7 @@ use crate::columns::Kind;
 use crate::parse::text::header_key;
 
 /// Extra header texts per column, from the scheme's `[columns]` table.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ColumnAliases {
     /// (kind or every kind, column key) → header keys (normalised).
     map: HashMap<(Option<Kind>, String), Vec<String>>,

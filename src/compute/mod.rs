@@ -1,0 +1,287 @@
+//! Indicators (SPEC 5): pure functions over the validated dataset, no I/O.
+//!
+//! The dataset is indexed once per run ([`Index`]: rows by rep and by
+//! customer, each customer's first deal, lead owners), and once per period
+//! for what depends on the period's first day ([`PeriodIx`]: owners on
+//! P.start). Each indicator is then a pass over one rep's own rows.
+
+pub mod catalogue;
+pub mod performance;
+pub mod testkit;
+
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::dataset::Dataset;
+use crate::model::{Customer, RepIdx};
+use crate::period::Period;
+use crate::scheme::Defaults;
+use crate::Lang;
+
+/// Why an indicator has no value for a rep and period (SPEC 5: a zero
+/// denominator, missing data, a missing or zero target, no scores).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Na {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Na {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Na {
+        Na {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+    pub fn reason(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+/// An indicator's value for one rep and period, or why it has none.
+pub type Value = Result<Decimal, Na>;
+
+/// Ratios are computed in decimal and rounded half away from zero to 10
+/// places before scoring (SPEC 5, conventions). `None` for a zero
+/// denominator.
+pub fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
+    if den.is_zero() {
+        return None;
+    }
+    num.checked_div(den)
+        .map(|r| r.round_dp_with_strategy(10, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// `d + m months`, clamped to the month's end (Aug 31 + 6 months = Feb 28/29).
+pub fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(m))
+        .expect("date within chrono's range")
+}
+
+/// Number of months in a period (1, 3, 12).
+pub fn months(p: Period) -> u32 {
+    match p {
+        Period::Month(_) => 1,
+        Period::Quarter { .. } => 3,
+        Period::Year(_) => 12,
+    }
+}
+
+/// Days in a period, both ends included.
+pub fn days(p: Period) -> i64 {
+    (p.last_day() - p.first_day()).num_days() + 1
+}
+
+/// The run-wide index of the dataset. All lists are sorted as documented,
+/// so indicators never scan the whole ledger.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    /// Per rep: indexes into `ds.contracts`, by sign date then contract id.
+    pub contracts_by_rep: Vec<Vec<u32>>,
+    /// Per rep: indexes into `ds.installments`, by due date.
+    pub installments_by_rep: Vec<Vec<u32>>,
+    /// Per rep: indexes into `ds.followups`, by time.
+    pub followups_by_rep: Vec<Vec<u32>>,
+    /// Per rep: indexes into `ds.scores`.
+    pub scores_by_rep: Vec<Vec<u32>>,
+    /// Per rep: indexes into `ds.adjustments`.
+    pub adjustments_by_rep: Vec<Vec<u32>>,
+    /// Per rep: indexes into `ds.targets`.
+    pub targets_by_rep: Vec<Vec<u32>>,
+    /// Per rep: indexes into `ds.rejected` whose rep resolved to this rep.
+    pub rejected_by_rep: Vec<Vec<u32>>,
+    /// Per rep: customers (indexes into `ds.customers`) owned by the rep on
+    /// their lead date, by lead time.
+    pub leads_by_owner: Vec<Vec<u32>>,
+    /// Customer id → index into `ds.customers`.
+    pub customer: HashMap<String, u32>,
+    /// Customer id → its contracts (indexes into `ds.contracts`), by sign
+    /// date then contract id (so the first is its first deal).
+    pub contracts_by_customer: HashMap<String, Vec<u32>>,
+    /// Customer id → its follow-ups by anyone (indexes into `ds.followups`),
+    /// by time.
+    pub followups_by_customer: HashMap<String, Vec<u32>>,
+}
+
+impl Index {
+    pub fn new(ds: &Dataset) -> Index {
+        let n = ds.reps.len();
+        let mut ix = Index {
+            contracts_by_rep: vec![Vec::new(); n],
+            installments_by_rep: vec![Vec::new(); n],
+            followups_by_rep: vec![Vec::new(); n],
+            scores_by_rep: vec![Vec::new(); n],
+            adjustments_by_rep: vec![Vec::new(); n],
+            targets_by_rep: vec![Vec::new(); n],
+            rejected_by_rep: vec![Vec::new(); n],
+            leads_by_owner: vec![Vec::new(); n],
+            ..Index::default()
+        };
+        for (i, c) in ds.contracts.iter().enumerate() {
+            ix.contracts_by_rep[c.rep as usize].push(i as u32);
+            ix.contracts_by_customer
+                .entry(c.customer_id.clone())
+                .or_default()
+                .push(i as u32);
+        }
+        let by_sign = |v: &mut Vec<u32>| {
+            v.sort_by(|&a, &b| {
+                (
+                    ds.contracts[a as usize].sign_date,
+                    &ds.contracts[a as usize].contract_id,
+                )
+                    .cmp(&(
+                        ds.contracts[b as usize].sign_date,
+                        &ds.contracts[b as usize].contract_id,
+                    ))
+            })
+        };
+        ix.contracts_by_rep.iter_mut().for_each(by_sign);
+        ix.contracts_by_customer.values_mut().for_each(by_sign);
+        for (i, p) in ds.installments.iter().enumerate() {
+            ix.installments_by_rep[p.rep as usize].push(i as u32);
+        }
+        ix.installments_by_rep
+            .iter_mut()
+            .for_each(|v| v.sort_by_key(|&i| (ds.installments[i as usize].due_date, i)));
+        for (i, f) in ds.followups.iter().enumerate() {
+            ix.followups_by_rep[f.rep as usize].push(i as u32);
+            ix.followups_by_customer
+                .entry(f.customer_id.clone())
+                .or_default()
+                .push(i as u32);
+        }
+        let by_time =
+            |v: &mut Vec<u32>| v.sort_by_key(|&i| (ds.followups[i as usize].time.datetime(), i));
+        ix.followups_by_rep.iter_mut().for_each(by_time);
+        ix.followups_by_customer.values_mut().for_each(by_time);
+        for (i, s) in ds.scores.iter().enumerate() {
+            ix.scores_by_rep[s.rep as usize].push(i as u32);
+        }
+        for (i, a) in ds.adjustments.iter().enumerate() {
+            ix.adjustments_by_rep[a.rep as usize].push(i as u32);
+        }
+        for (i, t) in ds.targets.iter().enumerate() {
+            ix.targets_by_rep[t.rep as usize].push(i as u32);
+        }
+        for (i, r) in ds.rejected.iter().enumerate() {
+            if let Some(rep) = r.rep {
+                ix.rejected_by_rep[rep as usize].push(i as u32);
+            }
+        }
+        for (i, c) in ds.customers.iter().enumerate() {
+            ix.customer.insert(c.customer_id.clone(), i as u32);
+            let lead = c.facts().lead_time;
+            let owner = c.state_on(lead.date()).owner;
+            ix.leads_by_owner[owner as usize].push(i as u32);
+        }
+        ix.leads_by_owner.iter_mut().for_each(|v| {
+            v.sort_by_key(|&i| (ds.customers[i as usize].facts().lead_time.datetime(), i))
+        });
+        ix
+    }
+
+    /// The customer's first deal: its earliest contract (tie: lowest
+    /// contract id), as an index into `ds.contracts`.
+    pub fn first_contract(&self, customer_id: &str) -> Option<u32> {
+        self.contracts_by_customer
+            .get(customer_id)
+            .and_then(|v| v.first().copied())
+    }
+}
+
+/// What depends on a period's first day: each rep's customers on P.start.
+#[derive(Debug, Clone)]
+pub struct PeriodIx {
+    pub period: Period,
+    /// Per rep: customers (indexes into `ds.customers`) whose owner on
+    /// P.start is the rep.
+    pub owned_at_start: Vec<Vec<u32>>,
+}
+
+impl PeriodIx {
+    pub fn new(ds: &Dataset, period: Period) -> PeriodIx {
+        let mut owned_at_start = vec![Vec::new(); ds.reps.len()];
+        for (i, c) in ds.customers.iter().enumerate() {
+            owned_at_start[c.state_on(period.first_day()).owner as usize].push(i as u32);
+        }
+        PeriodIx {
+            period,
+            owned_at_start,
+        }
+    }
+}
+
+/// Everything an indicator function reads.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub ds: &'a Dataset,
+    pub ix: &'a Index,
+    pub px: &'a PeriodIx,
+    pub defaults: &'a Defaults,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn period(&self) -> Period {
+        self.px.period
+    }
+    pub fn start(&self) -> NaiveDate {
+        self.px.period.first_day()
+    }
+    pub fn end(&self) -> NaiveDate {
+        self.px.period.last_day()
+    }
+    pub fn customer(&self, id: &str) -> Option<&'a Customer> {
+        self.ix
+            .customer
+            .get(id)
+            .map(|&i| &self.ds.customers[i as usize])
+    }
+    /// F(c): the customer's first sign date over all contracts.
+    pub fn first_sign(&self, customer_id: &str) -> Option<NaiveDate> {
+        self.ix
+            .first_contract(customer_id)
+            .map(|i| self.ds.contracts[i as usize].sign_date)
+    }
+    /// Whether the customer counts as terminated before `d`.
+    pub fn terminated_before(&self, c: &Customer, d: NaiveDate) -> bool {
+        c.terminated_from.is_some_and(|t| t < d)
+    }
+}
+
+/// Convenience for tests and callers: the index of a rep by id.
+pub fn rep_index(ds: &Dataset, rep_id: &str) -> Option<RepIdx> {
+    ds.reps
+        .iter()
+        .position(|r| r.rep_id == rep_id)
+        .map(|i| i as RepIdx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_arithmetic_clamps_to_month_end() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(add_months(d(2026, 8, 31), 6), d(2027, 2, 28));
+        assert_eq!(add_months(d(2027, 8, 31), 6), d(2028, 2, 29));
+        assert_eq!(add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
+        assert_eq!(add_months(d(2026, 3, 15), 6), d(2026, 9, 15));
+    }
+
+    #[test]
+    fn ratios_round_to_ten_places() {
+        assert_eq!(
+            ratio(Decimal::ONE, Decimal::from(3)),
+            Some(Decimal::new(33_333_333_33, 10))
+        );
+        assert_eq!(
+            ratio(Decimal::from(2), Decimal::from(3)),
+            Some(Decimal::new(66_666_666_67, 10))
+        );
+        assert_eq!(ratio(Decimal::ONE, Decimal::ZERO), None);
+    }
+}

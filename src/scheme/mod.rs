@@ -1,0 +1,303 @@
+//! The assessment scheme (考核方案): grade bands, defaults, profiles mapped
+//! to roster roles, and per-profile indicators with weights, lines and
+//! scoring methods (SPEC 4 and 6). Read from TOML as a raw structure, then
+//! checked once into a [`Scheme`] whose invariants hold by construction
+//! (weights sum to 100, lines ordered for the direction, known codes).
+
+mod columns;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::columns::Kind;
+use crate::compute::catalogue::{self, Direction, IndicatorDef};
+pub use columns::{ColumnAliases, SchemeError};
+
+/// How an indicator's value becomes a 0–100 score (SPEC 6.1).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Method {
+    /// 60 at the pass line, 100 at the excellent line, linear between.
+    Linear,
+    /// min(v ÷ pass, cap) × 100.
+    Ratio { cap: Decimal },
+    /// The value, clamped to 0–100.
+    Direct,
+    /// Threshold → score; sorted by threshold, ascending.
+    Steps(Vec<(Decimal, Decimal)>),
+}
+
+/// What `sales` and `sales_achievement` add up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SalesBasis {
+    /// Contract amounts by sign date.
+    Signed,
+    /// Amounts paid by paid date.
+    Collected,
+}
+
+/// What an N/A weighted indicator does (SPEC 6.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NaPolicy {
+    /// Drops out; the other weights are renormalised.
+    Renormalise,
+    /// Scores `na_score`.
+    Score,
+}
+
+/// One indicator of a profile, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorSpec {
+    /// `sales`, …, or `rating:协作响应速度`.
+    pub code: String,
+    /// The catalogue entry (for `rating:` codes, the generic rating entry).
+    pub def: IndicatorDef,
+    /// Name shown in workbooks: the catalogue's, or the rating's own name.
+    pub name: String,
+    pub dimension: String,
+    /// Weight in the profile (0 for gates).
+    pub weight: Decimal,
+    /// A pass/fail gate: no weight; missing the pass line costs `penalty`.
+    pub gate: bool,
+    pub penalty: Decimal,
+    /// Pass line (达标线) in the indicator's unit (ratios for achievement).
+    pub pass: Option<Decimal>,
+    /// Excellent line (优秀线).
+    pub excellent: Option<Decimal>,
+    pub method: Method,
+    /// Lines of counts and money totals are monthly and scale with the
+    /// period's months, unless this is false (SPEC 4).
+    pub scale_with_period: bool,
+    /// Scored as achievement against this target column (`sales_target`).
+    pub target: Option<String>,
+    /// Overrides the scheme's sales basis for this entry.
+    pub basis: Option<SalesBasis>,
+    /// `followups`: count only these method codes (empty: all).
+    pub methods: Vec<&'static str>,
+    /// `new_customers`: count only customers whose first installment was
+    /// paid in full within the grace days.
+    pub require_first_payment: bool,
+    /// Manual indicators: rater code → weight (empty: plain mean).
+    pub raters: Vec<(&'static str, Decimal)>,
+    /// Manual indicators: the scale of the scores (5, 10 or 100).
+    pub scale: Option<Decimal>,
+}
+
+impl IndicatorSpec {
+    /// A spec with the catalogue's defaults: linear, no lines, weight 0.
+    /// `None` for an unknown code.
+    pub fn new(code: &str) -> Option<IndicatorSpec> {
+        let def = catalogue::find(code)?;
+        let name = code
+            .strip_prefix("rating:")
+            .map_or(def.zh.to_string(), str::to_string);
+        Some(IndicatorSpec {
+            code: code.to_string(),
+            def,
+            name,
+            dimension: def.dimension.to_string(),
+            weight: Decimal::ZERO,
+            gate: false,
+            penalty: Decimal::from(5),
+            pass: None,
+            excellent: None,
+            method: Method::Linear,
+            scale_with_period: true,
+            target: None,
+            basis: None,
+            methods: Vec::new(),
+            require_first_payment: false,
+            raters: Vec::new(),
+            scale: None,
+        })
+    }
+
+    /// The direction of the indicator (achievement against a target is ↑).
+    pub fn direction(&self) -> Direction {
+        if self.target.is_some() {
+            Direction::Up
+        } else {
+            self.def.direction
+        }
+    }
+
+    /// Whether the lines are multiplied by the months of the period.
+    pub fn lines_scale(&self) -> bool {
+        self.scale_with_period
+            && self.target.is_none()
+            && self.def.scaling == catalogue::Scaling::Monthly
+    }
+
+    /// For a manual indicator, the name it has in the score rows.
+    pub fn rating_name(&self) -> Option<&str> {
+        self.code.strip_prefix("rating:")
+    }
+}
+
+/// A profile's indicators for one status of the rep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    /// Roster roles (岗位) this profile covers.
+    pub roles: Vec<String>,
+    pub indicators: Vec<IndicatorSpec>,
+    /// For reps on probation (新入职), when the profile has a variant.
+    pub probation: Option<Vec<IndicatorSpec>>,
+    /// For senior reps (资深), when the profile has a variant.
+    pub senior: Option<Vec<IndicatorSpec>>,
+}
+
+/// Which variant of a profile applies to a rep in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Regular,
+    Probation,
+    Senior,
+}
+
+impl Profile {
+    pub fn indicators(&self, variant: Variant) -> (&[IndicatorSpec], Variant) {
+        match variant {
+            Variant::Probation if self.probation.is_some() => (
+                self.probation.as_deref().unwrap_or_default(),
+                Variant::Probation,
+            ),
+            Variant::Senior if self.senior.is_some() => {
+                (self.senior.as_deref().unwrap_or_default(), Variant::Senior)
+            }
+            _ => (&self.indicators, Variant::Regular),
+        }
+    }
+}
+
+/// A grade band: total ≥ `min` gives this grade and coefficient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grade {
+    pub name: String,
+    pub min: Decimal,
+    pub coefficient: Decimal,
+}
+
+/// Scheme-wide options (SPEC 4–7), with the SPEC's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Defaults {
+    pub grace_days: i64,
+    pub old_customer_months: u32,
+    pub silence_months: u32,
+    /// Stage codes that count as intent (`intent`, `proposal`, …).
+    pub intent_stages: Vec<&'static str>,
+    /// Customer sources that mark a referral (folded, lower-case).
+    pub referral_sources: Vec<String>,
+    pub approval_days_regular: i64,
+    pub approval_days_special: i64,
+    /// Columns expected filled for ledger completeness, per kind.
+    pub completeness: BTreeMap<Kind, Vec<&'static str>>,
+    pub na: NaPolicy,
+    pub na_score: Decimal,
+    pub max_bonus: Decimal,
+    pub sales_basis: SalesBasis,
+    pub probation_months: u32,
+    pub senior_months: u32,
+    pub min_employed_share: Decimal,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        let skip = ["amount_paid", "paid_date", "end_date", "referrer"];
+        let completeness = [Kind::Customers, Kind::Followups, Kind::Payments]
+            .into_iter()
+            .map(|k| {
+                (
+                    k,
+                    k.columns()
+                        .iter()
+                        .filter(|c| !c.required && !skip.contains(&c.key))
+                        .map(|c| c.key)
+                        .collect(),
+                )
+            })
+            .collect();
+        Defaults {
+            grace_days: 30,
+            old_customer_months: 6,
+            silence_months: 6,
+            intent_stages: vec!["intent", "proposal", "quote", "negotiation"],
+            referral_sources: vec!["转介绍".into(), "老客户介绍".into(), "referral".into()],
+            approval_days_regular: 3,
+            approval_days_special: 5,
+            completeness,
+            na: NaPolicy::Renormalise,
+            na_score: Decimal::ZERO,
+            max_bonus: Decimal::from(10),
+            sales_basis: SalesBasis::Signed,
+            probation_months: 3,
+            senior_months: 12,
+            min_employed_share: Decimal::new(5, 1),
+        }
+    }
+}
+
+/// The default grade bands: S ≥ 90 (1.5), A ≥ 80 (1.2), B ≥ 70 (1.0),
+/// C ≥ 60 (0.8), D (0).
+pub fn default_grades() -> Vec<Grade> {
+    [
+        ("S", 90, 15),
+        ("A", 80, 12),
+        ("B", 70, 10),
+        ("C", 60, 8),
+        ("D", 0, 0),
+    ]
+    .into_iter()
+    .map(|(n, min, c)| Grade {
+        name: n.into(),
+        min: Decimal::from(min),
+        coefficient: Decimal::new(c, 1),
+    })
+    .collect()
+}
+
+/// One version of the profiles, in force from `effective_from`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub effective_from: NaiveDate,
+    pub profiles: Vec<Profile>,
+}
+
+/// A checked scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scheme {
+    pub name: String,
+    /// Version label as written (`2026.1`).
+    pub label: String,
+    pub defaults: Defaults,
+    /// Sorted by `min`, highest first; the last is the lowest grade.
+    pub grades: Vec<Grade>,
+    /// Sorted by `effective_from`.
+    pub versions: Vec<Version>,
+    pub columns: ColumnAliases,
+}
+
+impl Scheme {
+    /// The version in force for a period starting on `start`: the latest
+    /// whose `effective_from` ≤ start (the first one if none is).
+    pub fn version_for(&self, start: NaiveDate) -> &Version {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.effective_from <= start)
+            .unwrap_or(&self.versions[0])
+    }
+
+    /// The grade and coefficient of a total.
+    pub fn grade(&self, total: Decimal) -> &Grade {
+        self.grades
+            .iter()
+            .find(|g| total >= g.min)
+            .unwrap_or_else(|| self.lowest_grade())
+    }
+
+    pub fn lowest_grade(&self) -> &Grade {
+        self.grades.last().expect("a scheme has grades")
+    }
+}
