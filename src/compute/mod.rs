@@ -276,11 +276,11 @@ mod tests {
     fn ratios_round_to_ten_places() {
         assert_eq!(
             ratio(Decimal::ONE, Decimal::from(3)),
-            Some(Decimal::new(33_333_333_33, 10))
+            Some(Decimal::new(3_333_333_333, 10))
         );
         assert_eq!(
             ratio(Decimal::from(2), Decimal::from(3)),
-            Some(Decimal::new(66_666_666_67, 10))
+            Some(Decimal::new(6_666_666_667, 10))
         );
         assert_eq!(ratio(Decimal::ONE, Decimal::ZERO), None);
     }
