@@ -237,6 +237,11 @@ impl Ledger {
         self.ds.installments.last_mut().expect("pushed")
     }
 
+    /// The last installment row added, to set optional fields.
+    pub fn installments_mut_last(&mut self) -> &mut Installment {
+        self.ds.installments.last_mut().expect("an installment")
+    }
+
     /// A follow-up; `stage` is a stage code (`intent`, `signed`, …).
     pub fn followup(
         &mut self,
