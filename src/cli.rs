@@ -50,6 +50,17 @@ pub enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
+    /// Explain an indicator: definition, unit, direction (and, with a scheme,
+    /// its weights and lines in every profile).
+    Explain {
+        /// Indicator code or name (`churn_rate`, `客户流失率`); omit with --all.
+        indicator: Option<String>,
+        /// Print every indicator as the Markdown reference (docs/indicators.md).
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
     /// Write blank ledger templates (one workbook per ledger kind).
     Templates {
         dir: PathBuf,
@@ -127,6 +138,11 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             check(&ledger_dir, scheme.as_deref(), &out, lang, strict)
         }
+        Command::Explain {
+            indicator,
+            all,
+            lang,
+        } => explain(indicator.as_deref(), all, lang),
         Command::Templates { dir, lang } => {
             let written = crate::templates::write_templates(&dir, lang)?;
             for p in &written {
@@ -268,4 +284,38 @@ fn demo_data(
         started.elapsed().as_secs_f64()
     ));
     Ok(EXIT_OK)
+}
+
+fn explain(indicator: Option<&str>, all: bool, lang: Lang) -> anyhow::Result<i32> {
+    use crate::compute::catalogue;
+    if all {
+        say(&catalogue::markdown());
+        return Ok(EXIT_OK);
+    }
+    let Some(name) = indicator else {
+        eprintln!(
+            "kaohe: {}",
+            lang.pick(
+                "请给出指标代码或名称，或用 --all",
+                "give an indicator code or name, or --all"
+            )
+        );
+        return Ok(EXIT_USAGE);
+    };
+    match catalogue::lookup(name) {
+        Some(d) => {
+            say(&catalogue::explain(&d, lang));
+            Ok(EXIT_OK)
+        }
+        None => {
+            let codes: Vec<&str> = catalogue::INDICATORS.iter().map(|d| d.code).collect();
+            eprintln!(
+                "kaohe: {} {name}; {}: {}, rating:NAME",
+                lang.pick("未知指标", "unknown indicator"),
+                lang.pick("可用", "known"),
+                codes.join(", ")
+            );
+            Ok(EXIT_USAGE)
+        }
+    }
 }

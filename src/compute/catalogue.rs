@@ -203,6 +203,89 @@ pub fn find(code: &str) -> Option<IndicatorDef> {
     INDICATORS.iter().find(|d| d.code == code).copied()
 }
 
+/// Find an indicator by code or by its Chinese or English name.
+pub fn lookup(name: &str) -> Option<IndicatorDef> {
+    let t = crate::parse::text::fold(name).to_lowercase();
+    find(&t).or_else(|| {
+        INDICATORS
+            .iter()
+            .find(|d| d.zh == t || d.en.to_lowercase() == t)
+            .copied()
+    })
+}
+
+/// Direction as shown to users.
+pub fn direction_label(d: Direction, lang: Lang) -> &'static str {
+    match d {
+        Direction::Up => lang.pick("↑ 越高越好", "↑ higher is better"),
+        Direction::Down => lang.pick("↓ 越低越好", "↓ lower is better"),
+    }
+}
+
+/// The explanation of one indicator, as `kaohe explain` prints it.
+pub fn explain(d: &IndicatorDef, lang: Lang) -> String {
+    let scaling = match (d.scaling, lang) {
+        (Scaling::Monthly, Lang::Zh) => "月度线；季度、年度按月数放大（×3、×12）",
+        (Scaling::Monthly, Lang::En) => "monthly lines; ×3 for a quarter, ×12 for a year",
+        (Scaling::Never, Lang::Zh) => "线不随期间放大",
+        (Scaling::Never, Lang::En) => "lines do not scale with the period",
+    };
+    let (l_dim, l_unit, l_dir, l_lines) = match lang {
+        Lang::Zh => ("维度", "单位", "方向", "达标/优秀线"),
+        Lang::En => ("Dimension", "Unit", "Direction", "Lines"),
+    };
+    format!(
+        "{} ({})\n{l_dim}: {}\n{l_unit}: {}\n{l_dir}: {}\n{l_lines}: {}\n\n{}\n",
+        d.name(lang),
+        d.code,
+        d.dimension,
+        d.unit.label(lang),
+        direction_label(d.direction, lang),
+        scaling,
+        d.definition(lang)
+    )
+}
+
+/// The indicator reference (docs/indicators.md), generated from this table.
+pub fn markdown() -> String {
+    let mut s = String::from(
+        "# Indicators 指标定义\n\n\
+         Generated from `src/compute/catalogue.rs` by `kaohe explain --all`; do not edit by hand \
+         (a test checks this file matches). The same text is printed by `kaohe explain CODE`.\n\n\
+         Notation: P = [P.start, P.end] is the period; r the rep; contract C has customer c(C), rep r(C), \
+         sign date s(C), amount a(C); F(c) is a customer's first sign date over all contracts; lead(c) its lead time. \
+         `m months` clamps to the month's end (Aug 31 + 6 months = Feb 28/29). A ratio whose denominator is zero, \
+         or an indicator whose data is absent, is N/A (不适用) and drops out of the weights. Ratios are rounded to \
+         10 decimal places before scoring.\n\n\
+         | code | 指标 | dimension | unit | direction |\n|---|---|---|---|---|\n",
+    );
+    let all: Vec<IndicatorDef> = INDICATORS.iter().copied().chain([rating_def()]).collect();
+    for d in &all {
+        let code = if d.code == "rating" {
+            "rating:NAME"
+        } else {
+            d.code
+        };
+        s.push_str(&format!(
+            "| `{code}` | {} | {} | {} | {} |\n",
+            d.zh,
+            d.dimension,
+            d.unit.label(Lang::En),
+            direction_label(d.direction, Lang::En)
+        ));
+    }
+    for d in &all {
+        let code = if d.code == "rating" {
+            "rating:NAME"
+        } else {
+            d.code
+        };
+        s.push_str(&format!("\n## `{code}` {} — {}\n\n", d.zh, d.en));
+        s.push_str(&format!("{}\n\n{}\n", d.definition_zh, d.definition_en));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +303,17 @@ mod tests {
         assert_eq!(INDICATORS.len(), 24);
         assert_eq!(find("rating:谈判能力").map(|d| d.code), Some("rating"));
         assert_eq!(find("nope"), None);
+        assert_eq!(lookup("客户流失率").map(|d| d.code), Some("churn_rate"));
+        assert_eq!(lookup("Churn rate").map(|d| d.code), Some("churn_rate"));
+    }
+
+    #[test]
+    fn docs_indicators_md_is_generated_from_this_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/indicators.md");
+        let committed = std::fs::read_to_string(path).unwrap();
+        assert!(
+            committed == markdown(),
+            "docs/indicators.md is stale: run `kaohe explain --all > docs/indicators.md`"
+        );
     }
 }
