@@ -150,14 +150,13 @@ fn adjustment<'a>(
     cx.ix.adjustments_by_rep[rep as usize]
         .iter()
         .map(|&i| &cx.ds.adjustments[i as usize])
-        .filter(|a| {
+        .rfind(|a| {
             a.kind == AdjustmentKind::Target
                 && a.period == period
                 && a.indicator
                     .as_deref()
                     .is_some_and(|n| names_column(n, column))
         })
-        .next_back()
 }
 
 #[cfg(test)]
