@@ -6,7 +6,9 @@
 //! P.start). Each indicator is then a pass over one rep's own rows.
 
 pub mod catalogue;
+pub mod customers;
 pub mod performance;
+pub mod process;
 pub mod testkit;
 
 use std::collections::HashMap;
