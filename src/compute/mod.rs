@@ -6,8 +6,11 @@
 //! P.start). Each indicator is then a pass over one rep's own rows.
 
 pub mod catalogue;
+pub mod customers;
+pub mod eval;
 pub mod manual;
 pub mod performance;
+pub mod process;
 pub mod targets;
 pub mod testkit;
 
