@@ -54,7 +54,10 @@ pub fn line_factor(spec: &IndicatorSpec, months: u32) -> Decimal {
 /// The pass and excellent lines in force for a period of `months` months.
 pub fn effective_lines(spec: &IndicatorSpec, months: u32) -> (Option<Decimal>, Option<Decimal>) {
     let f = line_factor(spec, months);
-    (spec.pass.map(|p| p * f), spec.excellent.map(|e| e * f))
+    (
+        spec.pass.map(|p| p.saturating_mul(f)),
+        spec.excellent.map(|e| e.saturating_mul(f)),
+    )
 }
 
 /// Whether a value meets a gate's (scaled) pass line: ↑ value ≥ pass,
@@ -112,7 +115,7 @@ pub fn indicator_score(spec: &IndicatorSpec, value: Decimal, months: u32) -> Dec
         Method::Direct => direct(),
         Method::Steps(steps) => {
             let f = line_factor(spec, months);
-            let scaled = steps.iter().map(|&(t, s)| (t * f, s));
+            let scaled = steps.iter().map(|&(t, s)| (t.saturating_mul(f), s));
             let hit = match direction {
                 Direction::Up => scaled.filter(|&(t, _)| t <= v).max_by_key(|&(t, _)| t),
                 Direction::Down => scaled.filter(|&(t, _)| t >= v).min_by_key(|&(t, _)| t),

@@ -28,6 +28,13 @@ pub const TARGET_COLUMNS: [&str; 4] = [
 /// The scales a manual rating may be given on.
 const SCALES: [i64; 3] = [5, 10, 100];
 
+/// The largest number a line, cap, threshold, penalty, coefficient or
+/// rater weight may have: far above any real money total, and small enough
+/// that scoring arithmetic cannot overflow.
+fn too_big(v: Decimal) -> bool {
+    v.abs() > Decimal::from(1_000_000_000_000_i64)
+}
+
 /// Where in the file a mistake is: `zh` and `en` prefixes.
 #[derive(Clone, Default)]
 struct At {
@@ -300,6 +307,9 @@ fn defaults(raw: &RawDefaults, errs: &mut Errors) -> Defaults {
         d.na_score = v;
     }
     if let Some(Num(v)) = raw.max_bonus {
+        if too_big(v) {
+            errs.add(&at, "max_bonus 过大", "max_bonus is too large");
+        }
         if v < Decimal::ZERO {
             errs.add(
                 &at,
@@ -369,6 +379,9 @@ fn grades(raw: &[RawGrade], errs: &mut Errors) -> Vec<Grade> {
         }
         if g.min.0 < Decimal::ZERO || g.min.0 > Decimal::from(120) {
             errs.add(&at, "min 应在 0–120 之间", "min must be within 0–120");
+        }
+        if too_big(g.coefficient.0) {
+            errs.add(&at, "系数过大", "the coefficient is too large");
         }
         if g.coefficient.0 < Decimal::ZERO {
             errs.add(
@@ -612,6 +625,18 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
                 );
             }
         }
+    }
+    let numbers = [r.pass, r.excellent, r.cap, r.penalty]
+        .into_iter()
+        .flatten()
+        .chain(r.steps.iter().flatten().flatten().copied())
+        .chain(r.raters.iter().flat_map(|m| m.values().copied()));
+    if numbers.into_iter().any(|Num(v)| too_big(v)) {
+        errs.add(
+            at,
+            "数值过大（不能超过 1 万亿）",
+            "a number is too large (at most 10¹²)",
+        );
     }
     s.pass = r.pass.map(|n| n.0);
     s.excellent = r.excellent.map(|n| n.0);

@@ -247,6 +247,7 @@ fn validation_names_profile_and_indicator() {
         (ind("code = \"rating:x\"\nweight = 100"), "needs scale"),
         (ind("code = \"rating:x\"\nweight = 100\nscale = 7"), "scale must be 5, 10 or 100"),
         (ind("code = \"collection_rate\"\npass = 0.8\nexcellent = 1"), "weight is missing"),
+        (ind("code = \"sales\"\nweight = 100\npass = 1e20\nexcellent = 2e20"), "too large"),
         (ind("code = \"collection_rate\"\nweight = -5\npass = 0.8\nexcellent = 1"), "weight -5"),
         (format!("{}[[profiles]]\nname = \"Q\"\nroles = [\"销售\"]\n{SALES100}", one(SALES100)), "role \"销售\" is also covered by profile \"P\""),
         (format!("{}[[profiles]]\nname = \"Q\"\nroles = []\n{SALES100}", one(SALES100)), "roles is empty"),
