@@ -19,6 +19,7 @@ pub mod parse;
 pub mod period;
 pub mod read;
 pub mod scheme;
+pub mod score;
 pub mod templates;
 pub mod validate;
 pub mod xlsx_util;

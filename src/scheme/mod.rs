@@ -3,16 +3,22 @@
 //! scoring methods (SPEC 4 and 6). Read from TOML as a raw structure, then
 //! checked once into a [`Scheme`] whose invariants hold by construction
 //! (weights sum to 100, lines ordered for the direction, known codes).
+//! The file format is described in [`raw`] and `docs/scheme.md`.
 
+mod build;
 mod columns;
+pub mod raw;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::columns::Kind;
 use crate::compute::catalogue::{self, Direction, IndicatorDef};
+use crate::parse::text::fold;
+pub use build::TARGET_COLUMNS;
 pub use columns::{ColumnAliases, SchemeError};
 
 /// How an indicator's value becomes a 0–100 score (SPEC 6.1).
@@ -257,7 +263,16 @@ pub fn default_grades() -> Vec<Grade> {
     .collect()
 }
 
-/// One version of the profiles, in force from `effective_from`.
+fn show(v: &Version, start: &str) -> String {
+    if v.effective_from == NaiveDate::MIN {
+        start.to_string()
+    } else {
+        v.effective_from.to_string()
+    }
+}
+
+/// One version of the profiles, in force from `effective_from`
+/// (`NaiveDate::MIN` for the top-level profiles without a date: always).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Version {
     pub effective_from: NaiveDate,
@@ -270,6 +285,8 @@ pub struct Scheme {
     pub name: String,
     /// Version label as written (`2026.1`).
     pub label: String,
+    /// The file it was read from, as named to [`Scheme::parse`].
+    pub file: String,
     pub defaults: Defaults,
     /// Sorted by `min`, highest first; the last is the lowest grade.
     pub grades: Vec<Grade>,
@@ -279,6 +296,78 @@ pub struct Scheme {
 }
 
 impl Scheme {
+    /// Parse and check scheme text (TOML). `file` names the file in errors.
+    /// Every mistake found is reported, one per line of the message, each
+    /// naming the version, profile, variant and indicator it concerns.
+    pub fn parse(text: &str, file: &str) -> Result<Scheme, SchemeError> {
+        build::parse(text, file)
+    }
+
+    /// Read, parse and check a scheme file.
+    pub fn load(path: &Path) -> Result<Scheme, SchemeError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| SchemeError {
+            file: file.clone(),
+            message: format!("无法读取方案文件 / cannot read the scheme file: {e}"),
+        })?;
+        Scheme::parse(&text, &file)
+    }
+
+    /// The profile of a version that covers a roster role (compared after
+    /// text normalisation). An error when no profile or more than one does.
+    pub fn profile_for_role<'a>(
+        &self,
+        version: &'a Version,
+        role: &str,
+    ) -> Result<&'a Profile, SchemeError> {
+        let role = fold(role);
+        let mut found = version.profiles.iter().filter(|p| p.roles.contains(&role));
+        let fail = |zh: String, en: String| SchemeError {
+            file: self.file.clone(),
+            message: format!("{zh} / {en}"),
+        };
+        match (found.next(), found.next()) {
+            (Some(p), None) => Ok(p),
+            (None, _) => Err(fail(
+                format!(
+                    "岗位「{role}」没有对应的考核档案（版本生效日 {}）",
+                    show(version, "起始")
+                ),
+                format!(
+                    "role \"{role}\" matches no profile (version from {})",
+                    show(version, "the start")
+                ),
+            )),
+            (Some(a), Some(b)) => Err(fail(
+                format!("岗位「{role}」同时属于档案「{}」和「{}」", a.name, b.name),
+                format!(
+                    "role \"{role}\" matches profiles \"{}\" and \"{}\"",
+                    a.name, b.name
+                ),
+            )),
+        }
+    }
+
+    /// Every roster role that matches no profile, or more than one, in any
+    /// version of the scheme: one bilingual message each (empty: all fine).
+    pub fn check_roles(&self, roles: &[&str]) -> Vec<String> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for role in roles {
+            let role = fold(role);
+            if seen.contains(&role) {
+                continue;
+            }
+            for v in &self.versions {
+                if let Err(e) = self.profile_for_role(v, &role) {
+                    out.push(e.message);
+                }
+            }
+            seen.push(role);
+        }
+        out
+    }
+
     /// The version in force for a period starting on `start`: the latest
     /// whose `effective_from` ≤ start (the first one if none is).
     pub fn version_for(&self, start: NaiveDate) -> &Version {

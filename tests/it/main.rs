@@ -6,4 +6,5 @@ mod demo;
 mod formats;
 mod reading;
 mod samples;
+mod schemes;
 mod templates;

@@ -1,0 +1,326 @@
+use super::super::*;
+use super::TARGET_COLUMNS;
+
+/// A one-profile scheme around the given indicator entries.
+fn one(indicators: &str) -> String {
+    format!("name = \"t\"\n[[profiles]]\nname = \"P\"\nroles = [\"销售\"]\n{indicators}")
+}
+
+fn err(text: &str) -> String {
+    Scheme::parse(text, "方案.toml").unwrap_err().to_string()
+}
+
+const SALES100: &str =
+    "[[profiles.indicators]]\ncode = \"sales_achievement\"\nweight = 100\npass = 0.8\nexcellent = 1.2\n";
+
+#[test]
+fn minimal_scheme_gets_the_spec_defaults() {
+    let s = Scheme::parse(&one(SALES100), "方案.toml").unwrap();
+    assert_eq!(s.defaults, Defaults::default());
+    assert_eq!(s.grades, default_grades());
+    assert_eq!(s.versions.len(), 1);
+    assert_eq!(s.versions[0].effective_from, NaiveDate::MIN);
+    let spec = &s.versions[0].profiles[0].indicators[0];
+    assert_eq!(spec.target.as_deref(), Some("sales_target"));
+    assert_eq!(spec.weight, Decimal::from(100));
+    assert_eq!(spec.pass, Some(Decimal::new(8, 1)));
+    assert_eq!(spec.method, Method::Linear);
+    assert_eq!(s.file, "方案.toml");
+}
+
+#[test]
+fn every_option_is_read() {
+    let text = r#"
+name = "全选项"
+version = 2026.1
+effective_from = 2026-01-01
+[defaults]
+grace_days = 15
+old_customer_months = 12
+silence_months = 9
+intent_stages = ["意向", "quote", "商务谈判"]
+referral_sources = ["转介绍", " Referral "]
+approval_days = { regular = 2 }
+completeness_columns = { customers = ["tier", "source"], payments = [] }
+na = "score"
+na_score = 50
+max_bonus = 8
+sales_basis = "collected"
+probation_months = 6
+senior_months = 24
+min_employed_share = 0.6
+[[grades]]
+name = "优"
+min = 85
+coefficient = 1.3
+[[grades]]
+name = "差"
+min = 0
+coefficient = 0.5
+[columns]
+customer_id = "客户代码"
+[[profiles]]
+name = "P"
+roles = ["销售", "  销售  助理 "]
+  [[profiles.indicators]]
+  code = "sales"
+  weight = 20
+  pass = 100000
+  excellent = 150000
+  basis = "signed"
+  scale_with_period = false
+  [[profiles.indicators]]
+  code = "followups"
+  dimension = "过程"
+  weight = 20
+  method = "ratio"
+  cap = 1.5
+  pass = 30
+  methods = ["拜访", "电话"]
+  [[profiles.indicators]]
+  code = "new_customers"
+  weight = 20
+  require_first_payment = true
+  target = "new_customer_target"
+  method = "steps"
+  steps = [[0.5, 40], [0.8, 60], [1.0, 80], [1.2, 100]]
+  [[profiles.indicators]]
+  code = "rating:协作响应速度"
+  weight = 20
+  scale = 5
+  raters = { "同级" = 0.4, "上级" = 0.6 }
+  [[profiles.indicators]]
+  code = "rating:知识考试"
+  weight = 20
+  method = "direct"
+  scale = 100
+  [[profiles.indicators]]
+  code = "ledger_completeness"
+  gate = true
+  pass = 0.9
+  penalty = 3
+  [profiles.probation]
+  indicators = [ { code = "sales_achievement", weight = 100, pass = 0.6, excellent = 1 } ]
+  [profiles.senior]
+  indicators = [ { code = "sales_achievement", weight = 100, pass = 0.9, excellent = 1.3 } ]
+[[versions]]
+effective_from = "2026-07-01"
+  [[versions.profiles]]
+  name = "P2"
+  roles = ["销售"]
+  indicators = [ { code = "churn_rate", weight = 100, pass = 0.05, excellent = 0.02 } ]
+"#;
+    let s = Scheme::parse(text, "f.toml").unwrap();
+    assert_eq!(s.label, "2026.1");
+    let d = &s.defaults;
+    assert_eq!(d.grace_days, 15);
+    assert_eq!((d.old_customer_months, d.silence_months), (12, 9));
+    assert_eq!(d.intent_stages, ["intent", "quote", "negotiation"]);
+    assert_eq!(d.referral_sources, ["转介绍", "referral"]);
+    assert_eq!((d.approval_days_regular, d.approval_days_special), (2, 5));
+    assert_eq!(d.completeness[&Kind::Customers], ["tier", "source"]);
+    assert!(d.completeness[&Kind::Payments].is_empty());
+    assert_eq!(
+        d.completeness[&Kind::Followups],
+        Defaults::default().completeness[&Kind::Followups]
+    );
+    assert_eq!((d.na, d.na_score), (NaPolicy::Score, Decimal::from(50)));
+    assert_eq!(d.max_bonus, Decimal::from(8));
+    assert_eq!(d.sales_basis, SalesBasis::Collected);
+    assert_eq!((d.probation_months, d.senior_months), (6, 24));
+    assert_eq!(d.min_employed_share, Decimal::new(6, 1));
+    assert_eq!(s.grades[0].name, "优");
+    assert_eq!(s.lowest_grade().name, "差");
+    assert_eq!(
+        s.columns.for_column(Kind::Customers, "customer_id").count(),
+        1
+    );
+
+    assert_eq!(s.versions.len(), 2);
+    assert_eq!(
+        s.versions[0].effective_from,
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+    );
+    let p = &s.versions[0].profiles[0];
+    assert_eq!(p.roles, ["销售", "销售 助理"]);
+    let i = &p.indicators;
+    assert_eq!(i[0].basis, Some(SalesBasis::Signed));
+    assert!(!i[0].scale_with_period && !i[0].lines_scale());
+    assert_eq!(i[1].dimension, "过程");
+    assert_eq!(
+        i[1].method,
+        Method::Ratio {
+            cap: Decimal::new(15, 1)
+        }
+    );
+    assert_eq!(i[1].methods, ["visit", "call"]);
+    assert!(i[2].require_first_payment);
+    assert_eq!(i[2].target.as_deref(), Some("new_customer_target"));
+    assert!(matches!(&i[2].method, Method::Steps(s) if s.len() == 4));
+    assert_eq!(i[3].name, "协作响应速度");
+    assert_eq!(
+        i[3].raters,
+        [
+            ("supervisor", Decimal::new(6, 1)),
+            ("peer", Decimal::new(4, 1))
+        ]
+    );
+    assert_eq!(i[3].scale, Some(Decimal::from(5)));
+    assert_eq!(i[4].method, Method::Direct);
+    assert!(i[5].gate && i[5].weight.is_zero());
+    assert_eq!(i[5].penalty, Decimal::from(3));
+    assert_eq!(
+        p.probation.as_ref().unwrap()[0].pass,
+        Some(Decimal::new(6, 1))
+    );
+    assert_eq!(p.senior.as_ref().unwrap()[0].pass, Some(Decimal::new(9, 1)));
+    let jul = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    assert_eq!(s.version_for(jul).profiles[0].name, "P2");
+    assert_eq!(
+        s.version_for(jul - chrono::Days::new(1)).profiles[0].name,
+        "P"
+    );
+}
+
+#[test]
+fn unknown_keys_and_bad_toml_are_errors() {
+    for (text, needle) in [
+        (one(&SALES100.replace("weight", "wieght")), "wieght"),
+        (
+            format!("{}\n[defaults]\ngrace = 3\n", one(SALES100)),
+            "grace",
+        ),
+        (one(SALES100).replace("roles", "role"), "role"),
+        ("name = \"t\"\n[[profiles]\n".to_string(), "TOML"),
+        (one(&SALES100.replace("0.8", "\"abc\"")), "abc"),
+        (
+            format!("{}\n[columns]\nfoo = \"x\"\n", one(SALES100)),
+            "foo",
+        ),
+    ] {
+        let e = err(&text);
+        assert!(e.contains(needle), "{needle}: {e}");
+        assert!(e.starts_with("方案.toml: "), "{e}");
+    }
+}
+
+/// Each mistake, with a text it must mention; errors name the file, the
+/// profile and the indicator.
+#[test]
+fn validation_names_profile_and_indicator() {
+    let ind = |body: &str| one(&format!("[[profiles.indicators]]\n{body}\n"));
+    let with_sales = |body: &str| {
+        one(&format!(
+            "[[profiles.indicators]]\ncode = \"sales_achievement\"\nweight = 50\npass = 0.8\nexcellent = 1.2\n[[profiles.indicators]]\n{body}\n"
+        ))
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (ind("code = \"nope\"\nweight = 100"), "indicator nope"),
+        (ind("code = \"rating:\"\nweight = 100\nscale = 5"), "unknown indicator code"),
+        (with_sales("code = \"churn_rate\"\nweight = 40\npass = 0.05\nexcellent = 0.02"), "sum to 90"),
+        (with_sales("code = \"churn_rate\"\nweight = 50\npass = 0.02\nexcellent = 0.05"), "excellent must be below pass"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 1\nexcellent = 0.9"), "excellent must be above pass"),
+        (ind("code = \"sales_achievement\"\nweight = 100\npass = 1.2\nexcellent = 0.8"), "excellent must be above pass"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.9"), "linear scoring needs"),
+        (ind("code = \"collection_rate\"\nweight = 100\nmethod = \"ratio\""), "ratio scoring needs a pass"),
+        (ind("code = \"churn_rate\"\nweight = 100\nmethod = \"ratio\"\npass = 0.05"), "higher-is-better"),
+        (with_sales("code = \"ledger_completeness\"\ngate = true\nweight = 50"), "gate"),
+        (with_sales("code = \"ledger_completeness\"\ngate = true\nweight = 0\npass = 0.9"), "has no weight"),
+        (one(&format!("{SALES100}[[profiles.indicators]]\ncode = \"ledger_completeness\"\ngate = true\n")), "the gate has no pass line"),
+        (ind("code = \"new_customers\"\nweight = 100\nmethod = \"steps\"\nsteps = [[2, 60], [1, 80]]"), "strictly increasing"),
+        (ind("code = \"new_customers\"\nweight = 100\nmethod = \"steps\"\nsteps = [[1, 60], [1, 80]]"), "strictly increasing"),
+        (ind("code = \"new_customers\"\nweight = 100\nmethod = \"steps\""), "steps scoring needs"),
+        (ind("code = \"new_customers\"\nweight = 100\nmethod = \"stairs\""), "unknown method stairs"),
+        (ind("code = \"sales\"\nweight = 100\ntarget = \"revenue_target\"\npass = 0.8\nexcellent = 1"), "unknown target column revenue_target"),
+        (ind("code = \"collection_rate\"\nweight = 100\ntarget = \"sales_target\"\npass = 0.8\nexcellent = 1"), "option target does not apply"),
+        (ind("code = \"rating:x\"\nweight = 100\nscale = 5\nraters = { \"老板\" = 1 }"), "unknown rater 老板"),
+        (format!("{}[defaults]\nintent_stages = [\"犹豫\"]\n", one(SALES100)), "unknown stage 犹豫"),
+        (ind("code = \"followups\"\nweight = 100\npass = 1\nexcellent = 2\nmethods = [\"飞鸽\"]"), "unknown follow-up method 飞鸽"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nmethods = [\"拜访\"]"), "option methods does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nbasis = \"signed\""), "option basis does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nscale = 5"), "option scale does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nraters = { \"上级\" = 1 }"), "option raters does not apply"),
+        (ind("code = \"sales\"\nweight = 100\npass = 1\nexcellent = 2\nrequire_first_payment = true"), "option require_first_payment does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nscale_with_period = false"), "option scale_with_period does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\ncap = 2"), "option cap does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\npenalty = 2"), "option penalty does not apply"),
+        (ind("code = \"rating:x\"\nweight = 100"), "needs scale"),
+        (ind("code = \"rating:x\"\nweight = 100\nscale = 7"), "scale must be 5, 10 or 100"),
+        (ind("code = \"collection_rate\"\npass = 0.8\nexcellent = 1"), "weight is missing"),
+        (ind("code = \"sales\"\nweight = 100\npass = 1e20\nexcellent = 2e20"), "too large"),
+        (ind("code = \"collection_rate\"\nweight = -5\npass = 0.8\nexcellent = 1"), "weight -5"),
+        (format!("{}[[profiles]]\nname = \"Q\"\nroles = [\"销售\"]\n{SALES100}", one(SALES100)), "role \"销售\" is also covered by profile \"P\""),
+        (format!("{}[[profiles]]\nname = \"Q\"\nroles = []\n{SALES100}", one(SALES100)), "roles is empty"),
+        (format!("{}{SALES100}", one(SALES100)), "listed twice"),
+        (format!("{}[profiles.probation]\nindicators = [ {{ code = \"sales\", weight = 90, pass = 1, excellent = 2 }} ]\n", one(SALES100)), "probation variant: the weights"),
+        ("name = \"t\"\n".to_string(), "no profiles"),
+        (format!("{}[[grades]]\nname = \"S\"\nmin = 90\ncoefficient = 1\n[[grades]]\nname = \"S\"\nmin = 80\ncoefficient = 1\n", one(SALES100)), "used twice"),
+        (format!("{}[defaults]\nna = \"zero\"\n", one(SALES100)), "na must be"),
+        (format!("{}[defaults]\ncompleteness_columns = {{ customers = [\"colour\"] }}\n", one(SALES100)), "has no column colour"),
+        (format!("{}[[versions]]\neffective_from = \"2026-13-01\"\n[[versions.profiles]]\nname = \"X\"\nroles = [\"a\"]\n{}", one(SALES100), SALES100.replace("profiles.indicators", "versions.profiles.indicators")), "2026-01-01"),
+    ];
+    for (text, needle) in cases {
+        let e = err(&text);
+        assert!(e.contains(needle), "expected {needle:?} in:\n{e}");
+        assert!(e.starts_with("方案.toml: "), "{e}");
+    }
+    // The indicator and profile are both named, in both languages.
+    let e = err(&ind(
+        "code = \"churn_rate\"\nweight = 100\npass = 0.02\nexcellent = 0.05",
+    ));
+    assert!(e.contains("档案「P」，指标 churn_rate："), "{e}");
+    assert!(e.contains("profile \"P\", indicator churn_rate: "), "{e}");
+}
+
+#[test]
+fn every_mistake_is_reported_at_once() {
+    let text = one(
+        "[[profiles.indicators]]\ncode = \"nope\"\nweight = 50\n[[profiles.indicators]]\ncode = \"churn_rate\"\nweight = 50\npass = 0.01\nexcellent = 0.05\n",
+    );
+    let e = err(&text);
+    assert!(e.contains("nope") && e.contains("churn_rate"), "{e}");
+    assert!(e.lines().count() >= 2);
+}
+
+#[test]
+fn bad_input_never_panics() {
+    for text in [
+        "",
+        "name = 3",
+        "name = \"x\"\nprofiles = 3",
+        "name = \"x\"\n[[profiles]]\nname = \"\"\nindicators = [ { code = \"rating:x\", weight = 1e30 } ]",
+        "name = \"x\"\n[[profiles]]\nname = \"a\"\nroles = [\"a\"]\nindicators = [ { code = \"sales\", weight = 100, pass = nan, excellent = inf } ]",
+        "name = \"x\"\n[[grades]]\nname = \"S\"\nmin = -1\ncoefficient = -1\n",
+        "name = \"x\"\neffective_from = 2026-01-01T10:00:00\n",
+        "name = \"x\"\n[[versions]]\neffective_from = \"x\"\n",
+    ] {
+        assert!(Scheme::parse(text, "f").is_err(), "{text}");
+    }
+}
+
+#[test]
+fn roles_map_to_one_profile() {
+    let text = format!(
+        "{}[[profiles]]\nname = \"Q\"\nroles = [\"招商\"]\n{SALES100}",
+        one(SALES100)
+    );
+    let s = Scheme::parse(&text, "f.toml").unwrap();
+    let v = &s.versions[0];
+    assert_eq!(s.profile_for_role(v, "销售").unwrap().name, "P");
+    assert_eq!(s.profile_for_role(v, " 招商 ").unwrap().name, "Q");
+    let e = s.profile_for_role(v, "客服").unwrap_err();
+    assert!(e.to_string().starts_with("f.toml: "));
+    assert!(e.message.contains("客服"));
+    let problems = s.check_roles(&["销售", "客服", "招商", "客服", "司机"]);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("客服") && problems[1].contains("司机"));
+    // Bilingual: the Chinese part has no " / ".
+    assert_eq!(problems[0].matches(" / ").count(), 1, "{}", problems[0]);
+}
+
+#[test]
+fn target_columns_are_the_targets_ledger() {
+    for c in TARGET_COLUMNS {
+        assert!(Kind::Targets.column(c).is_some(), "{c}");
+    }
+}

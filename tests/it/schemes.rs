@@ -1,0 +1,127 @@
+//! The scheme presets and the sample scheme: every one parses and
+//! validates, follows the dimension ranges, and the sample's profiles are
+//! exactly the presets' (so they cannot drift apart).
+
+use std::path::{Path, PathBuf};
+
+use kaohe::compute::catalogue::{COLLABORATION, CUSTOMER_OPS, PERFORMANCE, PROCESS};
+use kaohe::scheme::{IndicatorSpec, Scheme};
+use rust_decimal::Decimal;
+
+const PRESETS: [&str; 5] = [
+    "商务专员-B2B",
+    "商务专员-B2C",
+    "招商专员",
+    "客户经理",
+    "商务总监",
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn preset_path(name: &str) -> PathBuf {
+    root()
+        .join("workbook-templates/schemes")
+        .join(format!("{name}.toml"))
+}
+
+fn load(path: &Path) -> Scheme {
+    Scheme::load(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn dimension_weight(list: &[IndicatorSpec], dim: &str) -> Decimal {
+    list.iter()
+        .filter(|s| !s.gate && s.dimension == dim)
+        .map(|s| s.weight)
+        .sum()
+}
+
+#[test]
+fn every_preset_parses_and_follows_the_dimension_ranges() {
+    for name in PRESETS {
+        let s = load(&preset_path(name));
+        assert_eq!(s.versions.len(), 1, "{name}");
+        let profiles = &s.versions[0].profiles;
+        assert_eq!(profiles.len(), 1, "{name}");
+        let p = &profiles[0];
+        assert_eq!(p.name, name);
+        assert_eq!(p.roles, [name]);
+        assert!(s.check_roles(&[name]).is_empty());
+
+        let weighted = p.indicators.iter().filter(|s| !s.gate).count();
+        assert!(
+            (8..=12).contains(&weighted),
+            "{name}: {weighted} indicators"
+        );
+        let range = |dim: &str, lo: i64, hi: i64| {
+            let w = dimension_weight(&p.indicators, dim);
+            assert!(
+                w >= Decimal::from(lo) && w <= Decimal::from(hi),
+                "{name} {dim}: {w}"
+            );
+        };
+        range(PERFORMANCE, 40, 50);
+        range(CUSTOMER_OPS, 20, 25);
+        range(PROCESS, 15, 20);
+        range(COLLABORATION, 10, 15);
+        // The ledger completeness gate: pass 95 %, penalty 5.
+        let gate = p.indicators.iter().find(|s| s.gate).expect("a gate");
+        assert_eq!(gate.code, "ledger_completeness");
+        assert_eq!(gate.pass, Some(Decimal::new(95, 2)));
+        assert_eq!(gate.penalty, Decimal::from(5));
+
+        // Probation: lighter performance, more process.
+        let prob = p.probation.as_ref().expect("a probation variant");
+        let perf = dimension_weight(prob, PERFORMANCE);
+        let process = dimension_weight(prob, PROCESS);
+        if name == "招商专员" {
+            assert_eq!(perf, Decimal::from(10));
+            assert_eq!(process, Decimal::from(60));
+            assert_eq!(dimension_weight(prob, COLLABORATION), Decimal::from(30));
+        } else {
+            assert_eq!(perf, Decimal::from(30), "{name}");
+            assert_eq!(process, Decimal::from(30), "{name}");
+        }
+    }
+}
+
+#[test]
+fn sample_scheme_profiles_equal_the_presets() {
+    let sample = load(&root().join("samples/考核方案.toml"));
+    let roles = ["商务专员-B2B", "商务专员-B2C", "招商专员", "商务总监"];
+    assert!(sample.check_roles(&roles).is_empty());
+    assert_eq!(sample.versions.len(), 1);
+    let profiles = &sample.versions[0].profiles;
+    assert_eq!(profiles.len(), roles.len());
+    for (p, role) in profiles.iter().zip(roles) {
+        let preset = load(&preset_path(role));
+        assert_eq!(p, &preset.versions[0].profiles[0], "{role}");
+        assert_eq!(sample.defaults, preset.defaults, "{role}");
+        assert_eq!(sample.grades, preset.grades, "{role}");
+    }
+}
+
+#[test]
+fn presets_use_the_sample_rating_names_and_raters() {
+    for name in PRESETS {
+        let s = load(&preset_path(name));
+        let p = &s.versions[0].profiles[0];
+        for spec in p.indicators.iter().chain(p.probation.iter().flatten()) {
+            match spec.rating_name() {
+                Some("协作响应速度") => {
+                    assert_eq!(spec.scale, Some(Decimal::from(5)));
+                    let raters: Vec<_> = spec.raters.iter().map(|r| r.0).collect();
+                    assert_eq!(raters, ["supervisor", "peer"]);
+                }
+                Some("协作任务质量") => {
+                    assert_eq!(spec.scale, Some(Decimal::from(10)));
+                    let raters: Vec<_> = spec.raters.iter().map(|r| r.0).collect();
+                    assert_eq!(raters, ["supervisor", "partner_dept"]);
+                }
+                Some(other) => panic!("{name}: unexpected rating {other}"),
+                None => {}
+            }
+        }
+    }
+}
