@@ -29,6 +29,35 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Compute the assessments: every indicator of every rep for each period,
+    /// scored against the scheme, written to OUT/<period>/results.csv.
+    Run {
+        /// The ledger folder (month sub-folders such as 2026-01/ are read too).
+        ledger_dir: PathBuf,
+        /// One month, e.g. 2026-10.
+        #[arg(long, conflicts_with_all = ["quarter", "year"])]
+        period: Option<String>,
+        /// One quarter, e.g. 2026-Q4.
+        #[arg(long, conflicts_with = "year")]
+        quarter: Option<String>,
+        /// A whole year: 12 months, 4 quarters and the year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Scheme file (TOML). Default: 考核方案.toml in the ledger folder or beside it.
+        #[arg(long)]
+        scheme: Option<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+        /// Stop before computing when any error- or warning-level data issue is found.
+        #[arg(long)]
+        strict: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// Read and validate every ledger in a folder; print a summary and write
     /// the full list of data issues to a workbook.
     Check {
@@ -58,6 +87,9 @@ pub enum Command {
         /// Print every indicator as the Markdown reference (docs/indicators.md).
         #[arg(long)]
         all: bool,
+        /// Also show the weights and lines this scheme gives the indicator.
+        #[arg(long)]
+        scheme: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
@@ -122,6 +154,39 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
+        Command::Run {
+            ledger_dir,
+            period,
+            quarter,
+            year,
+            scheme,
+            out,
+            lang,
+            strict,
+            jobs,
+        } => {
+            if let Some(n) = jobs {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global()
+                    .ok();
+            }
+            let sel = match (period, quarter, year) {
+                (Some(p), _, _) | (_, Some(p), _) => match crate::period::Period::parse(&p) {
+                    Some(p) => crate::run::Selection::One(p),
+                    None => {
+                        eprintln!(
+                            "kaohe: {} {p}",
+                            lang.pick("无法识别的期间", "not a period:")
+                        );
+                        return Ok(EXIT_USAGE);
+                    }
+                },
+                (_, _, Some(y)) => crate::run::Selection::Year(y),
+                _ => crate::run::Selection::MonthsWithData,
+            };
+            run_job(&ledger_dir, sel, scheme.as_deref(), &out, lang, strict)
+        }
         Command::Check {
             ledger_dir,
             scheme,
@@ -141,8 +206,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Explain {
             indicator,
             all,
+            scheme,
             lang,
-        } => explain(indicator.as_deref(), all, lang),
+        } => explain(indicator.as_deref(), all, scheme.as_deref(), lang),
         Command::Templates { dir, lang } => {
             let written = crate::templates::write_templates(&dir, lang)?;
             for p in &written {
@@ -286,7 +352,12 @@ fn demo_data(
     Ok(EXIT_OK)
 }
 
-fn explain(indicator: Option<&str>, all: bool, lang: Lang) -> anyhow::Result<i32> {
+fn explain(
+    indicator: Option<&str>,
+    all: bool,
+    scheme: Option<&Path>,
+    lang: Lang,
+) -> anyhow::Result<i32> {
     use crate::compute::catalogue;
     if all {
         say(&catalogue::markdown());
@@ -305,6 +376,21 @@ fn explain(indicator: Option<&str>, all: bool, lang: Lang) -> anyhow::Result<i32
     match catalogue::lookup(name) {
         Some(d) => {
             say(&catalogue::explain(&d, lang));
+            if let Some(path) = scheme {
+                let scheme = match crate::scheme::Scheme::load(path) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("kaohe: {e}");
+                        return Ok(EXIT_USAGE);
+                    }
+                };
+                let code = if name.starts_with("rating:") {
+                    name.to_string()
+                } else {
+                    d.code.to_string()
+                };
+                say(&scheme_lines(&scheme, &code, lang));
+            }
             Ok(EXIT_OK)
         }
         None => {
@@ -318,4 +404,187 @@ fn explain(indicator: Option<&str>, all: bool, lang: Lang) -> anyhow::Result<i32
             Ok(EXIT_USAGE)
         }
     }
+}
+
+/// The scheme file: `--scheme`, else 考核方案.toml in the ledger folder or
+/// its parent.
+fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = given {
+        return Some(p.to_path_buf());
+    }
+    let parent = ledger_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    [
+        ledger_dir.join("考核方案.toml"),
+        parent.join("考核方案.toml"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+}
+
+fn run_job(
+    ledger_dir: &Path,
+    sel: crate::run::Selection,
+    scheme: Option<&Path>,
+    out: &Path,
+    lang: Lang,
+    strict: bool,
+) -> anyhow::Result<i32> {
+    use crate::scheme::Scheme;
+    let started = std::time::Instant::now();
+    let Some(scheme_path) = find_scheme(ledger_dir, scheme) else {
+        eprintln!(
+            "kaohe: {}",
+            lang.pick(
+                "没有找到考核方案：请用 --scheme 指定，或在台账文件夹（或其上级）放置 考核方案.toml；预设方案见 workbook-templates/schemes/",
+                "no scheme found: give --scheme, or put 考核方案.toml in the ledger folder or beside it; presets are in workbook-templates/schemes/"
+            )
+        );
+        return Ok(EXIT_USAGE);
+    };
+    let scheme = match Scheme::load(&scheme_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kaohe: {e}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+    refuse_inside(out, ledger_dir)?;
+    let ds = match dataset::load(ledger_dir, &scheme.columns) {
+        Ok(ds) => ds,
+        Err(e) => {
+            eprintln!("kaohe: {e:#}");
+            return Ok(EXIT_UNREADABLE);
+        }
+    };
+    let (e, w, i) = (
+        ds.count(Level::Error),
+        ds.count(Level::Warning),
+        ds.count(Level::Info),
+    );
+    if !ds.problems.is_empty() {
+        say(&crate::check::summary(&ds, lang));
+        return Ok(EXIT_UNREADABLE);
+    }
+    let roles: Vec<&str> = ds.reps.iter().map(|r| r.role.as_str()).collect();
+    let bad_roles = scheme.check_roles(&roles);
+    if !bad_roles.is_empty() {
+        for m in &bad_roles {
+            eprintln!("kaohe: {}: {}", scheme_path.display(), lang.pick_in(m));
+        }
+        return Ok(EXIT_USAGE);
+    }
+    if strict && e + w > 0 {
+        say(&crate::check::summary(&ds, lang));
+        return Ok(EXIT_DATA_ISSUES);
+    }
+    let periods = crate::run::periods(&ds, sel);
+    let results = crate::run::compute(&ds, &scheme, &periods);
+    for p in &periods {
+        let of_period: Vec<crate::run::RepResult> =
+            results.iter().filter(|r| r.period == *p).cloned().collect();
+        let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
+        crate::xlsx_util::write_atomic(&out.join(p.to_string()).join("results.csv"), &bytes)?;
+    }
+    say(&crate::results::summary(
+        &ds,
+        &scheme,
+        &periods,
+        &results,
+        (e, w, i),
+        out,
+        started.elapsed(),
+        lang,
+    ));
+    Ok(EXIT_OK)
+}
+
+/// How a scheme uses an indicator: per version, profile and variant, its
+/// weight (or gate and penalty), lines and method.
+fn scheme_lines(scheme: &crate::scheme::Scheme, code: &str, lang: Lang) -> String {
+    use crate::scheme::{Method, Variant};
+    let mut out = format!(
+        "\n{} {}（{}）:\n",
+        lang.pick("考核方案", "Scheme"),
+        scheme.name,
+        scheme.label
+    );
+    let mut any = false;
+    for v in &scheme.versions {
+        for p in &v.profiles {
+            for (variant, label) in [
+                (Variant::Regular, lang.pick("常规", "regular")),
+                (Variant::Probation, lang.pick("试用期", "probation")),
+                (Variant::Senior, lang.pick("资深", "senior")),
+            ] {
+                let (specs, used) = p.indicators(variant);
+                if used != variant {
+                    continue;
+                }
+                for spec in specs.iter().filter(|s| {
+                    s.code == code || (code == "rating" && s.code.starts_with("rating:"))
+                }) {
+                    any = true;
+                    let d = |x: Option<rust_decimal::Decimal>| {
+                        x.map(|v| v.normalize().to_string())
+                            .unwrap_or_else(|| "-".into())
+                    };
+                    let weight = if spec.gate {
+                        format!(
+                            "{} {}",
+                            lang.pick("达标项，未达扣", "gate, penalty"),
+                            spec.penalty.normalize()
+                        )
+                    } else {
+                        format!(
+                            "{} {}",
+                            lang.pick("权重", "weight"),
+                            spec.weight.normalize()
+                        )
+                    };
+                    let method = match &spec.method {
+                        Method::Linear => lang.pick("线性", "linear").to_string(),
+                        Method::Ratio { cap } => format!(
+                            "{} {}",
+                            lang.pick("比例，封顶", "ratio, cap"),
+                            cap.normalize()
+                        ),
+                        Method::Direct => lang.pick("直接", "direct").to_string(),
+                        Method::Steps(st) => format!(
+                            "{} {}",
+                            lang.pick("阶梯", "steps"),
+                            st.iter()
+                                .map(|(t, s)| format!("{}→{}", t.normalize(), s.normalize()))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ),
+                    };
+                    let target = spec
+                        .target
+                        .as_deref()
+                        .map(|t| format!("，{} {t}", lang.pick("对目标", "against")))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "  {} {} / {}: {weight}，{} {} / {} {}，{method}{target}\n",
+                        v.effective_from,
+                        p.name,
+                        label,
+                        lang.pick("达标", "pass"),
+                        d(spec.pass),
+                        lang.pick("优秀", "excellent"),
+                        d(spec.excellent)
+                    ));
+                }
+            }
+        }
+    }
+    if !any {
+        out.push_str(lang.pick(
+            "  （本方案未使用该指标）\n",
+            "  (not used by this scheme)\n",
+        ));
+    }
+    out
 }

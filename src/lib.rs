@@ -18,6 +18,8 @@ pub mod model;
 pub mod parse;
 pub mod period;
 pub mod read;
+pub mod results;
+pub mod run;
 pub mod scheme;
 pub mod score;
 pub mod templates;

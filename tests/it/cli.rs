@@ -283,3 +283,77 @@ fn years_outside_the_calendar_are_warned() {
     let covered = String::from_utf8_lossy(&kaohe(&["check", l, "--out", o]).stdout).to_string();
     assert!(!covered.contains("工作日历不含"), "{covered}");
 }
+
+#[test]
+fn run_writes_results_for_every_period_of_the_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let out = tmp.path().join("out");
+    let o = kaohe(&[
+        "run",
+        root.join("ledgers").to_str().unwrap(),
+        "--year",
+        "2026",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("期间 17 个"), "{stdout}");
+    let mut folders: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let mut want: Vec<String> = (1..=12)
+        .map(|m| format!("2026-{m:02}"))
+        .chain((1..=4).map(|q| format!("2026-Q{q}")))
+        .chain(["2026".to_string()])
+        .collect();
+    want.sort();
+    assert_eq!(folders, want);
+    for f in &folders {
+        let text = std::fs::read_to_string(out.join(f).join("results.csv")).unwrap();
+        assert!(text.starts_with('\u{feff}'), "{f}: BOM");
+        let totals = text.lines().filter(|l| l.contains(",TOTAL,")).count();
+        let not_assessed = text
+            .lines()
+            .filter(|l| l.contains(",NOT_ASSESSED,"))
+            .count();
+        assert_eq!(
+            totals + not_assessed,
+            26,
+            "{f}: one total or not-assessed row per rep"
+        );
+    }
+}
+
+#[test]
+fn run_refuses_without_a_usable_scheme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    clean_ledgers(&ledgers);
+    let out = tmp.path().join("out");
+    let (l, o) = (ledgers.to_str().unwrap(), out.to_str().unwrap());
+    let none = kaohe(&["run", l, "--out", o]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("没有找到考核方案"));
+    // A scheme whose weights do not sum to 100, naming the profile and indicator.
+    let bad = tmp.path().join("考核方案.toml");
+    std::fs::write(&bad, "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"B2B\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ code = \"followups\", weight = 90, pass = 10, excellent = 20 }]\n").unwrap();
+    let o2 = kaohe(&["run", l, "--out", o]);
+    assert_eq!(o2.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o2.stderr);
+    assert!(err.contains("B2B") && err.contains("100"), "{err}");
+    // A valid scheme that covers no role of the roster.
+    std::fs::write(&bad, "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"B2C\"\nroles = [\"商务专员-B2C\"]\nindicators = [{ code = \"followups\", weight = 100, pass = 10, excellent = 20 }]\n").unwrap();
+    let o3 = kaohe(&["run", l, "--out", o]);
+    assert_eq!(o3.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o3.stderr).contains("商务专员-B2B"));
+    assert!(!out.exists(), "nothing written");
+}

@@ -5,6 +5,7 @@ mod common;
 mod demo;
 mod formats;
 mod reading;
+mod run;
 mod samples;
 mod schemes;
 mod templates;
