@@ -488,15 +488,13 @@ fn run_job(
         let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
         crate::xlsx_util::write_atomic(&out.join(p.to_string()).join("results.csv"), &bytes)?;
     }
-    say(&crate::results::summary(
-        &ds,
-        &scheme,
-        &periods,
-        &results,
-        (e, w, i),
+    let facts = crate::results::RunFacts {
+        issues: (e, w, i),
         out,
-        started.elapsed(),
-        lang,
+        elapsed: started.elapsed(),
+    };
+    say(&crate::results::summary(
+        &ds, &scheme, &periods, &results, &facts, lang,
     ));
     Ok(EXIT_OK)
 }

@@ -114,7 +114,7 @@ pub fn to_csv(ds: &Dataset, results: &[RepResult], lang: Lang) -> anyhow::Result
             Ok(a) => write_assessed(&mut w, ds, &head, a, lang)?,
         }
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn write_assessed(
@@ -261,17 +261,28 @@ fn write_assessed(
     Ok(())
 }
 
+/// Facts about a run for its summary.
+pub struct RunFacts<'a> {
+    /// Data issues: errors, warnings, info.
+    pub issues: (usize, usize, usize),
+    pub out: &'a std::path::Path,
+    pub elapsed: std::time::Duration,
+}
+
 /// The one-screen summary of a run.
 pub fn summary(
     ds: &Dataset,
     scheme: &crate::scheme::Scheme,
     periods: &[crate::period::Period],
     results: &[RepResult],
-    issues: (usize, usize, usize),
-    out: &std::path::Path,
-    elapsed: std::time::Duration,
+    facts: &RunFacts,
     lang: Lang,
 ) -> String {
+    let RunFacts {
+        issues,
+        out,
+        elapsed,
+    } = *facts;
     use std::fmt::Write;
     let mut s = String::new();
     let assessed: Vec<&Assessed> = results
