@@ -22,7 +22,9 @@ use crate::Lang;
 /// Which periods a run computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
-    /// Every month that has data.
+    /// Every month that has data: the as-of months of the ledger files (the
+    /// months whose exports were dropped in); when no file is dated, the
+    /// months with follow-ups or payments falling due.
     MonthsWithData,
     /// One period.
     One(Period),
@@ -43,14 +45,20 @@ pub fn periods(ds: &Dataset, sel: Selection) -> Vec<Period> {
             .chain([Period::Year(y)])
             .collect(),
         Selection::MonthsWithData => {
-            let dates = ds
-                .followups
+            let mut months: BTreeSet<YearMonth> = ds
+                .files
                 .iter()
-                .map(|f| f.time.date())
-                .chain(ds.contracts.iter().map(|c| c.sign_date))
-                .chain(ds.installments.iter().map(|i| i.due_date))
-                .chain(ds.customers.iter().map(|c| c.facts().lead_time.date()));
-            let months: BTreeSet<YearMonth> = dates.map(YearMonth::of).collect();
+                .filter(|f| f.error.is_none())
+                .filter_map(|f| f.as_of)
+                .collect();
+            if months.is_empty() {
+                let dates = ds
+                    .followups
+                    .iter()
+                    .map(|f| f.time.date())
+                    .chain(ds.installments.iter().map(|i| i.due_date));
+                months = dates.map(YearMonth::of).collect();
+            }
             months.into_iter().map(Period::Month).collect()
         }
     }
@@ -272,6 +280,31 @@ pub fn names_indicator(a: &Adjustment, spec: &IndicatorSpec) -> bool {
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
+
+    #[test]
+    fn months_with_data_are_the_dropped_months() {
+        let mut l = Ledger::new();
+        let a = l.rep("S001", "张三", "x", "2020-01-01");
+        // A lead from 2023 and a follow-up in March: undated ledger, so the
+        // months with follow-ups or payments due: March only.
+        l.customer("KH1", a, "2023-05-01", None);
+        l.followup(a, "KH1", "2026-03-02", None);
+        l.contract("HT1", "KH1", a, "2024-01-05", "1");
+        let mut ds = l.build();
+        assert_eq!(
+            periods(&ds, Selection::MonthsWithData),
+            vec![period("2026-03"), period("2024-01")]
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+        );
+        // Dated files: their as-of months, whatever dates they hold.
+        ds.files[0].as_of = YearMonth::new(2026, 4);
+        assert_eq!(
+            periods(&ds, Selection::MonthsWithData),
+            vec![period("2026-04")]
+        );
+    }
 
     #[test]
     fn employment_share_and_variants() {
