@@ -133,6 +133,16 @@ fn say(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
+/// `--jobs N`: the number of worker threads (default: one per core).
+fn set_jobs(jobs: Option<usize>) {
+    if let Some(n) = jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .ok();
+    }
+}
+
 /// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -165,12 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             strict,
             jobs,
         } => {
-            if let Some(n) = jobs {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n.max(1))
-                    .build_global()
-                    .ok();
-            }
+            set_jobs(jobs);
             let sel = match (period, quarter, year) {
                 (Some(p), _, _) | (_, Some(p), _) => match crate::period::Period::parse(&p) {
                     Some(p) => crate::run::Selection::One(p),
@@ -195,12 +200,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             strict,
             jobs,
         } => {
-            if let Some(n) = jobs {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n.max(1))
-                    .build_global()
-                    .ok();
-            }
+            set_jobs(jobs);
             check(&ledger_dir, scheme.as_deref(), &out, lang, strict)
         }
         Command::Explain {

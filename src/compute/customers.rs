@@ -211,23 +211,13 @@ pub fn customer_coverage(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value 
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
-    use crate::compute::{Index, PeriodIx};
     use crate::dataset::Dataset;
     use crate::model::Status;
-    use crate::scheme::Defaults;
 
     type Indicator = fn(&Ctx, RepIdx, &IndicatorSpec) -> Value;
 
     fn with_cx<T>(ds: &Dataset, p: &str, f: impl FnOnce(&Ctx) -> T) -> T {
-        let ix = Index::new(ds);
-        let px = PeriodIx::new(ds, period(p));
-        let defaults = Defaults::default();
-        f(&Ctx {
-            ds,
-            ix: &ix,
-            px: &px,
-            defaults: &defaults,
-        })
+        with_ctx(ds, p, f)
     }
 
     fn run(ds: &Dataset, p: &str, rep: RepIdx, code: &str, f: Indicator) -> Value {

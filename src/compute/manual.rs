@@ -82,8 +82,6 @@ pub fn rating(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
-    use crate::compute::{Index, PeriodIx};
-    use crate::scheme::Defaults;
 
     fn value(
         ds: &crate::dataset::Dataset,
@@ -92,21 +90,7 @@ mod tests {
         spec: &IndicatorSpec,
         f: fn(&Ctx, RepIdx, &IndicatorSpec) -> Value,
     ) -> Value {
-        let (ix, px, d) = (
-            Index::new(ds),
-            PeriodIx::new(ds, period(p)),
-            Defaults::default(),
-        );
-        f(
-            &Ctx {
-                ds,
-                ix: &ix,
-                px: &px,
-                defaults: &d,
-            },
-            rep,
-            spec,
-        )
+        with_ctx(ds, p, |cx| f(cx, rep, spec))
     }
 
     #[test]

@@ -203,9 +203,7 @@ pub fn sales_cycle_days(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
-    use crate::compute::{Index, PeriodIx};
     use crate::dataset::Dataset;
-    use crate::scheme::Defaults;
 
     fn value(
         ds: &Dataset,
@@ -215,18 +213,9 @@ mod tests {
         f: fn(&Ctx, RepIdx, &IndicatorSpec) -> Value,
         edit: impl Fn(&mut IndicatorSpec),
     ) -> Value {
-        let ix = Index::new(ds);
-        let px = PeriodIx::new(ds, period(p));
-        let defaults = Defaults::default();
-        let cx = Ctx {
-            ds,
-            ix: &ix,
-            px: &px,
-            defaults: &defaults,
-        };
         let mut spec = IndicatorSpec::new(code).unwrap();
         edit(&mut spec);
-        f(&cx, rep, &spec)
+        with_ctx(ds, p, |cx| f(cx, rep, &spec))
     }
 
     /// Two reps. March 2026:

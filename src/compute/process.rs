@@ -334,23 +334,12 @@ pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
-    use crate::compute::{Index, PeriodIx};
     use crate::dataset::Dataset;
-    use crate::scheme::Defaults;
 
     type Indicator = fn(&Ctx, RepIdx, &IndicatorSpec) -> Value;
 
     fn run_spec(ds: &Dataset, p: &str, rep: RepIdx, spec: &IndicatorSpec, f: Indicator) -> Value {
-        let ix = Index::new(ds);
-        let px = PeriodIx::new(ds, period(p));
-        let defaults = Defaults::default();
-        let cx = Ctx {
-            ds,
-            ix: &ix,
-            px: &px,
-            defaults: &defaults,
-        };
-        f(&cx, rep, spec)
+        with_ctx(ds, p, |cx| f(cx, rep, spec))
     }
 
     fn run(ds: &Dataset, p: &str, rep: RepIdx, code: &str, f: Indicator) -> Value {
@@ -693,7 +682,7 @@ mod tests {
 
     #[test]
     fn default_completeness_columns() {
-        let d = Defaults::default();
+        let d = crate::scheme::Defaults::default();
         assert_eq!(
             d.completeness[&Kind::Customers],
             ["tier", "channel", "source", "status"]

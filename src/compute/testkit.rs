@@ -40,6 +40,19 @@ pub fn period(s: &str) -> Period {
     Period::parse(s).unwrap_or_else(|| panic!("bad period {s}"))
 }
 
+/// Run `f` with the context a run has for period `p` (SPEC default options).
+pub fn with_ctx<T>(ds: &Dataset, p: &str, f: impl FnOnce(&crate::compute::Ctx) -> T) -> T {
+    let ix = crate::compute::Index::new(ds);
+    let px = crate::compute::PeriodIx::new(ds, period(p));
+    let defaults = crate::scheme::Defaults::default();
+    f(&crate::compute::Ctx {
+        ds,
+        ix: &ix,
+        px: &px,
+        defaults: &defaults,
+    })
+}
+
 /// A ledger under construction.
 pub struct Ledger {
     ds: Dataset,
