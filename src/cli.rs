@@ -452,13 +452,14 @@ fn run_job(
         }
     };
     refuse_inside(out, ledger_dir)?;
-    let ds = match dataset::load(ledger_dir, &scheme.columns) {
+    let mut ds = match dataset::load(ledger_dir, &scheme.columns) {
         Ok(ds) => ds,
         Err(e) => {
             eprintln!("kaohe: {e:#}");
             return Ok(EXIT_UNREADABLE);
         }
     };
+    crate::run::check_scores(&mut ds, &scheme);
     let (e, w, i) = (
         ds.count(Level::Error),
         ds.count(Level::Warning),

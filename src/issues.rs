@@ -98,6 +98,10 @@ pub enum Reason {
     TerminatedWithoutEndDate { from: Option<chrono::NaiveDate> },
     /// Leave date before hire date.
     LeaveBeforeHire,
+    /// A score outside its indicator's scale (from the scheme).
+    OutOfScale { max: String },
+    /// A score row naming no indicator of the scheme.
+    UnknownIndicator,
 }
 
 impl Reason {
@@ -149,6 +153,9 @@ impl Reason {
             (Reason::TerminatedWithoutEndDate { from: Some(d) }, Lang::En) => format!("terminated without an end date; counted as terminated from {d}"),
             (Reason::TerminatedWithoutEndDate { from: None }, _) => lang.pick("已终止但没有终止日期，且文件名和文件夹中没有月份，无法确定终止时间", "terminated without an end date, and the file has no month in its name or folder").into(),
             (Reason::LeaveBeforeHire, _) => lang.pick("离职日期早于入职日期，按未离职计", "leave date before hire date; ignored").into(),
+            (Reason::OutOfScale { max }, Lang::Zh) => format!("分值超出该指标的量程 0–{max}，此行未参与计算"),
+            (Reason::OutOfScale { max }, Lang::En) => format!("score outside the indicator's scale 0–{max}; the row is left out"),
+            (Reason::UnknownIndicator, _) => lang.pick("考核方案中没有这个指标，此评分未使用", "no indicator of the scheme has this name; the score is not used").into(),
         }
     }
 }

@@ -259,6 +259,86 @@ fn assess_rep(cx: &Ctx, scheme: &Scheme, r: RepIdx) -> Result<Assessed, NotAsses
     })
 }
 
+/// Check score rows against the scheme (SPEC 2.6): a score outside its
+/// indicator's scale (0–10 for satisfaction, the rating's `scale`) is an
+/// error and the row is left out; a row naming no indicator of the scheme
+/// is a warning (the row is kept but nothing uses it). Row accounting stays
+/// exact: a removed row moves from used to errors.
+pub fn check_scores(ds: &mut Dataset, scheme: &Scheme) {
+    use crate::issues::{DataIssue, Level, Reason};
+    let specs: Vec<&IndicatorSpec> = scheme
+        .versions
+        .iter()
+        .flat_map(|v| &v.profiles)
+        .flat_map(|p| {
+            p.indicators
+                .iter()
+                .chain(p.probation.iter().flatten())
+                .chain(p.senior.iter().flatten())
+        })
+        .filter(|s| s.code == "satisfaction" || s.rating_name().is_some())
+        .collect();
+    let max_of = |indicator: &str| -> Option<Option<Decimal>> {
+        let n = fold(indicator).to_lowercase();
+        let spec = specs.iter().find(|s| {
+            [
+                s.code.as_str(),
+                s.name.as_str(),
+                s.rating_name().unwrap_or(""),
+            ]
+            .iter()
+            .any(|x| !x.is_empty() && fold(x).to_lowercase() == n)
+        })?;
+        Some(if spec.code == "satisfaction" {
+            Some(Decimal::from(10))
+        } else {
+            spec.scale
+        })
+    };
+    let mut keep = Vec::with_capacity(ds.scores.len());
+    let mut issues = Vec::new();
+    for s in std::mem::take(&mut ds.scores) {
+        let mut pos = ds.position(s.meta.src);
+        let sheet = &ds.sheets[s.meta.src.sheet as usize];
+        let column = |key: &str| sheet.column(key).map(|(c, h)| (c, h.to_string()));
+        match max_of(&s.indicator) {
+            None => {
+                let (col, header) = column("indicator").unzip();
+                pos.col = col;
+                issues.push(DataIssue {
+                    level: Level::Warning,
+                    kind: crate::columns::Kind::Scores,
+                    pos,
+                    header: header.unwrap_or_default(),
+                    raw: s.indicator.clone(),
+                    reason: Reason::UnknownIndicator,
+                });
+                keep.push(s);
+            }
+            Some(Some(max)) if s.score < Decimal::ZERO || s.score > max => {
+                let (col, header) = column("score").unzip();
+                pos.col = col;
+                issues.push(DataIssue {
+                    level: Level::Error,
+                    kind: crate::columns::Kind::Scores,
+                    pos,
+                    header: header.unwrap_or_default(),
+                    raw: s.score.normalize().to_string(),
+                    reason: Reason::OutOfScale {
+                        max: max.normalize().to_string(),
+                    },
+                });
+                let st = &mut ds.sheets[s.meta.src.sheet as usize].stats;
+                st.used -= 1;
+                st.errors += 1;
+            }
+            Some(_) => keep.push(s),
+        }
+    }
+    ds.scores = keep;
+    ds.issues.extend(issues);
+}
+
 /// Whether an adjustment's 指标 names this indicator: its code, its name,
 /// or (for a rating) the rating's own name.
 pub fn names_indicator(a: &Adjustment, spec: &IndicatorSpec) -> bool {
@@ -280,6 +360,44 @@ pub fn names_indicator(a: &Adjustment, spec: &IndicatorSpec) -> bool {
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
+
+    #[test]
+    fn scores_outside_the_scale_are_left_out() {
+        let mut l = Ledger::new();
+        let a = l.rep("S001", "张三", "商务专员-B2B", "2020-01-01");
+        l.score(a, "2026-03", "客户满意度", Some("customer"), "11");
+        l.score(a, "2026-03", "客户满意度", Some("customer"), "9");
+        l.score(a, "2026-03", "协作响应速度", Some("supervisor"), "6");
+        l.score(a, "2026-03", "协作响应速度", Some("supervisor"), "5");
+        l.score(a, "2026-03", "打字速度", Some("supervisor"), "5");
+        let mut ds = l.build();
+        ds.sheets[5].stats.used = 5;
+        ds.sheets[5].stats.data_rows = 5;
+        let scheme = Scheme::parse(
+            "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"p\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ code = \"satisfaction\", weight = 50, pass = 7, excellent = 8.5 }, { code = \"rating:协作响应速度\", weight = 50, scale = 5 }]\n",
+            "s.toml",
+        )
+        .unwrap();
+        check_scores(&mut ds, &scheme);
+        // 11 > 10 and 6 > 5 are left out; 打字速度 is kept with a warning.
+        let kept: Vec<String> = ds.scores.iter().map(|s| s.score.to_string()).collect();
+        assert_eq!(kept, ["9", "5", "5"]);
+        let reasons: Vec<String> = ds
+            .issues
+            .iter()
+            .map(|i| i.reason.message(Lang::Zh))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "分值超出该指标的量程 0–10，此行未参与计算",
+                "分值超出该指标的量程 0–5，此行未参与计算",
+                "考核方案中没有这个指标，此评分未使用"
+            ]
+        );
+        let st = ds.sheets[5].stats;
+        assert_eq!((st.used, st.errors, st.accounted()), (3, 2, 5));
+    }
 
     #[test]
     fn months_with_data_are_the_dropped_months() {
