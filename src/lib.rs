@@ -24,6 +24,7 @@ pub mod scheme;
 pub mod score;
 pub mod templates;
 pub mod validate;
+pub mod write;
 pub mod xlsx_util;
 
 /// Language of user-facing text (workbooks, messages). Chinese by default.
