@@ -482,12 +482,15 @@ fn run_job(
         return Ok(EXIT_DATA_ISSUES);
     }
     let periods = crate::run::periods(&ds, sel);
-    let results = crate::run::compute(&ds, &scheme, &periods);
+    let ix = crate::compute::Index::new(&ds);
+    let results = crate::run::compute_with(&ds, &ix, &scheme, &periods);
     for p in &periods {
         let of_period: Vec<crate::run::RepResult> =
             results.iter().filter(|r| r.period == *p).cloned().collect();
         let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
-        crate::xlsx_util::write_atomic(&out.join(p.to_string()).join("results.csv"), &bytes)?;
+        let dir = out.join(p.to_string());
+        crate::xlsx_util::write_atomic(&dir.join("results.csv"), &bytes)?;
+        crate::write::rep_workbooks(&ds, &ix, &scheme, *p, &of_period, &dir, lang)?;
     }
     let facts = crate::results::RunFacts {
         issues: (e, w, i),

@@ -165,14 +165,23 @@ pub struct RepResult {
 /// Compute every rep in every period. Results are ordered by the periods
 /// as given, then by rep id.
 pub fn compute(ds: &Dataset, scheme: &Scheme, periods: &[Period]) -> Vec<RepResult> {
-    let ix = Index::new(ds);
+    compute_with(ds, &Index::new(ds), scheme, periods)
+}
+
+/// [`compute`] with the run's index built once by the caller.
+pub fn compute_with(
+    ds: &Dataset,
+    ix: &Index,
+    scheme: &Scheme,
+    periods: &[Period],
+) -> Vec<RepResult> {
     periods
         .par_iter()
         .flat_map_iter(|&p| {
             let px = PeriodIx::new(ds, p);
             let cx = Ctx {
                 ds,
-                ix: &ix,
+                ix,
                 px: &px,
                 defaults: &scheme.defaults,
             };

@@ -9,3 +9,4 @@ mod run;
 mod samples;
 mod schemes;
 mod templates;
+mod workbooks;

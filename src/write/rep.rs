@@ -1,0 +1,1320 @@
+//! The per-rep assessment workbook (考核表, SPEC 8): the scorecard with live
+//! formulas whose results are cached (so viewers that do not recalculate
+//! show the right numbers, and an edited manual score recalculates), and
+//! evidence sheets (佐证材料) with the rows behind the numbers. Only this
+//! rep's rows are written; team figures appear only as averages.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
+
+use crate::compute::catalogue::Unit;
+use crate::compute::performance::{counted_amount, new_customer_set};
+use crate::compute::Ctx;
+use crate::model::{AdjustmentKind, RepIdx};
+use crate::period::Period;
+use crate::run::{Assessed, RepResult};
+use crate::scheme::{Scheme, Variant};
+use crate::score::{GateOutcome, LineStatus};
+use crate::xlsx_util::{fit_width, new_workbook, write_text};
+use crate::Lang;
+
+/// Mean dimension score rate (subtotal ÷ renormalised weight × 100) over the
+/// period's assessed reps, per dimension: the only team figures a rep sees.
+pub fn team_averages(results: &[RepResult]) -> BTreeMap<String, Decimal> {
+    let mut acc: BTreeMap<String, (Decimal, u32)> = BTreeMap::new();
+    for a in results.iter().filter_map(|r| r.outcome.as_ref().ok()) {
+        for d in &a.assessment.dimensions {
+            if let Some(rate) = dimension_rate(d.subtotal, d.renormalised_weight) {
+                let e = acc.entry(d.name.clone()).or_default();
+                e.0 += rate;
+                e.1 += 1;
+            }
+        }
+    }
+    acc.into_iter()
+        .map(|(k, (s, n))| (k, crate::score::round2(s / Decimal::from(n))))
+        .collect()
+}
+
+fn dimension_rate(subtotal: Decimal, weight: Option<Decimal>) -> Option<Decimal> {
+    weight
+        .filter(|w| !w.is_zero())
+        .map(|w| crate::score::round2(subtotal * Decimal::from(100) / w))
+}
+
+/// `2026年10月`, `2026年第4季度`, `2026年度` (English: the period code).
+pub fn period_title(p: Period, lang: Lang) -> String {
+    match (p, lang) {
+        (Period::Month(m), Lang::Zh) => format!("{}年{}月", m.year, m.month),
+        (Period::Quarter { year, quarter }, Lang::Zh) => format!("{year}年第{quarter}季度"),
+        (Period::Year(y), Lang::Zh) => format!("{y}年度"),
+        (p, Lang::En) => p.to_string(),
+    }
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+fn num_format(unit: Unit, ratio: bool) -> &'static str {
+    if ratio {
+        return "0.0%";
+    }
+    match unit {
+        Unit::Percent => "0.0%",
+        Unit::Money => "#,##0.00",
+        Unit::Count => "0",
+        Unit::Number | Unit::Days | Unit::Score => "0.00",
+    }
+}
+
+struct Formats {
+    title: Format,
+    label: Format,
+    head: Format,
+    text: Format,
+    wrap: Format,
+    num2: Format,
+    money: Format,
+    bold2: Format,
+    total: Format,
+    unlocked2: Format,
+    sub: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let border = |f: Format| f.set_border(FormatBorder::Thin);
+        Formats {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            label: Format::new().set_bold().set_font_color("#404040"),
+            head: border(
+                Format::new()
+                    .set_bold()
+                    .set_background_color("#DDEBF7")
+                    .set_text_wrap()
+                    .set_align(FormatAlign::Center)
+                    .set_align(FormatAlign::VerticalCenter),
+            ),
+            text: border(Format::new()),
+            wrap: border(
+                Format::new()
+                    .set_text_wrap()
+                    .set_align(FormatAlign::VerticalCenter),
+            ),
+            num2: border(Format::new().set_num_format("0.00")),
+            money: border(Format::new().set_num_format("#,##0.00")),
+            bold2: border(Format::new().set_bold().set_num_format("0.00")),
+            total: border(
+                Format::new()
+                    .set_bold()
+                    .set_font_size(12)
+                    .set_num_format("0.00")
+                    .set_background_color("#FFF2CC"),
+            ),
+            unlocked2: border(
+                Format::new()
+                    .set_num_format("0.00")
+                    .set_unlocked()
+                    .set_background_color("#FFFFE0"),
+            ),
+            sub: border(Format::new().set_bold().set_background_color("#F2F2F2")),
+        }
+    }
+    fn unit(&self, unit: Unit, ratio: bool) -> Format {
+        Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_num_format(num_format(unit, ratio))
+    }
+}
+
+/// Columns of the scorecard.
+const HEAD_ZH: [&str; 11] = [
+    "维度",
+    "指标",
+    "权重",
+    "达标线",
+    "优秀线",
+    "目标",
+    "实际值",
+    "考核值",
+    "得分",
+    "加权得分",
+    "说明",
+];
+const HEAD_EN: [&str; 11] = [
+    "Dimension",
+    "Indicator",
+    "Weight",
+    "Pass",
+    "Excellent",
+    "Target",
+    "Actual",
+    "Value",
+    "Score",
+    "Weighted points",
+    "Note",
+];
+const COL_WEIGHT: u16 = 2;
+const COL_SCORE: u16 = 8;
+const COL_POINTS: u16 = 9;
+
+fn cell(r: u32, c: u16) -> String {
+    format!("{}{}", crate::columns::col_letter(c as u32), r + 1)
+}
+
+/// Build one rep's workbook for one period.
+pub fn rep_workbook(
+    cx: &Ctx,
+    scheme: &Scheme,
+    rep: RepIdx,
+    a: &Assessed,
+    team: &BTreeMap<String, Decimal>,
+    lang: Lang,
+) -> Result<Workbook, XlsxError> {
+    let mut wb = new_workbook();
+    let fm = Formats::new();
+    scorecard(&mut wb, &fm, cx, scheme, rep, a, team, lang)?;
+    evidence(&mut wb, &fm, cx, rep, lang)?;
+    Ok(wb)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scorecard(
+    wb: &mut Workbook,
+    fm: &Formats,
+    cx: &Ctx,
+    scheme: &Scheme,
+    rep: RepIdx,
+    a: &Assessed,
+    team: &BTreeMap<String, Decimal>,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let ds = cx.ds;
+    let r = &ds.reps[rep as usize];
+    let s = &a.assessment;
+    let p = cx.period();
+    let zh = lang == Lang::Zh;
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("考核表", "Scorecard"))?;
+    // A formula whose result is blank (an N/A line's points, an ungraded
+    // total) caches an empty text, not 0.
+    ws.set_formula_result_default("");
+    let mut widths: Vec<Vec<String>> = (0..11).map(|_| Vec::new()).collect();
+    let probation = if a.on_probation {
+        lang.pick("（试用期）", " (probation)")
+    } else if a.variant == Variant::Senior {
+        lang.pick("（资深）", " (senior)")
+    } else {
+        ""
+    };
+    let title = if zh {
+        format!("{} {}绩效考核表", period_title(p, lang), a.profile)
+    } else {
+        format!("{} performance assessment — {}", p, a.profile)
+    };
+    ws.merge_range(0, 0, 0, 10, &title, &fm.title)?;
+    ws.set_row_height(0, 30)?;
+    let info: [(&str, String); 4] = [
+        (lang.pick("工号", "Rep ID"), r.rep_id.clone()),
+        (lang.pick("姓名", "Name"), r.name.clone()),
+        (
+            lang.pick("团队", "Team"),
+            r.team.clone().unwrap_or_default(),
+        ),
+        (
+            lang.pick("岗位/方案", "Role/profile"),
+            format!("{} / {}{probation}", r.role, a.profile),
+        ),
+    ];
+    for (i, (k, v)) in info.iter().enumerate() {
+        let c = (i * 2) as u16;
+        ws.write_string_with_format(1, c, *k, &fm.label)?;
+        write_text(ws, 1, c + 1, v, &Format::new())?;
+    }
+    ws.write_string_with_format(2, 0, lang.pick("考核期间", "Period"), &fm.label)?;
+    ws.write_string(2, 1, format!("{p}（{} — {}）", p.first_day(), p.last_day()))?;
+    ws.write_string_with_format(2, 4, lang.pick("考核方案", "Scheme"), &fm.label)?;
+    ws.write_string(
+        2,
+        5,
+        format!(
+            "{} {}（{} {}）",
+            scheme.name,
+            scheme.label,
+            lang.pick("版本生效", "effective"),
+            a.version
+        ),
+    )?;
+
+    let head_row = 4u32;
+    let heads = if zh { HEAD_ZH } else { HEAD_EN };
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(head_row, c as u16, *h, &fm.head)?;
+        widths[c].push(h.to_string());
+    }
+    let mut row = head_row + 1;
+    let first_line_row = row;
+    let w_cell = |last: u32| cell(last, COL_WEIGHT);
+    // Weighted lines grouped by dimension, each followed by its subtotal.
+    let mut subtotal_cells = Vec::new();
+    let mut manual_rows = Vec::new();
+    // The W cell sits below the lines; its address is known once they are laid out.
+    let weighted: Vec<usize> = (0..s.lines.len())
+        .filter(|&i| !s.lines[i].is_gate)
+        .collect();
+    let n_rows = weighted.len() + s.dimensions.len();
+    let w_row = first_line_row + n_rows as u32;
+    let w_ref = format!(
+        "${}${}",
+        crate::columns::col_letter(COL_WEIGHT as u32),
+        w_row + 1
+    );
+    for d in &s.dimensions {
+        let start = row;
+        for &i in weighted.iter().filter(|&&i| s.lines[i].dimension == d.name) {
+            let (line, l) = (&a.lines[i], &s.lines[i]);
+            let ratio = line.spec.target.is_some();
+            let unit = line.spec.def.unit;
+            // The actual and target of an achievement line are in the
+            // measured quantity's unit (sales in 元 for 销售额达成率).
+            let base = if line.spec.code == "sales_achievement" {
+                Unit::Money
+            } else {
+                unit
+            };
+            write_text(ws, row, 0, &d.name, &fm.text)?;
+            write_text(ws, row, 1, &l.name, &fm.text)?;
+            ws.write_number_with_format(row, COL_WEIGHT, f(l.weight), &fm.num2)?;
+            let line_fmt = fm.unit(unit, ratio);
+            for (c, v) in [(3u16, l.pass), (4, l.excellent)] {
+                match v {
+                    Some(v) => ws.write_number_with_format(row, c, f(v), &line_fmt)?,
+                    None => ws.write_blank(row, c, &fm.text)?,
+                };
+            }
+            match &line.eval.target {
+                Some(t) => {
+                    ws.write_number_with_format(row, 5, f(t.value), &fm.unit(base, false))?
+                }
+                None => ws.write_blank(row, 5, &fm.text)?,
+            };
+            match &line.eval.actual {
+                Ok(v) => ws.write_number_with_format(row, 6, f(*v), &fm.unit(base, false))?,
+                Err(_) => ws.write_blank(row, 6, &fm.text)?,
+            };
+            match l.value {
+                Some(v) => ws.write_number_with_format(row, 7, f(v), &line_fmt)?,
+                None => ws.write_blank(row, 7, &fm.text)?,
+            };
+            let manual = line.spec.rating_name().is_some();
+            let score_fmt = if manual { &fm.unlocked2 } else { &fm.num2 };
+            match l.score {
+                Some(v) => ws.write_number_with_format(row, COL_SCORE, f(v), score_fmt)?,
+                None => ws.write_blank(row, COL_SCORE, score_fmt)?,
+            };
+            if manual {
+                manual_rows.push(row);
+            }
+            let sc = cell(row, COL_SCORE);
+            let formula = format!(
+                "=IF({sc}=\"\",\"\",ROUND({}*{sc}/{w_ref},2))",
+                cell(row, COL_WEIGHT)
+            );
+            let cached = l
+                .points
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default();
+            ws.write_formula_with_format(
+                row,
+                COL_POINTS,
+                Formula::new(formula).set_result(cached),
+                &fm.num2,
+            )?;
+            let mut note = match &l.status {
+                LineStatus::Scored => String::new(),
+                LineStatus::Na(na) => {
+                    format!("{}{}", lang.pick("不适用：", "N/A: "), na.reason(lang))
+                }
+                LineStatus::NaScored(na) => format!(
+                    "{}{}",
+                    lang.pick("不适用，按规定分值计：", "N/A, scored: "),
+                    na.reason(lang)
+                ),
+                LineStatus::Excluded { reason, approver } => format!(
+                    "{}{reason}{}",
+                    lang.pick("剔除：", "excluded: "),
+                    approver
+                        .as_ref()
+                        .map(|a| format!("（{a}）"))
+                        .unwrap_or_default()
+                ),
+            };
+            if let Some(t) = &line.eval.target {
+                let src = format!(
+                    "{}{}",
+                    lang.pick("目标来源：", "target: "),
+                    t.source.describe(lang)
+                );
+                note = if note.is_empty() {
+                    src
+                } else {
+                    format!("{note}；{src}")
+                };
+            }
+            if manual {
+                let m = lang.pick("人工评分，可修改得分", "manual score: editable");
+                note = if note.is_empty() {
+                    m.to_string()
+                } else {
+                    format!("{note}；{m}")
+                };
+            }
+            write_text(ws, row, 10, &note, &fm.wrap)?;
+            widths[0].push(d.name.clone());
+            widths[1].push(l.name.clone());
+            widths[10].push(note);
+            row += 1;
+        }
+        write_text(ws, row, 0, &d.name, &fm.sub)?;
+        ws.write_string_with_format(row, 1, lang.pick("小计", "Subtotal"), &fm.sub)?;
+        for c in 2..COL_POINTS {
+            ws.write_blank(row, c, &fm.sub)?;
+        }
+        let formula = format!(
+            "=SUM({}:{})",
+            cell(start, COL_POINTS),
+            cell(row - 1, COL_POINTS)
+        );
+        ws.write_formula_with_format(
+            row,
+            COL_POINTS,
+            Formula::new(formula).set_result(d.subtotal.normalize().to_string()),
+            &fm.bold2,
+        )?;
+        let nw = d
+            .renormalised_weight
+            .map(|w| {
+                format!(
+                    "{} {}",
+                    lang.pick("归一权重", "renormalised weight"),
+                    w.normalize()
+                )
+            })
+            .unwrap_or_default();
+        write_text(ws, row, 10, &nw, &fm.sub)?;
+        subtotal_cells.push(cell(row, COL_POINTS));
+        row += 1;
+    }
+    debug_assert_eq!(row, w_row);
+    // W: the weights of the lines that have a score.
+    ws.write_string_with_format(
+        row,
+        1,
+        lang.pick("有效权重合计 W", "Applicable weight W"),
+        &fm.label,
+    )?;
+    let wf = format!(
+        "=SUMIFS({}:{},{}:{},\"<>\")",
+        cell(first_line_row, COL_WEIGHT),
+        cell(row - 1, COL_WEIGHT),
+        cell(first_line_row, COL_SCORE),
+        cell(row - 1, COL_SCORE)
+    );
+    ws.write_formula_with_format(
+        row,
+        COL_WEIGHT,
+        Formula::new(wf).set_result(s.applicable_weight.normalize().to_string()),
+        &fm.num2,
+    )?;
+    let _ = w_cell;
+    row += 2;
+
+    // Gates.
+    let gates: Vec<usize> = (0..s.lines.len()).filter(|&i| s.lines[i].is_gate).collect();
+    let mut penalty_cells = Vec::new();
+    if !gates.is_empty() {
+        ws.merge_range(
+            row,
+            0,
+            row,
+            10,
+            lang.pick("达标项（未达标扣分）", "Gates (a miss costs points)"),
+            &fm.head,
+        )?;
+        row += 1;
+        for i in gates {
+            let (line, l) = (&a.lines[i], &s.lines[i]);
+            write_text(ws, row, 0, &l.dimension, &fm.text)?;
+            write_text(ws, row, 1, &l.name, &fm.text)?;
+            let fmt = fm.unit(line.spec.def.unit, false);
+            match l.pass {
+                Some(v) => ws.write_number_with_format(row, 3, f(v), &fmt)?,
+                None => ws.write_blank(row, 3, &fm.text)?,
+            };
+            match l.value {
+                Some(v) => ws.write_number_with_format(row, 7, f(v), &fmt)?,
+                None => ws.write_blank(row, 7, &fm.text)?,
+            };
+            let (result, pen) = match l.gate {
+                Some(GateOutcome::Met) => (lang.pick("达标", "met"), Decimal::ZERO),
+                Some(GateOutcome::Missed) => (lang.pick("未达标", "missed"), l.penalty),
+                _ => (lang.pick("不适用", "N/A"), Decimal::ZERO),
+            };
+            write_text(ws, row, 8, result, &fm.text)?;
+            ws.write_number_with_format(row, COL_POINTS, f(pen), &fm.num2)?;
+            let why = match &l.status {
+                LineStatus::Na(na) | LineStatus::NaScored(na) => na.reason(lang).to_string(),
+                LineStatus::Excluded { reason, .. } => reason.clone(),
+                LineStatus::Scored => format!(
+                    "{} {}",
+                    lang.pick("未达标扣", "penalty if missed"),
+                    l.penalty.normalize()
+                ),
+            };
+            write_text(ws, row, 10, &why, &fm.wrap)?;
+            penalty_cells.push(cell(row, COL_POINTS));
+            row += 1;
+        }
+        row += 1;
+    }
+
+    // Adjustments of this period.
+    let mut bonus_cells = Vec::new();
+    let mut deduction_cells = Vec::new();
+    let mut veto = false;
+    if !a.adjustments.is_empty() {
+        ws.merge_range(
+            row,
+            0,
+            row,
+            10,
+            lang.pick(
+                "调整（加分、扣分、剔除、目标调整、一票否决）",
+                "Adjustments",
+            ),
+            &fm.head,
+        )?;
+        row += 1;
+        for &i in &a.adjustments {
+            let adj = &ds.adjustments[i as usize];
+            let kind = match adj.kind {
+                AdjustmentKind::Target => lang.pick("目标调整", "target"),
+                AdjustmentKind::Exclude => lang.pick("剔除", "exclude"),
+                AdjustmentKind::Bonus => lang.pick("加分", "bonus"),
+                AdjustmentKind::Deduction => lang.pick("扣分", "deduction"),
+                AdjustmentKind::Veto => lang.pick("一票否决", "veto"),
+            };
+            write_text(ws, row, 0, kind, &fm.text)?;
+            write_text(ws, row, 1, adj.indicator.as_deref().unwrap_or(""), &fm.text)?;
+            if let Some(v) = adj.value {
+                ws.write_number_with_format(row, COL_WEIGHT, f(v), &fm.num2)?;
+            }
+            let points = match adj.kind {
+                AdjustmentKind::Bonus | AdjustmentKind::Deduction => {
+                    Some(adj.value.unwrap_or_default().abs())
+                }
+                _ => None,
+            };
+            if let Some(pts) = points {
+                ws.write_number_with_format(row, COL_POINTS, f(pts), &fm.num2)?;
+                if adj.kind == AdjustmentKind::Bonus {
+                    bonus_cells.push(cell(row, COL_POINTS));
+                } else {
+                    deduction_cells.push(cell(row, COL_POINTS));
+                }
+            }
+            veto |= adj.kind == AdjustmentKind::Veto;
+            let src = ds.position(adj.meta.src).address();
+            let text = format!(
+                "{}{}{}  [{src}]",
+                adj.reason,
+                lang.pick("；审批人：", "; approved by: "),
+                adj.approver.as_deref().unwrap_or("-")
+            );
+            write_text(ws, row, 10, &text, &fm.wrap)?;
+            widths[10].push(text);
+            row += 1;
+        }
+        row += 1;
+    }
+
+    // Totals.
+    let sum_of = |cells: &[String]| {
+        if cells.is_empty() {
+            "0".to_string()
+        } else {
+            cells.join("+")
+        }
+    };
+    let label = |ws: &mut Worksheet, row: u32, text: &str| {
+        ws.write_string_with_format(row, 7, text, &fm.label)
+            .map(|_| ())
+    };
+    let ws_row = row;
+    label(ws, row, lang.pick("加权得分", "Weighted score"))?;
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(format!("={}", sum_of(&subtotal_cells))).set_result(
+            s.weighted_score
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default(),
+        ),
+        &fm.bold2,
+    )?;
+    row += 1;
+    let bonus_row = row;
+    label(
+        ws,
+        row,
+        &format!(
+            "{}{}）",
+            lang.pick("加分（上限 ", "Bonus (max "),
+            scheme.defaults.max_bonus.normalize()
+        ),
+    )?;
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(format!(
+            "=MIN({},{})",
+            sum_of(&bonus_cells),
+            scheme.defaults.max_bonus.normalize()
+        ))
+        .set_result(s.bonus.normalize().to_string()),
+        &fm.num2,
+    )?;
+    row += 1;
+    let ded_row = row;
+    label(ws, row, lang.pick("扣分", "Deductions"))?;
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(format!("={}", sum_of(&deduction_cells)))
+            .set_result(s.deductions.normalize().to_string()),
+        &fm.num2,
+    )?;
+    row += 1;
+    let pen_row = row;
+    label(ws, row, lang.pick("达标项扣分", "Gate penalties"))?;
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(format!("={}", sum_of(&penalty_cells)))
+            .set_result(s.gate_penalties.normalize().to_string()),
+        &fm.num2,
+    )?;
+    row += 1;
+    let veto_row = row;
+    label(ws, row, lang.pick("一票否决", "Veto"))?;
+    let veto_text = if veto {
+        lang.pick("是", "yes")
+    } else {
+        lang.pick("否", "no")
+    };
+    ws.write_string_with_format(row, COL_POINTS, veto_text, &fm.text)?;
+    row += 1;
+    let total_row = row;
+    label(ws, row, lang.pick("总分", "Total"))?;
+    let yes = lang.pick("是", "yes");
+    let total_f = format!(
+        "=IF({v}=\"{yes}\",0,IF({w}=0,\"\",MAX(0,MIN(120,{ws}+{b}-{d}-{p}))))",
+        v = cell(veto_row, COL_POINTS),
+        w = w_ref,
+        ws = cell(ws_row, COL_POINTS),
+        b = cell(bonus_row, COL_POINTS),
+        d = cell(ded_row, COL_POINTS),
+        p = cell(pen_row, COL_POINTS)
+    );
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(total_f).set_result(
+            s.total
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default(),
+        ),
+        &fm.total,
+    )?;
+    row += 1;
+    let t = cell(total_row, COL_POINTS);
+    let mut grades = scheme.grades.clone();
+    grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+    let nested = |pick: &dyn Fn(&crate::scheme::Grade) -> String| -> String {
+        let mut expr = pick(grades.last().expect("grades"));
+        for g in grades.iter().rev().skip(1) {
+            expr = format!("IF({t}>={},{},{expr})", g.min.normalize(), pick(g));
+        }
+        format!("=IF({t}=\"\",\"\",{expr})")
+    };
+    let grade_row = row;
+    label(ws, row, lang.pick("等级", "Grade"))?;
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(nested(&|g| format!("\"{}\"", g.name)))
+            .set_result(s.grade.as_ref().map(|g| g.name.clone()).unwrap_or_default()),
+        &fm.total,
+    )?;
+    row += 1;
+    let coef_row = row;
+    label(ws, row, lang.pick("系数", "Coefficient"))?;
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(nested(&|g| g.coefficient.normalize().to_string())).set_result(
+            s.grade
+                .as_ref()
+                .map(|g| g.coefficient.normalize().to_string())
+                .unwrap_or_default(),
+        ),
+        &fm.num2,
+    )?;
+    row += 1;
+    let base_row = row;
+    label(ws, row, lang.pick("绩效奖金基数", "Bonus base"))?;
+    match r.bonus_base {
+        Some(b) => ws.write_number_with_format(row, COL_POINTS, f(b), &fm.money)?,
+        None => ws.write_blank(row, COL_POINTS, &fm.money)?,
+    };
+    row += 1;
+    label(ws, row, lang.pick("绩效奖金", "Bonus amount"))?;
+    let bf = format!(
+        "=IF(OR({b}=\"\",{c}=\"\"),\"\",ROUND({b}*{c},2))",
+        b = cell(base_row, COL_POINTS),
+        c = cell(coef_row, COL_POINTS)
+    );
+    ws.write_formula_with_format(
+        row,
+        COL_POINTS,
+        Formula::new(bf).set_result(
+            s.bonus_amount
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default(),
+        ),
+        &fm.money,
+    )?;
+    let _ = grade_row;
+    row += 2;
+
+    // Dimension rates against the team average, and a chart of them.
+    let chart_row = row;
+    ws.write_string_with_format(row, 0, lang.pick("维度", "Dimension"), &fm.head)?;
+    ws.write_string_with_format(row, 1, lang.pick("本人得分率", "Own rate"), &fm.head)?;
+    ws.write_string_with_format(row, 2, lang.pick("团队平均", "Team average"), &fm.head)?;
+    row += 1;
+    let first_dim = row;
+    for d in &s.dimensions {
+        write_text(ws, row, 0, &d.name, &fm.text)?;
+        match dimension_rate(d.subtotal, d.renormalised_weight) {
+            Some(v) => ws.write_number_with_format(row, 1, f(v), &fm.num2)?,
+            None => ws.write_blank(row, 1, &fm.text)?,
+        };
+        match team.get(&d.name) {
+            Some(v) => ws.write_number_with_format(row, 2, f(*v), &fm.num2)?,
+            None => ws.write_blank(row, 2, &fm.text)?,
+        };
+        row += 1;
+    }
+    if !s.dimensions.is_empty() {
+        let sheet = lang.pick("考核表", "Scorecard");
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .title()
+            .set_name(lang.pick("维度得分率与团队平均", "Dimension scores vs team average"));
+        for (col, name) in [
+            (1u16, lang.pick("本人", "Own")),
+            (2, lang.pick("团队平均", "Team average")),
+        ] {
+            chart
+                .add_series()
+                .set_name(name)
+                .set_categories((sheet, first_dim, 0, row - 1, 0))
+                .set_values((sheet, first_dim, col, row - 1, col))
+                .set_data_label(rust_xlsxwriter::ChartDataLabel::new().show_value());
+        }
+        chart
+            .y_axis()
+            .set_name(lang.pick("得分率", "score rate"))
+            .set_min(0)
+            .set_max(120);
+        ws.insert_chart(chart_row, 4, &chart)?;
+    }
+    row = row.max(chart_row + 16) + 1;
+
+    // Comment box and signatures.
+    ws.merge_range(row, 0, row, 10, lang.pick("评语", "Comments"), &fm.head)?;
+    ws.merge_range(row + 1, 0, row + 4, 10, "", &fm.wrap.clone().set_unlocked())?;
+    row += 6;
+    ws.write_string(
+        row,
+        0,
+        lang.pick(
+            "被考核人签字：______________    日期：__________",
+            "Rep signature: ______________    Date: __________",
+        ),
+    )?;
+    ws.write_string(
+        row + 2,
+        0,
+        lang.pick(
+            "直属领导签字：______________    日期：__________",
+            "Supervisor signature: ______________    Date: __________",
+        ),
+    )?;
+
+    // Conditional formats on the scores: below pass red, excellent green.
+    let last_line = w_row - 1;
+    let red = Format::new()
+        .set_font_color("#9C0006")
+        .set_background_color("#FFC7CE");
+    let green = Format::new()
+        .set_font_color("#006100")
+        .set_background_color("#C6EFCE");
+    let first_score = cell(first_line_row, COL_SCORE).replace(char::is_alphabetic, "");
+    let col = crate::columns::col_letter(COL_SCORE as u32);
+    let below = format!("=AND(${col}{first_score}<>\"\",${col}{first_score}<60)");
+    ws.add_conditional_format(
+        first_line_row,
+        COL_SCORE,
+        last_line,
+        COL_SCORE,
+        &ConditionalFormatFormula::new()
+            .set_rule(below.as_str())
+            .set_format(red),
+    )?;
+    ws.add_conditional_format(
+        first_line_row,
+        COL_SCORE,
+        last_line,
+        COL_SCORE,
+        &ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::GreaterThanOrEqualTo(100))
+            .set_format(green),
+    )?;
+
+    // Layout: widths from display width, frozen header, A4 one page wide.
+    let (mins, maxs) = (
+        [10.0, 14.0, 7.0, 9.0, 9.0, 12.0, 13.0, 10.0, 8.0, 10.0, 24.0],
+        [
+            16.0, 22.0, 8.0, 10.0, 10.0, 14.0, 14.0, 10.0, 9.0, 11.0, 40.0,
+        ],
+    );
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(
+            c as u16,
+            fit_width(w.iter().map(String::as_str), mins[c], maxs[c]),
+        )?;
+    }
+    ws.set_freeze_panes(head_row + 1, 2)?;
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(head_row, head_row)?;
+    // An accidental-edit guard: only manual scores and the comment box are editable.
+    ws.protect();
+    let _ = manual_rows;
+    Ok(())
+}
+
+/// A cell of an evidence table.
+enum V {
+    T(String),
+    N(f64, &'static str),
+    D(chrono::NaiveDate),
+    E,
+}
+
+fn table(
+    ws: &mut Worksheet,
+    fm: &Formats,
+    start: u32,
+    title: &str,
+    heads: &[&str],
+    rows: Vec<Vec<V>>,
+) -> Result<u32, XlsxError> {
+    let mut widths: Vec<Vec<String>> = heads.iter().map(|h| vec![h.to_string()]).collect();
+    ws.merge_range(start, 0, start, heads.len() as u16 - 1, title, &fm.head)?;
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(start + 1, c as u16, *h, &fm.head)?;
+    }
+    let date = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("yyyy-mm-dd");
+    let mut r = start + 2;
+    let empty = rows.is_empty();
+    for row in rows {
+        for (c, v) in row.into_iter().enumerate() {
+            let c16 = c as u16;
+            match v {
+                V::T(t) => {
+                    write_text(ws, r, c16, &t, &fm.text)?;
+                    widths[c].push(t);
+                }
+                V::N(n, fmt) => {
+                    ws.write_number_with_format(
+                        r,
+                        c16,
+                        n,
+                        &Format::new()
+                            .set_border(FormatBorder::Thin)
+                            .set_num_format(fmt),
+                    )?;
+                }
+                V::D(d) => {
+                    let dt = ExcelDateTime::from_ymd(
+                        d.year_ce().1 as u16,
+                        chrono::Datelike::month(&d) as u8,
+                        chrono::Datelike::day(&d) as u8,
+                    )?;
+                    ws.write_datetime_with_format(r, c16, dt, &date)?;
+                    widths[c].push("2026-01-01".into());
+                }
+                V::E => {
+                    ws.write_blank(r, c16, &fm.text)?;
+                }
+            }
+        }
+        r += 1;
+    }
+    if empty {
+        ws.write_string(r, 0, "（无）")?;
+        r += 1;
+    }
+    for (c, w) in widths.iter().enumerate() {
+        let cw = fit_width(w.iter().map(String::as_str), 8.0, 36.0);
+        ws.set_column_width(c as u16, cw)?;
+    }
+    Ok(r + 1)
+}
+
+use chrono::Datelike;
+
+/// The evidence sheets: this rep's rows behind the numbers, each with its
+/// source (file!sheet!row).
+fn evidence(
+    wb: &mut Workbook,
+    fm: &Formats,
+    cx: &Ctx,
+    rep: RepIdx,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let ds = cx.ds;
+    let p = cx.period();
+    let src = |s: crate::model::RowRef| V::T(ds.position(s).address());
+    let yes_no = |b: bool| {
+        V::T(
+            if b {
+                lang.pick("是", "yes")
+            } else {
+                lang.pick("否", "no")
+            }
+            .into(),
+        )
+    };
+
+    // Contracts and installments.
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("佐证-合同回款", "Evidence-contracts"))?;
+    let contracts: Vec<Vec<V>> = cx.ix.contracts_by_rep[rep as usize]
+        .iter()
+        .map(|&i| &ds.contracts[i as usize])
+        .filter(|c| p.contains(c.sign_date))
+        .map(|c| {
+            let first = &ds.installments[c.installments[0] as usize];
+            let is_new = cx
+                .ix
+                .first_contract(&c.customer_id)
+                .map(|i| &ds.contracts[i as usize].contract_id)
+                == Some(&c.contract_id);
+            vec![
+                V::T(c.contract_id.clone()),
+                V::T(c.customer_id.clone()),
+                V::T(
+                    cx.customer(&c.customer_id)
+                        .map(|x| x.facts().customer_name.clone())
+                        .unwrap_or_default(),
+                ),
+                V::D(c.sign_date),
+                V::N(f(c.amount), "#,##0.00"),
+                c.gross_profit.map_or(V::E, |g| V::N(f(g), "#,##0.00")),
+                c.area.map_or(V::E, |a| V::N(f(a), "0.00")),
+                yes_no(c.key_project == Some(true)),
+                yes_no(is_new),
+                src(first.meta.src),
+            ]
+        })
+        .collect();
+    let heads_c = if lang == Lang::Zh {
+        vec![
+            "合同编号",
+            "客户编号",
+            "客户名称",
+            "签约日期",
+            "合同金额",
+            "毛利",
+            "签约面积",
+            "重点项目",
+            "新客户首单",
+            "来源",
+        ]
+    } else {
+        vec![
+            "Contract",
+            "Customer",
+            "Customer name",
+            "Signed",
+            "Amount",
+            "Gross profit",
+            "Area",
+            "Key project",
+            "New customer",
+            "Source",
+        ]
+    };
+    let next = table(
+        ws,
+        fm,
+        0,
+        lang.pick("本期签约合同", "Contracts signed in the period"),
+        &heads_c,
+        contracts,
+    )?;
+    let grace = cx.defaults.grace_days;
+    let installments: Vec<Vec<V>> = cx.ix.installments_by_rep[rep as usize]
+        .iter()
+        .map(|&i| &ds.installments[i as usize])
+        .filter(|r| p.contains(r.due_date))
+        .map(|r| {
+            let counted = counted_amount(cx, r);
+            let why = match (r.amount_paid, r.paid_date) {
+                (None, _) | (_, None) => lang.pick("未回款", "unpaid").to_string(),
+                (Some(_), Some(d)) if d > r.due_date + chrono::Duration::days(grace) => {
+                    format!(
+                        "{}{}{}",
+                        lang.pick("超过宽限期 ", "late beyond grace by "),
+                        (d - r.due_date).num_days() - grace,
+                        lang.pick(" 天，不计入", " days: not counted")
+                    )
+                }
+                (Some(paid), Some(_)) if paid < r.amount_due => {
+                    lang.pick("部分回款", "partly paid").to_string()
+                }
+                _ => lang.pick("按期足额", "paid in time").to_string(),
+            };
+            vec![
+                V::T(r.contract_id.clone()),
+                V::N(r.installment as f64, "0"),
+                V::T(
+                    match r.payment_kind {
+                        crate::model::PaymentKind::First => lang.pick("首付", "first"),
+                        crate::model::PaymentKind::Final => lang.pick("尾款", "final"),
+                    }
+                    .into(),
+                ),
+                V::D(r.due_date),
+                V::N(f(r.amount_due), "#,##0.00"),
+                r.paid_date.map_or(V::E, V::D),
+                r.amount_paid.map_or(V::E, |a| V::N(f(a), "#,##0.00")),
+                V::N(f(counted), "#,##0.00"),
+                V::T(why),
+                src(r.meta.src),
+            ]
+        })
+        .collect();
+    let heads_i = if lang == Lang::Zh {
+        vec![
+            "合同编号",
+            "期次",
+            "款项类型",
+            "应回款日期",
+            "应回款金额",
+            "实际回款日期",
+            "实际回款金额",
+            "计入金额",
+            "说明",
+            "来源",
+        ]
+    } else {
+        vec![
+            "Contract",
+            "Installment",
+            "Kind",
+            "Due",
+            "Amount due",
+            "Paid on",
+            "Amount paid",
+            "Counted",
+            "Why",
+            "Source",
+        ]
+    };
+    table(
+        ws,
+        fm,
+        next,
+        &format!(
+            "{}{grace}{}",
+            lang.pick(
+                "本期应回款（宽限 ",
+                "Installments due in the period (grace "
+            ),
+            lang.pick(" 天）", " days)")
+        ),
+        &heads_i,
+        installments,
+    )?;
+
+    // Customers: new customers and leads with their first follow-up delay.
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("佐证-客户跟进", "Evidence-customers"))?;
+    let new: Vec<Vec<V>> = new_customer_set(cx, rep)
+        .into_iter()
+        .map(|(id, ci)| {
+            let c = &ds.contracts[ci as usize];
+            let cust = cx.customer(id);
+            let lead = cust.map(|x| x.facts().lead_time.date());
+            vec![
+                V::T(id.to_string()),
+                V::T(
+                    cust.map(|x| x.facts().customer_name.clone())
+                        .unwrap_or_default(),
+                ),
+                lead.map_or(V::E, V::D),
+                V::D(c.sign_date),
+                lead.map_or(V::E, |l| V::N((c.sign_date - l).num_days() as f64, "0")),
+                V::T(c.contract_id.clone()),
+                V::T(
+                    cust.and_then(|x| x.facts().source.clone())
+                        .unwrap_or_default(),
+                ),
+                cust.map_or(V::E, |x| src(x.facts().meta.src)),
+            ]
+        })
+        .collect();
+    let heads_n = if lang == Lang::Zh {
+        vec![
+            "客户编号",
+            "客户名称",
+            "线索日期",
+            "首次签约",
+            "成交天数",
+            "首单合同",
+            "客户来源",
+            "来源",
+        ]
+    } else {
+        vec![
+            "Customer",
+            "Name",
+            "Lead",
+            "First deal",
+            "Days",
+            "Contract",
+            "Source",
+            "Row",
+        ]
+    };
+    let next = table(
+        ws,
+        fm,
+        0,
+        lang.pick("本期新客户", "New customers"),
+        &heads_n,
+        new,
+    )?;
+    let leads: Vec<Vec<V>> = cx.ix.leads_by_owner[rep as usize]
+        .iter()
+        .map(|&i| &ds.customers[i as usize])
+        .filter(|c| p.contains(c.facts().lead_time.date()))
+        .map(|c| {
+            let lead = c.facts().lead_time;
+            let first = cx
+                .ix
+                .followups_by_customer
+                .get(&c.customer_id)
+                .and_then(|v| {
+                    v.iter().map(|&i| ds.followups[i as usize].time).find(|t| {
+                        t.date() >= lead.date()
+                            && (t.is_date_only()
+                                || lead.is_date_only()
+                                || t.datetime() >= lead.datetime())
+                    })
+                });
+            let hours = first.map(|t| (t.datetime() - lead.datetime()).num_minutes() as f64 / 60.0);
+            let timely = first.is_some_and(|t| {
+                if t.is_date_only() || lead.is_date_only() {
+                    t.date() <= lead.date() + chrono::Duration::days(1)
+                } else {
+                    t.datetime() <= lead.datetime() + chrono::Duration::hours(24)
+                }
+            });
+            vec![
+                V::T(c.customer_id.clone()),
+                V::T(lead.to_string()),
+                V::T(first.map(|t| t.to_string()).unwrap_or_default()),
+                hours.map_or(V::E, |h| V::N(h, "0.0")),
+                yes_no(timely),
+                src(c.facts().meta.src),
+            ]
+        })
+        .collect();
+    let heads_l = if lang == Lang::Zh {
+        vec![
+            "客户编号",
+            "线索时间",
+            "首次跟进时间",
+            "间隔(小时)",
+            "24小时内",
+            "来源",
+        ]
+    } else {
+        vec![
+            "Customer",
+            "Lead time",
+            "First follow-up",
+            "Hours",
+            "Within 24 h",
+            "Source",
+        ]
+    };
+    let next = table(
+        ws,
+        fm,
+        next,
+        lang.pick("本期新线索的首次跟进", "First follow-up of new leads"),
+        &heads_l,
+        leads,
+    )?;
+
+    // Follow-up counts by method and stage.
+    let mut counts: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    let methods = crate::parse::words::METHODS;
+    let stages = crate::parse::words::STAGES;
+    for &i in &cx.ix.followups_by_rep[rep as usize] {
+        let fu = &ds.followups[i as usize];
+        if !p.contains(fu.time.date()) {
+            continue;
+        }
+        let m = fu
+            .method
+            .and_then(|c| methods.iter().position(|w| w.code == c))
+            .unwrap_or(methods.len());
+        let s = fu
+            .stage
+            .and_then(|c| stages.iter().position(|w| w.code == c))
+            .unwrap_or(stages.len());
+        *counts.entry((m, s)).or_default() += 1;
+    }
+    let none = lang.pick("(未填)", "(blank)");
+    let mut heads_f: Vec<&str> = vec![lang.pick("跟进方式 \\ 阶段", "Method \\ stage")];
+    heads_f.extend(stages.iter().map(|w| lang.pick(w.zh, w.en)));
+    heads_f.push(none);
+    heads_f.push(lang.pick("合计", "Total"));
+    let rows: Vec<Vec<V>> = (0..=methods.len())
+        .map(|m| {
+            let name = methods.get(m).map_or(none, |w| lang.pick(w.zh, w.en));
+            let mut row = vec![V::T(name.to_string())];
+            let mut total = 0;
+            for s in 0..=stages.len() {
+                let n = counts.get(&(m, s)).copied().unwrap_or(0);
+                total += n;
+                row.push(V::N(n as f64, "0"));
+            }
+            row.push(V::N(total as f64, "0"));
+            row
+        })
+        .collect();
+    table(
+        ws,
+        fm,
+        next,
+        lang.pick(
+            "本期跟进次数（按方式和阶段）",
+            "Follow-ups by method and stage",
+        ),
+        &heads_f,
+        rows,
+    )?;
+
+    // This rep's data issues.
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("佐证-数据问题", "Evidence-data issues"))?;
+    let mut mine: HashSet<(Arc<str>, Arc<str>, u32)> = HashSet::new();
+    let mut add = |s: crate::model::RowRef| {
+        let pos = ds.position(s);
+        mine.insert((pos.file, pos.sheet, pos.row));
+    };
+    let r = rep as usize;
+    cx.ix.contracts_by_rep[r]
+        .iter()
+        .flat_map(|&i| ds.contracts[i as usize].installments.iter())
+        .for_each(|&i| add(ds.installments[i as usize].meta.src));
+    cx.ix.installments_by_rep[r]
+        .iter()
+        .for_each(|&i| add(ds.installments[i as usize].meta.src));
+    cx.ix.followups_by_rep[r]
+        .iter()
+        .for_each(|&i| add(ds.followups[i as usize].meta.src));
+    cx.ix.scores_by_rep[r]
+        .iter()
+        .for_each(|&i| add(ds.scores[i as usize].meta.src));
+    cx.ix.adjustments_by_rep[r]
+        .iter()
+        .for_each(|&i| add(ds.adjustments[i as usize].meta.src));
+    cx.ix.targets_by_rep[r]
+        .iter()
+        .for_each(|&i| add(ds.targets[i as usize].meta.src));
+    cx.ix.rejected_by_rep[r]
+        .iter()
+        .for_each(|&i| add(ds.rejected[i as usize].src));
+    add(ds.reps[r].meta.src);
+    for c in &ds.customers {
+        for s in c.snapshots.iter().filter(|s| s.owner == rep) {
+            add(s.meta.src);
+        }
+    }
+    let issues: Vec<Vec<V>> = ds
+        .issues
+        .iter()
+        .filter(|i| mine.contains(&(i.pos.file.clone(), i.pos.sheet.clone(), i.pos.row)))
+        .map(|i| {
+            vec![
+                V::T(i.level.label(lang).into()),
+                V::T(i.pos.address()),
+                V::T(i.header.clone()),
+                V::T(i.raw.clone()),
+                V::T(i.reason.message(lang)),
+            ]
+        })
+        .collect();
+    let heads_d = if lang == Lang::Zh {
+        vec!["级别", "位置", "列名", "原始值", "问题说明"]
+    } else {
+        vec!["Level", "Address", "Header", "Raw value", "Reason"]
+    };
+    table(
+        ws,
+        fm,
+        0,
+        lang.pick("本人台账的数据问题", "Data issues in this rep's rows"),
+        &heads_d,
+        issues,
+    )?;
+    for ws in wb.worksheets_mut().iter_mut().skip(1) {
+        ws.set_paper_size(9)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+    }
+    Ok(())
+}

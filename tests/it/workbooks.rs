@@ -1,0 +1,188 @@
+//! The per-rep workbooks read back: cached formula results equal the
+//! computed assessment, the printed points add up to the printed total, and
+//! a workbook holds nothing of another rep.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use kaohe::compute::Index;
+use kaohe::run::compute_with;
+use kaohe::scheme::Scheme;
+use rust_decimal::prelude::ToPrimitive;
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn num(d: &Data) -> Option<f64> {
+    match d {
+        Data::Float(f) => Some(*f),
+        Data::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+#[test]
+fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
+    let ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ix = Index::new(&ds);
+    let period = kaohe::period::Period::parse("2026-Q1").unwrap();
+    let results = compute_with(&ds, &ix, &scheme, &[period]);
+    let tmp = tempfile::tempdir().unwrap();
+    let written = kaohe::write::rep_workbooks(
+        &ds,
+        &ix,
+        &scheme,
+        period,
+        &results,
+        tmp.path(),
+        kaohe::Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(
+        written.len(),
+        results.iter().filter(|r| r.outcome.is_ok()).count()
+    );
+    for w in &written {
+        let a = results
+            .iter()
+            .find(|r| r.rep == w.rep)
+            .unwrap()
+            .outcome
+            .as_ref()
+            .unwrap();
+        let s = &a.assessment;
+        let me = &ds.reps[w.rep as usize];
+        let mut wb = open_workbook_auto(tmp.path().join(&w.file)).unwrap();
+        let card = wb.worksheet_range("考核表").unwrap();
+        let rows: Vec<Vec<Data>> = card.rows().map(|r| r.to_vec()).collect();
+        // Every weighted line: the cached ROUND(weight*score/W, 2).
+        let mut printed_points = 0.0;
+        for l in s.lines.iter().filter(|l| !l.is_gate) {
+            let row = rows
+                .iter()
+                .find(|r| text(&r[1]) == l.name)
+                .unwrap_or_else(|| panic!("{}: {}", w.file, l.name));
+            assert_eq!(
+                num(&row[9]),
+                l.points.map(|p| p.to_f64().unwrap()),
+                "{} {}",
+                w.file,
+                l.name
+            );
+            printed_points += num(&row[9]).unwrap_or(0.0);
+        }
+        let after = |label: &str| {
+            rows.iter()
+                .find(|r| text(&r[7]) == label)
+                .map(|r| r[9].clone())
+                .unwrap_or_else(|| panic!("{}: {label}", w.file))
+        };
+        let weighted = num(&after("加权得分"));
+        assert_eq!(
+            weighted,
+            s.weighted_score.map(|v| v.to_f64().unwrap()),
+            "{}",
+            w.file
+        );
+        // The printed points add up to the printed weighted score.
+        if let Some(ws) = weighted {
+            assert!(
+                (printed_points - ws).abs() < 1e-9,
+                "{}: {printed_points} vs {ws}",
+                w.file
+            );
+        }
+        assert_eq!(
+            num(&after("总分")),
+            s.total.map(|v| v.to_f64().unwrap()),
+            "{}",
+            w.file
+        );
+        assert_eq!(
+            text(&after("等级")),
+            s.grade.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
+            "{}",
+            w.file
+        );
+        assert_eq!(
+            num(&after("绩效奖金")).map(|v| (v * 100.0).round()),
+            s.bonus_amount
+                .map(|v| (v.to_f64().unwrap() * 100.0).round()),
+            "{}",
+            w.file
+        );
+
+        // Nothing of another rep: no other rep's id or name, and every
+        // contract in the workbook is this rep's.
+        let others: HashSet<String> = ds
+            .reps
+            .iter()
+            .filter(|r| r.rep_id != me.rep_id)
+            .flat_map(|r| [r.rep_id.clone(), r.name.clone()])
+            .collect();
+        let mine: HashSet<&str> = ds
+            .contracts
+            .iter()
+            .filter(|c| c.rep == w.rep)
+            .map(|c| c.contract_id.as_str())
+            .collect();
+        for name in wb.sheet_names() {
+            let range = wb.worksheet_range(&name).unwrap();
+            for c in range.used_cells() {
+                let t = text(c.2);
+                assert!(!others.contains(&t), "{}!{name}: another rep's {t}", w.file);
+                if t.starts_with("HT20") {
+                    assert!(
+                        mine.contains(t.as_str()),
+                        "{}!{name}: another rep's contract {t}",
+                        w.file
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn rep_workbooks_are_byte_identical_across_thread_counts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
+    let ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ix = Index::new(&ds);
+    let period = kaohe::period::Period::parse("2026-03").unwrap();
+    let write = |n: usize, dir: &Path| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+            .install(|| {
+                let results = compute_with(&ds, &ix, &scheme, &[period]);
+                kaohe::write::rep_workbooks(
+                    &ds,
+                    &ix,
+                    &scheme,
+                    period,
+                    &results,
+                    dir,
+                    kaohe::Lang::Zh,
+                )
+                .unwrap()
+            })
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(1, a.path());
+    write(4, b.path());
+    assert_eq!(
+        crate::common::files(a.path()),
+        crate::common::files(b.path())
+    );
+}
