@@ -835,9 +835,23 @@ enum V {
     E,
 }
 
+/// Column widths of a sheet holding several tables: the widest of all.
+#[derive(Default)]
+struct Widths(Vec<f64>);
+
+impl Widths {
+    fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        for (c, w) in self.0.iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+        }
+        Ok(())
+    }
+}
+
 fn table(
     ws: &mut Worksheet,
     fm: &Formats,
+    widths_acc: &mut Widths,
     start: u32,
     title: &str,
     heads: &[&str],
@@ -893,7 +907,10 @@ fn table(
     }
     for (c, w) in widths.iter().enumerate() {
         let cw = fit_width(w.iter().map(String::as_str), 8.0, 36.0);
-        ws.set_column_width(c as u16, cw)?;
+        if widths_acc.0.len() <= c {
+            widths_acc.0.resize(c + 1, 0.0);
+        }
+        widths_acc.0[c] = widths_acc.0[c].max(cw);
     }
     Ok(r + 1)
 }
@@ -926,6 +943,7 @@ fn evidence(
     // Contracts and installments.
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("佐证-合同回款", "Evidence-contracts"))?;
+    let mut wd = Widths::default();
     let contracts: Vec<Vec<V>> = cx.ix.contracts_by_rep[rep as usize]
         .iter()
         .map(|&i| &ds.contracts[i as usize])
@@ -985,6 +1003,7 @@ fn evidence(
     let next = table(
         ws,
         fm,
+        &mut wd,
         0,
         lang.pick("本期签约合同", "Contracts signed in the period"),
         &heads_c,
@@ -1062,6 +1081,7 @@ fn evidence(
     table(
         ws,
         fm,
+        &mut wd,
         next,
         &format!(
             "{}{grace}{}",
@@ -1074,10 +1094,12 @@ fn evidence(
         &heads_i,
         installments,
     )?;
+    wd.apply(ws)?;
 
     // Customers: new customers and leads with their first follow-up delay.
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("佐证-客户跟进", "Evidence-customers"))?;
+    let mut wd = Widths::default();
     let new: Vec<Vec<V>> = new_customer_set(cx, rep)
         .into_iter()
         .map(|(id, ci)| {
@@ -1128,6 +1150,7 @@ fn evidence(
     let next = table(
         ws,
         fm,
+        &mut wd,
         0,
         lang.pick("本期新客户", "New customers"),
         &heads_n,
@@ -1191,6 +1214,7 @@ fn evidence(
     let next = table(
         ws,
         fm,
+        &mut wd,
         next,
         lang.pick("本期新线索的首次跟进", "First follow-up of new leads"),
         &heads_l,
@@ -1238,6 +1262,7 @@ fn evidence(
     table(
         ws,
         fm,
+        &mut wd,
         next,
         lang.pick(
             "本期跟进次数（按方式和阶段）",
@@ -1246,10 +1271,12 @@ fn evidence(
         &heads_f,
         rows,
     )?;
+    wd.apply(ws)?;
 
     // This rep's data issues.
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("佐证-数据问题", "Evidence-data issues"))?;
+    let mut wd = Widths::default();
     let mut mine: HashSet<(Arc<str>, Arc<str>, u32)> = HashSet::new();
     let mut add = |s: crate::model::RowRef| {
         let pos = ds.position(s);
@@ -1306,11 +1333,13 @@ fn evidence(
     table(
         ws,
         fm,
+        &mut wd,
         0,
         lang.pick("本人台账的数据问题", "Data issues in this rep's rows"),
         &heads_d,
         issues,
     )?;
+    wd.apply(ws)?;
     for ws in wb.worksheets_mut().iter_mut().skip(1) {
         ws.set_paper_size(9)
             .set_landscape()
