@@ -186,3 +186,71 @@ fn rep_workbooks_are_byte_identical_across_thread_counts() {
         crate::common::files(b.path())
     );
 }
+
+#[test]
+fn ledger_text_never_becomes_a_formula() {
+    use kaohe::compute::testkit::*;
+    let mut l = Ledger::new();
+    let a = l.rep(
+        "S001",
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "商务专员-B2B",
+        "2025-01-01",
+    );
+    l.customer("KH1", a, "2026-03-01", None).customer_name =
+        "=HYPERLINK(\"http://x\",\"y\")".into();
+    l.customer("KH2", a, "2026-03-02", None).customer_name = "+86 138 0000 0000".into();
+    l.contract("HT2026-1", "KH1", a, "2026-03-05", "1000");
+    l.contract("HT2026-2", "KH2", a, "2026-03-06", "1000");
+    l.target(a, "2026-03").sales_target = Some(dec("1000"));
+    let ds = l.build();
+    let scheme = Scheme::parse(
+        "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"p\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ code = \"sales_achievement\", weight = 100, pass = 0.8, excellent = 1.2 }]\n",
+        "s.toml",
+    )
+    .unwrap();
+    let ix = Index::new(&ds);
+    let p = period("2026-03");
+    let results = compute_with(&ds, &ix, &scheme, &[p]);
+    let tmp = tempfile::tempdir().unwrap();
+    let written =
+        kaohe::write::rep_workbooks(&ds, &ix, &scheme, p, &results, tmp.path(), kaohe::Lang::Zh)
+            .unwrap();
+    let path = tmp.path().join(&written[0].file);
+    assert!(
+        path.file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("S001_=HYPERLINK("),
+        "{}",
+        path.display()
+    );
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let mut found = 0;
+    for name in wb.sheet_names() {
+        for c in wb.worksheet_range(&name).unwrap().used_cells() {
+            if let Data::String(s) = c.2 {
+                if s.starts_with("=HYPERLINK") || s.starts_with("+86") {
+                    found += 1;
+                }
+            }
+        }
+    }
+    assert!(found >= 3, "the names appear as text ({found})");
+    // No formula in the file mentions them.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut xml = String::new();
+        use std::io::Read;
+        if f.name().ends_with(".xml") && f.read_to_string(&mut xml).is_ok() {
+            assert!(
+                !xml.contains("<f>HYPERLINK") && !xml.contains("<f>+86"),
+                "{}",
+                f.name()
+            );
+            assert!(!xml.contains("<hyperlink"), "{}", f.name());
+        }
+    }
+}
