@@ -503,7 +503,7 @@ fn run_job(
 /// How a scheme uses an indicator: per version, profile and variant, its
 /// weight (or gate and penalty), lines and method.
 fn scheme_lines(scheme: &crate::scheme::Scheme, code: &str, lang: Lang) -> String {
-    use crate::scheme::{Method, Variant};
+    use crate::scheme::Variant;
     let mut out = format!(
         "\n{} {}（{}）:\n",
         lang.pick("考核方案", "Scheme"),
@@ -543,23 +543,7 @@ fn scheme_lines(scheme: &crate::scheme::Scheme, code: &str, lang: Lang) -> Strin
                             spec.weight.normalize()
                         )
                     };
-                    let method = match &spec.method {
-                        Method::Linear => lang.pick("线性", "linear").to_string(),
-                        Method::Ratio { cap } => format!(
-                            "{} {}",
-                            lang.pick("比例，封顶", "ratio, cap"),
-                            cap.normalize()
-                        ),
-                        Method::Direct => lang.pick("直接", "direct").to_string(),
-                        Method::Steps(st) => format!(
-                            "{} {}",
-                            lang.pick("阶梯", "steps"),
-                            st.iter()
-                                .map(|(t, s)| format!("{}→{}", t.normalize(), s.normalize()))
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        ),
-                    };
+                    let method = spec.method.describe(lang);
                     let target = spec
                         .target
                         .as_deref()

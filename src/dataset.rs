@@ -33,6 +33,8 @@ pub struct FileInfo {
     pub as_of: Option<YearMonth>,
     pub format: Option<Format>,
     pub error: Option<String>,
+    /// SHA-256 of the file's bytes (lower-case hex), when they could be read.
+    pub sha256: Option<String>,
 }
 
 impl FileInfo {
@@ -221,17 +223,21 @@ impl Dataset {
 pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
     let (files, ignored) = read::discover(root)?;
     let matcher = HeaderMatcher::new(aliases);
-    let outcomes: Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)> = files
+    let (hashes, outcomes): (Vec<Option<String>>, Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)>) = files
         .par_iter()
         .map(|f| {
             let mut sheets = Vec::new();
-            let r = read::read_file(f, &mut |raw| {
+            let (hash, r) = read::read_file_hashed(f, &mut |raw| {
                 sheets.push(validate::read_sheet(&raw, &f.rel, f.as_of, &matcher))
             });
-            (r, sheets)
+            (hash, (r, sheets))
         })
-        .collect();
-    Ok(assemble(&files, ignored, outcomes))
+        .unzip();
+    let mut ds = assemble(&files, ignored, outcomes);
+    for (f, h) in ds.files.iter_mut().zip(hashes) {
+        f.sha256 = h;
+    }
+    Ok(ds)
 }
 
 /// Build the dataset from the per-file outcomes, in path order.
@@ -259,6 +265,7 @@ pub fn assemble(
             as_of: f.as_of,
             format,
             error,
+            sha256: None,
         });
         if ds.files[fi].error.is_some() {
             continue;
