@@ -483,11 +483,35 @@ fn run_job(
     }
     let periods = crate::run::periods(&ds, sel);
     let results = crate::run::compute(&ds, &scheme, &periods);
+    let scheme_hash = std::fs::read(&scheme_path)
+        .map(|b| crate::write::manifest::sha256_hex(&b))
+        .unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
     for p in &periods {
         let of_period: Vec<crate::run::RepResult> =
             results.iter().filter(|r| r.period == *p).cloned().collect();
+        let dir = out.join(p.to_string());
         let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
-        crate::xlsx_util::write_atomic(&out.join(p.to_string()).join("results.csv"), &bytes)?;
+        crate::xlsx_util::write_atomic(&dir.join("results.csv"), &bytes)?;
+        // Overdue receivables are counted up to the period's last day, or
+        // today for a period still running.
+        let as_of = p.last_day().min(today);
+        let mut wb =
+            crate::write::summary::team_summary(&ds, &scheme, *p, &of_period, as_of, lang)?;
+        crate::xlsx_util::save_atomic(
+            &mut wb,
+            &dir.join(crate::write::names::team_summary(*p, lang)),
+        )?;
+        // The per-rep `file` and `sha256` stay empty here: the writer of the
+        // rep workbooks fills them from the bytes it writes.
+        let manifest = crate::write::manifest::Manifest::new(
+            &ds,
+            &scheme.file,
+            &scheme_hash,
+            *p,
+            &of_period,
+        );
+        crate::write::manifest::write(&dir.join("manifest.json"), &manifest)?;
     }
     let facts = crate::results::RunFacts {
         issues: (e, w, i),

@@ -3,3 +3,5 @@
 //! same folder, then renamed).
 
 pub mod names;
+pub mod manifest;
+pub mod summary;
