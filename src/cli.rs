@@ -504,13 +504,8 @@ fn run_job(
         )?;
         // The per-rep `file` and `sha256` stay empty here: the writer of the
         // rep workbooks fills them from the bytes it writes.
-        let manifest = crate::write::manifest::Manifest::new(
-            &ds,
-            &scheme.file,
-            &scheme_hash,
-            *p,
-            &of_period,
-        );
+        let manifest =
+            crate::write::manifest::Manifest::new(&ds, &scheme.file, &scheme_hash, *p, &of_period);
         crate::write::manifest::write(&dir.join("manifest.json"), &manifest)?;
     }
     let facts = crate::results::RunFacts {

@@ -219,11 +219,14 @@ impl Dataset {
     }
 }
 
+/// How one file was read, and its sheets.
+pub type FileOutcome = (Result<Format, ReadError>, Vec<SheetOutcome>);
+
 /// Read and validate every ledger below `root`.
 pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
     let (files, ignored) = read::discover(root)?;
     let matcher = HeaderMatcher::new(aliases);
-    let (hashes, outcomes): (Vec<Option<String>>, Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)>) = files
+    let (hashes, outcomes): (Vec<Option<String>>, Vec<FileOutcome>) = files
         .par_iter()
         .map(|f| {
             let mut sheets = Vec::new();
@@ -244,7 +247,7 @@ pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
 pub fn assemble(
     files: &[SourceFile],
     ignored: Vec<Arc<str>>,
-    outcomes: Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)>,
+    outcomes: Vec<FileOutcome>,
 ) -> Dataset {
     let mut ds = Dataset {
         ignored,

@@ -40,7 +40,11 @@ impl Method {
         match self {
             Method::Linear => lang.pick("线性", "linear").to_string(),
             Method::Ratio { cap } => {
-                format!("{} {}", lang.pick("比例，封顶", "ratio, cap"), cap.normalize())
+                format!(
+                    "{} {}",
+                    lang.pick("比例，封顶", "ratio, cap"),
+                    cap.normalize()
+                )
             }
             Method::Direct => lang.pick("直接", "direct").to_string(),
             Method::Steps(st) => format!(

@@ -2,6 +2,6 @@
 //! the file system; everything is written atomically (temporary file in the
 //! same folder, then renamed).
 
-pub mod names;
 pub mod manifest;
+pub mod names;
 pub mod summary;

@@ -42,10 +42,14 @@ struct Formats {
     date: Format,
     /// A note under a table.
     note: Format,
+    /// Rank and grade: centred.
+    center: Format,
+    /// What an empty table says.
+    none: &'static str,
 }
 
 impl Formats {
-    fn new() -> Formats {
+    fn new(lang: Lang) -> Formats {
         Formats {
             head: header_format(),
             text: Format::new(),
@@ -56,9 +60,10 @@ impl Formats {
             int: Format::new().set_num_format("0"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             note: Format::new().set_italic().set_font_color("#595959"),
+            center: Format::new().set_align(rust_xlsxwriter::FormatAlign::Center),
+            none: lang.pick("（无）", "(none)"),
         }
     }
-
 }
 
 /// How a number shows in a cell, for the column width.
@@ -109,6 +114,8 @@ struct Table<'a> {
     widths: Vec<usize>,
     /// The row being written.
     row: u32,
+    /// The first row after the last header row.
+    body: u32,
 }
 
 impl<'a> Table<'a> {
@@ -124,6 +131,7 @@ impl<'a> Table<'a> {
             fm,
             widths: Vec::new(),
             row,
+            body: row,
         };
         t.header(headers)?;
         Ok(t)
@@ -137,6 +145,7 @@ impl<'a> Table<'a> {
             self.widen(c as u16, h);
         }
         self.row += 1;
+        self.body = self.row;
         Ok(())
     }
 
@@ -194,7 +203,12 @@ impl<'a> Table<'a> {
     /// Column widths (clamped to 6–`max`), and for a sheet holding one
     /// table from row 0: frozen header (and `freeze_cols` columns), filter
     /// and print setup.
-    fn finish(self, freeze_cols: u16, filter: bool, max: f64) -> Result<(), XlsxError> {
+    fn finish(mut self, freeze_cols: u16, filter: bool, max: f64) -> Result<(), XlsxError> {
+        if self.row == self.body {
+            let none = self.fm.none;
+            self.text_with(0, none, &self.fm.note.clone())?;
+            self.next();
+        }
         let cols = self.widths.len() as u16;
         for (c, w) in self.widths.iter().enumerate() {
             let w = (*w as f64 + 2.0).clamp(6.0, max);
@@ -302,16 +316,9 @@ pub fn team_summary(
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = new_workbook();
-    let fm = Formats::new();
+    let fm = Formats::new(lang);
     let dims = dimension_columns(scheme, period, results);
-    ranking(
-        wb.add_worksheet(),
-        &fm,
-        ds,
-        results,
-        &dims,
-        lang,
-    )?;
+    ranking(wb.add_worksheet(), &fm, ds, results, &dims, lang)?;
     team_averages(wb.add_worksheet(), &fm, ds, scheme, results, &dims, lang)?;
     indicator_stats(wb.add_worksheet(), &fm, results, lang)?;
     grade_distribution(wb.add_worksheet(), &fm, scheme, period, results, lang)?;
@@ -406,7 +413,8 @@ fn ranking(
                 rank = i + 1;
                 last_total = Some(total);
             }
-            t.count(0, rank)?;
+            let r = Decimal::from(rank);
+            t.ws.write_number_with_format(t.row, 0, f(r), &fm.center)?;
         }
         t.text(5, &profile_label(a, lang))?;
         if !s.not_graded() {
@@ -422,7 +430,7 @@ fn ranking(
         t.number(c + 3, Some(s.gate_penalties), Kind::Num)?;
         t.number(c + 4, s.total, Kind::Num)?;
         if let Some(g) = &s.grade {
-            t.text(c + 5, &g.name)?;
+            t.text_with(c + 5, &g.name, &fm.center)?;
             t.number(c + 6, Some(g.coefficient), Kind::Num)?;
         }
         t.number(c + 7, rep.bonus_base, Kind::Money)?;
@@ -483,7 +491,10 @@ fn team_averages(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    headers.extend(dims.iter().map(|d| format!("{}{d}", lang.pick("平均", "mean "))));
+    headers.extend(
+        dims.iter()
+            .map(|d| format!("{}{d}", lang.pick("平均", "mean "))),
+    );
     headers.extend(scheme.grades.iter().map(|g| g.name.clone()));
     headers.push(lang.pick("不评级", "Not graded").to_string());
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -524,14 +535,16 @@ fn team_averages(
         for (c, g) in scheme.grades.iter().enumerate() {
             let n = graded
                 .iter()
-                .filter(|a| a.assessment.grade.as_ref().is_some_and(|x| x.name == g.name))
+                .filter(|a| {
+                    a.assessment
+                        .grade
+                        .as_ref()
+                        .is_some_and(|x| x.name == g.name)
+                })
                 .count();
             t.count(base + c as u16, n)?;
         }
-        t.count(
-            base + scheme.grades.len() as u16,
-            reps.len() - graded.len(),
-        )?;
+        t.count(base + scheme.grades.len() as u16, reps.len() - graded.len())?;
         t.next();
     }
     t.finish(1, true, 30.0)
@@ -713,13 +726,17 @@ fn grade_distribution(
         &["Grade", "Minimum total", "Coefficient", "Reps", "Share"]
     };
     let mut t = Table::new(ws, fm, 0, headers)?;
-    let share = |n: usize| {
-        (!assessed.is_empty()).then(|| Decimal::from(n) / Decimal::from(assessed.len()))
-    };
+    let share =
+        |n: usize| (!assessed.is_empty()).then(|| Decimal::from(n) / Decimal::from(assessed.len()));
     for g in &scheme.grades {
         let n = assessed
             .iter()
-            .filter(|a| a.assessment.grade.as_ref().is_some_and(|x| x.name == g.name))
+            .filter(|a| {
+                a.assessment
+                    .grade
+                    .as_ref()
+                    .is_some_and(|x| x.name == g.name)
+            })
             .count();
         t.text(0, &g.name)?;
         t.number(1, Some(g.min), Kind::Num)?;
@@ -728,7 +745,10 @@ fn grade_distribution(
         t.number(4, share(n).map(|s| s.round_dp(4)), Kind::Pct)?;
         t.next();
     }
-    let ungraded = assessed.iter().filter(|a| a.assessment.not_graded()).count();
+    let ungraded = assessed
+        .iter()
+        .filter(|a| a.assessment.not_graded())
+        .count();
     t.text(0, lang.pick("不评级", "Not graded"))?;
     t.count(3, ungraded)?;
     t.number(4, share(ungraded).map(|s| s.round_dp(4)), Kind::Pct)?;
@@ -740,9 +760,10 @@ fn grade_distribution(
     t.finish(0, false, 20.0)?;
 
     let mut chart = Chart::new_column();
-    chart
-        .title()
-        .set_name(&format!("{} {period}", lang.pick("等级分布", "Grade distribution")));
+    chart.title().set_name(&format!(
+        "{} {period}",
+        lang.pick("等级分布", "Grade distribution")
+    ));
     chart
         .add_series()
         .set_name(lang.pick("人数", "Reps"))
@@ -770,7 +791,16 @@ fn below_pass(
     ws.set_name(lang.pick("未达标预警", "Below pass"))?;
     let headers: &[&str] = if lang == Lang::Zh {
         &[
-            "工号", "姓名", "团队", "维度", "指标代码", "指标", "权重", "考核值", "达标线", "优秀线",
+            "工号",
+            "姓名",
+            "团队",
+            "维度",
+            "指标代码",
+            "指标",
+            "权重",
+            "考核值",
+            "达标线",
+            "优秀线",
             "得分",
         ]
     } else {
@@ -923,8 +953,7 @@ fn overdue(
         Lang::Zh => format!("截至 {as_of}：应回款日期不晚于该日、且到该日未足额回款的分期（仅本期参加考核的人员）。"),
         Lang::En => format!("As of {as_of}: installments due on or before that day and not paid in full by then (reps assessed in the period only)."),
     };
-    t.ws
-        .write_string_with_format(t.row + 1, 0, &note, &fm.note)?;
+    t.ws.write_string_with_format(t.row + 1, 0, &note, &fm.note)?;
     t.finish(2, true, 36.0)
 }
 
@@ -951,7 +980,15 @@ fn adjustments_log(
     ws.set_name(lang.pick("调整记录", "Adjustments"))?;
     let headers: &[&str] = if lang == Lang::Zh {
         &[
-            "工号", "姓名", "类型", "指标", "数值", "原因", "审批人", "状态", "来源位置",
+            "工号",
+            "姓名",
+            "类型",
+            "指标",
+            "数值",
+            "原因",
+            "审批人",
+            "状态",
+            "来源位置",
         ]
     } else {
         &[
@@ -1026,7 +1063,12 @@ fn method(
     let zh = lang == Lang::Zh;
     let version = scheme.version_for(period.first_day());
     let n = months(period);
-    let mut t = Table::new(ws, fm, 0, &[lang.pick("项目", "Item"), lang.pick("内容", "Value")])?;
+    let mut t = Table::new(
+        ws,
+        fm,
+        0,
+        &[lang.pick("项目", "Item"), lang.pick("内容", "Value")],
+    )?;
     let na = match scheme.defaults.na {
         crate::scheme::NaPolicy::Renormalise => lang
             .pick(
@@ -1043,7 +1085,10 @@ fn method(
     let facts: Vec<(&str, String)> = vec![
         (lang.pick("考核期间", "Period"), period.to_string()),
         (lang.pick("考核方案", "Scheme"), scheme.name.clone()),
-        (lang.pick("方案版本", "Scheme version"), scheme.label.clone()),
+        (
+            lang.pick("方案版本", "Scheme version"),
+            scheme.label.clone(),
+        ),
         (lang.pick("方案文件", "Scheme file"), scheme.file.clone()),
         (
             lang.pick("本期适用版本生效日期", "Version in force from"),
@@ -1077,13 +1122,24 @@ fn method(
     t.next();
     t.text_with(
         0,
-        lang.pick("各考核方案的指标（本期口径）", "Indicators per profile (this period)"),
+        lang.pick(
+            "各考核方案的指标（本期口径）",
+            "Indicators per profile (this period)",
+        ),
         &fm.bold,
     )?;
     t.next();
     let headers: &[&str] = if zh {
         &[
-            "考核方案", "类别", "维度", "指标代码", "指标", "权重", "达标线", "优秀线", "计分方法",
+            "考核方案",
+            "类别",
+            "维度",
+            "指标代码",
+            "指标",
+            "权重",
+            "达标线",
+            "优秀线",
+            "计分方法",
             "目标",
         ]
     } else {

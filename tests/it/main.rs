@@ -8,4 +8,5 @@ mod reading;
 mod run;
 mod samples;
 mod schemes;
+mod summary;
 mod templates;
