@@ -1222,3 +1222,66 @@ fn method(
     // The hashes (column B) are 64 characters: keep them whole.
     t.finish(0, false, 68.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compute::testkit::*;
+    use calamine::{Reader, Xlsx};
+
+    #[test]
+    fn adjustments_are_logged_applied_or_not() {
+        let mut l = Ledger::new();
+        let a = l.rep("S001", "张三", "商务专员-B2B", "2020-01-01");
+        let b = l.rep("S002", "李四", "商务专员-B2B", "2027-01-01");
+        l.adjustment(
+            a,
+            "2026-03",
+            AdjustmentKind::Bonus,
+            None,
+            Some("3"),
+            "+=立功",
+        );
+        l.adjustment(
+            b,
+            "2026-03",
+            AdjustmentKind::Deduction,
+            None,
+            Some("2"),
+            "迟到",
+        );
+        l.adjustment(a, "2026-04", AdjustmentKind::Bonus, None, Some("1"), "下月");
+        let ds = l.build();
+        let scheme = Scheme::parse(
+            "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"p\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ code = \"satisfaction\", weight = 100, pass = 7, excellent = 8.5 }]\n",
+            "s.toml",
+        )
+        .unwrap();
+        let p = period("2026-03");
+        let results = crate::run::compute(&ds, &scheme, &[p]);
+        let bytes = team_summary(&ds, &scheme, p, &results, p.last_day(), Lang::Zh)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let r = wb.worksheet_range("调整记录").unwrap();
+        let rows: Vec<Vec<String>> = r
+            .rows()
+            .skip(1)
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(
+            &rows[0][..8],
+            ["S001", "张三", "加分", "", "3", "+=立功", "王总", "已应用"]
+        );
+        assert_eq!(rows[1][0], "S002");
+        assert_eq!(rows[1][7], "未应用（本期未考核）");
+        // An empty table says so.
+        let r = wb.worksheet_range("未达标预警").unwrap();
+        assert_eq!(
+            r.get((1, 0)).map(|c| c.to_string()).as_deref(),
+            Some("（无）")
+        );
+    }
+}
