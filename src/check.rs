@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use crate::dataset::{Dataset, SheetInfo};
-use crate::issues::Level;
+use crate::issues::{DataIssue, Level};
 use crate::validate::SheetStatus;
-use crate::xlsx_util::{fit_width, new_workbook, save_atomic, write_text};
+use crate::xlsx_util::{
+    fit_width, header_format, new_workbook, print_setup, save_atomic, write_text,
+};
 use crate::Lang;
 
 /// How many issues the summary lists by position.
@@ -214,36 +216,25 @@ fn skip_reason(status: &SheetStatus, lang: Lang) -> String {
     }
 }
 
-/// A4 landscape, one page wide, the header row repeated on every page.
-fn print_setup(ws: &mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError> {
-    ws.set_paper_size(9)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
-    Ok(())
-}
-
 /// Write the full issue list (and the files and sheets read) to a workbook.
 pub fn write_issue_workbook(ds: &Dataset, path: &Path, lang: Lang) -> anyhow::Result<()> {
     let mut wb = issue_workbook(ds, lang)?;
     save_atomic(&mut wb, path)
 }
 
-fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
-    let mut wb = new_workbook();
-    let head = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
+/// Lay out one row per data issue on `ws` (header row first): level,
+/// ledger, file, sheet, row, column, header, raw value, reason, address;
+/// widths, frozen header, autofilter and print setup. The issue workbook
+/// and the team summary share this layout.
+pub fn write_issue_sheet(
+    ws: &mut Worksheet,
+    issues: &[DataIssue],
+    lang: Lang,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let head = header_format();
     let plain = Format::new();
     let red = Format::new().set_font_color("#C00000");
     let amber = Format::new().set_font_color("#9C5700");
-
-    // Sheet 1: one row per issue.
-    let ws = wb.add_worksheet();
-    ws.set_name(lang.pick("数据问题", "Data issues"))?;
     let headers = if lang == Lang::Zh {
         [
             "级别",
@@ -275,7 +266,7 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
     }
-    for (i, issue) in ds.issues.iter().enumerate() {
+    for (i, issue) in issues.iter().enumerate() {
         let r = i as u32 + 1;
         let level_fmt = match issue.level {
             Level::Error => &red,
@@ -311,7 +302,20 @@ fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter:
     }
     ws.set_freeze_panes(1, 0)?;
     print_setup(ws)?;
-    ws.autofilter(0, 0, ds.issues.len() as u32, headers.len() as u16 - 1)?;
+    ws.autofilter(0, 0, issues.len() as u32, headers.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn issue_workbook(ds: &Dataset, lang: Lang) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
+    let mut wb = new_workbook();
+    let head = header_format();
+    let plain = Format::new();
+    let red = Format::new().set_font_color("#C00000");
+
+    // Sheet 1: one row per issue.
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("数据问题", "Data issues"))?;
+    write_issue_sheet(ws, &ds.issues, lang)?;
 
     // Sheet 2: files and sheets, with the row accounting.
     let ws = wb.add_worksheet();

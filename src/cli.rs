@@ -484,13 +484,43 @@ fn run_job(
     let periods = crate::run::periods(&ds, sel);
     let ix = crate::compute::Index::new(&ds);
     let results = crate::run::compute_with(&ds, &ix, &scheme, &periods);
+    let scheme_hash = std::fs::read(&scheme_path)
+        .map(|b| crate::write::manifest::sha256_hex(&b))
+        .unwrap_or_default();
+    // The ledgers' as-of date: the last day of the latest month dropped in
+    // (deterministic: the same inputs give the same outputs on any day).
+    let data_as_of = ds
+        .files
+        .iter()
+        .filter_map(|f| f.as_of)
+        .max()
+        .map(|m| m.last_day());
     for p in &periods {
         let of_period: Vec<crate::run::RepResult> =
             results.iter().filter(|r| r.period == *p).cloned().collect();
-        let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
         let dir = out.join(p.to_string());
+        let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
         crate::xlsx_util::write_atomic(&dir.join("results.csv"), &bytes)?;
-        crate::write::rep_workbooks(&ds, &ix, &scheme, *p, &of_period, &dir, lang)?;
+        let written = crate::write::rep_workbooks(&ds, &ix, &scheme, *p, &of_period, &dir, lang)?;
+        // Overdue receivables are counted up to the period's last day, or
+        // the ledgers' as-of date for a period they do not yet cover.
+        let as_of = data_as_of.map_or(p.last_day(), |d| d.min(p.last_day()));
+        let mut wb =
+            crate::write::summary::team_summary(&ds, &scheme, *p, &of_period, as_of, lang)?;
+        crate::xlsx_util::save_atomic(
+            &mut wb,
+            &dir.join(crate::write::names::team_summary(*p, lang)),
+        )?;
+        let mut manifest =
+            crate::write::manifest::Manifest::new(&ds, &scheme.file, &scheme_hash, *p, &of_period);
+        for w in &written {
+            let rep_id = &ds.reps[w.rep as usize].rep_id;
+            if let Some(e) = manifest.reps.iter_mut().find(|e| &e.rep_id == rep_id) {
+                e.file = w.file.clone();
+                e.sha256 = w.sha256.clone();
+            }
+        }
+        crate::write::manifest::write(&dir.join("manifest.json"), &manifest)?;
     }
     let facts = crate::results::RunFacts {
         issues: (e, w, i),
@@ -506,7 +536,7 @@ fn run_job(
 /// How a scheme uses an indicator: per version, profile and variant, its
 /// weight (or gate and penalty), lines and method.
 fn scheme_lines(scheme: &crate::scheme::Scheme, code: &str, lang: Lang) -> String {
-    use crate::scheme::{Method, Variant};
+    use crate::scheme::Variant;
     let mut out = format!(
         "\n{} {}（{}）:\n",
         lang.pick("考核方案", "Scheme"),
@@ -546,23 +576,7 @@ fn scheme_lines(scheme: &crate::scheme::Scheme, code: &str, lang: Lang) -> Strin
                             spec.weight.normalize()
                         )
                     };
-                    let method = match &spec.method {
-                        Method::Linear => lang.pick("线性", "linear").to_string(),
-                        Method::Ratio { cap } => format!(
-                            "{} {}",
-                            lang.pick("比例，封顶", "ratio, cap"),
-                            cap.normalize()
-                        ),
-                        Method::Direct => lang.pick("直接", "direct").to_string(),
-                        Method::Steps(st) => format!(
-                            "{} {}",
-                            lang.pick("阶梯", "steps"),
-                            st.iter()
-                                .map(|(t, s)| format!("{}→{}", t.normalize(), s.normalize()))
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        ),
-                    };
+                    let method = spec.method.describe(lang);
                     let target = spec
                         .target
                         .as_deref()

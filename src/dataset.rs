@@ -33,6 +33,8 @@ pub struct FileInfo {
     pub as_of: Option<YearMonth>,
     pub format: Option<Format>,
     pub error: Option<String>,
+    /// SHA-256 of the file's bytes (lower-case hex), when they could be read.
+    pub sha256: Option<String>,
 }
 
 impl FileInfo {
@@ -217,28 +219,35 @@ impl Dataset {
     }
 }
 
+/// How one file was read, and its sheets.
+pub type FileOutcome = (Result<Format, ReadError>, Vec<SheetOutcome>);
+
 /// Read and validate every ledger below `root`.
 pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
     let (files, ignored) = read::discover(root)?;
     let matcher = HeaderMatcher::new(aliases);
-    let outcomes: Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)> = files
+    let (hashes, outcomes): (Vec<Option<String>>, Vec<FileOutcome>) = files
         .par_iter()
         .map(|f| {
             let mut sheets = Vec::new();
-            let r = read::read_file(f, &mut |raw| {
+            let (hash, r) = read::read_file_hashed(f, &mut |raw| {
                 sheets.push(validate::read_sheet(&raw, &f.rel, f.as_of, &matcher))
             });
-            (r, sheets)
+            (hash, (r, sheets))
         })
-        .collect();
-    Ok(assemble(&files, ignored, outcomes))
+        .unzip();
+    let mut ds = assemble(&files, ignored, outcomes);
+    for (f, h) in ds.files.iter_mut().zip(hashes) {
+        f.sha256 = h;
+    }
+    Ok(ds)
 }
 
 /// Build the dataset from the per-file outcomes, in path order.
 pub fn assemble(
     files: &[SourceFile],
     ignored: Vec<Arc<str>>,
-    outcomes: Vec<(Result<Format, ReadError>, Vec<SheetOutcome>)>,
+    outcomes: Vec<FileOutcome>,
 ) -> Dataset {
     let mut ds = Dataset {
         ignored,
@@ -259,6 +268,7 @@ pub fn assemble(
             as_of: f.as_of,
             format,
             error,
+            sha256: None,
         });
         if ds.files[fi].error.is_some() {
             continue;

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use anyhow::Context;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 /// A new workbook whose document properties are fixed, so identical content
 /// gives byte-identical files (SPEC 10).
@@ -16,6 +18,26 @@ pub fn new_workbook() -> Workbook {
         .set_creation_datetime(&when);
     wb.set_properties(&props);
     wb
+}
+
+/// The header-row format of every table sheet: bold, light blue, thin
+/// borders, wrapped.
+pub fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter)
+}
+
+/// A4 landscape, one page wide, the header row repeated on every page.
+pub fn print_setup(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
 }
 
 /// Save a workbook atomically: write to a temporary file in the same folder,

@@ -85,6 +85,7 @@ impl Ledger {
                 as_of: None,
                 format: None,
                 error: None,
+                sha256: None,
             }],
             ..Dataset::default()
         };

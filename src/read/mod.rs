@@ -130,11 +130,37 @@ pub fn as_of_month(rel: &str) -> Option<YearMonth> {
 /// order. Any failure, including a panic inside the spreadsheet library, is
 /// returned as one [`ReadError`] naming the file.
 pub fn read_file(file: &SourceFile, visit: &mut dyn FnMut(RawSheet)) -> Result<Format, ReadError> {
+    read_file_hashed(file, visit).1
+}
+
+/// [`read_file`], also giving the SHA-256 of the file's bytes (lower-case
+/// hex) whenever they could be read, even when they are no spreadsheet.
+pub fn read_file_hashed(
+    file: &SourceFile,
+    visit: &mut dyn FnMut(RawSheet),
+) -> (Option<String>, Result<Format, ReadError>) {
     let fail = |message: String| ReadError {
         file: file.rel.clone(),
         message,
     };
-    let bytes = std::fs::read(&file.path).map_err(|e| fail(io_message(&e)))?;
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => return (None, Err(fail(io_message(&e)))),
+    };
+    let hash = sha256_hex(&bytes);
+    (Some(hash), read_guarded(bytes, file, visit))
+}
+
+/// Sniff and read bytes, turning any failure or panic into one error.
+fn read_guarded(
+    bytes: Vec<u8>,
+    file: &SourceFile,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<Format, ReadError> {
+    let fail = |message: String| ReadError {
+        file: file.rel.clone(),
+        message,
+    };
     let format = sniff(&bytes, &file.path).map_err(|m| fail(m.to_string()))?;
     install_quiet_panic_hook();
     let result = QUIET.with(|q| {
@@ -158,6 +184,19 @@ pub fn read_file(file: &SourceFile, visit: &mut dyn FnMut(RawSheet)) -> Result<F
             )))
         }
     }
+}
+
+/// The SHA-256 of some bytes, as 64 lower-case hex digits: the content
+/// hash of an input file in the method sheet and the manifest.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn io_message(e: &std::io::Error) -> String {

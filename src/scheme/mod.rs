@@ -34,6 +34,31 @@ pub enum Method {
     Steps(Vec<(Decimal, Decimal)>),
 }
 
+impl Method {
+    /// The method in words (`线性`, `比例，封顶 1.2`, `阶梯 0.8→60 1→100`).
+    pub fn describe(&self, lang: crate::Lang) -> String {
+        match self {
+            Method::Linear => lang.pick("线性", "linear").to_string(),
+            Method::Ratio { cap } => {
+                format!(
+                    "{} {}",
+                    lang.pick("比例，封顶", "ratio, cap"),
+                    cap.normalize()
+                )
+            }
+            Method::Direct => lang.pick("直接", "direct").to_string(),
+            Method::Steps(st) => format!(
+                "{} {}",
+                lang.pick("阶梯", "steps"),
+                st.iter()
+                    .map(|(t, s)| format!("{}→{}", t.normalize(), s.normalize()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        }
+    }
+}
+
 /// What `sales` and `sales_achievement` add up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SalesBasis {

@@ -2,8 +2,10 @@
 //! the file system; everything is written atomically (temporary file in the
 //! same folder, then renamed).
 
+pub mod manifest;
 pub mod names;
 pub mod rep;
+pub mod summary;
 
 use std::path::Path;
 
@@ -23,6 +25,7 @@ pub struct Written {
     pub rep: RepIdx,
     pub file: String,
     pub bytes: usize,
+    pub sha256: String,
 }
 
 /// Write every assessed rep's workbook of one period into `dir`, in
@@ -58,6 +61,7 @@ pub fn rep_workbooks(
                 rep,
                 file,
                 bytes: bytes.len(),
+                sha256: manifest::sha256_hex(&bytes),
             })
         })
         .collect()

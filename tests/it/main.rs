@@ -8,5 +8,6 @@ mod reading;
 mod run;
 mod samples;
 mod schemes;
+mod summary;
 mod templates;
 mod workbooks;
