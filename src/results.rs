@@ -356,7 +356,7 @@ pub fn summary(
             .and_then(|_| writeln!(s, "{} assessments, {not_assessed} not assessed (not hired yet, left, or employed under half the period)", assessed.len()))
             .and_then(|_| writeln!(s, "grades: {}{}", grade_text.join(" · "), if ungraded > 0 { format!(" · not graded {ungraded}") } else { String::new() }))
             .and_then(|_| writeln!(s, "data issues: {e} errors, {w} warnings, {i} info (see kaohe check)"))
-            .and_then(|_| writeln!(s, "results: {}/<period>/results.csv ({:.1}s)", out.display(), elapsed.as_secs_f64()))
+            .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, results.csv, manifest.json ({:.1}s)", out.display(), elapsed.as_secs_f64()))
     };
     s
 }
