@@ -345,7 +345,7 @@ pub fn summary(
             .and_then(|_| {
                 writeln!(
                     s,
-                    "结果：{}/<期间>/results.csv（{:.1}s）",
+                    "结果：{}/<期间>/ — 每人考核表、团队汇总、results.csv、manifest.json（{:.1}s）",
                     out.display(),
                     elapsed.as_secs_f64()
                 )
