@@ -558,79 +558,77 @@ fn scorecard(
             cells.join("+")
         }
     };
-    let label = |ws: &mut Worksheet, row: u32, text: &str| {
-        ws.write_string_with_format(row, 7, text, &fm.label)
-            .map(|_| ())
+    let show = |v: Option<Decimal>| v.map(|v| v.normalize().to_string()).unwrap_or_default();
+    // A labelled total line: the formula in the points column, its result cached.
+    let put = |ws: &mut Worksheet,
+               row: u32,
+               label: &str,
+               formula: String,
+               cached: String,
+               format: &Format|
+     -> Result<(), XlsxError> {
+        ws.write_string_with_format(row, 7, label, &fm.label)?;
+        ws.write_formula_with_format(
+            row,
+            COL_POINTS,
+            Formula::new(formula).set_result(cached),
+            format,
+        )?;
+        Ok(())
     };
+    let max_bonus = scheme.defaults.max_bonus.normalize();
     let ws_row = row;
-    label(ws, row, lang.pick("加权得分", "Weighted score"))?;
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(format!("={}", sum_of(&subtotal_cells))).set_result(
-            s.weighted_score
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_default(),
-        ),
-        &fm.bold2,
-    )?;
-    row += 1;
-    let bonus_row = row;
-    label(
+    put(
         ws,
         row,
-        &format!(
-            "{}{}）",
-            lang.pick("加分（上限 ", "Bonus (max "),
-            scheme.defaults.max_bonus.normalize()
-        ),
+        lang.pick("加权得分", "Weighted score"),
+        format!("={}", sum_of(&subtotal_cells)),
+        show(s.weighted_score),
+        &fm.bold2,
     )?;
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(format!(
-            "=MIN({},{})",
-            sum_of(&bonus_cells),
-            scheme.defaults.max_bonus.normalize()
-        ))
-        .set_result(s.bonus.normalize().to_string()),
+    let bonus_row = row + 1;
+    put(
+        ws,
+        bonus_row,
+        &format!("{}{max_bonus}）", lang.pick("加分（上限 ", "Bonus (max ")),
+        format!("=MIN({},{max_bonus})", sum_of(&bonus_cells)),
+        show(Some(s.bonus)),
         &fm.num2,
     )?;
-    row += 1;
-    let ded_row = row;
-    label(ws, row, lang.pick("扣分", "Deductions"))?;
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(format!("={}", sum_of(&deduction_cells)))
-            .set_result(s.deductions.normalize().to_string()),
+    let ded_row = row + 2;
+    put(
+        ws,
+        ded_row,
+        lang.pick("扣分", "Deductions"),
+        format!("={}", sum_of(&deduction_cells)),
+        show(Some(s.deductions)),
         &fm.num2,
     )?;
-    row += 1;
-    let pen_row = row;
-    label(ws, row, lang.pick("达标项扣分", "Gate penalties"))?;
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(format!("={}", sum_of(&penalty_cells)))
-            .set_result(s.gate_penalties.normalize().to_string()),
+    let pen_row = row + 3;
+    put(
+        ws,
+        pen_row,
+        lang.pick("达标项扣分", "Gate penalties"),
+        format!("={}", sum_of(&penalty_cells)),
+        show(Some(s.gate_penalties)),
         &fm.num2,
     )?;
-    row += 1;
-    let veto_row = row;
-    label(ws, row, lang.pick("一票否决", "Veto"))?;
-    let veto_text = if veto {
-        lang.pick("是", "yes")
-    } else {
-        lang.pick("否", "no")
-    };
-    ws.write_string_with_format(row, COL_POINTS, veto_text, &fm.text)?;
-    row += 1;
-    let total_row = row;
-    label(ws, row, lang.pick("总分", "Total"))?;
-    let yes = lang.pick("是", "yes");
+    let veto_row = row + 4;
+    ws.write_string_with_format(veto_row, 7, lang.pick("一票否决", "Veto"), &fm.label)?;
+    ws.write_string_with_format(
+        veto_row,
+        COL_POINTS,
+        if veto {
+            lang.pick("是", "yes")
+        } else {
+            lang.pick("否", "no")
+        },
+        &fm.text,
+    )?;
+    let total_row = row + 5;
     let total_f = format!(
         "=IF({v}=\"{yes}\",0,IF({w}=0,\"\",MAX(0,MIN(120,{ws}+{b}-{d}-{p}))))",
+        yes = lang.pick("是", "yes"),
         v = cell(veto_row, COL_POINTS),
         w = w_ref,
         ws = cell(ws_row, COL_POINTS),
@@ -638,17 +636,15 @@ fn scorecard(
         d = cell(ded_row, COL_POINTS),
         p = cell(pen_row, COL_POINTS)
     );
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(total_f).set_result(
-            s.total
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_default(),
-        ),
+    put(
+        ws,
+        total_row,
+        lang.pick("总分", "Total"),
+        total_f,
+        show(s.total),
         &fm.total,
     )?;
-    row += 1;
+    // Grade and coefficient: nested IFs over the scheme's bands, highest first.
     let t = cell(total_row, COL_POINTS);
     let mut grades = scheme.grades.clone();
     grades.sort_by_key(|g| std::cmp::Reverse(g.min));
@@ -659,55 +655,48 @@ fn scorecard(
         }
         format!("=IF({t}=\"\",\"\",{expr})")
     };
-    let grade_row = row;
-    label(ws, row, lang.pick("等级", "Grade"))?;
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(nested(&|g| format!("\"{}\"", g.name)))
-            .set_result(s.grade.as_ref().map(|g| g.name.clone()).unwrap_or_default()),
+    put(
+        ws,
+        row + 6,
+        lang.pick("等级", "Grade"),
+        nested(&|g| format!("\"{}\"", g.name)),
+        s.grade.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
         &fm.total,
     )?;
-    row += 1;
-    let coef_row = row;
-    label(ws, row, lang.pick("系数", "Coefficient"))?;
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(nested(&|g| g.coefficient.normalize().to_string())).set_result(
-            s.grade
-                .as_ref()
-                .map(|g| g.coefficient.normalize().to_string())
-                .unwrap_or_default(),
-        ),
+    let coef_row = row + 7;
+    put(
+        ws,
+        coef_row,
+        lang.pick("系数", "Coefficient"),
+        nested(&|g| g.coefficient.normalize().to_string()),
+        show(s.grade.as_ref().map(|g| g.coefficient)),
         &fm.num2,
     )?;
-    row += 1;
-    let base_row = row;
-    label(ws, row, lang.pick("绩效奖金基数", "Bonus base"))?;
+    let base_row = row + 8;
+    ws.write_string_with_format(
+        base_row,
+        7,
+        lang.pick("绩效奖金基数", "Bonus base"),
+        &fm.label,
+    )?;
     match r.bonus_base {
-        Some(b) => ws.write_number_with_format(row, COL_POINTS, f(b), &fm.money)?,
-        None => ws.write_blank(row, COL_POINTS, &fm.money)?,
+        Some(b) => ws.write_number_with_format(base_row, COL_POINTS, f(b), &fm.money)?,
+        None => ws.write_blank(base_row, COL_POINTS, &fm.money)?,
     };
-    row += 1;
-    label(ws, row, lang.pick("绩效奖金", "Bonus amount"))?;
-    let bf = format!(
+    let bonus_f = format!(
         "=IF(OR({b}=\"\",{c}=\"\"),\"\",ROUND({b}*{c},2))",
         b = cell(base_row, COL_POINTS),
         c = cell(coef_row, COL_POINTS)
     );
-    ws.write_formula_with_format(
-        row,
-        COL_POINTS,
-        Formula::new(bf).set_result(
-            s.bonus_amount
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_default(),
-        ),
+    put(
+        ws,
+        row + 9,
+        lang.pick("绩效奖金", "Bonus amount"),
+        bonus_f,
+        show(s.bonus_amount),
         &fm.money,
     )?;
-    let _ = grade_row;
-    row += 2;
+    row += 11;
 
     // Dimension rates against the team average, and a chart of them.
     let chart_row = row;
