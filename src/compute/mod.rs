@@ -100,6 +100,8 @@ pub struct Index {
     /// Per rep: customers (indexes into `ds.customers`) owned by the rep on
     /// their lead date, by lead time.
     pub leads_by_owner: Vec<Vec<u32>>,
+    /// Per rep: the customer-ledger rows (snapshots) naming the rep as owner.
+    pub customer_rows_by_owner: Vec<Vec<crate::model::RowRef>>,
     /// Customer id → index into `ds.customers`.
     pub customer: HashMap<String, u32>,
     /// Customer id → its contracts (indexes into `ds.contracts`), by sign
@@ -122,6 +124,7 @@ impl Index {
             targets_by_rep: vec![Vec::new(); n],
             rejected_by_rep: vec![Vec::new(); n],
             leads_by_owner: vec![Vec::new(); n],
+            customer_rows_by_owner: vec![Vec::new(); n],
             ..Index::default()
         };
         for (i, c) in ds.contracts.iter().enumerate() {
@@ -178,6 +181,9 @@ impl Index {
         }
         for (i, c) in ds.customers.iter().enumerate() {
             ix.customer.insert(c.customer_id.clone(), i as u32);
+            for s in &c.snapshots {
+                ix.customer_rows_by_owner[s.owner as usize].push(s.meta.src);
+            }
             let lead = c.facts().lead_time;
             let owner = c.state_on(lead.date()).owner;
             ix.leads_by_owner[owner as usize].push(i as u32);

@@ -1295,11 +1295,7 @@ fn evidence(
         .iter()
         .for_each(|&i| add(ds.rejected[i as usize].src));
     add(ds.reps[r].meta.src);
-    for c in &ds.customers {
-        for s in c.snapshots.iter().filter(|s| s.owner == rep) {
-            add(s.meta.src);
-        }
-    }
+    cx.ix.customer_rows_by_owner[r].iter().for_each(|&s| add(s));
     let issues: Vec<Vec<V>> = ds
         .issues
         .iter()
