@@ -25,7 +25,7 @@ fn contracts_of<'a>(cx: &Ctx<'a>, c: &Customer) -> &'a [u32] {
 }
 
 /// L: the customer's last sign date (any rep) strictly before `d`.
-fn last_sign_before(cx: &Ctx, c: &Customer, d: NaiveDate) -> Option<NaiveDate> {
+pub fn last_sign_before(cx: &Ctx, c: &Customer, d: NaiveDate) -> Option<NaiveDate> {
     let cs = contracts_of(cx, c);
     let n = cs.partition_point(|&ci| cx.ds.contracts[ci as usize].sign_date < d);
     n.checked_sub(1)
@@ -86,15 +86,16 @@ fn no_old_customers() -> Na {
 /// repurchased, whoever signed it). N/A without old customers.
 pub fn repurchase_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
     let old = old_customers(cx, rep);
-    let p = cx.period();
     let bought = old
         .iter()
-        .filter(|&&i| {
-            let c = &cx.ds.customers[i as usize];
-            first_sign_from(cx, c, cx.start()).is_some_and(|s| p.contains(s))
-        })
+        .filter(|&&i| repurchased(cx, &cx.ds.customers[i as usize]))
         .count();
     ratio(Decimal::from(bought), Decimal::from(old.len())).ok_or_else(no_old_customers)
+}
+
+/// Whether a customer signed a contract (any rep's) in P.
+pub fn repurchased(cx: &Ctx, c: &Customer) -> bool {
+    first_sign_from(cx, c, cx.start()).is_some_and(|s| cx.period().contains(s))
 }
 
 /// 客户流失率 churn_rate (SPEC 5): "share of O(r,P) that, during P, were
@@ -112,23 +113,24 @@ pub fn repurchase_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 /// N/A without old customers.
 pub fn churn_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
     let old = old_customers(cx, rep);
-    let p = cx.period();
-    let start = cx.start();
-    let churned = old
+    let lost = old
         .iter()
-        .filter(|&&i| {
-            let c = &cx.ds.customers[i as usize];
-            if c.terminated_from.is_some_and(|t| p.contains(t)) {
-                return true;
-            }
-            let Some(last) = last_sign_before(cx, c, start) else {
-                return false;
-            };
-            let silent = add_months(last, cx.defaults.silence_months);
-            p.contains(silent) && first_sign_from(cx, c, start).is_none_or(|s| s > silent)
-        })
+        .filter(|&&i| churned(cx, &cx.ds.customers[i as usize]))
         .count();
-    ratio(Decimal::from(churned), Decimal::from(old.len())).ok_or_else(no_old_customers)
+    ratio(Decimal::from(lost), Decimal::from(old.len())).ok_or_else(no_old_customers)
+}
+
+/// Whether an old customer churned during P (see [`churn_rate`]).
+pub fn churned(cx: &Ctx, c: &Customer) -> bool {
+    let (p, start) = (cx.period(), cx.start());
+    if c.terminated_from.is_some_and(|t| p.contains(t)) {
+        return true;
+    }
+    let Some(last) = last_sign_before(cx, c, start) else {
+        return false;
+    };
+    let silent = add_months(last, cx.defaults.silence_months);
+    p.contains(silent) && first_sign_from(cx, c, start).is_none_or(|s| s > silent)
 }
 
 /// Whether a customer source marks a referral: folded and lower-cased, it

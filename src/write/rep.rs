@@ -1210,6 +1210,76 @@ fn evidence(
         leads,
     )?;
 
+    // Old customers on P.start, with their repurchase and churn flags.
+    let old: Vec<Vec<V>> = crate::compute::customers::old_customers(cx, rep)
+        .into_iter()
+        .map(|i| {
+            let c = &ds.customers[i as usize];
+            let last = crate::compute::customers::last_sign_before(cx, c, p.first_day());
+            let silent = last.map(|l| crate::compute::add_months(l, cx.defaults.silence_months));
+            let why = if c.terminated_from.is_some_and(|t| p.contains(t)) {
+                format!(
+                    "{}{}",
+                    lang.pick("终止于 ", "terminated on "),
+                    c.terminated_from.map(|t| t.to_string()).unwrap_or_default()
+                )
+            } else if crate::compute::customers::churned(cx, c) {
+                lang.pick("沉默期满未再签约", "silent period ended without a contract")
+                    .to_string()
+            } else {
+                String::new()
+            };
+            vec![
+                V::T(c.customer_id.clone()),
+                V::T(c.facts().customer_name.clone()),
+                cx.first_sign(&c.customer_id).map_or(V::E, V::D),
+                last.map_or(V::E, V::D),
+                silent.map_or(V::E, V::D),
+                yes_no(crate::compute::customers::repurchased(cx, c)),
+                yes_no(crate::compute::customers::churned(cx, c)),
+                V::T(why),
+                src(c.state_on(p.first_day()).meta.src),
+            ]
+        })
+        .collect();
+    let heads_o = if lang == Lang::Zh {
+        vec![
+            "客户编号",
+            "客户名称",
+            "首次签约",
+            "期初前最后签约",
+            "沉默期满日",
+            "本期复购",
+            "本期流失",
+            "流失原因",
+            "来源",
+        ]
+    } else {
+        vec![
+            "Customer",
+            "Name",
+            "First deal",
+            "Last deal before",
+            "Silent from",
+            "Repurchased",
+            "Churned",
+            "Why",
+            "Source",
+        ]
+    };
+    let next = table(
+        ws,
+        fm,
+        &mut wd,
+        next,
+        lang.pick(
+            "期初老客户（复购与流失）",
+            "Old customers on the period's first day",
+        ),
+        &heads_o,
+        old,
+    )?;
+
     // Follow-up counts by method and stage.
     let mut counts: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     let methods = crate::parse::words::METHODS;
