@@ -501,7 +501,7 @@ fn run_job(
         let dir = out.join(p.to_string());
         let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
         crate::xlsx_util::write_atomic(&dir.join("results.csv"), &bytes)?;
-        let written = crate::write::rep_workbooks(&ds, &ix, &scheme, *p, &of_period, &dir, lang)?;
+        let written = crate::write::rep_workbooks(&ds, &ix, &scheme, *p, &results, &dir, lang)?;
         // Overdue receivables are counted up to the period's last day, or
         // the ledgers' as-of date for a period they do not yet cover.
         let as_of = data_as_of.map_or(p.last_day(), |d| d.min(p.last_day()));

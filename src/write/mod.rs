@@ -28,9 +28,32 @@ pub struct Written {
     pub sha256: String,
 }
 
+/// A rep's month-by-month totals, for the trend chart of a year's workbook.
+pub type Trend = Vec<(Period, Option<rust_decimal::Decimal>)>;
+
+/// Each rep's monthly totals inside `year`, from a run's results (only
+/// months that were computed; `None` for a month not graded).
+pub fn year_trends(results: &[RepResult], year: i32) -> std::collections::HashMap<RepIdx, Trend> {
+    let mut out: std::collections::HashMap<RepIdx, Trend> = std::collections::HashMap::new();
+    for r in results {
+        if let Period::Month(m) = r.period {
+            if m.year == year {
+                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+                out.entry(r.rep).or_default().push((r.period, total));
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by_key(|(p, _)| *p);
+    }
+    out
+}
+
 /// Write every assessed rep's workbook of one period into `dir`, in
 /// parallel; each is built in memory and renamed into place. Returned in
-/// rep order.
+/// rep order. `results` are the run's (any periods): the period's own are
+/// written, and a year's workbooks get the month-by-month total chart from
+/// the months computed in the same run.
 pub fn rep_workbooks(
     ds: &Dataset,
     ix: &Index,
@@ -40,6 +63,11 @@ pub fn rep_workbooks(
     dir: &Path,
     lang: Lang,
 ) -> anyhow::Result<Vec<Written>> {
+    let trends = match period {
+        Period::Year(y) => year_trends(results, y),
+        _ => Default::default(),
+    };
+    let results: Vec<&RepResult> = results.iter().filter(|r| r.period == period).collect();
     let px = PeriodIx::new(ds, period);
     let cx = Ctx {
         ds,
@@ -47,14 +75,15 @@ pub fn rep_workbooks(
         px: &px,
         defaults: &scheme.defaults,
     };
-    let team = rep::team_averages(results);
+    let team = rep::team_averages(results.iter().copied());
     results
         .par_iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.rep, a)))
         .map(|(rep, a)| {
             let person = &ds.reps[rep as usize];
             let file = names::rep_workbook(&person.rep_id, &person.name, period);
-            let mut wb = rep::rep_workbook(&cx, scheme, rep, a, &team, lang)?;
+            let trend = trends.get(&rep).map(Vec::as_slice).unwrap_or_default();
+            let mut wb = rep::rep_workbook(&cx, scheme, rep, a, &team, trend, lang)?;
             let bytes = wb.save_to_buffer()?;
             crate::xlsx_util::write_atomic(&dir.join(&file), &bytes)?;
             Ok(Written {

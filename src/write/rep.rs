@@ -27,9 +27,11 @@ use crate::Lang;
 
 /// Mean dimension score rate (subtotal ÷ renormalised weight × 100) over the
 /// period's assessed reps, per dimension: the only team figures a rep sees.
-pub fn team_averages(results: &[RepResult]) -> BTreeMap<String, Decimal> {
+pub fn team_averages<'a>(
+    results: impl IntoIterator<Item = &'a RepResult>,
+) -> BTreeMap<String, Decimal> {
     let mut acc: BTreeMap<String, (Decimal, u32)> = BTreeMap::new();
-    for a in results.iter().filter_map(|r| r.outcome.as_ref().ok()) {
+    for a in results.into_iter().filter_map(|r| r.outcome.as_ref().ok()) {
         for d in &a.assessment.dimensions {
             if let Some(rate) = dimension_rate(d.subtotal, d.renormalised_weight) {
                 let e = acc.entry(d.name.clone()).or_default();
@@ -181,11 +183,12 @@ pub fn rep_workbook(
     rep: RepIdx,
     a: &Assessed,
     team: &BTreeMap<String, Decimal>,
+    trend: &[(Period, Option<Decimal>)],
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = new_workbook();
     let fm = Formats::new();
-    scorecard(&mut wb, &fm, cx, scheme, rep, a, team, lang)?;
+    scorecard(&mut wb, &fm, cx, scheme, rep, a, team, trend, lang)?;
     evidence(&mut wb, &fm, cx, rep, lang)?;
     Ok(wb)
 }
@@ -199,6 +202,7 @@ fn scorecard(
     rep: RepIdx,
     a: &Assessed,
     team: &BTreeMap<String, Decimal>,
+    trend: &[(Period, Option<Decimal>)],
     lang: Lang,
 ) -> Result<(), XlsxError> {
     let ds = cx.ds;
@@ -742,6 +746,42 @@ fn scorecard(
         ws.insert_chart(chart_row, 4, &chart)?;
     }
     row = row.max(chart_row + 16) + 1;
+
+    // A year's workbook: the month-by-month total, with a line chart.
+    if !trend.is_empty() {
+        let trend_row = row;
+        ws.write_string_with_format(row, 0, lang.pick("月份", "Month"), &fm.head)?;
+        ws.write_string_with_format(row, 1, lang.pick("月度总分", "Monthly total"), &fm.head)?;
+        row += 1;
+        let first = row;
+        for (p, total) in trend {
+            ws.write_string_with_format(row, 0, p.to_string(), &fm.text)?;
+            match total {
+                Some(t) => ws.write_number_with_format(row, 1, f(*t), &fm.num2)?,
+                None => ws.write_blank(row, 1, &fm.text)?,
+            };
+            row += 1;
+        }
+        let sheet = lang.pick("考核表", "Scorecard");
+        let mut chart = Chart::new(ChartType::Line);
+        chart
+            .title()
+            .set_name(lang.pick("月度总分趋势", "Monthly total trend"));
+        chart
+            .add_series()
+            .set_name(lang.pick("月度总分", "Monthly total"))
+            .set_categories((sheet, first, 0, row - 1, 0))
+            .set_values((sheet, first, 1, row - 1, 1))
+            .set_data_label(rust_xlsxwriter::ChartDataLabel::new().show_value());
+        chart
+            .y_axis()
+            .set_name(lang.pick("总分", "total"))
+            .set_min(0)
+            .set_max(120);
+        chart.legend().set_hidden();
+        ws.insert_chart(trend_row, 4, &chart)?;
+        row = row.max(trend_row + 16) + 1;
+    }
 
     // Comment box and signatures.
     ws.merge_range(row, 0, row, 10, lang.pick("评语", "Comments"), &fm.head)?;
