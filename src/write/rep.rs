@@ -299,7 +299,14 @@ fn scorecard(
                 unit
             };
             write_text(ws, row, 0, &d.name, &fm.text)?;
-            write_text(ws, row, 1, &l.name, &fm.text)?;
+            // Catalogue indicators in the chosen language; ratings keep the
+            // company's own name.
+            let shown = if lang == Lang::En && line.spec.rating_name().is_none() {
+                line.spec.def.en.to_string()
+            } else {
+                l.name.clone()
+            };
+            write_text(ws, row, 1, &shown, &fm.text)?;
             ws.write_number_with_format(row, COL_WEIGHT, f(l.weight), &fm.num2)?;
             let line_fmt = fm.unit(unit, ratio);
             for (c, v) in [(3u16, l.pass), (4, l.excellent)] {
@@ -387,7 +394,7 @@ fn scorecard(
             }
             write_text(ws, row, 10, &note, &fm.wrap)?;
             widths[0].push(d.name.clone());
-            widths[1].push(l.name.clone());
+            widths[1].push(shown);
             widths[10].push(note);
             row += 1;
         }
