@@ -107,6 +107,25 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
             "{}",
             w.file
         );
+        // The total recomputed from the printed cells equals the printed total.
+        if let (Some(ws), Some(total)) = (weighted, num(&after("总分"))) {
+            let bonus = num(&after("加分（上限 10）")).unwrap();
+            let (ded, pen) = (
+                num(&after("扣分")).unwrap(),
+                num(&after("达标项扣分")).unwrap(),
+            );
+            let vetoed = text(&after("一票否决")) == "是";
+            let recomputed = if vetoed {
+                0.0
+            } else {
+                (ws + bonus - ded - pen).clamp(0.0, 120.0)
+            };
+            assert!(
+                (recomputed - total).abs() < 1e-9,
+                "{}: {recomputed} vs {total}",
+                w.file
+            );
+        }
         assert_eq!(
             text(&after("等级")),
             s.grade.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
