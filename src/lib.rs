@@ -13,6 +13,7 @@ pub mod columns;
 pub mod compute;
 pub mod dataset;
 pub mod demo;
+pub mod issued;
 pub mod issues;
 pub mod model;
 pub mod parse;
