@@ -452,6 +452,7 @@ fn run_job(
         }
     };
     refuse_inside(out, ledger_dir)?;
+    let read_stage = crate::timing::stage("read+validate");
     let mut ds = match dataset::load(ledger_dir, &scheme.columns) {
         Ok(ds) => ds,
         Err(e) => {
@@ -459,6 +460,7 @@ fn run_job(
             return Ok(EXIT_UNREADABLE);
         }
     };
+    drop(read_stage);
     crate::run::check_scores(&mut ds, &scheme);
     let (e, w, i) = (
         ds.count(Level::Error),
@@ -482,8 +484,11 @@ fn run_job(
         return Ok(EXIT_DATA_ISSUES);
     }
     let periods = crate::run::periods(&ds, sel);
+    let compute_stage = crate::timing::stage("index+compute+score");
     let ix = crate::compute::Index::new(&ds);
     let results = crate::run::compute_with(&ds, &ix, &scheme, &periods);
+    drop(compute_stage);
+    let write_stage = crate::timing::stage("write");
     let scheme_hash = std::fs::read(&scheme_path)
         .map(|b| crate::write::manifest::sha256_hex(&b))
         .unwrap_or_default();
@@ -522,6 +527,8 @@ fn run_job(
         }
         crate::write::manifest::write(&dir.join("manifest.json"), &manifest)?;
     }
+    drop(write_stage);
+    crate::timing::report();
     let facts = crate::results::RunFacts {
         issues: (e, w, i),
         out,

@@ -24,6 +24,7 @@ pub mod run;
 pub mod scheme;
 pub mod score;
 pub mod templates;
+pub mod timing;
 pub mod validate;
 pub mod write;
 pub mod xlsx_util;
