@@ -231,7 +231,7 @@ pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
         .map(|f| {
             let mut sheets = Vec::new();
             let (hash, r) = read::read_file_hashed(f, &mut |raw| {
-                sheets.push(validate::read_sheet(&raw, &f.rel, f.as_of, &matcher))
+                sheets.push(validate::read_sheet(raw, &f.rel, f.as_of, &matcher))
             });
             (hash, (r, sheets))
         })

@@ -8,6 +8,11 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+/// The zip compression level of the output workbooks (1 fastest … 9;
+/// rust_xlsxwriter's default is 6). Compressing is a large share of the
+/// time to write a small workbook; see docs/performance.md.
+pub const ZIP_LEVEL: u8 = 6;
+
 /// A new workbook whose document properties are fixed, so identical content
 /// gives byte-identical files (SPEC 10).
 pub fn new_workbook() -> Workbook {
