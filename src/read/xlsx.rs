@@ -265,7 +265,10 @@ fn parse_cell(s: &str) -> Option<(u32, u32)> {
         acc * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
     });
     let row: u32 = s[letters..].trim_start_matches('$').parse().ok()?;
-    (row >= 1).then_some((row - 1, col - 1))
+    if row == 0 {
+        return None;
+    }
+    Some((row - 1, col - 1))
 }
 
 /// `A1:C3` (or a single cell) → dimensions.

@@ -7,6 +7,7 @@ mod formats;
 mod reading;
 mod run;
 mod samples;
+mod scale;
 mod schemes;
 mod summary;
 mod templates;
