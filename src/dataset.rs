@@ -512,12 +512,13 @@ impl Builder<'_> {
                     out.push(p.rec);
                 }
                 Err(reason) => {
+                    let (pos, header) = self.cell_pos(p.rec.meta(), cell.key);
                     self.ds.issues.push(DataIssue {
                         level: Level::Error,
                         kind,
-                        pos: cell.pos.clone(),
-                        header: cell.header.clone(),
-                        raw: cell.raw.clone(),
+                        pos,
+                        header,
+                        raw: cell.raw().to_string(),
                         reason,
                     });
                     self.ds.sheets[sheet as usize].stats.errors += 1;

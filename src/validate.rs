@@ -87,13 +87,32 @@ pub enum SheetStatus {
     Ambiguous(Vec<Kind>),
 }
 
-/// The rep cell of a row, resolved against the roster later.
+/// The rep cell of a row, resolved against the roster later. Its position
+/// and header follow from the row and the sheet's columns; they are only
+/// needed for the rare row whose rep is unknown, so they are not kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepCell {
+    /// The folded text.
     pub text: String,
-    pub pos: Position,
-    pub header: String,
-    pub raw: String,
+    /// The cell as written, when that differs from `text`.
+    pub raw: Option<String>,
+    /// The catalogue column holding the rep (`rep`, `owner`, `rep_id`).
+    pub key: &'static str,
+}
+
+impl RepCell {
+    fn new(text: String, d: &Data, key: &'static str) -> RepCell {
+        let raw = match d {
+            Data::String(s) if *s == text => None,
+            d => Some(cell::raw_text(d)),
+        };
+        RepCell { text, raw, key }
+    }
+
+    /// The cell as written.
+    pub fn raw(&self) -> &str {
+        self.raw.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A parsed row waiting for rep resolution.
@@ -362,18 +381,10 @@ impl<'s, 'g> RowCtx<'s, 'g> {
         }
     }
     /// The rep cell as written, for resolution against the roster.
-    fn rep(&mut self, key: &str) -> Option<RepCell> {
+    fn rep(&mut self, key: &'static str) -> Option<RepCell> {
         let (i, _) = self.def(key);
         let text = self.text(key)?;
-        let (col, header, _) = self.sheet.cols[i]
-            .as_ref()
-            .expect("text() found the column");
-        Some(RepCell {
-            text,
-            pos: self.pos(Some(*col)),
-            header: header.to_string(),
-            raw: cell::raw_text(self.cells[i]),
-        })
+        Some(RepCell::new(text, self.cells[i], key))
     }
     fn meta(&self) -> RowMeta {
         RowMeta {
@@ -673,14 +684,10 @@ impl SheetReader<'_> {
                     _ => "rep",
                 };
                 let (i, _) = row.def(key);
-                let rep = ctx.cols[i].as_ref().and_then(|(c, h, _)| {
-                    cell::text(row.cells[i]).map(|text| RepCell {
-                        text,
-                        pos: row.pos(Some(*c)),
-                        header: h.to_string(),
-                        raw: cell::raw_text(row.cells[i]),
-                    })
-                });
+                let rep = ctx.cols[i]
+                    .as_ref()
+                    .and_then(|_| cell::text(row.cells[i]))
+                    .map(|text| RepCell::new(text, row.cells[i], key));
                 self.out.rejected.push(PendingReject {
                     row: r + 1,
                     rep,
