@@ -1,6 +1,6 @@
 //! The command line: parse arguments, run one command, map the outcome to
 //! an exit code (SPEC 9: 0 done, 1 data issues under `--strict`, 2 usage or
-//! configuration errors, 3 unreadable input).
+//! configuration errors, 3 unreadable input; `mail`: 4 some rep not reached).
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,9 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_DATA_ISSUES: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_UNREADABLE: i32 = 3;
+/// `kaohe mail`: some assessed rep did not (with `--dry-run`: would not) get
+/// their workbook — skipped, refused or not delivered.
+pub const EXIT_NOT_DELIVERED: i32 = 4;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -93,6 +96,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
+    /// Mail each rep their own workbook of a period (OUT/<period>): .eml
+    /// files for review, or SMTP; a send log so a re-run never sends twice.
+    Mail(crate::mail::MailArgs),
     /// Write blank ledger templates (one workbook per ledger kind).
     Templates {
         dir: PathBuf,
@@ -209,6 +215,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             scheme,
             lang,
         } => explain(indicator.as_deref(), all, scheme.as_deref(), lang),
+        Command::Mail(args) => Ok(crate::mail::run(&args)),
         Command::Templates { dir, lang } => {
             let written = crate::templates::write_templates(&dir, lang)?;
             for p in &written {

@@ -15,6 +15,7 @@ pub mod dataset;
 pub mod demo;
 pub mod issued;
 pub mod issues;
+pub mod mail;
 pub mod model;
 pub mod parse;
 pub mod period;
