@@ -4,13 +4,16 @@
 //!
 //! The attachment's Chinese file name is written twice, because mail
 //! clients disagree on where they read it: RFC 2231 `filename*=utf-8''…`
-//! in Content-Disposition (what lettre writes; Thunderbird, Apple Mail,
-//! Gmail and current Outlook read it) and RFC 2047 `name="=?utf-8?B?…?="`
-//! in Content-Type (what Foxmail, QQ Mail, older Outlook and many webmail
-//! readers look at).
+//! in Content-Disposition (Thunderbird, Apple Mail, Gmail and current
+//! Outlook read it) and RFC 2047 `name="=?utf-8?B?…?="` in Content-Type
+//! (what Foxmail, QQ Mail, older Outlook and many webmail readers look at).
+//! lettre writes only the first, and splits it into RFC 2231 continuations
+//! (`filename*0*=`) that some readers skip, so both headers are written
+//! here, the `filename*=` in one piece on its own folded line (file names
+//! are at most 200 bytes, far below the 998-character line limit).
 
 use base64::Engine as _;
-use lettre::message::header::{ContentDisposition, ContentType};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
@@ -80,6 +83,51 @@ pub fn rfc2047_param(value: &str) -> String {
         .join(" ")
 }
 
+/// RFC 2231 `filename*` value: UTF-8, percent-encoded except attr-chars.
+pub fn rfc2231_value(value: &str) -> String {
+    let mut out = String::from("utf-8''");
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `Content-Disposition: attachment; filename*=utf-8''…` (plain
+/// `filename="…"` for a printable ASCII name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AttachmentDisposition(String);
+
+impl Header for AttachmentDisposition {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Disposition")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AttachmentDisposition(s.to_string()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        let name = &self.0;
+        let plain = name
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+        let param = if plain {
+            format!("filename=\"{name}\"")
+        } else {
+            format!("filename*={}", rfc2231_value(name))
+        };
+        HeaderValue::dangerous_new_pre_encoded(
+            Self::name(),
+            format!("attachment; filename=\"{name}\""),
+            format!("attachment;\r\n {param}"),
+        )
+    }
+}
+
 /// The attachment's Content-Type with the RFC 2047 `name=` parameter.
 fn attachment_type(file_name: &str) -> ContentType {
     let quoted = rfc2047_param(file_name)
@@ -104,7 +152,7 @@ pub fn build(d: &Draft) -> Result<Message, lettre::error::Error> {
     }
     let attachment = SinglePart::builder()
         .header(attachment_type(d.file_name))
-        .header(ContentDisposition::attachment(d.file_name))
+        .header(AttachmentDisposition(d.file_name.to_string()))
         .body(d.bytes.to_vec());
     b.multipart(
         MultiPart::mixed()
@@ -148,6 +196,18 @@ mod tests {
     }
 
     #[test]
+    fn rfc2231_values() {
+        let cases = [
+            ("a.xlsx", "utf-8''a.xlsx"),
+            ("张三 (1).xlsx", "utf-8''%E5%BC%A0%E4%B8%89%20%281%29.xlsx"),
+            ("50%'*", "utf-8''50%25%27%2A"),
+        ];
+        for (name, want) in cases {
+            assert_eq!(rfc2231_value(name), want, "{name}");
+        }
+    }
+
+    #[test]
     fn mime_types_by_extension() {
         let cases = [
             ("S001_张三_2026-03.xlsx", XLSX),
@@ -182,16 +242,40 @@ mod tests {
             unfolded.contains(&format!("Content-Type: {XLSX}; name=\"{name}\"")),
             "{raw}"
         );
-        // RFC 2231, continued (`filename*0*`) when long, as lettre writes it.
         assert!(
-            unfolded.contains("Content-Disposition: attachment; filename*0*=utf-8''S001_%E5%BC%A0")
-                || unfolded
-                    .contains("Content-Disposition: attachment; filename*=utf-8''S001_%E5%BC%A0"),
+            raw.contains(
+                "Content-Disposition: attachment;\r\n filename*=utf-8''S001_%E5%BC%A0%E4%BC%9F%E6%98%8E_2026-03.xlsx\r\n"
+            ),
             "{raw}"
         );
         assert!(unfolded.contains("Subject: 2026-03 =?utf-8?b?"), "{raw}");
         assert!(unfolded.contains("Cc: lead@example.com"), "{raw}");
         assert!(unfolded.contains("Message-ID: <x@example.com>"), "{raw}");
         assert!(raw.is_ascii(), "every header and part encoded");
+
+        let ascii = build(&Draft {
+            file_name: "S001_Zhang_2026-03.xlsx",
+            to: "zhang@example.com".parse().unwrap(),
+            cc: None,
+            ..Draft {
+                from: &from,
+                to: "x@example.com".parse().unwrap(),
+                cc: None,
+                subject: "s".into(),
+                body: "b".into(),
+                file_name: "",
+                bytes: b"x",
+                message_id: "<y@example.com>".into(),
+            }
+        })
+        .unwrap();
+        let raw = String::from_utf8(ascii.formatted()).unwrap();
+        assert!(raw.contains(" name=\"S001_Zhang_2026-03.xlsx\""), "{raw}");
+        assert!(
+            raw.contains(
+                "Content-Disposition: attachment;\r\n filename=\"S001_Zhang_2026-03.xlsx\"\r\n"
+            ),
+            "{raw}"
+        );
     }
 }
