@@ -176,6 +176,14 @@ fn usage(message: String) -> Failure {
 fn prepare(args: &MailArgs) -> Result<Job, Failure> {
     let lang = args.lang;
     let dir = &args.period_dir;
+    if let Some(parent) = draft_of_issued(dir) {
+        return Err(usage(format!(
+            "{} 是已发放期间的草稿；若要发出新结果，请先用 kaohe run --reissue 替换 {} 的结果 / is the draft of an issued period; to send new results, replace those of {} with kaohe run --reissue first",
+            dir.display(),
+            parent.display(),
+            parent.display()
+        )));
+    }
     let manifest_path = dir.join("manifest.json");
     let manifest: Manifest = std::fs::read(&manifest_path)
         .map_err(|_| {
@@ -247,34 +255,39 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
         ));
     }
 
-    let route = if args.dry_run {
-        Route::DryRun
-    } else if let Some(dir) = &args.eml_dir {
-        Route::Eml(dir.clone())
-    } else if let Some(url) = &args.smtp {
-        let server = smtp::Server::parse(url).map_err(|e| usage(e.to_string()))?;
-        let secret = match &server.user {
-            Some(_) => Some(smtp::Secret::from_env(&args.password_env).ok_or_else(|| {
-                usage(format!(
-                    "SMTP 密码应放在环境变量 {0} 中（未设置或为空） / the SMTP password must be in the environment variable {0} (unset or empty)",
-                    args.password_env
-                ))
-            })?),
-            None => None,
-        };
-        let transport = server
-            .transport(secret.as_ref(), args.smtp_ca.as_deref())
-            .map_err(usage)?;
-        Route::Smtp {
+    // The SMTP settings are checked even for a dry run, which then tells
+    // whether the real run would start.
+    let smtp = match &args.smtp {
+        Some(url) => {
+            let server = smtp::Server::parse(url).map_err(|e| usage(e.to_string()))?;
+            let secret = match &server.user {
+                Some(_) => Some(smtp::Secret::from_env(&args.password_env).ok_or_else(|| {
+                    usage(format!(
+                        "SMTP 密码应放在环境变量 {0} 中（未设置或为空） / the SMTP password must be in the environment variable {0} (unset or empty)",
+                        args.password_env
+                    ))
+                })?),
+                None => None,
+            };
+            let transport = server
+                .transport(secret.as_ref(), args.smtp_ca.as_deref())
+                .map_err(usage)?;
+            Some((server, transport, secret))
+        }
+        None => None,
+    };
+    let route = match (args.dry_run, &args.eml_dir, smtp) {
+        (true, ..) => Route::DryRun,
+        (false, Some(dir), _) => Route::Eml(dir.clone()),
+        (false, None, Some((server, transport, secret))) => Route::Smtp {
             server,
             transport: Box::new(transport),
             secret,
-        }
-    } else {
-        return Err(usage(
+        },
+        (false, None, None) => return Err(usage(
             "请给出 --eml-dir 或 --smtp（或 --dry-run） / give --eml-dir or --smtp (or --dry-run)"
                 .into(),
-        ));
+        )),
     };
 
     Ok(Job {
@@ -286,6 +299,14 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
         route,
         lang,
     })
+}
+
+/// The issued period whose draft folder (`OUT/<period>/draft`) `dir` is.
+fn draft_of_issued(dir: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    let parent = dir.parent()?;
+    (dir.file_name()? == crate::issued::DRAFT_DIR && crate::issued::read(parent).is_some())
+        .then(|| parent.to_path_buf())
 }
 
 /// The lines above the plan: period, counts, template, sender, route.
@@ -640,8 +661,18 @@ fn send_all(
                             ));
                             failures.push((
                                 name,
-                                lang.pick("发送记录无法写入", "send log not written").into(),
+                                lang.pick(
+                                    "已送达，但未写入发送记录（重新运行会再发一次）",
+                                    "delivered, but not in the send log (a re-run sends it again)",
+                                )
+                                .into(),
                             ));
+                            for rest in &to_send[n + 1..] {
+                                failures.push((
+                                    format!("{} {}", rest.rep.rep_id, rest.rep.name),
+                                    lang.pick("未发送（已停止）", "not sent (stopped)").into(),
+                                ));
+                            }
                             break;
                         }
                         accepted += 1;

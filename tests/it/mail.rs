@@ -333,9 +333,12 @@ fn smtp_delivers_each_rep_their_own_workbook_once() {
         );
     }
 
-    // A second run sends nothing.
+    assert_eq!(server.connections(), 4, "one check, then one per message");
+
+    // A second run sends nothing, and does not even connect.
     let o2 = kaohe(&args, &env);
     assert_eq!(server.received().len(), 3, "{}", text(&o2));
+    assert_eq!(server.connections(), 4);
     assert!(
         String::from_utf8_lossy(&o2.stdout).contains("发送过"),
         "{}",
@@ -668,7 +671,7 @@ fn starttls_and_implicit_tls_with_the_company_ca() {
     let cfg = tls_config(&certs);
     let env = [("KAOHE_SMTP_PASSWORD", PASSWORD)];
     for (tls, scheme) in [
-        (Tls::StartTls(cfg.clone()), "smtp"),
+        (Tls::Upgrade(cfg.clone()), "smtp"),
         (Tls::Implicit(cfg.clone()), "smtps"),
     ] {
         let tmp = tempfile::tempdir().unwrap();
@@ -718,7 +721,8 @@ fn usage_errors_never_show_the_password() {
     let d = dir.to_str().unwrap();
     let env = [("KAOHE_SMTP_PASSWORD", PASSWORD)];
     let in_url = format!("smtps://hr:{PASSWORD}@mail.example.com");
-    let cases: Vec<(Vec<&str>, &[(&str, &str)], i32, &str)> = vec![
+    type Case<'a> = (Vec<&'a str>, &'a [(&'a str, &'a str)], i32, &'a str);
+    let cases: Vec<Case> = vec![
         // A password in the URL is refused, without repeating it.
         (
             vec!["--smtp", &in_url, "--from", FROM],
@@ -761,6 +765,13 @@ fn usage_errors_never_show_the_password() {
         ),
         // Neither --eml-dir nor --smtp.
         (vec!["--from", FROM], &[], 2, "--eml-dir"),
+        // A dry run checks the SMTP settings too.
+        (
+            vec!["--dry-run", "--smtp", "smtps://hr@mail.example.com"],
+            &[],
+            2,
+            "KAOHE_SMTP_PASSWORD",
+        ),
         (vec!["--dry-run", "--rep", "S999"], &[], 2, "S999"),
         // Credentials in clear text to another machine.
         (
@@ -784,6 +795,24 @@ fn usage_errors_never_show_the_password() {
         assert!(t.contains(want), "{extra:?}: {t}");
         assert!(!t.contains(PASSWORD), "{extra:?}: {t}");
     }
+    // The draft of an issued period is not mailed.
+    let draft = dir.join("draft");
+    std::fs::create_dir(&draft).unwrap();
+    for (rel, bytes) in files(fixture()) {
+        std::fs::write(draft.join(rel), bytes).unwrap();
+    }
+    let dr = draft.to_str().unwrap();
+    assert_eq!(
+        kaohe(&["mail", dr, "--dry-run"], &[]).status.code(),
+        Some(4),
+        "not issued yet"
+    );
+    std::fs::write(dir.join("issued.json"), "{}").unwrap();
+    let o = kaohe(&["mail", dr, "--dry-run"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--reissue"), "{}", text(&o));
+    std::fs::remove_dir_all(&draft).unwrap();
+    std::fs::remove_file(dir.join("issued.json")).unwrap();
     // Not a period folder: unreadable input.
     let o = kaohe(&["mail", tmp.path().to_str().unwrap(), "--dry-run"], &[]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));

@@ -34,7 +34,7 @@ pub enum Tls {
     #[default]
     None,
     /// Offer STARTTLS (and refuse AUTH and MAIL before it).
-    StartTls(Arc<rustls::ServerConfig>),
+    Upgrade(Arc<rustls::ServerConfig>),
     /// TLS from the first byte (smtps).
     Implicit(Arc<rustls::ServerConfig>),
 }
@@ -289,7 +289,7 @@ impl<'a> Session<'a> {
         while let Some(line) = self.text_line()? {
             let (verb, arg) = line.split_once(' ').unwrap_or((&line, ""));
             let verb = verb.to_ascii_uppercase();
-            let starttls_pending = matches!(self.b.tls, Tls::StartTls(_)) && !self.tls;
+            let starttls_pending = matches!(self.b.tls, Tls::Upgrade(_)) && !self.tls;
             match verb.as_str() {
                 "EHLO" => {
                     let mut lines = vec!["250-kaohe-test".to_string(), "250-8BITMIME".into()];
@@ -304,7 +304,7 @@ impl<'a> Session<'a> {
                 "HELO" => self.reply("250 kaohe-test")?,
                 "STARTTLS" if starttls_pending => {
                     self.reply("220 2.0.0 Ready to start TLS")?;
-                    let Tls::StartTls(cfg) = &self.b.tls else {
+                    let Tls::Upgrade(cfg) = &self.b.tls else {
                         unreachable!()
                     };
                     let Stream::Plain(tcp) = std::mem::replace(&mut self.stream, Stream::Gone)
