@@ -123,7 +123,7 @@ pub fn run(args: &MailArgs) -> i32 {
     let job = match prepare(args) {
         Ok(j) => j,
         Err((code, message)) => {
-            warn(&format!("kaohe: {}", lang.pick_in(&message)));
+            warn(&format!("kaohe: {message}"));
             return code;
         }
     };
@@ -167,14 +167,13 @@ pub fn run(args: &MailArgs) -> i32 {
     }
 }
 
+/// An exit code and the message to print.
 type Failure = (i32, String);
-
-fn usage(message: String) -> Failure {
-    (crate::cli::EXIT_USAGE, message)
-}
 
 fn prepare(args: &MailArgs) -> Result<Job, Failure> {
     let lang = args.lang;
+    // A message written `中文 / English`, in the user's language.
+    let usage = |bilingual: String| (crate::cli::EXIT_USAGE, lang.pick_in(&bilingual).to_string());
     let dir = &args.period_dir;
     if let Some(parent) = draft_of_issued(dir) {
         return Err(usage(format!(
@@ -200,7 +199,7 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
                 )
             })
         })
-        .map_err(|m| (crate::cli::EXIT_UNREADABLE, m))?;
+        .map_err(|m| (crate::cli::EXIT_UNREADABLE, lang.pick_in(&m).to_string()))?;
 
     // The scheme's [mail] table: --scheme, else the run's scheme when it is
     // still where the manifest says.
@@ -211,7 +210,7 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
     let settings = match &scheme_path {
         Some(p) => {
             crate::scheme::Scheme::load(p)
-                .map_err(|e| usage(e.to_string()))?
+                .map_err(|e| (crate::cli::EXIT_USAGE, e.to_string()))?
                 .mail
         }
         None => Default::default(),
@@ -224,8 +223,12 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
                 path.display()
             ))
         })?;
-        let t = MailTemplate::parse_file(&text)
-            .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+        let t = MailTemplate::parse_file(&text).map_err(|e| {
+            (
+                crate::cli::EXIT_USAGE,
+                format!("{}: {}", path.display(), lang.pick_in(&e)),
+            )
+        })?;
         (t, path.display().to_string())
     } else if let Some(t) = settings.template.clone() {
         let p = scheme_path.as_deref().unwrap_or(Path::new(""));
