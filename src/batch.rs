@@ -132,13 +132,6 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         .map(|b| crate::read::sha256_hex(&b))
         .unwrap_or_default();
     crate::cli::refuse_inside(&o.out, &o.ledger_dir)?;
-    let _lock = match lock(&o.out, lang)? {
-        Ok(f) => f,
-        Err(msg) => {
-            eprintln!("kaohe: {msg}");
-            return fail(EXIT_USAGE);
-        }
-    };
 
     // Read every file once.
     let read_stage = crate::timing::stage("read+validate");
@@ -183,6 +176,15 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         crate::cli::say(&crate::check::summary(&full, lang));
         return fail(EXIT_DATA_ISSUES);
     }
+
+    // One run at a time per output folder (nothing is written before).
+    let _lock = match lock(&o.out, lang)? {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("kaohe: {msg}");
+            return fail(EXIT_USAGE);
+        }
+    };
 
     // Plan: which periods, with which files, into which folder.
     let periods = crate::run::periods(&full, o.sel);
@@ -362,6 +364,8 @@ fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Resu
                 .is_some_and(|m| up_to_date(dir, m, inputs, scheme_hash, o.lang))
     };
     if fresh(&home, &current) {
+        let _ = std::fs::remove_dir_all(home.join(PREVIOUS));
+        remove_stale_temporaries(&home);
         return Err(if issued {
             Fate::SkippedIssued
         } else {
@@ -451,11 +455,15 @@ impl PeriodWrite<'_> {
         manifest.lang = lang.code().to_string();
         manifest.summary_file = crate::write::names::team_summary(pl.period, lang);
 
-        // The earlier result this one replaces (the issued one for a draft).
-        let earlier = read_manifest(&pl.home).and_then(|m| {
-            let csv = std::fs::read(pl.home.join("results.csv")).ok()?;
-            Some((m, csv))
-        });
+        // The earlier result this one replaces (the issued one for a draft),
+        // kept aside until the new manifest lands so that a run killed
+        // half-way still compares against it next time.
+        let earlier = baseline(&pl.home);
+        if pl.dir == pl.home {
+            if let Some((m, csv)) = &earlier {
+                keep_previous(&pl.home, m, csv)?;
+            }
+        }
         let changes: Option<Changes> = match &earlier {
             Some((old, old_csv)) => {
                 Some(crate::changes::diff(old_csv, &csv, old, &manifest, lang)?)
@@ -537,6 +545,7 @@ impl PeriodWrite<'_> {
             }
         }
         crate::write::manifest::write(&dir.join("manifest.json"), &manifest)?;
+        let _ = std::fs::remove_dir_all(dir.join(PREVIOUS));
 
         let (reps, grades) = changes
             .as_ref()
@@ -556,20 +565,66 @@ impl PeriodWrite<'_> {
     }
 }
 
+/// Where a period folder keeps its last complete result while it is being
+/// rewritten.
+const PREVIOUS: &str = ".previous";
+
+/// The last complete result of a period folder: its manifest and
+/// results.csv, or what `.previous/` kept of them when a run was killed
+/// before its new manifest landed (the folder's manifest then still equals
+/// the kept one, while its results.csv may already be new).
+fn baseline(home: &Path) -> Option<(Manifest, Vec<u8>)> {
+    let current = std::fs::read(home.join("manifest.json")).ok()?;
+    let prev = home.join(PREVIOUS);
+    let kept = std::fs::read(prev.join("manifest.json"))
+        .ok()
+        .zip(std::fs::read(prev.join("results.csv")).ok());
+    let (manifest, csv) = match kept {
+        Some((m, csv)) if m == current => (m, csv),
+        _ => (current, std::fs::read(home.join("results.csv")).ok()?),
+    };
+    Some((serde_json::from_slice(&manifest).ok()?, csv))
+}
+
+/// Keep the last complete result in `.previous/` (unless it is already
+/// there), written whole before it replaces any earlier copy.
+fn keep_previous(home: &Path, m: &Manifest, csv: &[u8]) -> anyhow::Result<()> {
+    let prev = home.join(PREVIOUS);
+    let json = crate::write::manifest::to_json(m)?;
+    if std::fs::read(prev.join("manifest.json")).ok().as_deref() == Some(json.as_bytes())
+        && std::fs::read(prev.join("results.csv")).ok().as_deref() == Some(csv)
+    {
+        return Ok(());
+    }
+    let tmp = home.join(format!("{PREVIOUS}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    std::fs::write(tmp.join("manifest.json"), &json)?;
+    std::fs::write(tmp.join("results.csv"), csv)?;
+    let _ = std::fs::remove_dir_all(&prev);
+    std::fs::rename(&tmp, &prev)?;
+    Ok(())
+}
+
 /// A file name with no folder part (what a manifest may name for removal).
 fn is_plain_name(f: &str) -> bool {
     !f.contains(['/', '\\']) && f != "." && f != ".."
 }
 
-/// Temporary files a killed run left behind (`.<name>.<pid>.tmp`).
+/// Temporary files a killed run left behind (`.<name>.<pid>.tmp`, and the
+/// `.previous.<pid>.tmp` folder).
 fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".tmp") && e.path().is_file() {
-            let _ = std::fs::remove_file(e.path());
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            let _ = if e.path().is_dir() {
+                std::fs::remove_dir_all(e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            };
         }
     }
 }

@@ -490,3 +490,223 @@ fn a_second_run_on_the_same_output_folder_is_refused() {
     assert_eq!(r.exit, 0);
     assert_eq!(r.periods[0].0, Period::parse("2026-01").unwrap());
 }
+
+fn kaohe_run(ledgers: &Path, scheme: &Path, out: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"));
+    c.args([
+        "run",
+        ledgers.to_str().unwrap(),
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    c
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for (rel, bytes) in files(from) {
+        let p = to.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
+
+/// The outputs a user sees (the lock file and a killed run's temporary
+/// files aside).
+fn outputs(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .filter(|(p, _)| {
+            !p.components().any(|c| {
+                let c = c.as_os_str().to_string_lossy();
+                c.starts_with('.')
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_killed_run_leaves_old_or_new_files_and_the_next_run_repairs_the_rest() {
+    use kaohe::demo::{generate, DemoOptions, Scale};
+    let tmp = tempfile::tempdir().unwrap();
+    let scheme = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/考核方案.toml");
+    let gen = |dir: &Path, seed: u64| {
+        let opts = DemoOptions {
+            reps: 10,
+            months: 3,
+            seed,
+            ..DemoOptions::new(Scale::Sample)
+        };
+        generate(dir, &opts).unwrap();
+    };
+    let (old_ledgers, new_ledgers) = (tmp.path().join("a"), tmp.path().join("b"));
+    gen(&old_ledgers, 7);
+    gen(&new_ledgers, 8);
+    // Old results; then the reference: the new ledgers computed over them
+    // without interruption.
+    let old = tmp.path().join("old");
+    let o = kaohe_run(&old_ledgers, &scheme, &old).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let reference = tmp.path().join("reference");
+    copy_dir(&old, &reference);
+    let o = kaohe_run(&new_ledgers, &scheme, &reference)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let (old_files, new_files) = (outputs(&old), outputs(&reference));
+
+    // The same run, killed as soon as it has replaced a first file.
+    let out = tmp.path().join("out");
+    copy_dir(&old, &out);
+    let mut child = kaohe_run(&new_ledgers, &scheme, &out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let changed = outputs(&out)
+            .iter()
+            .any(|(p, b)| old_files.get(p) != Some(b));
+        if changed || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        still_running,
+        "the run ended before it could be interrupted"
+    );
+
+    let now = outputs(&out);
+    let (mut as_old, mut as_new) = (0, 0);
+    for (p, b) in &now {
+        let is_old = old_files.get(p) == Some(b);
+        let is_new = new_files.get(p) == Some(b);
+        assert!(
+            is_old || is_new,
+            "{} is neither the old nor the new file",
+            p.display()
+        );
+        as_old += usize::from(is_old && !is_new);
+        as_new += usize::from(is_new && !is_old);
+    }
+    assert!(
+        as_new > 0 && as_old > 0,
+        "interrupted half-way: {as_new} new, {as_old} old"
+    );
+
+    // The next run repairs the rest: exactly the uninterrupted result.
+    let o = kaohe_run(&new_ledgers, &scheme, &out).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        outputs(&out).keys().collect::<Vec<_>>(),
+        new_files.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in outputs(&out) {
+        assert!(
+            new_files[&p] == b,
+            "{} differs from the uninterrupted run",
+            p.display()
+        );
+    }
+    assert!(
+        !files(&out)
+            .keys()
+            .any(|p| p.to_string_lossy().ends_with(".tmp")),
+        "temporary files are cleaned up"
+    );
+}
+
+/// Wait until `ok()` or the deadline; true when `ok()`.
+fn wait_for(secs: u64, mut ok: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    ok()
+}
+
+#[test]
+fn watch_runs_when_files_land_and_survives_a_broken_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    roster(&ledgers);
+    month(
+        &ledgers,
+        "2026-01",
+        &[("HT1", "S001", "2026-01-10", 100000.0)],
+    );
+    let scheme = tmp.path().join("方案.toml");
+    std::fs::write(&scheme, SCHEME).unwrap();
+    let out = tmp.path().join("out");
+    let log = tmp.path().join("watch.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+        .args([
+            "watch",
+            ledgers.to_str().unwrap(),
+            "--scheme",
+            scheme.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--debounce-ms",
+            "300",
+        ])
+        .stdout(std::fs::File::create(tmp.path().join("watch.out")).unwrap())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let log_text = || {
+        std::fs::read_to_string(&log).unwrap_or_default()
+            + &std::fs::read_to_string(tmp.path().join("watch.out")).unwrap_or_default()
+    };
+
+    // The first run on start.
+    let ok = wait_for(30, || out.join("2026-01/manifest.json").is_file());
+    assert!(ok, "initial run: {}", log_text());
+
+    // February is dropped in: computed within seconds.
+    month(
+        &ledgers,
+        "2026-02",
+        &[("HT3", "S001", "2026-02-05", 60000.0)],
+    );
+    let ok = wait_for(30, || out.join("2026-02/manifest.json").is_file());
+    assert!(ok, "February: {}", log_text());
+
+    // A broken file: reported by name, and the watch goes on.
+    std::fs::write(ledgers.join("2026-02/坏文件.xlsx"), b"not a workbook").unwrap();
+    let ok = wait_for(30, || log_text().contains("坏文件.xlsx"));
+    assert!(ok, "broken file: {}", log_text());
+    assert!(child.try_wait().unwrap().is_none(), "the watch goes on");
+
+    // Fixed (removed) and March dropped in: computed again.
+    std::fs::remove_file(ledgers.join("2026-02/坏文件.xlsx")).unwrap();
+    month(
+        &ledgers,
+        "2026-03",
+        &[("HT4", "S002", "2026-03-03", 150000.0)],
+    );
+    let ok = wait_for(30, || out.join("2026-03/manifest.json").is_file());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(ok, "March: {}", log_text());
+    assert!(!log_text().contains("panicked"));
+}
