@@ -260,4 +260,3 @@ fn write_assessed(
     w.write_record(&row)?;
     Ok(())
 }
-

@@ -169,20 +169,26 @@ fn fates(list: &[(&str, Fate)]) -> BTreeMap<String, Fate> {
         .collect()
 }
 
-/// The 结果变化 rows of a team summary's 变更 sheet:
-/// `工号|姓名|指标|项目|原值|新值`.
-fn change_rows(summary: &Path) -> Vec<String> {
+/// The 变更 sheet of a team summary, one `|`-joined text per row (only its
+/// first `cols` columns).
+fn change_sheet(summary: &Path, cols: usize) -> Vec<String> {
     let mut wb = open_workbook_auto(summary).unwrap();
     let range = wb.worksheet_range("变更").unwrap();
-    let rows: Vec<String> = range
+    range
         .rows()
         .map(|r| {
             r.iter()
+                .take(cols)
                 .map(|c| c.to_string())
                 .collect::<Vec<_>>()
                 .join("|")
         })
-        .collect();
+        .collect()
+}
+
+/// The 结果变化 rows: `工号|姓名|指标|项目|原值|新值`.
+fn change_rows(summary: &Path) -> Vec<String> {
+    let rows = change_sheet(summary, 6);
     let head = rows
         .iter()
         .position(|r| r.starts_with("工号|姓名|指标"))
@@ -196,18 +202,7 @@ fn change_rows(summary: &Path) -> Vec<String> {
 
 /// The 输入变化 rows: `file|change`.
 fn input_rows(summary: &Path) -> Vec<String> {
-    let mut wb = open_workbook_auto(summary).unwrap();
-    let range = wb.worksheet_range("变更").unwrap();
-    let rows: Vec<String> = range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .take(2)
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join("|")
-        })
-        .collect();
+    let rows = change_sheet(summary, 2);
     let from = rows.iter().position(|r| r.starts_with("文件|")).unwrap() + 1;
     rows[from..]
         .iter()
