@@ -142,9 +142,11 @@ fn parse(csv_bytes: &[u8]) -> anyhow::Result<BTreeMap<String, RepRecord>> {
             }
             code => {
                 rep.assessed = true;
-                // An N/A line shows its reason as the value.
+                // An N/A line shows its reason as the value; a ratio shows
+                // as a percentage, as in the workbooks.
                 let actual = match get(C_ACTUAL) {
                     v if v.is_empty() => get(C_REASON),
+                    v if is_percent(code) => percent(&v),
                     v => v,
                 };
                 rep.lines.push((
@@ -158,6 +160,26 @@ fn parse(csv_bytes: &[u8]) -> anyhow::Result<BTreeMap<String, RepRecord>> {
         }
     }
     Ok(out)
+}
+
+/// Whether an indicator's actual value is a ratio (the actual of
+/// 销售额达成率 is the sales amount; its achievement is the value).
+fn is_percent(code: &str) -> bool {
+    use crate::compute::catalogue::{find, Unit};
+    code != "sales_achievement" && find(code).is_some_and(|d| d.unit == Unit::Percent)
+}
+
+/// `0.3192208437` → `31.9%` (text that is not a number stays as it is).
+fn percent(v: &str) -> String {
+    match v.parse::<rust_decimal::Decimal>() {
+        Ok(d) => format!(
+            "{}%",
+            (d * rust_decimal::Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                .normalize()
+        ),
+        Err(_) => v.to_string(),
+    }
 }
 
 /// Compare an earlier `results.csv` and manifest with new ones.
@@ -373,6 +395,23 @@ pub fn write_sheet(
     ws.set_column_width(5, 16)?;
     crate::xlsx_util::print_setup(ws)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_show_as_percentages() {
+        assert!(is_percent("collection_rate"));
+        assert!(!is_percent("sales_achievement"));
+        assert!(!is_percent("sales"));
+        assert_eq!(percent("0.3192208437"), "31.9%");
+        assert_eq!(percent("1"), "100%");
+        assert_eq!(percent("0.00049"), "0%");
+        assert_eq!(percent("0.0005"), "0.1%");
+        assert_eq!(percent("本期没有老客户"), "本期没有老客户");
+    }
 }
 
 fn short(hash: &str) -> &str {
