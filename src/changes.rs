@@ -397,6 +397,10 @@ pub fn write_sheet(
     Ok(())
 }
 
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,8 +416,4 @@ mod tests {
         assert_eq!(percent("0.0005"), "0.1%");
         assert_eq!(percent("本期没有老客户"), "本期没有老客户");
     }
-}
-
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
 }
