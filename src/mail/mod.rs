@@ -14,7 +14,10 @@
 //! - the SMTP password comes from an environment variable and is never
 //!   printed, logged or written ([`smtp`]);
 //! - once any message of the period has been accepted, the period is marked
-//!   issued ([`crate::issued`]): results a rep holds never change silently.
+//!   issued ([`crate::issued`]): results a rep holds never change silently;
+//! - sending holds the output folder's lock (the one `kaohe run` takes), so
+//!   two mailings never run at once and no run rewrites the workbooks
+//!   while they are being sent.
 
 pub mod log;
 pub mod message;
@@ -126,6 +129,29 @@ pub fn run(args: &MailArgs) -> i32 {
             warn(&format!("kaohe: {message}"));
             return code;
         }
+    };
+    // Sending writes the log and may mark the period issued: one kaohe at a
+    // time per output folder (the lock `kaohe run` takes), so two mailings
+    // never send twice and no run rewrites the workbooks meanwhile.
+    let _lock = if matches!(job.route, Route::Smtp { .. }) {
+        let out = job
+            .period_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        match crate::batch::lock(out, lang) {
+            Ok(Ok(f)) => Some(f),
+            Ok(Err(busy)) => {
+                warn(&format!("kaohe: {busy}"));
+                return crate::cli::EXIT_USAGE;
+            }
+            Err(e) => {
+                warn(&format!("kaohe: {e:#}"));
+                return crate::cli::EXIT_UNREADABLE;
+            }
+        }
+    } else {
+        None
     };
     let log = match log::Log::read(&job.period_dir) {
         Ok(l) => l,

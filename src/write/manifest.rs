@@ -54,6 +54,12 @@ pub struct Manifest {
     /// Sorted by rep id.
     pub reps: Vec<RepEntry>,
     pub kaohe_version: String,
+    /// Language of the outputs (`zh`, `en`).
+    #[serde(default)]
+    pub lang: String,
+    /// The team summary's file name, relative to the period folder.
+    #[serde(default)]
+    pub summary_file: String,
 }
 
 impl Manifest {
@@ -98,6 +104,8 @@ impl Manifest {
                 })
                 .collect(),
             kaohe_version: env!("CARGO_PKG_VERSION").to_string(),
+            lang: String::new(),
+            summary_file: String::new(),
         };
         m.sort();
         m
@@ -187,6 +195,8 @@ mod tests {
             ],
             reps: vec![rep("S002"), rep("S001")],
             kaohe_version: "0.1.0".into(),
+            lang: "zh".into(),
+            summary_file: String::new(),
         };
         let json = to_json(&m).unwrap();
         assert!(json.find("a.xlsx").unwrap() < json.find("b.xlsx").unwrap());

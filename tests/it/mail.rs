@@ -832,6 +832,18 @@ fn usage_errors_never_show_the_password() {
     );
     assert!(!stderr.contains(PASSWORD));
     assert!(log_rows(&dir).is_empty());
+    // While another kaohe holds the output folder, nothing is sent.
+    let server = SmtpServer::start(login());
+    let url = smtp_url(&server);
+    {
+        let _held = kaohe::batch::lock(tmp.path(), kaohe::Lang::Zh)
+            .unwrap()
+            .unwrap();
+        let o = kaohe(&["mail", d, "--smtp", &url, "--from", FROM], &env);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("另一个 kaohe"), "{}", text(&o));
+        assert_eq!(server.connections(), 0);
+    }
     // A wrong password: refused by the server, reported once, not echoed.
     let server = SmtpServer::start(login());
     let url = smtp_url(&server);
