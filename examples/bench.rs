@@ -89,9 +89,10 @@ fn main() -> Result<()> {
         let wf_secs = wf.value("write-seconds").unwrap_or(wf.wall);
         let stage = |n: &str| k.value(n).unwrap_or(f64::NAN);
         println!(
-            "kaohe       {:>8.2} s  peak {:>7.1} MiB",
+            "kaohe       {:>8.2} s  peak {:>7.1} MiB  cpu {:>8.2} s",
             k.wall,
-            k.rss_mib()
+            k.rss_mib(),
+            k.value("cpu").unwrap_or(f64::NAN)
         );
         for (name, _) in &k.values {
             if name.starts_with("stage:") {
@@ -110,27 +111,35 @@ fn main() -> Result<()> {
             books / write_s
         );
         println!(
-            "read floor  {:>8.2} s  peak {:>7.1} MiB  ({:.0} rows/s)",
+            "read floor  {:>8.2} s  peak {:>7.1} MiB  cpu {:>8.2} s  ({:.0} rows/s)",
             rf.wall,
             rf.rss_mib(),
+            rf.value("cpu").unwrap_or(f64::NAN),
             rows / rf.wall
         );
         println!(
-            "write floor {:>8.2} s  peak {:>7.1} MiB  ({:.0} workbooks/s, {:.1} MB)",
+            "write floor {:>8.2} s  peak {:>7.1} MiB  cpu {:>8.2} s  ({:.0} workbooks/s, {:.1} MB)",
             wf_secs,
             wf.rss_mib(),
+            wf.value("write-cpu").unwrap_or(f64::NAN),
             books / wf_secs,
             wf.value("floor-bytes").unwrap_or(0.0) / 1e6
         );
         let floor = rf.wall + wf_secs;
+        let cpu = |c: &ChildRun, name: &str| c.value(name).unwrap_or(f64::NAN);
+        let floor_cpu = cpu(&rf, "cpu") + cpu(&wf, "write-cpu");
         println!(
-            "RESULT {} {run}: kaohe {:.2} s, floor {:.2} s (read {:.2} + write {:.2}), ratio {:.2}, peak {:.0} MiB",
+            "RESULT {} {run}: kaohe {:.2} s, floor {:.2} s (read {:.2} + write {:.2}), ratio {:.2}; \
+             cpu kaohe {:.1} s, floor {:.1} s, ratio {:.2}; peak {:.0} MiB",
             args.workload,
             k.wall,
             floor,
             rf.wall,
             wf_secs,
             k.wall / floor,
+            cpu(&k, "cpu"),
+            floor_cpu,
+            cpu(&k, "cpu") / floor_cpu,
             k.rss_mib()
         );
         if !args.keep {
@@ -252,6 +261,9 @@ fn child(what: &str, args: &[String], env: &[(&str, &str)]) -> Result<ChildRun> 
             ["kaohe-peak-rss", v] | ["bench-value", "peak-rss", v] => {
                 values.push(("peak-rss".into(), v.parse()?))
             }
+            ["kaohe-cpu-seconds", v] | ["bench-value", "cpu-seconds", v] => {
+                values.push(("cpu".into(), v.parse()?))
+            }
             ["bench-value", name, v] => values.push((name.to_string(), v.parse()?)),
             _ => eprintln!("{line}"),
         }
@@ -266,6 +278,9 @@ fn child_report(values: Result<Vec<(&'static str, f64)>>) -> Result<()> {
     }
     if let Some(b) = kaohe::timing::peak_rss() {
         eprintln!("bench-value peak-rss {b}");
+    }
+    if let Some(s) = kaohe::timing::cpu_seconds() {
+        eprintln!("bench-value cpu-seconds {s:.2}");
     }
     Ok(())
 }
@@ -357,6 +372,7 @@ fn write_floor_child() -> Result<Vec<(&'static str, f64)>> {
     // Timed from here: the parent measures the whole child, so report the
     // writing time separately and let the parent use it.
     let t = Instant::now();
+    let cpu0 = kaohe::timing::cpu_seconds().unwrap_or(0.0);
     let jobs: Vec<(usize, usize)> = plan
         .iter()
         .enumerate()
@@ -403,9 +419,11 @@ fn write_floor_child() -> Result<Vec<(&'static str, f64)>> {
         })
         .collect::<Result<_>>()?;
     let secs = t.elapsed().as_secs_f64();
+    let cpu = kaohe::timing::cpu_seconds().unwrap_or(0.0) - cpu0;
     Ok(vec![
         ("workbooks", jobs.len() as f64),
         ("write-seconds", secs),
+        ("write-cpu", cpu),
         ("kaohe-bytes", kaohe_bytes as f64),
         ("floor-bytes", bytes.iter().sum::<u64>() as f64),
     ])

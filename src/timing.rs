@@ -56,6 +56,22 @@ pub fn report() {
     if let Some(bytes) = peak_rss() {
         eprintln!("kaohe-peak-rss {bytes}");
     }
+    if let Some(s) = cpu_seconds() {
+        eprintln!("kaohe-cpu-seconds {s:.2}");
+    }
+}
+
+/// CPU time (user + system, all threads) the process has used so far, in
+/// seconds (`/proc/self/stat`, in Linux's 1/100 s ticks); `None` where the
+/// system does not say. Steadier than wall time on a busy machine.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) in brackets.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 /// The process's peak resident set size in bytes (`VmHWM` of
