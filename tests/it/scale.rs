@@ -10,7 +10,8 @@ use std::process::Command;
 use kaohe::columns::Kind;
 use kaohe::demo::{generate, DemoOptions, Scale};
 
-/// Every file below `dir` by relative path, with its bytes.
+/// Every file below `dir` by relative path, with its bytes (the output
+/// folder's lock file, which names the process, left out).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -19,6 +20,8 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == ".kaohe.lock") {
+                continue;
             } else {
                 let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
                 out.insert(rel, std::fs::read(&p).unwrap());
