@@ -95,8 +95,8 @@ fn main() -> Result<()> {
             k.value("cpu").unwrap_or(f64::NAN)
         );
         for (name, _) in &k.values {
-            if name.starts_with("stage:") {
-                println!("  {:<24} {:>8.2} s", &name[6..], stage(name));
+            if let Some(short) = name.strip_prefix("stage:") {
+                println!("  {:<24} {:>8.2} s", short, stage(name));
             }
         }
         println!(
@@ -355,7 +355,9 @@ fn write_floor_child() -> Result<Vec<(&'static str, f64)>> {
         for b in &books {
             kaohe_bytes += std::fs::metadata(b)?.len();
         }
-        plan.push((d, books));
+        if !books.is_empty() {
+            plan.push((d, books));
+        }
     }
     let samples: Vec<Vec<Vec<SheetCells>>> = plan
         .par_iter()
@@ -472,7 +474,8 @@ fn machine() -> String {
         .and_then(|s| {
             s.lines()
                 .find(|l| l.starts_with("PRETTY_NAME="))
-                .map(|l| l[12..].trim_matches('"').to_string())
+                .and_then(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
         })
         .unwrap_or_else(|| std::env::consts::OS.into());
     let rustc = Command::new("rustc")

@@ -191,7 +191,7 @@ fn scan_sheet(mut entry: impl Read) -> Option<SheetScan> {
             if !is_tag_start(done, i) {
                 continue;
             }
-            match tag_attr(&done[i..], b" r=\"").and_then(|v| parse_u32(v)) {
+            match tag_attr(&done[i..], b" r=\"").and_then(parse_u32) {
                 Some(r) => {
                     if last_row.is_some_and(|l| r <= l) {
                         out.rows_in_order = false;
