@@ -57,6 +57,11 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Raise a limit on what one ledger file may hold, NAME=VALUE
+        /// (repeatable or comma-separated): file-mb=100, unpacked-mb=1024,
+        /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
+        #[arg(long = "limit", value_name = "NAME=VALUE")]
+        limit: Vec<String>,
     },
     /// Read and validate every ledger in a folder; print a summary and write
     /// the full list of data issues to a workbook.
@@ -78,6 +83,11 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Raise a limit on what one ledger file may hold, NAME=VALUE
+        /// (repeatable or comma-separated): file-mb=100, unpacked-mb=1024,
+        /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
+        #[arg(long = "limit", value_name = "NAME=VALUE")]
+        limit: Vec<String>,
     },
     /// Explain an indicator: definition, unit, direction (and, with a scheme,
     /// its weights and lines in every profile).
@@ -174,8 +184,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             lang,
             strict,
             jobs,
+            limit,
         } => {
             set_jobs(jobs);
+            let Some(limits) = limits(&limit) else {
+                return Ok(EXIT_USAGE);
+            };
             let sel = match (period, quarter, year) {
                 (Some(p), _, _) | (_, Some(p), _) => match crate::period::Period::parse(&p) {
                     Some(p) => crate::run::Selection::One(p),
@@ -190,7 +204,15 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 (_, _, Some(y)) => crate::run::Selection::Year(y),
                 _ => crate::run::Selection::MonthsWithData,
             };
-            run_job(&ledger_dir, sel, scheme.as_deref(), &out, lang, strict)
+            run_job(
+                &ledger_dir,
+                sel,
+                scheme.as_deref(),
+                &out,
+                lang,
+                strict,
+                &limits,
+            )
         }
         Command::Check {
             ledger_dir,
@@ -199,9 +221,13 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             lang,
             strict,
             jobs,
+            limit,
         } => {
             set_jobs(jobs);
-            check(&ledger_dir, scheme.as_deref(), &out, lang, strict)
+            let Some(limits) = limits(&limit) else {
+                return Ok(EXIT_USAGE);
+            };
+            check(&ledger_dir, scheme.as_deref(), &out, lang, strict, &limits)
         }
         Command::Explain {
             indicator,
@@ -227,12 +253,24 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
+/// The `--limit` settings; a mistake is printed (usage error).
+fn limits(settings: &[String]) -> Option<crate::read::Limits> {
+    match crate::read::Limits::from_settings(settings) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            eprintln!("kaohe: {e}");
+            None
+        }
+    }
+}
+
 fn check(
     ledger_dir: &Path,
     scheme: Option<&Path>,
     out: &Path,
     lang: Lang,
     strict: bool,
+    limits: &crate::read::Limits,
 ) -> anyhow::Result<i32> {
     let aliases = match scheme {
         Some(p) => match ColumnAliases::load(p) {
@@ -246,7 +284,7 @@ fn check(
     };
     refuse_inside(out, ledger_dir)?;
     let started = std::time::Instant::now();
-    let ds = match dataset::load(ledger_dir, &aliases) {
+    let ds = match dataset::load_with(ledger_dir, &aliases, limits) {
         Ok(ds) => ds,
         Err(e) => {
             eprintln!("kaohe: {e:#}");
@@ -431,6 +469,7 @@ fn run_job(
     out: &Path,
     lang: Lang,
     strict: bool,
+    limits: &crate::read::Limits,
 ) -> anyhow::Result<i32> {
     use crate::scheme::Scheme;
     let started = std::time::Instant::now();
@@ -453,7 +492,7 @@ fn run_job(
     };
     refuse_inside(out, ledger_dir)?;
     let read_stage = crate::timing::stage("read+validate");
-    let mut ds = match dataset::load(ledger_dir, &scheme.columns) {
+    let mut ds = match dataset::load_with(ledger_dir, &scheme.columns, limits) {
         Ok(ds) => ds,
         Err(e) => {
             eprintln!("kaohe: {e:#}");
@@ -467,10 +506,30 @@ fn run_job(
         ds.count(Level::Warning),
         ds.count(Level::Info),
     );
-    if !ds.problems.is_empty() {
+    // An unreadable file is one line; the run goes on from the other files
+    // and exits 3 at the end (under --strict it stops here). A missing kind
+    // or column stops it.
+    let unreadable: Vec<&crate::read::ReadError> = ds
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Unreadable(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if ds.problems.len() > unreadable.len() || (strict && !unreadable.is_empty()) {
         say(&crate::check::summary(&ds, lang));
         return Ok(EXIT_UNREADABLE);
     }
+    for e in &unreadable {
+        eprintln!(
+            "kaohe: {} {}: {}",
+            lang.pick("无法读取", "cannot read"),
+            e.file,
+            e.reason(lang)
+        );
+    }
+    let unreadable = unreadable.len();
     let roles: Vec<&str> = ds.reps.iter().map(|r| r.role.as_str()).collect();
     let bad_roles = scheme.check_roles(&roles);
     if !bad_roles.is_empty() {
@@ -537,6 +596,17 @@ fn run_job(
     say(&crate::results::summary(
         &ds, &scheme, &periods, &results, &facts, lang,
     ));
+    if unreadable > 0 {
+        eprintln!(
+            "kaohe: {}",
+            if lang == Lang::Zh {
+                format!("{unreadable} 个文件无法读取（见上），结果中不含其中的数据")
+            } else {
+                format!("{unreadable} file(s) could not be read (see above); the results leave out their rows")
+            }
+        );
+        return Ok(EXIT_UNREADABLE);
+    }
     Ok(EXIT_OK)
 }
 

@@ -20,7 +20,7 @@ use crate::issues::{Change, DataIssue, Level, Position, Reason};
 use crate::model::*;
 use crate::parse::text::{fold, id_key};
 use crate::period::YearMonth;
-use crate::read::{self, Format, ReadError, SourceFile};
+use crate::read::{self, Format, Limits, ReadError, SourceFile};
 use crate::scheme::ColumnAliases;
 use crate::validate::{
     self, HeaderMatcher, Parsed, Records, RepCell, SheetOutcome, SheetStats, SheetStatus,
@@ -222,15 +222,25 @@ impl Dataset {
 /// How one file was read, and its sheets.
 pub type FileOutcome = (Result<Format, ReadError>, Vec<SheetOutcome>);
 
-/// Read and validate every ledger below `root`.
+/// Read and validate every ledger below `root`, under the default limits.
 pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
+    load_with(root, aliases, &Limits::default())
+}
+
+/// Read and validate every ledger below `root`; a file beyond `limits` is
+/// refused as unreadable, with the limit and how to raise it.
+pub fn load_with(
+    root: &Path,
+    aliases: &ColumnAliases,
+    limits: &Limits,
+) -> anyhow::Result<Dataset> {
     let (files, ignored) = read::discover(root)?;
     let matcher = HeaderMatcher::new(aliases);
     let (hashes, outcomes): (Vec<Option<String>>, Vec<FileOutcome>) = files
         .par_iter()
         .map(|f| {
             let mut sheets = Vec::new();
-            let (hash, r) = read::read_file_hashed(f, &mut |raw| {
+            let (hash, r) = read::read_file_hashed_with(f, limits, &mut |raw| {
                 sheets.push(validate::read_sheet(&raw, &f.rel, f.as_of, &matcher))
             });
             (hash, (r, sheets))
