@@ -44,14 +44,15 @@ pub fn read_capped(path: &Path, limits: &Limits) -> std::io::Result<Result<Vec<u
 }
 
 fn too_large_file(size: u64, limits: &Limits) -> String {
+    let hint = Limit::FileMb.raise_hint(limits, size.div_ceil(1024 * 1024));
     format!(
         "文件过大（{:.1} MB，上限 {} MB），如确需读取请用 {} / the file is too large ({:.1} MB, limit {} MB); to read it anyway use {}",
         size as f64 / 1048576.0,
         Limit::FileMb.get(limits),
-        Limit::FileMb.raise_hint(limits),
+        hint,
         size as f64 / 1048576.0,
         Limit::FileMb.get(limits),
-        Limit::FileMb.raise_hint(limits),
+        hint,
     )
 }
 
@@ -60,7 +61,7 @@ fn too_large_file(size: u64, limits: &Limits) -> String {
 /// damaged, or when a worksheet's cells span more than the limits allow.
 pub fn inspect_zip(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
-        "压缩包结构损坏（文件可能不完整或被截断）/ the file is damaged (truncated or not a complete zip)".to_string()
+        "压缩包结构损坏（文件可能不完整或被截断） / the file is damaged (truncated or not a complete zip)".to_string()
     })?;
     let mut left = limits.unpacked_bytes;
     let mut buf = vec![0u8; 64 * 1024];
@@ -83,12 +84,11 @@ pub fn inspect_zip(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), 
                 Err(e) => return Err(damaged_part(&name, &e)),
             };
             if n as u64 > left {
+                let hint = Limit::UnpackedMb.raise_hint(limits, 0);
                 return Err(format!(
-                    "解压后超过 {} MB（可能是压缩炸弹），如确需读取请用 {} / unpacks to more than {} MB (possibly a decompression bomb); to read it anyway use {}",
+                    "解压后超过 {} MB（可能是压缩炸弹），如确需读取请用 {hint} / unpacks to more than {} MB (possibly a decompression bomb); to read it anyway use {hint}",
                     Limit::UnpackedMb.get(limits),
-                    Limit::UnpackedMb.raise_hint(limits),
                     Limit::UnpackedMb.get(limits),
-                    Limit::UnpackedMb.raise_hint(limits)
                 ));
             }
             left -= n as u64;
@@ -123,17 +123,16 @@ pub fn check_sheet(sheet: &str, range: &Range<Data>, limits: &Limits) -> Result<
         }
         let chars = s.chars().count() as u64;
         if chars > limits.cell_chars {
+            let hint = Limit::CellChars.raise_hint(limits, chars);
             let cell = format!(
                 "{}{}",
                 crate::columns::col_letter(c0 + c as u32),
                 u64::from(r0) + r as u64 + 1
             );
             return Err(format!(
-                "工作表“{sheet}”的单元格 {cell} 有 {chars} 个字符，超过上限 {}；如确需读取请用 {} / sheet '{sheet}', cell {cell} holds {chars} characters, more than the limit {}; to read it anyway use {}",
+                "工作表“{sheet}”的单元格 {cell} 有 {chars} 个字符，超过上限 {}；如确需读取请用 {hint} / sheet '{sheet}', cell {cell} holds {chars} characters, more than the limit {}; to read it anyway use {hint}",
                 limits.cell_chars,
-                Limit::CellChars.raise_hint(limits),
                 limits.cell_chars,
-                Limit::CellChars.raise_hint(limits)
             ));
         }
     }
@@ -144,22 +143,25 @@ pub fn check_sheet(sheet: &str, range: &Range<Data>, limits: &Limits) -> Result<
 /// how the sheet is named.
 pub fn check_span(zh: &str, en: &str, rows: u64, cols: u64, limits: &Limits) -> Result<(), String> {
     if rows > limits.rows {
+        let hint = Limit::Rows.raise_hint(limits, rows);
         return Err(format!(
-            "工作表{zh}有 {rows} 行，超过上限 {}；如确需读取请用 {} / sheet {en} has {rows} rows, more than the limit {}; to read it anyway use {}",
+            "工作表{zh}有 {rows} 行，超过上限 {}；如确需读取请用 {hint} / sheet {en} has {rows} rows, more than the limit {}; to read it anyway use {hint}",
             limits.rows,
-            Limit::Rows.raise_hint(limits),
             limits.rows,
-            Limit::Rows.raise_hint(limits)
         ));
     }
+    check_cells(zh, en, rows, cols, limits)
+}
+
+/// The used rectangle of a sheet (what reading it holds in memory).
+fn check_cells(zh: &str, en: &str, rows: u64, cols: u64, limits: &Limits) -> Result<(), String> {
     let cells = rows.saturating_mul(cols);
     if cells > limits.cells {
+        let hint = Limit::Cells.raise_hint(limits, cells);
         return Err(format!(
-            "工作表{zh}的数据区域 {rows} 行 × {cols} 列（{cells} 个单元格）超过上限 {}；如确需读取请用 {} / sheet {en} spans {rows} rows × {cols} columns ({cells} cells), more than the limit {}; to read it anyway use {}",
+            "工作表{zh}的数据区域 {rows} 行 × {cols} 列（{cells} 个单元格）超过上限 {}；如确需读取请用 {hint} / sheet {en} spans {rows} rows × {cols} columns ({cells} cells), more than the limit {}; to read it anyway use {hint}",
             limits.cells,
-            Limit::Cells.raise_hint(limits),
             limits.cells,
-            Limit::Cells.raise_hint(limits)
         ));
     }
     Ok(())
@@ -367,7 +369,9 @@ impl Scanner {
             ));
         }
         if let Some((r0, r1, c0, c1)) = self.bbox {
-            check_span(part, part, r1 - r0 + 1, c1 - c0 + 1, limits)?;
+            // Only the memory a sheet would take is checked here; its rows
+            // are checked once it is read, where the sheet has its name.
+            check_cells(part, part, r1 - r0 + 1, c1 - c0 + 1, limits)?;
         }
         Ok(())
     }
@@ -452,7 +456,7 @@ mod tests {
         let s = scan(Grid::Xlsx, far, 5);
         assert_eq!(s.bbox, Some((0, 1_048_575, 0, 16_383)));
         let e = s.check("xl/worksheets/sheet1.xml", &Limits::default()).unwrap_err();
-        assert!(e.contains("1048576 rows"), "{e}");
+        assert!(e.contains("1048576 rows × 16384 columns"), "{e}");
         let beyond = r#"<row r="2"><c r="ZZZZ2"><v>1</v></c></row>"#;
         let e = scan(Grid::Xlsx, beyond, 3)
             .check("xl/worksheets/sheet1.xml", &Limits::default())

@@ -90,12 +90,14 @@ impl Limit {
         }
     }
 
-    /// How to raise this limit: `--limit rows=1000000` (twice the current value).
-    pub fn raise_hint(self, l: &Limits) -> String {
+    /// How to raise this limit for a file that needs `needed` (in the
+    /// unit of the name; 0 when unknown): `--limit rows=1000000`, at least
+    /// twice the current value.
+    pub fn raise_hint(self, l: &Limits, needed: u64) -> String {
         format!(
             "--limit {}={}",
             self.name(),
-            self.get(l).saturating_mul(2).max(1)
+            self.get(l).saturating_mul(2).max(needed).max(1)
         )
     }
 }
@@ -190,6 +192,7 @@ mod tests {
             assert!(e.contains(needle), "{bad}: {e}");
             assert_eq!(e.matches(" / ").count(), 1, "bilingual: {e}");
         }
-        assert_eq!(Limit::Rows.raise_hint(&Limits::default()), "--limit rows=1000000");
+        assert_eq!(Limit::Rows.raise_hint(&Limits::default(), 7), "--limit rows=1000000");
+        assert_eq!(Limit::Rows.raise_hint(&Limits::default(), 3_000_000), "--limit rows=3000000");
     }
 }

@@ -250,7 +250,7 @@ fn io_message(e: &std::io::Error) -> String {
             "文件在读取时已不存在 / the file disappeared while being read".into()
         }
         std::io::ErrorKind::PermissionDenied => {
-            "没有读取权限（文件可能被占用）/ permission denied (is the file locked?)".into()
+            "没有读取权限（文件可能被占用） / permission denied (is the file locked?)".into()
         }
         _ => format!("无法读取 / cannot read: {e}"),
     }
@@ -268,7 +268,7 @@ fn read_bytes(
     let cursor = Cursor::new(bytes);
     let damaged = |e: &dyn std::fmt::Display| {
         format!(
-            "无法作为 {} 读取（文件可能已损坏）/ cannot be read as {}: {e}",
+            "无法作为 {} 读取（文件可能已损坏） / cannot be read as {}: {e}",
             format.label(),
             format.label()
         )

@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod demo;
 mod formats;
+mod hardening;
 mod reading;
 mod run;
 mod samples;
