@@ -8,6 +8,7 @@ mod hardening;
 mod reading;
 mod run;
 mod samples;
+mod security;
 mod schemes;
 mod summary;
 mod templates;
