@@ -123,7 +123,7 @@ impl Limits {
             let (name, value) = (name.trim(), value.trim().replace('_', ""));
             let Some(limit) = Limit::ALL.iter().find(|l| l.name() == name) else {
                 return Err(format!(
-                    "未知的限制 {name}，可用：{} / unknown limit {name}; names: {}",
+                    "--limit：未知的限制 {name}，可用：{} / --limit: unknown limit {name}; names: {}",
                     known(),
                     known()
                 ));

@@ -544,3 +544,69 @@ fn a_file_that_disappears_before_it_is_read() {
         assert_eq!(ds.reps.len(), 1);
     }
 }
+
+fn kaohe(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// SPEC 9 with an unreadable file in the batch: `run` reports it in one
+/// line, computes from the other files and exits 3; under `--strict` it
+/// stops before computing; `check` lists it and exits 3.
+#[test]
+fn an_unreadable_file_is_one_line_and_the_run_goes_on_then_exits_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    crate::cli::clean_ledgers(&ledgers);
+    std::fs::write(ledgers.join("2026-03/坏.xlsx"), b"PK\x03\x04garbage").unwrap();
+    let scheme = tmp.path().join("s.toml");
+    std::fs::write(&scheme, "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"B2B\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ code = \"followups\", weight = 100, pass = 1, excellent = 3 }]\n").unwrap();
+    let (l, s) = (ledgers.to_str().unwrap(), scheme.to_str().unwrap());
+    let out = tmp.path().join("out");
+    let o = kaohe(&["run", l, "--scheme", s, "--out", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("坏.xlsx")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("无法读取") && lines[0].contains("压缩包结构损坏"), "{err}");
+    assert!(!lines[0].contains(" / "), "one language: {err}");
+    assert!(err.contains("1 个文件无法读取"), "{err}");
+    assert!(out.join("2026-03/results.csv").is_file(), "computed from the rest");
+    assert!(!err.contains("panicked"));
+
+    let strict = tmp.path().join("strict");
+    let o = kaohe(&["run", l, "--scheme", s, "--out", strict.to_str().unwrap(), "--strict", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("坏.xlsx: the file is damaged"));
+    assert!(!strict.exists(), "--strict stops before computing");
+
+    let issues = tmp.path().join("i.xlsx");
+    let o = kaohe(&["check", l, "--out", issues.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(issues.is_file());
+}
+
+#[test]
+fn limits_on_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    crate::cli::clean_ledgers(&ledgers);
+    let l = ledgers.to_str().unwrap();
+    let issues = tmp.path().join("i.xlsx");
+    let i = issues.to_str().unwrap();
+    assert_eq!(kaohe(&["check", l, "--out", i]).status.code(), Some(0));
+    // The roster sheet has 2 rows: refused at rows=1, read when raised.
+    let o = kaohe(&["check", l, "--out", i, "--limit", "rows=1"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("台账.xlsx: 工作表“人员”有 2 行，超过上限 1；如确需读取请用 --limit rows=2"), "{stdout}");
+    let o = kaohe(&["check", l, "--out", i, "--limit", "rows=1", "--limit", "rows=2,cells=1000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    for bad in ["rows=abc", "lines=5", "rows"] {
+        let o = kaohe(&["check", l, "--out", i, "--limit", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--limit"), "{bad}");
+    }
+}
