@@ -5,6 +5,7 @@ mod common;
 mod demo;
 mod formats;
 mod hardening;
+mod properties;
 mod reading;
 mod run;
 mod samples;
