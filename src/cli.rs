@@ -1,6 +1,6 @@
 //! The command line: parse arguments, run one command, map the outcome to
 //! an exit code (SPEC 9: 0 done, 1 data issues under `--strict`, 2 usage or
-//! configuration errors, 3 unreadable input).
+//! configuration errors, 3 unreadable input; `mail`: 4 some rep not reached).
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,9 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_DATA_ISSUES: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_UNREADABLE: i32 = 3;
+/// `kaohe mail`: some assessed rep did not (with `--dry-run`: would not) get
+/// their workbook — skipped, refused or not delivered.
+pub const EXIT_NOT_DELIVERED: i32 = 4;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -29,8 +32,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Compute the assessments: every indicator of every rep for each period,
-    /// scored against the scheme, written to OUT/<period>/results.csv.
+    /// Compute the assessments of every period that needs it: every
+    /// indicator of every rep, scored against the scheme, written to
+    /// OUT/<period>/. Periods whose inputs and scheme are unchanged are
+    /// skipped.
     Run {
         /// The ledger folder (month sub-folders such as 2026-01/ are read too).
         ledger_dir: PathBuf,
@@ -43,25 +48,27 @@ pub enum Command {
         /// A whole year: 12 months, 4 quarters and the year.
         #[arg(long)]
         year: Option<i32>,
-        /// Scheme file (TOML). Default: 考核方案.toml in the ledger folder or beside it.
-        #[arg(long)]
-        scheme: Option<PathBuf>,
-        /// Output folder.
-        #[arg(long, default_value = "out")]
-        out: PathBuf,
+        #[command(flatten)]
+        batch: BatchArgs,
+    },
+    /// Watch a ledger folder and run the batch whenever files land in it
+    /// (after they stop changing).
+    Watch {
+        /// The ledger folder to watch.
+        ledger_dir: PathBuf,
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Quiet time after the last change before running, in milliseconds.
+        #[arg(long, default_value_t = 3000)]
+        debounce_ms: u64,
+    },
+    /// Mark a period folder as issued (sent to the reps): later runs keep
+    /// its files and write recomputed results to draft/ unless --reissue.
+    Issue {
+        /// A period folder written by `kaohe run`, e.g. out/2026-10.
+        period_dir: PathBuf,
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
-        /// Stop before computing when any error- or warning-level data issue is found.
-        #[arg(long)]
-        strict: bool,
-        /// Worker threads (default: one per core).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Raise a limit on what one ledger file may hold, NAME=VALUE
-        /// (repeatable or comma-separated): file-mb=100, unpacked-mb=1024,
-        /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
-        #[arg(long = "limit", value_name = "NAME=VALUE")]
-        limit: Vec<String>,
     },
     /// Read and validate every ledger in a folder; print a summary and write
     /// the full list of data issues to a workbook.
@@ -103,6 +110,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
+    /// Mail each rep their own workbook of a period (OUT/<period>): .eml
+    /// files for review, or SMTP; a send log so a re-run never sends twice.
+    Mail(crate::mail::MailArgs),
     /// Write blank ledger templates (one workbook per ledger kind).
     Templates {
         dir: PathBuf,
@@ -128,6 +138,61 @@ pub enum Command {
     },
 }
 
+/// Options of a batch run (`run` and `watch`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct BatchArgs {
+    /// Scheme file (TOML). Default: 考核方案.toml in the ledger folder or beside it.
+    #[arg(long)]
+    pub scheme: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Stop before computing when any error- or warning-level data issue is found.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Recompute periods even when their inputs and scheme are unchanged.
+    #[arg(long)]
+    pub force: bool,
+    /// Replace the results of issued (already sent) periods; without it
+    /// their recomputed results go to <period>/draft/.
+    #[arg(long)]
+    pub reissue: bool,
+    /// Raise a limit on what one ledger file may hold, NAME=VALUE
+    /// (repeatable or comma-separated): file-mb=100, unpacked-mb=1024,
+    /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+    pub limit: Vec<String>,
+}
+
+/// One `--limit` setting, checked when the command line is parsed.
+fn parse_limit(s: &str) -> Result<String, String> {
+    crate::read::Limits::default().apply(s)?;
+    Ok(s.to_string())
+}
+
+impl BatchArgs {
+    fn options(&self, ledger_dir: PathBuf, sel: crate::run::Selection) -> crate::batch::Options {
+        crate::batch::Options {
+            limits: crate::read::Limits::from_settings(&self.limit)
+                .expect("checked by parse_limit"),
+            ledger_dir,
+            sel,
+            scheme: self.scheme.clone(),
+            out: self.out.clone(),
+            lang: self.lang,
+            strict: self.strict,
+            force: self.force,
+            reissue: self.reissue,
+            progress: crate::progress::Mode::detect(),
+        }
+    }
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum ScaleArg {
     Sample,
@@ -137,7 +202,7 @@ pub enum ScaleArg {
 
 /// Print to standard output; a closed pipe (`kaohe check … | head`) is not
 /// an error worth a panic, so write failures are ignored.
-fn say(text: &str) {
+pub(crate) fn say(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
@@ -179,17 +244,10 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             period,
             quarter,
             year,
-            scheme,
-            out,
-            lang,
-            strict,
-            jobs,
-            limit,
+            batch,
         } => {
-            set_jobs(jobs);
-            let Some(limits) = limits(&limit) else {
-                return Ok(EXIT_USAGE);
-            };
+            set_jobs(batch.jobs);
+            let lang = batch.lang;
             let sel = match (period, quarter, year) {
                 (Some(p), _, _) | (_, Some(p), _) => match crate::period::Period::parse(&p) {
                     Some(p) => crate::run::Selection::One(p),
@@ -204,16 +262,35 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 (_, _, Some(y)) => crate::run::Selection::Year(y),
                 _ => crate::run::Selection::MonthsWithData,
             };
-            run_job(
-                &ledger_dir,
-                sel,
-                scheme.as_deref(),
-                &out,
-                lang,
-                strict,
-                &limits,
-            )
+            crate::batch::run(&batch.options(ledger_dir, sel))
         }
+        Command::Watch {
+            ledger_dir,
+            batch,
+            debounce_ms,
+        } => {
+            set_jobs(batch.jobs);
+            let o = batch.options(ledger_dir, crate::run::Selection::MonthsWithData);
+            crate::watch::watch(&o, std::time::Duration::from_millis(debounce_ms))
+        }
+        Command::Issue { period_dir, lang } => match crate::issued::mark(&period_dir, "manual") {
+            Ok(m) => {
+                say(&format!(
+                    "{} {}: {}\n",
+                    period_dir.display(),
+                    m.period,
+                    lang.pick(
+                        "已标记为已发放；此后重新计算需加 --reissue",
+                        "marked issued; recomputing it now needs --reissue"
+                    )
+                ));
+                Ok(EXIT_OK)
+            }
+            Err(e) => {
+                eprintln!("kaohe: {e:#}");
+                Ok(EXIT_USAGE)
+            }
+        },
         Command::Check {
             ledger_dir,
             scheme,
@@ -235,6 +312,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             scheme,
             lang,
         } => explain(indicator.as_deref(), all, scheme.as_deref(), lang),
+        Command::Mail(args) => Ok(crate::mail::run(&args)),
         Command::Templates { dir, lang } => {
             let written = crate::templates::write_templates(&dir, lang)?;
             for p in &written {
@@ -315,7 +393,7 @@ fn check(
 }
 
 /// Outputs never go into the ledger folder (SPEC 10).
-fn refuse_inside(out: &Path, ledger_dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn refuse_inside(out: &Path, ledger_dir: &Path) -> anyhow::Result<()> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()
@@ -446,7 +524,7 @@ fn explain(
 
 /// The scheme file: `--scheme`, else 考核方案.toml in the ledger folder or
 /// its parent.
-fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = given {
         return Some(p.to_path_buf());
     }
@@ -460,154 +538,6 @@ fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
     ]
     .into_iter()
     .find(|p| p.is_file())
-}
-
-fn run_job(
-    ledger_dir: &Path,
-    sel: crate::run::Selection,
-    scheme: Option<&Path>,
-    out: &Path,
-    lang: Lang,
-    strict: bool,
-    limits: &crate::read::Limits,
-) -> anyhow::Result<i32> {
-    use crate::scheme::Scheme;
-    let started = std::time::Instant::now();
-    let Some(scheme_path) = find_scheme(ledger_dir, scheme) else {
-        eprintln!(
-            "kaohe: {}",
-            lang.pick(
-                "没有找到考核方案：请用 --scheme 指定，或在台账文件夹（或其上级）放置 考核方案.toml；预设方案见 workbook-templates/schemes/",
-                "no scheme found: give --scheme, or put 考核方案.toml in the ledger folder or beside it; presets are in workbook-templates/schemes/"
-            )
-        );
-        return Ok(EXIT_USAGE);
-    };
-    let scheme = match Scheme::load(&scheme_path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("kaohe: {e}");
-            return Ok(EXIT_USAGE);
-        }
-    };
-    refuse_inside(out, ledger_dir)?;
-    let read_stage = crate::timing::stage("read+validate");
-    let mut ds = match dataset::load_with(ledger_dir, &scheme.columns, limits) {
-        Ok(ds) => ds,
-        Err(e) => {
-            eprintln!("kaohe: {e:#}");
-            return Ok(EXIT_UNREADABLE);
-        }
-    };
-    drop(read_stage);
-    crate::run::check_scores(&mut ds, &scheme);
-    let (e, w, i) = (
-        ds.count(Level::Error),
-        ds.count(Level::Warning),
-        ds.count(Level::Info),
-    );
-    // An unreadable file is one line; the run goes on from the other files
-    // and exits 3 at the end (under --strict it stops here). A missing kind
-    // or column stops it.
-    let unreadable: Vec<&crate::read::ReadError> = ds
-        .problems
-        .iter()
-        .filter_map(|p| match p {
-            Problem::Unreadable(e) => Some(e),
-            _ => None,
-        })
-        .collect();
-    if ds.problems.len() > unreadable.len() || (strict && !unreadable.is_empty()) {
-        say(&crate::check::summary(&ds, lang));
-        return Ok(EXIT_UNREADABLE);
-    }
-    for e in &unreadable {
-        eprintln!(
-            "kaohe: {} {}: {}",
-            lang.pick("无法读取", "cannot read"),
-            e.file,
-            e.reason(lang)
-        );
-    }
-    let unreadable = unreadable.len();
-    let roles: Vec<&str> = ds.reps.iter().map(|r| r.role.as_str()).collect();
-    let bad_roles = scheme.check_roles(&roles);
-    if !bad_roles.is_empty() {
-        for m in &bad_roles {
-            eprintln!("kaohe: {}: {}", scheme_path.display(), lang.pick_in(m));
-        }
-        return Ok(EXIT_USAGE);
-    }
-    if strict && e + w > 0 {
-        say(&crate::check::summary(&ds, lang));
-        return Ok(EXIT_DATA_ISSUES);
-    }
-    let periods = crate::run::periods(&ds, sel);
-    let compute_stage = crate::timing::stage("index+compute+score");
-    let ix = crate::compute::Index::new(&ds);
-    let results = crate::run::compute_with(&ds, &ix, &scheme, &periods);
-    drop(compute_stage);
-    let write_stage = crate::timing::stage("write");
-    let scheme_hash = std::fs::read(&scheme_path)
-        .map(|b| crate::write::manifest::sha256_hex(&b))
-        .unwrap_or_default();
-    // The ledgers' as-of date: the last day of the latest month dropped in
-    // (deterministic: the same inputs give the same outputs on any day).
-    let data_as_of = ds
-        .files
-        .iter()
-        .filter_map(|f| f.as_of)
-        .max()
-        .map(|m| m.last_day());
-    for p in &periods {
-        let of_period: Vec<crate::run::RepResult> =
-            results.iter().filter(|r| r.period == *p).cloned().collect();
-        let dir = out.join(p.to_string());
-        let bytes = crate::results::to_csv(&ds, &of_period, lang)?;
-        crate::xlsx_util::write_atomic(&dir.join("results.csv"), &bytes)?;
-        let written = crate::write::rep_workbooks(&ds, &ix, &scheme, *p, &results, &dir, lang)?;
-        // Overdue receivables are counted up to the period's last day, or
-        // the ledgers' as-of date for a period they do not yet cover.
-        let as_of = data_as_of.map_or(p.last_day(), |d| d.min(p.last_day()));
-        let mut wb =
-            crate::write::summary::team_summary(&ds, &scheme, *p, &of_period, as_of, lang)?;
-        crate::xlsx_util::save_atomic(
-            &mut wb,
-            &dir.join(crate::write::names::team_summary(*p, lang)),
-        )?;
-        let mut manifest =
-            crate::write::manifest::Manifest::new(&ds, &scheme.file, &scheme_hash, *p, &of_period);
-        for w in &written {
-            let rep_id = &ds.reps[w.rep as usize].rep_id;
-            if let Some(e) = manifest.reps.iter_mut().find(|e| &e.rep_id == rep_id) {
-                e.file = w.file.clone();
-                e.sha256 = w.sha256.clone();
-            }
-        }
-        crate::write::manifest::write(&dir.join("manifest.json"), &manifest)?;
-    }
-    drop(write_stage);
-    crate::timing::report();
-    let facts = crate::results::RunFacts {
-        issues: (e, w, i),
-        out,
-        elapsed: started.elapsed(),
-    };
-    say(&crate::results::summary(
-        &ds, &scheme, &periods, &results, &facts, lang,
-    ));
-    if unreadable > 0 {
-        eprintln!(
-            "kaohe: {}",
-            if lang == Lang::Zh {
-                format!("{unreadable} 个文件无法读取（见上），结果中不含其中的数据")
-            } else {
-                format!("{unreadable} file(s) could not be read (see above); the results leave out their rows")
-            }
-        );
-        return Ok(EXIT_UNREADABLE);
-    }
-    Ok(EXIT_OK)
 }
 
 /// How a scheme uses an indicator: per version, profile and variant, its

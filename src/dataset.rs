@@ -222,6 +222,39 @@ impl Dataset {
 /// How one file was read, and its sheets.
 pub type FileOutcome = (Result<Format, ReadError>, Vec<SheetOutcome>);
 
+/// Every ledger file below a folder, read and validated once: the raw
+/// material from which datasets are assembled (one for the whole folder,
+/// or one per period cutoff in an incremental run).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// In path order.
+    pub files: Vec<SourceFile>,
+    /// Files in the folder that are not spreadsheets (passed over).
+    pub ignored: Vec<Arc<str>>,
+    /// SHA-256 of each file's bytes (`None` when they could not be read).
+    pub hashes: Vec<Option<String>>,
+    pub outcomes: Vec<FileOutcome>,
+}
+
+impl Loaded {
+    /// The dataset of every file.
+    pub fn assemble_all(&self) -> Dataset {
+        self.assemble_subset(&(0..self.files.len()).collect::<Vec<_>>())
+    }
+
+    /// The dataset of the files at `keep` (indices into `files`, ascending),
+    /// exactly as if the folder held only those files.
+    pub fn assemble_subset(&self, keep: &[usize]) -> Dataset {
+        let files: Vec<SourceFile> = keep.iter().map(|&i| self.files[i].clone()).collect();
+        let outcomes: Vec<FileOutcome> = keep.iter().map(|&i| self.outcomes[i].clone()).collect();
+        let mut ds = assemble(&files, self.ignored.clone(), outcomes);
+        for (f, &i) in ds.files.iter_mut().zip(keep) {
+            f.sha256 = self.hashes[i].clone();
+        }
+        ds
+    }
+}
+
 /// Read and validate every ledger below `root`, under the default limits.
 pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
     load_with(root, aliases, &Limits::default())
@@ -229,11 +262,28 @@ pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
 
 /// Read and validate every ledger below `root`; a file beyond `limits` is
 /// refused as unreadable, with the limit and how to raise it.
-pub fn load_with(
+pub fn load_with(root: &Path, aliases: &ColumnAliases, limits: &Limits) -> anyhow::Result<Dataset> {
+    Ok(read_all_with(root, aliases, limits, &|_| {})?.assemble_all())
+}
+
+/// Read and validate every ledger below `root` once, in parallel, under
+/// the default limits; `done` is called as each file is finished (for a
+/// progress bar).
+pub fn read_all(
+    root: &Path,
+    aliases: &ColumnAliases,
+    done: &(dyn Fn(&SourceFile) + Sync),
+) -> anyhow::Result<Loaded> {
+    read_all_with(root, aliases, &Limits::default(), done)
+}
+
+/// [`read_all`] under `limits`.
+pub fn read_all_with(
     root: &Path,
     aliases: &ColumnAliases,
     limits: &Limits,
-) -> anyhow::Result<Dataset> {
+    done: &(dyn Fn(&SourceFile) + Sync),
+) -> anyhow::Result<Loaded> {
     let (files, ignored) = read::discover(root)?;
     let matcher = HeaderMatcher::new(aliases);
     let (hashes, outcomes): (Vec<Option<String>>, Vec<FileOutcome>) = files
@@ -243,14 +293,16 @@ pub fn load_with(
             let (hash, r) = read::read_file_hashed_with(f, limits, &mut |raw| {
                 sheets.push(validate::read_sheet(&raw, &f.rel, f.as_of, &matcher))
             });
+            done(f);
             (hash, (r, sheets))
         })
         .unzip();
-    let mut ds = assemble(&files, ignored, outcomes);
-    for (f, h) in ds.files.iter_mut().zip(hashes) {
-        f.sha256 = h;
-    }
-    Ok(ds)
+    Ok(Loaded {
+        files,
+        ignored,
+        hashes,
+        outcomes,
+    })
 }
 
 /// Build the dataset from the per-file outcomes, in path order.

@@ -707,7 +707,7 @@ fn zh_number(n: usize) -> String {
         20..=99 => format!(
             "{}十{}",
             D[n / 10],
-            if n % 10 == 0 { "" } else { D[n % 10] }
+            if n.is_multiple_of(10) { "" } else { D[n % 10] }
         ),
         _ => n.to_string(),
     }
@@ -1896,7 +1896,7 @@ impl Sim {
                 followups: (((fu_mean * share * jitter / 5.0).round() * 5.0) as u32).max(5),
                 area,
             };
-            if m % 3 == 0 && (rep.is_lead || i % 4 == 1) && rep.active_in(y, m - 2) {
+            if m.is_multiple_of(3) && (rep.is_lead || i % 4 == 1) && rep.active_in(y, m - 2) {
                 let months_sales: i64 = (m - 2..=m)
                     .map(|k| co.sales_target_cents(i, k, 1.0))
                     .sum::<i64>()

@@ -6,7 +6,9 @@
 //! → compute → score → write. Only `read` and the writers touch the file
 //! system.
 
+pub mod batch;
 pub mod calendar;
+pub mod changes;
 pub mod check;
 pub mod cli;
 pub mod columns;
@@ -15,9 +17,11 @@ pub mod dataset;
 pub mod demo;
 pub mod issued;
 pub mod issues;
+pub mod mail;
 pub mod model;
 pub mod parse;
 pub mod period;
+pub mod progress;
 pub mod read;
 pub mod results;
 pub mod run;
@@ -26,6 +30,7 @@ pub mod score;
 pub mod templates;
 pub mod timing;
 pub mod validate;
+pub mod watch;
 pub mod write;
 pub mod xlsx_util;
 
@@ -44,6 +49,11 @@ impl Lang {
             Some((zh, en)) => self.pick(zh, en),
             None => bilingual,
         }
+    }
+
+    /// `zh` or `en`.
+    pub fn code(self) -> &'static str {
+        self.pick("zh", "en")
     }
 
     /// Pick the text for this language.

@@ -201,11 +201,13 @@ fn write_assessed(
             grade.clone(),
             coef.clone(),
             bonus.clone(),
-            csv_text(&if scored.is_gate && scored.gate == Some(crate::score::GateOutcome::Missed) {
-                format!("{note} {}", scored.penalty.normalize())
-            } else {
-                note
-            }),
+            csv_text(
+                &if scored.is_gate && scored.gate == Some(crate::score::GateOutcome::Missed) {
+                    format!("{note} {}", scored.penalty.normalize())
+                } else {
+                    note
+                },
+            ),
         ];
         w.write_record(&row)?;
     }
@@ -269,107 +271,13 @@ fn write_assessed(
     ]);
     row.resize(19, String::new());
     row.push(d(s.weighted_score));
-    row.extend([total, csv_text(&grade), coef, bonus, csv_text(&notes.join("；"))]);
+    row.extend([
+        total,
+        csv_text(&grade),
+        coef,
+        bonus,
+        csv_text(&notes.join("；")),
+    ]);
     w.write_record(&row)?;
     Ok(())
-}
-
-/// Facts about a run for its summary.
-pub struct RunFacts<'a> {
-    /// Data issues: errors, warnings, info.
-    pub issues: (usize, usize, usize),
-    pub out: &'a std::path::Path,
-    pub elapsed: std::time::Duration,
-}
-
-/// The one-screen summary of a run.
-pub fn summary(
-    ds: &Dataset,
-    scheme: &crate::scheme::Scheme,
-    periods: &[crate::period::Period],
-    results: &[RepResult],
-    facts: &RunFacts,
-    lang: Lang,
-) -> String {
-    let RunFacts {
-        issues,
-        out,
-        elapsed,
-    } = *facts;
-    use std::fmt::Write;
-    let mut s = String::new();
-    let assessed: Vec<&Assessed> = results
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok())
-        .collect();
-    let not_assessed = results.len() - assessed.len();
-    let mut grades: std::collections::BTreeMap<String, usize> =
-        scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect();
-    let mut ungraded = 0;
-    for a in &assessed {
-        match &a.assessment.grade {
-            Some(g) => *grades.entry(g.name.clone()).or_default() += 1,
-            None => ungraded += 1,
-        }
-    }
-    let grade_text: Vec<String> = scheme
-        .grades
-        .iter()
-        .map(|g| format!("{} {}", g.name, grades.get(&g.name).copied().unwrap_or(0)))
-        .collect();
-    let first = periods.first().map(|p| p.to_string()).unwrap_or_default();
-    let last = periods.last().map(|p| p.to_string()).unwrap_or_default();
-    let (e, w, i) = issues;
-    let _ = if lang == Lang::Zh {
-        writeln!(s, "考核方案：{}（{}）", scheme.name, scheme.label)
-            .and_then(|_| {
-                writeln!(
-                    s,
-                    "期间 {} 个（{first} … {last}），人员 {} 人",
-                    periods.len(),
-                    ds.reps.len()
-                )
-            })
-            .and_then(|_| {
-                writeln!(
-                    s,
-                    "考核 {} 人次，未考核 {not_assessed} 人次（未入职、已离职或在职不足半期）",
-                    assessed.len()
-                )
-            })
-            .and_then(|_| {
-                writeln!(
-                    s,
-                    "等级：{}{}",
-                    grade_text.join(" · "),
-                    if ungraded > 0 {
-                        format!(" · 不评级 {ungraded}")
-                    } else {
-                        String::new()
-                    }
-                )
-            })
-            .and_then(|_| {
-                writeln!(
-                    s,
-                    "数据问题：错误 {e}，警告 {w}，提示 {i}（详见 kaohe check）"
-                )
-            })
-            .and_then(|_| {
-                writeln!(
-                    s,
-                    "结果：{}/<期间>/ — 每人考核表、团队汇总、results.csv、manifest.json（{:.1}s）",
-                    out.display(),
-                    elapsed.as_secs_f64()
-                )
-            })
-    } else {
-        writeln!(s, "scheme: {} ({})", scheme.name, scheme.label)
-            .and_then(|_| writeln!(s, "{} periods ({first} … {last}), {} reps", periods.len(), ds.reps.len()))
-            .and_then(|_| writeln!(s, "{} assessments, {not_assessed} not assessed (not hired yet, left, or employed under half the period)", assessed.len()))
-            .and_then(|_| writeln!(s, "grades: {}{}", grade_text.join(" · "), if ungraded > 0 { format!(" · not graded {ungraded}") } else { String::new() }))
-            .and_then(|_| writeln!(s, "data issues: {e} errors, {w} warnings, {i} info (see kaohe check)"))
-            .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, results.csv, manifest.json ({:.1}s)", out.display(), elapsed.as_secs_f64()))
-    };
-    s
 }

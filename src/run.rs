@@ -24,7 +24,8 @@ use crate::Lang;
 pub enum Selection {
     /// Every month that has data: the as-of months of the ledger files (the
     /// months whose exports were dropped in); when no file is dated, the
-    /// months with follow-ups or payments falling due.
+    /// months with follow-ups or payments falling due. Plus every quarter
+    /// and year all of whose months have data.
     MonthsWithData,
     /// One period.
     One(Period),
@@ -59,7 +60,28 @@ pub fn periods(ds: &Dataset, sel: Selection) -> Vec<Period> {
                     .chain(ds.installments.iter().map(|i| i.due_date));
                 months = dates.map(YearMonth::of).collect();
             }
-            months.into_iter().map(Period::Month).collect()
+            let has = |y: i32, m: std::ops::RangeInclusive<u32>| {
+                m.into_iter()
+                    .all(|m| months.contains(&YearMonth { year: y, month: m }))
+            };
+            let years: BTreeSet<i32> = months.iter().map(|m| m.year).collect();
+            let quarters: Vec<Period> = years
+                .iter()
+                .flat_map(|&y| (1..=4u32).map(move |q| (y, q)))
+                .filter(|&(y, q)| has(y, q * 3 - 2..=q * 3))
+                .map(|(year, quarter)| Period::Quarter { year, quarter })
+                .collect();
+            let full_years: Vec<Period> = years
+                .iter()
+                .filter(|&&y| has(y, 1..=12))
+                .map(|&y| Period::Year(y))
+                .collect();
+            months
+                .iter()
+                .map(|&m| Period::Month(m))
+                .chain(quarters)
+                .chain(full_years)
+                .collect()
         }
     }
 }
@@ -431,6 +453,23 @@ mod tests {
             periods(&ds, Selection::MonthsWithData),
             vec![period("2026-04")]
         );
+        // A quarter (and a year) once all its months have data.
+        let mut more = ds.files[0].clone();
+        for m in [5, 6] {
+            more.as_of = YearMonth::new(2026, m);
+            ds.files.push(more.clone());
+        }
+        assert_eq!(
+            periods(&ds, Selection::MonthsWithData),
+            ["2026-04", "2026-05", "2026-06", "2026-Q2"].map(period)
+        );
+        for m in (1..=3).chain(7..=12) {
+            more.as_of = YearMonth::new(2026, m);
+            ds.files.push(more.clone());
+        }
+        let all = periods(&ds, Selection::MonthsWithData);
+        assert_eq!(all.len(), 12 + 4 + 1);
+        assert_eq!(all.last(), Some(&period("2026")));
     }
 
     #[test]

@@ -26,13 +26,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Range<Data>, String> {
     if rows.is_empty() || width == 0 {
         return Ok(Range::empty());
     }
-    super::guard::check_span(
-        "“CSV”",
-        "'CSV'",
-        rows.len() as u64,
-        width as u64,
-        limits,
-    )?;
+    super::guard::check_span("“CSV”", "'CSV'", rows.len() as u64, width as u64, limits)?;
     let mut range = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
     for (r, row) in rows.into_iter().enumerate() {
         for (c, v) in row.into_iter().enumerate() {

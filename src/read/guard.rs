@@ -114,7 +114,13 @@ fn damaged_part(name: &str, e: &dyn std::fmt::Display) -> String {
 /// The rows, cells and cell lengths of one sheet as read.
 pub fn check_sheet(sheet: &str, range: &Range<Data>, limits: &Limits) -> Result<(), String> {
     let (rows, cols) = range.get_size();
-    check_span(&format!("“{sheet}”"), &format!("'{sheet}'"), rows as u64, cols as u64, limits)?;
+    check_span(
+        &format!("“{sheet}”"),
+        &format!("'{sheet}'"),
+        rows as u64,
+        cols as u64,
+        limits,
+    )?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, v) in range.used_cells() {
         let Data::String(s) = v else { continue };
@@ -278,7 +284,7 @@ impl Scanner {
         match (local, closing) {
             (b"row", false) => {
                 self.close_cell(false);
-                self.row = match attr(attrs, b"r").and_then(|v| parse_u64(v)) {
+                self.row = match attr(attrs, b"r").and_then(parse_u64) {
                     Some(r) if r > 0 => r - 1,
                     _ => self.next_row,
                 };
@@ -455,7 +461,9 @@ mod tests {
         let far = r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#;
         let s = scan(Grid::Xlsx, far, 5);
         assert_eq!(s.bbox, Some((0, 1_048_575, 0, 16_383)));
-        let e = s.check("xl/worksheets/sheet1.xml", &Limits::default()).unwrap_err();
+        let e = s
+            .check("xl/worksheets/sheet1.xml", &Limits::default())
+            .unwrap_err();
         assert!(e.contains("1048576 rows × 16384 columns"), "{e}");
         let beyond = r#"<row r="2"><c r="ZZZZ2"><v>1</v></c></row>"#;
         let e = scan(Grid::Xlsx, beyond, 3)

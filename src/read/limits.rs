@@ -173,13 +173,17 @@ mod tests {
 
     #[test]
     fn settings_raise_limits_and_mistakes_are_named() {
-        let l = Limits::from_settings(&["rows=2_000_000", "file-mb=500,cell-chars=100000"]).unwrap();
+        let l =
+            Limits::from_settings(&["rows=2_000_000", "file-mb=500,cell-chars=100000"]).unwrap();
         assert_eq!(l.rows, 2_000_000);
         assert_eq!(l.file_bytes, 500 * MB);
         assert_eq!(l.cell_chars, 100_000);
         assert_eq!(l.cells, Limits::default().cells);
         let shown = Limits::default().to_string();
-        assert_eq!(shown, "file-mb=100,unpacked-mb=1024,rows=500000,cells=20000000,cell-chars=32767");
+        assert_eq!(
+            shown,
+            "file-mb=100,unpacked-mb=1024,rows=500000,cells=20000000,cell-chars=32767"
+        );
         assert_eq!(shown.parse::<Limits>().unwrap(), Limits::default());
         for (bad, needle) in [
             ("rows", "NAME=VALUE"),
@@ -192,7 +196,13 @@ mod tests {
             assert!(e.contains(needle), "{bad}: {e}");
             assert_eq!(e.matches(" / ").count(), 1, "bilingual: {e}");
         }
-        assert_eq!(Limit::Rows.raise_hint(&Limits::default(), 7), "--limit rows=1000000");
-        assert_eq!(Limit::Rows.raise_hint(&Limits::default(), 3_000_000), "--limit rows=3000000");
+        assert_eq!(
+            Limit::Rows.raise_hint(&Limits::default(), 7),
+            "--limit rows=1000000"
+        );
+        assert_eq!(
+            Limit::Rows.raise_hint(&Limits::default(), 3_000_000),
+            "--limit rows=3000000"
+        );
     }
 }

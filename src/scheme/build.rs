@@ -7,7 +7,10 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::raw::{Num, RawDate, RawDefaults, RawGrade, RawIndicator, RawProfile, RawScheme};
+use super::mail::{check_from, MailSettings, MailTemplate};
+use super::raw::{
+    Num, RawDate, RawDefaults, RawGrade, RawIndicator, RawMail, RawProfile, RawScheme,
+};
 use super::{
     default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Method, NaPolicy, Profile,
     SalesBasis, Scheme, SchemeError, Version,
@@ -63,6 +66,14 @@ impl At {
 struct Errors(Vec<String>);
 
 impl Errors {
+    /// Add a message already written `中文 / English`.
+    fn add_both(&mut self, at: &At, bilingual: &str) {
+        let (zh, en) = bilingual
+            .split_once(" / ")
+            .unwrap_or((bilingual, bilingual));
+        self.add(at, zh, en);
+    }
+
     fn add(&mut self, at: &At, zh: impl AsRef<str>, en: impl AsRef<str>) {
         let (zh, en) = (zh.as_ref(), en.as_ref());
         self.0.push(if at.zh.is_empty() {
@@ -110,7 +121,9 @@ pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
                 "第 {line} 行第 {col} 列：TOML 格式有误或含未知的键：{what} / line {line}, column {col}: invalid TOML or an unknown key: {what}"
             )
         }
-        None => format!("TOML 格式有误或含未知的键：{what} / invalid TOML or an unknown key: {what}"),
+        None => {
+            format!("TOML 格式有误或含未知的键：{what} / invalid TOML or an unknown key: {what}")
+        }
     }
 }
 
@@ -181,7 +194,33 @@ fn build(raw: RawScheme, columns: ColumnAliases, file: &str, errs: &mut Errors) 
         grades,
         versions,
         columns,
+        mail: raw.mail.as_ref().map(|m| mail(m, errs)).unwrap_or_default(),
     }
+}
+
+/// The `[mail]` table: a valid sender; subject and body both or neither.
+fn mail(raw: &RawMail, errs: &mut Errors) -> MailSettings {
+    let at = At::default().push("[mail]", "[mail]");
+    let mut out = MailSettings::default();
+    if let Some(from) = &raw.from {
+        match check_from(from) {
+            Ok(()) => out.from = Some(from.trim().to_string()),
+            Err(e) => errs.add_both(&at.push("from", "from"), &e),
+        }
+    }
+    match (&raw.subject, &raw.body) {
+        (Some(s), Some(b)) => match MailTemplate::new(s, b) {
+            Ok(t) => out.template = Some(t),
+            Err(e) => errs.add_both(&at, &e),
+        },
+        (None, None) => {}
+        _ => errs.add(
+            &at,
+            "subject 和 body 须同时给出",
+            "give both subject and body, or neither",
+        ),
+    }
+    out
 }
 
 fn show_from(d: NaiveDate) -> String {

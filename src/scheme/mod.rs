@@ -7,6 +7,7 @@
 
 mod build;
 mod columns;
+pub mod mail;
 pub mod raw;
 
 use std::collections::BTreeMap;
@@ -318,6 +319,8 @@ pub struct Scheme {
     /// Sorted by `effective_from`.
     pub versions: Vec<Version>,
     pub columns: ColumnAliases,
+    /// The `[mail]` table (sender and message template for `kaohe mail`).
+    pub mail: mail::MailSettings,
 }
 
 impl Scheme {

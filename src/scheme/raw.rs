@@ -35,6 +35,11 @@
 //! [[versions]]                       # optional quarterly re-weighting
 //! effective_from = "2026-07-01"
 //!   [[versions.profiles]]            # the complete profile list of that version
+//!
+//! [mail]                             # optional: kaohe mail's sender and template
+//! from = "人力资源部 <hr@example.com>"
+//! subject = "{period} 绩效考核表 - {name}"
+//! body = "{name}，您好：……"
 //! ```
 
 use std::collections::BTreeMap;
@@ -122,6 +127,17 @@ pub struct RawScheme {
     pub profiles: Vec<RawProfile>,
     #[serde(default)]
     pub versions: Vec<RawVersion>,
+    /// Mail settings for `kaohe mail` (see [`super::mail`]).
+    pub mail: Option<RawMail>,
+}
+
+/// The `[mail]` table: sender and message template, every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMail {
+    pub from: Option<String>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,6 +1,7 @@
 //! `manifest.json` of a period (SPEC 8): the scheme's and the inputs'
-//! content hashes and, per rep, the output file, its hash, the rep's email,
-//! total and grade — what incremental runs compare and what mailing reads.
+//! content hashes and, per rep, the output file, its hash, the rep's email
+//! and supervisor's email, total and grade — what incremental runs compare
+//! and what mailing reads.
 //! Pretty JSON with a fixed field order and sorted lists, so identical runs
 //! give identical files.
 
@@ -26,6 +27,11 @@ pub struct RepEntry {
     pub name: String,
     /// Empty when the roster has none.
     pub email: String,
+    /// The email of the rep's supervisor (上级, looked up in the roster by id,
+    /// then by unique name); empty when there is none. For `kaohe mail
+    /// --cc-supervisor`.
+    #[serde(default)]
+    pub supervisor_email: String,
     /// The rep's workbook, relative to the period folder (empty until it is written).
     pub file: String,
     /// SHA-256 of the workbook's bytes (empty until it is written).
@@ -48,6 +54,12 @@ pub struct Manifest {
     /// Sorted by rep id.
     pub reps: Vec<RepEntry>,
     pub kaohe_version: String,
+    /// Language of the outputs (`zh`, `en`).
+    #[serde(default)]
+    pub lang: String,
+    /// The team summary's file name, relative to the period folder.
+    #[serde(default)]
+    pub summary_file: String,
 }
 
 impl Manifest {
@@ -61,6 +73,7 @@ impl Manifest {
         period: crate::period::Period,
         results: &[crate::run::RepResult],
     ) -> Manifest {
+        let roster = crate::dataset::RepIndex::new(&ds.reps);
         let mut m = Manifest {
             period: period.to_string(),
             scheme_file: scheme_file.to_string(),
@@ -82,6 +95,7 @@ impl Manifest {
                         rep_id: rep.rep_id.clone(),
                         name: rep.name.clone(),
                         email: rep.email.clone().unwrap_or_default(),
+                        supervisor_email: supervisor_email(ds, &roster, r.rep),
                         file: String::new(),
                         sha256: String::new(),
                         total: a.and_then(|a| a.total).map(|t| t.normalize().to_string()),
@@ -90,6 +104,8 @@ impl Manifest {
                 })
                 .collect(),
             kaohe_version: env!("CARGO_PKG_VERSION").to_string(),
+            lang: String::new(),
+            summary_file: String::new(),
         };
         m.sort();
         m
@@ -100,6 +116,20 @@ impl Manifest {
         self.inputs.sort();
         self.reps.sort_by(|a, b| a.rep_id.cmp(&b.rep_id));
     }
+}
+
+/// The roster email of a rep's supervisor (empty: none, unknown, or no email).
+fn supervisor_email(
+    ds: &crate::dataset::Dataset,
+    roster: &crate::dataset::RepIndex,
+    rep: crate::model::RepIdx,
+) -> String {
+    ds.reps[rep as usize]
+        .supervisor
+        .as_deref()
+        .and_then(|s| roster.resolve(s).ok())
+        .and_then(|i| ds.reps[i as usize].email.clone())
+        .unwrap_or_default()
 }
 
 /// The manifest as written: pretty JSON, lists sorted, ending in a newline.
@@ -143,6 +173,7 @@ mod tests {
             rep_id: id.into(),
             name: "张三".into(),
             email: String::new(),
+            supervisor_email: String::new(),
             file: String::new(),
             sha256: String::new(),
             total: Some("86.5".into()),
@@ -164,6 +195,8 @@ mod tests {
             ],
             reps: vec![rep("S002"), rep("S001")],
             kaohe_version: "0.1.0".into(),
+            lang: "zh".into(),
+            summary_file: String::new(),
         };
         let json = to_json(&m).unwrap();
         assert!(json.find("a.xlsx").unwrap() < json.find("b.xlsx").unwrap());

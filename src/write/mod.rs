@@ -7,6 +7,7 @@ pub mod names;
 pub mod rep;
 pub mod summary;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -31,15 +32,17 @@ pub struct Written {
 /// A rep's month-by-month totals, for the trend chart of a year's workbook.
 pub type Trend = Vec<(Period, Option<rust_decimal::Decimal>)>;
 
-/// Each rep's monthly totals inside `year`, from a run's results (only
-/// months that were computed; `None` for a month not graded).
-pub fn year_trends(results: &[RepResult], year: i32) -> std::collections::HashMap<RepIdx, Trend> {
-    let mut out: std::collections::HashMap<RepIdx, Trend> = std::collections::HashMap::new();
+/// Each rep's monthly totals inside `year` (by rep id), from a run's
+/// results (only months that were computed; `None` for a month not graded).
+pub fn year_trends(ds: &Dataset, results: &[RepResult], year: i32) -> HashMap<String, Trend> {
+    let mut out: HashMap<String, Trend> = HashMap::new();
     for r in results {
         if let Period::Month(m) = r.period {
             if m.year == year {
                 let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
-                out.entry(r.rep).or_default().push((r.period, total));
+                out.entry(ds.reps[r.rep as usize].rep_id.clone())
+                    .or_default()
+                    .push((r.period, total));
             }
         }
     }
@@ -49,11 +52,20 @@ pub fn year_trends(results: &[RepResult], year: i32) -> std::collections::HashMa
     out
 }
 
+/// What a rep workbook shows beyond its own period's result.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// By rep id: the month-by-month totals for a year's trend chart.
+    pub trends: HashMap<String, Trend>,
+    /// By rep id: a note that the workbook replaces an earlier version.
+    pub notes: HashMap<String, String>,
+}
+
 /// Write every assessed rep's workbook of one period into `dir`, in
 /// parallel; each is built in memory and renamed into place. Returned in
-/// rep order. `results` are the run's (any periods): the period's own are
-/// written, and a year's workbooks get the month-by-month total chart from
-/// the months computed in the same run.
+/// rep order. `results` may hold other periods too; the period's own are
+/// written.
+#[allow(clippy::too_many_arguments)]
 pub fn rep_workbooks(
     ds: &Dataset,
     ix: &Index,
@@ -62,11 +74,8 @@ pub fn rep_workbooks(
     results: &[RepResult],
     dir: &Path,
     lang: Lang,
+    extras: &Extras,
 ) -> anyhow::Result<Vec<Written>> {
-    let trends = match period {
-        Period::Year(y) => year_trends(results, y),
-        _ => Default::default(),
-    };
     let results: Vec<&RepResult> = results.iter().filter(|r| r.period == period).collect();
     let px = PeriodIx::new(ds, period);
     let cx = Ctx {
@@ -82,8 +91,13 @@ pub fn rep_workbooks(
         .map(|(rep, a)| {
             let person = &ds.reps[rep as usize];
             let file = names::rep_workbook(&person.rep_id, &person.name, period);
-            let trend = trends.get(&rep).map(Vec::as_slice).unwrap_or_default();
-            let mut wb = rep::rep_workbook(&cx, scheme, rep, a, &team, trend, lang)?;
+            let trend = extras
+                .trends
+                .get(&person.rep_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let note = extras.notes.get(&person.rep_id).map(String::as_str);
+            let mut wb = rep::rep_workbook(&cx, scheme, rep, a, &team, trend, note, lang)?;
             let bytes = wb.save_to_buffer()?;
             crate::xlsx_util::write_atomic(&dir.join(&file), &bytes)?;
             Ok(Written {

@@ -176,7 +176,9 @@ fn cell(r: u32, c: u16) -> String {
     format!("{}{}", crate::columns::col_letter(c as u32), r + 1)
 }
 
-/// Build one rep's workbook for one period.
+/// Build one rep's workbook for one period; `replaces` is a note that it
+/// replaces an earlier version.
+#[allow(clippy::too_many_arguments)]
 pub fn rep_workbook(
     cx: &Ctx,
     scheme: &Scheme,
@@ -184,11 +186,14 @@ pub fn rep_workbook(
     a: &Assessed,
     team: &BTreeMap<String, Decimal>,
     trend: &[(Period, Option<Decimal>)],
+    replaces: Option<&str>,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = new_workbook();
     let fm = Formats::new();
-    scorecard(&mut wb, &fm, cx, scheme, rep, a, team, trend, lang)?;
+    scorecard(
+        &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, lang,
+    )?;
     evidence(&mut wb, &fm, cx, rep, lang)?;
     Ok(wb)
 }
@@ -203,6 +208,7 @@ fn scorecard(
     a: &Assessed,
     team: &BTreeMap<String, Decimal>,
     trend: &[(Period, Option<Decimal>)],
+    replaces: Option<&str>,
     lang: Lang,
 ) -> Result<(), XlsxError> {
     let ds = cx.ds;
@@ -262,6 +268,10 @@ fn scorecard(
         ),
     )?;
 
+    if let Some(note) = replaces {
+        let f = Format::new().set_italic().set_font_color("#C00000");
+        ws.merge_range(3, 0, 3, 10, note, &f)?;
+    }
     let head_row = 4u32;
     let heads = if zh { HEAD_ZH } else { HEAD_EN };
     for (c, h) in heads.iter().enumerate() {

@@ -313,6 +313,7 @@ pub fn team_summary(
     period: Period,
     results: &[RepResult],
     as_of: NaiveDate,
+    changes: Option<(&crate::changes::Changes, &crate::write::manifest::Manifest)>,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = new_workbook();
@@ -329,6 +330,9 @@ pub fn team_summary(
     crate::check::write_issue_sheet(ws, &ds.issues, lang)?;
     adjustments_log(wb.add_worksheet(), &fm, ds, period, results, lang)?;
     method(wb.add_worksheet(), &fm, ds, scheme, period, as_of, lang)?;
+    if let Some((changes, old)) = changes {
+        crate::changes::write_sheet(wb.add_worksheet(), changes, old, lang)?;
+    }
     Ok(wb)
 }
 
@@ -1259,7 +1263,7 @@ mod tests {
         .unwrap();
         let p = period("2026-03");
         let results = crate::run::compute(&ds, &scheme, &[p]);
-        let bytes = team_summary(&ds, &scheme, p, &results, p.last_day(), Lang::Zh)
+        let bytes = team_summary(&ds, &scheme, p, &results, p.last_day(), None, Lang::Zh)
             .unwrap()
             .save_to_buffer()
             .unwrap();

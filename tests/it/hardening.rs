@@ -44,7 +44,12 @@ fn refused(ds: &Dataset) -> Vec<(String, String)> {
         .filter_map(|p| match p {
             Problem::Unreadable(e) => {
                 assert!(!e.message.contains('\n'), "{}: {}", e.file, e.message);
-                assert_eq!(e.message.matches(" / ").count(), 1, "bilingual: {}", e.message);
+                assert_eq!(
+                    e.message.matches(" / ").count(),
+                    1,
+                    "bilingual: {}",
+                    e.message
+                );
                 Some((e.file.to_string(), e.message.clone()))
             }
             _ => None,
@@ -71,7 +76,11 @@ fn libreoffice_copies_of_the_samples_read_the_same_as_the_originals() {
     let orig = tempfile::tempdir().unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ledgers/2026-01");
     for n in names {
-        copy(&samples.join(format!("{n}.xlsx")), orig.path(), &format!("{n}.xlsx"));
+        copy(
+            &samples.join(format!("{n}.xlsx")),
+            orig.path(),
+            &format!("{n}.xlsx"),
+        );
     }
     let want = load(orig.path());
     assert!(want.installments.len() > 20 && want.reps.len() > 10);
@@ -107,7 +116,10 @@ fn libreoffice_copies_of_the_templates_are_recognised_with_no_data_rows() {
         let mut kinds: Vec<_> = ds
             .sheets
             .iter()
-            .map(|s| s.kind().unwrap_or_else(|| panic!("{ext}/{}: {:?}", s.name, s.status)))
+            .map(|s| {
+                s.kind()
+                    .unwrap_or_else(|| panic!("{ext}/{}: {:?}", s.name, s.status))
+            })
             .collect();
         kinds.sort();
         assert_eq!(kinds, kaohe::columns::Kind::ALL, "{ext}");
@@ -129,15 +141,25 @@ fn openpyxl_hidden_sheet_hidden_rows_merged_header_error_cells_formatted_tail() 
     // The roster is on a hidden sheet: read, and marked hidden.
     let roster = ds.sheets.iter().find(|s| &*s.name == "人员").unwrap();
     assert!(roster.hidden);
-    let reps: Vec<(&str, NaiveDate)> =
-        ds.reps.iter().map(|r| (r.rep_id.as_str(), r.hire_date)).collect();
-    assert_eq!(reps, [("S001", day(2025, 1, 10)), ("S002", day(2025, 6, 1))]);
+    let reps: Vec<(&str, NaiveDate)> = ds
+        .reps
+        .iter()
+        .map(|r| (r.rep_id.as_str(), r.hire_date))
+        .collect();
+    assert_eq!(
+        reps,
+        [("S001", day(2025, 1, 10)), ("S002", day(2025, 6, 1))]
+    );
     assert_eq!(ds.reps[0].bonus_base, Some(dec("8000")));
     assert_eq!(ds.reps[1].bonus_base, None, "#N/A counts as empty");
     // Customers: the title merged across the header is passed over, the
     // header cell merged over B:C names column B; KH002 sits on a hidden row
     // and is read; KH003's 创建时间 is #DIV/0!: left out with an error.
-    let ids: Vec<&str> = ds.customers.iter().map(|c| c.customer_id.as_str()).collect();
+    let ids: Vec<&str> = ds
+        .customers
+        .iter()
+        .map(|c| c.customer_id.as_str())
+        .collect();
     assert_eq!(ids, ["KH001", "KH002", "KH004"]);
     assert_eq!(ds.customers[1].facts().customer_name, "乙公司");
     assert_eq!(
@@ -157,7 +179,10 @@ fn openpyxl_hidden_sheet_hidden_rows_merged_header_error_cells_formatted_tail() 
             .map(|i| (i.level, i.pos.row, i.header.clone()))
             .collect()
     };
-    assert_eq!(by_raw("#DIV/0!"), [(Level::Error, 5, "创建时间".to_string())]);
+    assert_eq!(
+        by_raw("#DIV/0!"),
+        [(Level::Error, 5, "创建时间".to_string())]
+    );
     assert_eq!(
         by_raw("#N/A"),
         [
@@ -201,9 +226,19 @@ fn pandas_excel_and_csv_exports_in_utf8_and_gbk_read_alike() {
                 ],
             )],
         );
-        copy(&fixtures().join("producers").join(file), tmp.path(), &format!("b-{file}"));
+        copy(
+            &fixtures().join("producers").join(file),
+            tmp.path(),
+            &format!("b-{file}"),
+        );
         let ds = load(tmp.path());
-        assert!(ds.problems.iter().all(|p| matches!(p, Problem::MissingKind(_))), "{file}: {:?}", ds.problems);
+        assert!(
+            ds.problems
+                .iter()
+                .all(|p| matches!(p, Problem::MissingKind(_))),
+            "{file}: {:?}",
+            ds.problems
+        );
         let rows: Vec<String> = ds
             .followups
             .iter()
@@ -244,7 +279,11 @@ fn shared_formulas_read_their_cached_results() {
             ],
         )],
     );
-    copy(&fixtures().join("producers/shared-formulas.xlsx"), tmp.path(), "b-回款.xlsx");
+    copy(
+        &fixtures().join("producers/shared-formulas.xlsx"),
+        tmp.path(),
+        "b-回款.xlsx",
+    );
     let ds = load(tmp.path());
     let due: Vec<Decimal> = ds.installments.iter().map(|i| i.amount_due).collect();
     assert_eq!(due, [dec("50000.05"), dec("40000"), dec("30000")]);
@@ -333,7 +372,8 @@ fn decompression_bomb_is_refused_even_when_its_headers_lie() {
     let tmp = tempfile::tempdir().unwrap();
     let good = roster_xlsx(tmp.path());
     // 8 MB of white space inside the worksheet compresses to a few KB.
-    let mut rows = String::from(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>工号</t></is></c></row>"#);
+    let mut rows =
+        String::from(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>工号</t></is></c></row>"#);
     rows.push_str(&" ".repeat(8 << 20));
     let bomb = with_part(
         &good,
@@ -382,7 +422,11 @@ fn sheets_spanning_huge_ranges_are_refused_before_calamine_lays_them_out() {
         cell("XFD1048576", "x")
     ));
     // A column beyond Excel's last (XFD).
-    let beyond = sheet_xml(&format!(r#"<row r="2">{}{}</row>"#, cell("A2", "工号"), cell("ZZZZ2", "x")));
+    let beyond = sheet_xml(&format!(
+        r#"<row r="2">{}{}</row>"#,
+        cell("A2", "工号"),
+        cell("ZZZZ2", "x")
+    ));
     // Only a claimed dimension, with two real cells: read normally.
     let claim = format!(
         r#"{}<dimension ref="A1:XFD1048576"/><sheetData><row r="1">{}{}{}{}</row><row r="2">{}{}{}{}</row></sheetData></worksheet>"#,
@@ -401,7 +445,12 @@ fn sheets_spanning_huge_ranges_are_refused_before_calamine_lays_them_out() {
         ("b-beyond.xlsx", beyond),
         ("c-claim.xlsx", claim.into_bytes()),
     ] {
-        let bytes = with_part(&good, "xl/worksheets/sheet1.xml", &xml, zip::CompressionMethod::Deflated);
+        let bytes = with_part(
+            &good,
+            "xl/worksheets/sheet1.xml",
+            &xml,
+            zip::CompressionMethod::Deflated,
+        );
         std::fs::write(tmp.path().join(name), bytes).unwrap();
     }
     let started = std::time::Instant::now();
@@ -413,7 +462,13 @@ fn sheets_spanning_huge_ranges_are_refused_before_calamine_lays_them_out() {
     assert!(r[0].1.contains("1048576 rows"), "{}", r[0].1);
     assert!(r[0].1.contains("--limit cells="), "{}", r[0].1);
     assert!(r[1].1.contains("beyond Excel's grid"), "{}", r[1].1);
-    assert_eq!(ds.reps.iter().map(|r| r.rep_id.as_str()).collect::<Vec<_>>(), ["S009"]);
+    assert_eq!(
+        ds.reps
+            .iter()
+            .map(|r| r.rep_id.as_str())
+            .collect::<Vec<_>>(),
+        ["S009"]
+    );
 }
 
 #[test]
@@ -436,7 +491,12 @@ fn rows_and_cell_length_limits_name_the_sheet_and_how_to_raise_them() {
     let r = refused(&ds);
     assert_eq!(r.len(), 1, "{r:?}");
     assert_eq!(r[0].0, "b-客户.csv");
-    assert!(r[0].1.contains("cell B2 holds 40000 characters, more than the limit 32767"), "{}", r[0].1);
+    assert!(
+        r[0].1
+            .contains("cell B2 holds 40000 characters, more than the limit 32767"),
+        "{}",
+        r[0].1
+    );
     assert!(r[0].1.contains("--limit cell-chars=65534"), "{}", r[0].1);
     assert_eq!(ds.reps.len(), 6);
 
@@ -445,9 +505,18 @@ fn rows_and_cell_length_limits_name_the_sheet_and_how_to_raise_them() {
     let r = refused(&ds);
     assert_eq!(r.len(), 1, "{r:?}");
     assert_eq!(r[0].0, "a-人员.xlsx");
-    assert!(r[0].1.contains("sheet '人员' has 7 rows, more than the limit 5"), "{}", r[0].1);
+    assert!(
+        r[0].1
+            .contains("sheet '人员' has 7 rows, more than the limit 5"),
+        "{}",
+        r[0].1
+    );
     assert!(r[0].1.contains("工作表“人员”有 7 行"), "{}", r[0].1);
-    assert_eq!(ds.customers.len(), 0, "no roster: the customer's rep is unknown");
+    assert_eq!(
+        ds.customers.len(),
+        0,
+        "no roster: the customer's rep is unknown"
+    );
     assert_eq!(ds.sheets.iter().filter(|s| s.kind().is_some()).count(), 1);
 
     let limits = Limits {
@@ -459,7 +528,10 @@ fn rows_and_cell_length_limits_name_the_sheet_and_how_to_raise_them() {
     assert_eq!(r.len(), 2, "{r:?}");
     for (_, m) in &r {
         assert!(m.contains("the file is too large"), "{m}");
-        assert!(m.contains("limit 0 MB); to read it anyway use --limit file-mb=1"), "{m}");
+        assert!(
+            m.contains("limit 0 MB); to read it anyway use --limit file-mb=1"),
+            "{m}"
+        );
     }
 }
 
@@ -481,12 +553,22 @@ fn deeply_nested_and_enormous_shared_strings() {
     let huge = format!("<si><t>{}</t></si>", "x".repeat(5 << 20));
     std::fs::write(
         tmp.path().join("a-deep.xlsx"),
-        with_part(&good, "xl/sharedStrings.xml", &sst_of(&deep), zip::CompressionMethod::Deflated),
+        with_part(
+            &good,
+            "xl/sharedStrings.xml",
+            &sst_of(&deep),
+            zip::CompressionMethod::Deflated,
+        ),
     )
     .unwrap();
     std::fs::write(
         tmp.path().join("b-huge.xlsx"),
-        with_part(&good, "xl/sharedStrings.xml", &sst_of(&huge), zip::CompressionMethod::Deflated),
+        with_part(
+            &good,
+            "xl/sharedStrings.xml",
+            &sst_of(&huge),
+            zip::CompressionMethod::Deflated,
+        ),
     )
     .unwrap();
     // Every outcome is fine except a panic, a crash or a multi-line message.
@@ -496,7 +578,12 @@ fn deeply_nested_and_enormous_shared_strings() {
     // Where the strings are used in a sheet, the cell-length limit holds.
     let sheet = sheet_xml(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#);
     let both = with_part(
-        &with_part(&good, "xl/sharedStrings.xml", &sst_of(&huge), zip::CompressionMethod::Deflated),
+        &with_part(
+            &good,
+            "xl/sharedStrings.xml",
+            &sst_of(&huge),
+            zip::CompressionMethod::Deflated,
+        ),
         "xl/worksheets/sheet1.xml",
         &sheet,
         zip::CompressionMethod::Deflated,
@@ -506,13 +593,21 @@ fn deeply_nested_and_enormous_shared_strings() {
     std::fs::write(dir.join("c.xlsx"), both).unwrap();
     let r = refused(&load(&dir));
     assert_eq!(r.len(), 1, "{r:?}");
-    assert!(r[0].1.contains("cell A1 holds 5242880 characters"), "{}", r[0].1);
+    assert!(
+        r[0].1.contains("cell A1 holds 5242880 characters"),
+        "{}",
+        r[0].1
+    );
 }
 
 #[test]
 fn encrypted_workbook_from_a_real_tool_is_refused_with_the_reason() {
     let tmp = tempfile::tempdir().unwrap();
-    copy(&fixtures().join("producers/encrypted.xlsx"), tmp.path(), "encrypted.xlsx");
+    copy(
+        &fixtures().join("producers/encrypted.xlsx"),
+        tmp.path(),
+        "encrypted.xlsx",
+    );
     let r = refused(&load(tmp.path()));
     assert_eq!(r.len(), 1);
     assert!(r[0].1.contains("password-protected"), "{}", r[0].1);
@@ -533,7 +628,8 @@ fn a_file_that_disappears_before_it_is_read() {
     );
     // Listed (a link), gone by the time it is opened.
     #[cfg(unix)]
-    std::os::unix::fs::symlink(tmp.path().join("gone.xlsx"), tmp.path().join("b-gone.xlsx")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("gone.xlsx"), tmp.path().join("b-gone.xlsx"))
+        .unwrap();
     #[cfg(unix)]
     {
         let ds = load(tmp.path());
@@ -570,14 +666,30 @@ fn an_unreadable_file_is_one_line_and_the_run_goes_on_then_exits_3() {
     assert_eq!(o.status.code(), Some(3), "{err}");
     let lines: Vec<&str> = err.lines().filter(|l| l.contains("坏.xlsx")).collect();
     assert_eq!(lines.len(), 1, "{err}");
-    assert!(lines[0].contains("无法读取") && lines[0].contains("压缩包结构损坏"), "{err}");
+    assert!(
+        lines[0].contains("无法读取") && lines[0].contains("压缩包结构损坏"),
+        "{err}"
+    );
     assert!(!lines[0].contains(" / "), "one language: {err}");
     assert!(err.contains("1 个文件无法读取"), "{err}");
-    assert!(out.join("2026-03/results.csv").is_file(), "computed from the rest");
+    assert!(
+        out.join("2026-03/results.csv").is_file(),
+        "computed from the rest"
+    );
     assert!(!err.contains("panicked"));
 
     let strict = tmp.path().join("strict");
-    let o = kaohe(&["run", l, "--scheme", s, "--out", strict.to_str().unwrap(), "--strict", "--lang", "en"]);
+    let o = kaohe(&[
+        "run",
+        l,
+        "--scheme",
+        s,
+        "--out",
+        strict.to_str().unwrap(),
+        "--strict",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&o.stdout).contains("坏.xlsx: the file is damaged"));
     assert!(!strict.exists(), "--strict stops before computing");
@@ -601,12 +713,33 @@ fn limits_on_the_command_line() {
     let o = kaohe(&["check", l, "--out", i, "--limit", "rows=1"]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(3), "{stdout}");
-    assert!(stdout.contains("台账.xlsx: 工作表“人员”有 2 行，超过上限 1；如确需读取请用 --limit rows=2"), "{stdout}");
-    let o = kaohe(&["check", l, "--out", i, "--limit", "rows=1", "--limit", "rows=2,cells=1000"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        stdout
+            .contains("台账.xlsx: 工作表“人员”有 2 行，超过上限 1；如确需读取请用 --limit rows=2"),
+        "{stdout}"
+    );
+    let o = kaohe(&[
+        "check",
+        l,
+        "--out",
+        i,
+        "--limit",
+        "rows=1",
+        "--limit",
+        "rows=2,cells=1000",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     for bad in ["rows=abc", "lines=5", "rows"] {
         let o = kaohe(&["check", l, "--out", i, "--limit", bad]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("--limit"), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--limit"),
+            "{bad}"
+        );
     }
 }

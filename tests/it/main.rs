@@ -1,16 +1,19 @@
 //! One integration test binary (modules per area).
 
+mod batch;
 mod cli;
 mod common;
 mod demo;
 mod formats;
 mod hardening;
+mod mail;
 mod properties;
 mod reading;
 mod run;
 mod samples;
-mod security;
 mod schemes;
+mod security;
+mod smtp_server;
 mod summary;
 mod templates;
 mod workbooks;

@@ -152,32 +152,63 @@ fn scheme_mistakes_name_the_file_the_place_and_the_fix() {
         ),
         (
             "unknown key",
-            format!("{head}{}", profile("B2B", "\"商务专员-B2B\"", &ok.replace("weight", "wieght"))),
-            vec!["line 6, column", "unknown field `wieght`", "expected one of"],
+            format!(
+                "{head}{}",
+                profile("B2B", "\"商务专员-B2B\"", &ok.replace("weight", "wieght"))
+            ),
+            vec![
+                "line 6, column",
+                "unknown field `wieght`",
+                "expected one of",
+            ],
         ),
         (
             "weights not summing to 100",
-            format!("{head}{}", profile("B2B", "\"商务专员-B2B\"", &ok.replace("100", "90"))),
+            format!(
+                "{head}{}",
+                profile("B2B", "\"商务专员-B2B\"", &ok.replace("100", "90"))
+            ),
             vec!["profile \"B2B\"", "sum to 90, not 100", "add up to 100"],
         ),
         (
             "inverted lines",
             format!(
                 "{head}{}",
-                profile("B2B", "\"商务专员-B2B\"", &ok.replace("pass = 1, excellent = 3", "pass = 3, excellent = 1"))
+                profile(
+                    "B2B",
+                    "\"商务专员-B2B\"",
+                    &ok.replace("pass = 1, excellent = 3", "pass = 3, excellent = 1")
+                )
             ),
-            vec!["profile \"B2B\", indicator followups", "excellent must be above pass (pass 3, excellent 1)"],
+            vec![
+                "profile \"B2B\", indicator followups",
+                "excellent must be above pass (pass 3, excellent 1)",
+            ],
         ),
         (
             "unknown indicator",
-            format!("{head}{}", profile("B2B", "\"商务专员-B2B\"", &ok.replace("followups", "folowups"))),
-            vec!["indicator folowups", "unknown indicator code", "kaohe explain"],
+            format!(
+                "{head}{}",
+                profile(
+                    "B2B",
+                    "\"商务专员-B2B\"",
+                    &ok.replace("followups", "folowups")
+                )
+            ),
+            vec![
+                "indicator folowups",
+                "unknown indicator code",
+                "kaohe explain",
+            ],
         ),
         (
             "role matched by no profile",
             format!("{head}{}", profile("B2C", "\"商务专员-B2C\"", ok)),
             // Checked against the roster, in the language of the run.
-            vec!["岗位「商务专员-B2B」没有对应的考核档案", "请把它加入某个档案的 roles"],
+            vec![
+                "岗位「商务专员-B2B」没有对应的考核档案",
+                "请把它加入某个档案的 roles",
+            ],
         ),
         (
             "role matched by two profiles",
@@ -186,7 +217,11 @@ fn scheme_mistakes_name_the_file_the_place_and_the_fix() {
                 profile("B2B", "\"商务专员-B2B\"", ok),
                 profile("Other", "\"商务专员-B2B\"", ok)
             ),
-            vec!["profile \"Other\"", "also covered by profile \"B2B\"", "one profile's roles only"],
+            vec![
+                "profile \"Other\"",
+                "also covered by profile \"B2B\"",
+                "one profile's roles only",
+            ],
         ),
         (
             "overlapping versions",
@@ -211,7 +246,10 @@ fn scheme_mistakes_name_the_file_the_place_and_the_fix() {
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{what}: {err}");
-        assert!(err.contains(file.to_str().unwrap()), "{what}: names the file: {err}");
+        assert!(
+            err.contains(file.to_str().unwrap()),
+            "{what}: names the file: {err}"
+        );
         for n in needles {
             assert!(err.contains(n), "{what}: expected {n:?} in:\n{err}\n{text}");
         }

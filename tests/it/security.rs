@@ -64,7 +64,9 @@ fn formulas(xml: &str) -> Vec<&str> {
         if !rest.starts_with('>') && !rest.starts_with(' ') {
             continue;
         }
-        let Some(open_end) = rest.find('>') else { break };
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
         if rest[..open_end].ends_with('/') {
             continue;
         }
@@ -94,8 +96,20 @@ fn hostile_ledgers(dir: &Path) {
                 "人员",
                 vec![
                     vec![S("工号"), S("姓名"), S("岗位"), S("入职日期"), S("团队")],
-                    vec![S("S001"), S(EVIL_NAME), S("商务专员-B2B"), D("2025-01-10"), S(EVIL_TEAM)],
-                    vec![S("S002"), S("李四"), S("商务专员-B2B"), D("2025-01-10"), S(EVIL_NOTES)],
+                    vec![
+                        S("S001"),
+                        S(EVIL_NAME),
+                        S("商务专员-B2B"),
+                        D("2025-01-10"),
+                        S(EVIL_TEAM),
+                    ],
+                    vec![
+                        S("S002"),
+                        S("李四"),
+                        S("商务专员-B2B"),
+                        D("2025-01-10"),
+                        S(EVIL_NOTES),
+                    ],
                 ],
             ),
             sheet(
@@ -110,8 +124,20 @@ fn hostile_ledgers(dir: &Path) {
             sheet(
                 "跟进",
                 vec![
-                    vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式"), S("跟进内容")],
-                    vec![D("2026-03-02"), S("S001"), S("KH001"), S("电话"), S(EVIL_NOTES)],
+                    vec![
+                        S("跟进时间"),
+                        S("商务专员"),
+                        S("客户编号"),
+                        S("跟进方式"),
+                        S("跟进内容"),
+                    ],
+                    vec![
+                        D("2026-03-02"),
+                        S("S001"),
+                        S("KH001"),
+                        S("电话"),
+                        S(EVIL_NOTES),
+                    ],
                     vec![D("2026-03-03"), S("S002"), S("KH003"), S("电话"), S("好")],
                 ],
             ),
@@ -127,15 +153,44 @@ fn hostile_ledgers(dir: &Path) {
                         S("应回款金额"),
                         S("应回款日期"),
                     ],
-                    vec![S("HT001"), S("KH001"), S("S001"), D("2026-03-10"), N(1000.0), N(1000.0), D("2026-03-20")],
+                    vec![
+                        S("HT001"),
+                        S("KH001"),
+                        S("S001"),
+                        D("2026-03-10"),
+                        N(1000.0),
+                        N(1000.0),
+                        D("2026-03-20"),
+                    ],
                 ],
             ),
             sheet(
                 "调整",
                 vec![
-                    vec![S("工号"), S("期间"), S("类型"), S("说明"), S("指标"), S("数值")],
-                    vec![S("S001"), S("2026-03"), S("剔除"), S(EVIL_REASON), S("followups"), E],
-                    vec![S("S001"), S("2026-03"), S("加分"), S(EVIL_REASON), E, N(1.0)],
+                    vec![
+                        S("工号"),
+                        S("期间"),
+                        S("类型"),
+                        S("说明"),
+                        S("指标"),
+                        S("数值"),
+                    ],
+                    vec![
+                        S("S001"),
+                        S("2026-03"),
+                        S("剔除"),
+                        S(EVIL_REASON),
+                        S("followups"),
+                        E,
+                    ],
+                    vec![
+                        S("S001"),
+                        S("2026-03"),
+                        S("加分"),
+                        S(EVIL_REASON),
+                        E,
+                        N(1.0),
+                    ],
                 ],
             ),
         ],
@@ -160,9 +215,19 @@ fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let issues = tmp.path().join("issues.xlsx");
-    kaohe(&["check", ledgers.to_str().unwrap(), "--out", issues.to_str().unwrap()]);
+    kaohe(&[
+        "check",
+        ledgers.to_str().unwrap(),
+        "--out",
+        issues.to_str().unwrap(),
+    ]);
     let mut books: Vec<PathBuf> = walk(&out)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
@@ -172,15 +237,26 @@ fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
     let mut seen_as_text = std::collections::HashSet::new();
     for book in &books {
         for (part, xml) in parts(book) {
-            assert!(!xml.contains("<hyperlink"), "{}: {part} has a link", book.display());
-            assert!(!xml.contains("TargetMode=\"External\""), "{}: {part}", book.display());
+            assert!(
+                !xml.contains("<hyperlink"),
+                "{}: {part} has a link",
+                book.display()
+            );
+            assert!(
+                !xml.contains("TargetMode=\"External\""),
+                "{}: {part}",
+                book.display()
+            );
             for f in formulas(&xml) {
                 for bad in ["HYPERLINK", "evil", "cmd", "SUM(1+1)", "1+1"] {
                     assert!(!f.contains(bad), "{}: {part}: formula {f}", book.display());
                 }
             }
             for (text, escaped) in [
-                (EVIL_NAME, "=HYPERLINK(&quot;http://evil.example/x&quot;,&quot;点我&quot;)"),
+                (
+                    EVIL_NAME,
+                    "=HYPERLINK(&quot;http://evil.example/x&quot;,&quot;点我&quot;)",
+                ),
                 (EVIL_TEAM, EVIL_TEAM),
                 (EVIL_CUSTOMER, "@SUM(1+1)*cmd|&apos; /C calc&apos;!A0"),
                 (EVIL_REASON, "-2+3+cmd|&apos; /C calc&apos;!A0"),
@@ -199,12 +275,20 @@ fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
         }
     }
     // Every hostile text reached some workbook, as text.
-    for t in [EVIL_NAME, EVIL_TEAM, EVIL_CUSTOMER, EVIL_REASON, EVIL_NOTES, EVIL_DATE] {
+    for t in [
+        EVIL_NAME,
+        EVIL_TEAM,
+        EVIL_CUSTOMER,
+        EVIL_REASON,
+        EVIL_NOTES,
+        EVIL_DATE,
+    ] {
         assert!(seen_as_text.contains(t), "{t} not found as text");
     }
     // results.csv: text Excel would take for a formula is prefixed with '.
     let csv = std::fs::read_to_string(out.join("2026-03/results.csv")).unwrap();
-    let mut rdr = csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let mut fields = 0;
     for rec in rdr.records() {
         for f in rec.unwrap().iter() {
@@ -217,7 +301,10 @@ fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
         }
     }
     assert!(fields > 50);
-    assert!(csv.contains(&format!("'{EVIL_NAME}").replace('"', "\"\"")), "{csv}");
+    assert!(
+        csv.contains(&format!("'{EVIL_NAME}").replace('"', "\"\"")),
+        "{csv}"
+    );
     assert!(csv.contains(&format!("'{EVIL_TEAM}")), "{csv}");
 }
 
@@ -263,18 +350,31 @@ fn output_names_from_any_rep_stay_inside_the_folder_and_are_portable() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let period_dir = out.join("2026-03");
-    let written = walk(&out);
+    // Everything but the run's lock file is in the period's folder.
+    let written: Vec<PathBuf> = walk(&out)
+        .into_iter()
+        .filter(|p| p.parent() != Some(out.as_path()) || !p.ends_with(".kaohe.lock"))
+        .collect();
     for p in &written {
         assert_eq!(p.parent().unwrap(), period_dir, "{}", p.display());
         let name = p.file_name().unwrap().to_str().unwrap();
         assert!(name.len() <= 255, "{name}");
         assert!(
-            !name.contains(['<', '>', ':', '"', '/', '\\', '|', '?', '*']) && !name.chars().any(char::is_control),
+            !name.contains(['<', '>', ':', '"', '/', '\\', '|', '?', '*'])
+                && !name.chars().any(char::is_control),
             "{name}"
         );
-        assert!(!name.starts_with('.') && !name.ends_with(['.', ' ']), "{name}");
+        assert!(
+            !name.starts_with('.') && !name.ends_with(['.', ' ']),
+            "{name}"
+        );
         let stem = name.split('.').next().unwrap().to_uppercase();
         assert!(
             !["CON", "PRN", "AUX", "NUL", "COM1", "LPT1"].contains(&stem.as_str()),
@@ -285,7 +385,12 @@ fn output_names_from_any_rep_stay_inside_the_folder_and_are_portable() {
     let books = written
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
-        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with("团队汇总"))
+        .filter(|p| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("团队汇总")
+        })
         .count();
     assert_eq!(books, hostile.len() + 1);
     let manifest = std::fs::read_to_string(period_dir.join("manifest.json")).unwrap();
@@ -327,7 +432,15 @@ fn hostile_sheets(out: &mut Vec<Sheet<'_>>) {
                 S("应回款金额"),
                 S("应回款日期"),
             ],
-            vec![S("HT001"), S("KH001"), S("S005"), D("2026-03-10"), N(1000.0), N(1000.0), D("2026-03-20")],
+            vec![
+                S("HT001"),
+                S("KH001"),
+                S("S005"),
+                D("2026-03-10"),
+                N(1000.0),
+                N(1000.0),
+                D("2026-03-20"),
+            ],
         ],
     ));
 }
@@ -353,9 +466,17 @@ fn a_rep_workbook_holds_nothing_of_another_rep_in_any_part() {
     let period = kaohe::period::Period::parse("2026-Q1").unwrap();
     let results = compute_with(&ds, &ix, &scheme, &[period]);
     let tmp = tempfile::tempdir().unwrap();
-    let written =
-        kaohe::write::rep_workbooks(&ds, &ix, &scheme, period, &results, tmp.path(), kaohe::Lang::Zh)
-            .unwrap();
+    let written = kaohe::write::rep_workbooks(
+        &ds,
+        &ix,
+        &scheme,
+        period,
+        &results,
+        tmp.path(),
+        kaohe::Lang::Zh,
+        &Default::default(),
+    )
+    .unwrap();
     assert!(written.len() > 10);
     // What belongs to each rep: id, name, customer ids, contract ids.
     let n = ds.reps.len();
@@ -394,7 +515,11 @@ fn a_rep_workbook_holds_nothing_of_another_rep_in_any_part() {
                     all.contains(token.as_str())
                         && !own[me].iter().any(|m| m.contains(token.as_str()))
                 };
-                assert!(!leaked, "{}: holds {token} of {}", w.file, ds.reps[other].rep_id);
+                assert!(
+                    !leaked,
+                    "{}: holds {token} of {}",
+                    w.file, ds.reps[other].rep_id
+                );
                 checked += 1;
             }
         }
@@ -425,19 +550,81 @@ fn the_ledger_folder_is_never_written() {
     let out = tmp.path().join("out");
     let o = out.to_str().unwrap();
     assert_eq!(kaohe(&["run", l, "--out", o]).status.code(), Some(0));
-    assert_eq!(kaohe(&["run", l, "--out", o, "--year", "2026"]).status.code(), Some(0));
+    assert_eq!(
+        kaohe(&["run", l, "--out", o, "--year", "2026"])
+            .status
+            .code(),
+        Some(0)
+    );
     let issues = tmp.path().join("i.xlsx");
     kaohe(&["check", l, "--out", issues.to_str().unwrap()]);
     // Outputs aimed into the ledger folder are refused (usage error).
-    for inside in [ledgers.join("out"), ledgers.join("2026-03"), ledgers.clone()] {
+    for inside in [
+        ledgers.join("out"),
+        ledgers.join("2026-03"),
+        ledgers.clone(),
+    ] {
         let i = inside.to_str().unwrap();
         assert_eq!(kaohe(&["run", l, "--out", i]).status.code(), Some(2), "{i}");
         let f = inside.join("问题.xlsx");
         assert_eq!(
-            kaohe(&["check", l, "--out", f.to_str().unwrap()]).status.code(),
+            kaohe(&["check", l, "--out", f.to_str().unwrap()])
+                .status
+                .code(),
             Some(2),
             "{i}"
         );
     }
     assert_eq!((files(&ledgers), mtimes(&ledgers)), before);
+}
+
+/// The SMTP password (from the environment) never reaches the output of
+/// `run` or `check`: not the terminal, the workbooks, results.csv or the
+/// manifest. (`kaohe mail` is checked in tests/it/mail.rs.)
+#[test]
+fn the_smtp_password_appears_in_no_output() {
+    const SECRET: &str = "Hv9-never-print-me";
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    hostile_ledgers(&ledgers);
+    let scheme = tmp.path().join("s.toml");
+    std::fs::write(&scheme, SCHEME).unwrap();
+    let out = tmp.path().join("out");
+    let issues = tmp.path().join("out/i.xlsx");
+    let mut seen = Vec::new();
+    for args in [
+        vec![
+            "run",
+            ledgers.to_str().unwrap(),
+            "--scheme",
+            scheme.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec![
+            "check",
+            ledgers.to_str().unwrap(),
+            "--out",
+            issues.to_str().unwrap(),
+        ],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(&args)
+            .env("KAOHE_SMTP_PASSWORD", SECRET)
+            .output()
+            .unwrap();
+        seen.push(o.stdout);
+        seen.push(o.stderr);
+    }
+    let written = walk(&out);
+    assert!(written.len() >= 5, "{written:?}");
+    for p in &written {
+        seen.push(std::fs::read(p).unwrap());
+        if p.extension().is_some_and(|e| e == "xlsx") {
+            seen.extend(parts(p).into_values().map(String::into_bytes));
+        }
+    }
+    for bytes in &seen {
+        assert!(!String::from_utf8_lossy(bytes).contains(SECRET));
+    }
 }

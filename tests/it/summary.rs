@@ -24,7 +24,7 @@ fn load() -> (Dataset, Scheme) {
 }
 
 fn bytes(ds: &Dataset, scheme: &Scheme, p: Period, results: &[RepResult]) -> Vec<u8> {
-    team_summary(ds, scheme, p, results, p.last_day(), Lang::Zh)
+    team_summary(ds, scheme, p, results, p.last_day(), None, Lang::Zh)
         .unwrap()
         .save_to_buffer()
         .unwrap()

@@ -45,6 +45,7 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
         &results,
         tmp.path(),
         kaohe::Lang::Zh,
+        &Default::default(),
     )
     .unwrap();
     assert_eq!(
@@ -193,6 +194,7 @@ fn rep_workbooks_are_byte_identical_across_thread_counts() {
                     &results,
                     dir,
                     kaohe::Lang::Zh,
+                    &Default::default(),
                 )
                 .unwrap()
             })
@@ -232,9 +234,17 @@ fn ledger_text_never_becomes_a_formula() {
     let p = period("2026-03");
     let results = compute_with(&ds, &ix, &scheme, &[p]);
     let tmp = tempfile::tempdir().unwrap();
-    let written =
-        kaohe::write::rep_workbooks(&ds, &ix, &scheme, p, &results, tmp.path(), kaohe::Lang::Zh)
-            .unwrap();
+    let written = kaohe::write::rep_workbooks(
+        &ds,
+        &ix,
+        &scheme,
+        p,
+        &results,
+        tmp.path(),
+        kaohe::Lang::Zh,
+        &Default::default(),
+    )
+    .unwrap();
     let path = tmp.path().join(&written[0].file);
     assert!(
         path.file_name()

@@ -324,3 +324,38 @@ fn target_columns_are_the_targets_ledger() {
         assert!(Kind::Targets.column(c).is_some(), "{c}");
     }
 }
+
+#[test]
+fn the_mail_table() {
+    let s = Scheme::parse(&one(SALES100), "方案.toml").unwrap();
+    assert_eq!(s.mail, mail::MailSettings::default());
+    let text = format!(
+        "{}\n[mail]\nfrom = \"人力资源部 <hr@example.com>\"\nsubject = \"{{period}} 考核表 - {{name}}\"\nbody = \"\"\"\n{{name}}，您好：总分 {{total}}\n\"\"\"\n",
+        one(SALES100)
+    );
+    let s = Scheme::parse(&text, "方案.toml").unwrap();
+    assert_eq!(s.mail.from.as_deref(), Some("人力资源部 <hr@example.com>"));
+    let t = s.mail.template.unwrap();
+    let v = mail::Values {
+        name: "张三",
+        rep_id: "S001",
+        period: "2026-03",
+        total: Some("80"),
+        grade: None,
+    };
+    assert_eq!(t.subject.render(&v), "2026-03 考核表 - 张三");
+    assert_eq!(t.body.render(&v), "张三，您好：总分 80\n");
+    // (table, text the error names); a misspelt key is a TOML error.
+    let cases = [
+        ("from = \"hr\"", "[mail]，from"),
+        ("subject = \"{nmae}\"\nbody = \"x\"", "{nmae}"),
+        ("subject = \"a\"", "subject 和 body"),
+        ("body = \"a\"", "subject 和 body"),
+        ("subject = \"a\\nb\"\nbody = \"x\"", "one line"),
+        ("form = \"hr@example.com\"", "form"),
+    ];
+    for (table, want) in cases {
+        let e = err(&format!("{}\n[mail]\n{table}\n", one(SALES100)));
+        assert!(e.contains(want), "{table}: {e}");
+    }
+}

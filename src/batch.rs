@@ -1,0 +1,831 @@
+//! The batch behind `kaohe run` (and `kaohe watch`): read every ledger once,
+//! decide per period whether it must be computed, compute the periods that
+//! must in parallel, and write each period folder atomically.
+//!
+//! **What a period depends on.** A period is computed from the ledgers as
+//! they stood at its end: every file whose as-of month (from its name or
+//! folder) is on or before the period's last month, and every undated file
+//! (a roster or calendar at the top of the folder), plus the scheme. A
+//! January payment therefore counts for every later period, and a file
+//! dropped in for November changes nothing already computed for October.
+//! The period's `manifest.json` records exactly that input set with content
+//! hashes; when the set, the hashes, the scheme hash, the tool version and
+//! the output language all equal the manifest's, and every output file it
+//! lists is present, the period is skipped (`--force` recomputes).
+//!
+//! **Issued periods** (`issued.json`, see [`crate::issued`]): a recomputation
+//! that would change them goes to `OUT/<period>/draft/` unless `--reissue`.
+//!
+//! **Safety.** One run at a time per output folder (an OS file lock on
+//! `OUT/.kaohe.lock`, released when the process ends however it ends); every
+//! file is written to a temporary file and renamed; a period's manifest is
+//! written last, so a run killed half-way is repaired by the next one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rust_decimal::Decimal;
+
+use crate::changes::Changes;
+use crate::cli::{EXIT_DATA_ISSUES, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE};
+use crate::dataset::{Dataset, Loaded};
+use crate::issues::Level;
+use crate::period::{Period, YearMonth};
+use crate::progress::{Mode, Stage};
+use crate::run::{RepResult, Selection};
+use crate::scheme::Scheme;
+use crate::write::manifest::{InputFile, Manifest};
+use crate::Lang;
+
+/// What `kaohe run` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub ledger_dir: PathBuf,
+    pub sel: Selection,
+    /// `--scheme`; else 考核方案.toml in the ledger folder or its parent.
+    pub scheme: Option<PathBuf>,
+    pub out: PathBuf,
+    pub lang: Lang,
+    pub strict: bool,
+    pub force: bool,
+    pub reissue: bool,
+    pub progress: Mode,
+    /// What one ledger file may hold (`--limit`).
+    pub limits: crate::read::Limits,
+}
+
+/// What happened to one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Inputs, scheme and outputs as recorded: nothing done.
+    Skipped,
+    /// Issued and unchanged: nothing done.
+    SkippedIssued,
+    /// Issued; its draft is up to date: nothing done.
+    SkippedDraft,
+    /// Computed for the first time.
+    New,
+    /// Recomputed over an earlier result (`reps changed`, `grades changed`).
+    Recomputed { reps: usize, grades: usize },
+    /// Issued: recomputed into `draft/`, the issued files kept.
+    Draft { reps: usize, grades: usize },
+    /// Issued and recomputed with `--reissue`: replaced.
+    Reissued { reps: usize, grades: usize },
+}
+
+/// The outcome of a batch, for the closing summary and for tests.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub exit: i32,
+    pub periods: Vec<(Period, Fate)>,
+    /// Assessments computed (rep × period) and not assessed.
+    pub assessed: usize,
+    pub not_assessed: usize,
+    /// Grade counts in the scheme's order.
+    pub grades: Vec<(String, usize)>,
+    pub ungraded: usize,
+    /// Data issues of the whole folder: errors, warnings, info.
+    pub issues: (usize, usize, usize),
+    pub reps: usize,
+    /// Files that could not be read (the batch went on without them).
+    pub unreadable: usize,
+    /// The batch ran to its end (its exit code may still be 3 for
+    /// unreadable files).
+    pub completed: bool,
+}
+
+/// `kaohe run`: the incremental batch. Prints progress to standard error
+/// and the closing summary to standard output; returns the exit code.
+pub fn run(o: &Options) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let report = run_batch(o)?;
+    if report.completed {
+        crate::cli::say(&summary(&report, o, started.elapsed().as_secs_f64()));
+    }
+    if report.unreadable > 0 {
+        eprintln!(
+            "kaohe: {}",
+            if o.lang == Lang::Zh {
+                format!(
+                    "{} 个文件无法读取（见上），结果中不含其中的数据",
+                    report.unreadable
+                )
+            } else {
+                format!(
+                    "{} file(s) could not be read (see above); the results leave out their rows",
+                    report.unreadable
+                )
+            }
+        );
+    }
+    Ok(report.exit)
+}
+
+/// Run the batch and return what it did (messages for problems are printed
+/// as they happen).
+pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
+    let lang = o.lang;
+    let fail = |exit: i32| {
+        Ok(Report {
+            exit,
+            ..Report::default()
+        })
+    };
+    let Some(scheme_path) = crate::cli::find_scheme(&o.ledger_dir, o.scheme.as_deref()) else {
+        eprintln!(
+            "kaohe: {}",
+            lang.pick(
+                "没有找到考核方案：请用 --scheme 指定，或在台账文件夹（或其上级）放置 考核方案.toml；预设方案见 workbook-templates/schemes/",
+                "no scheme found: give --scheme, or put 考核方案.toml in the ledger folder or beside it; presets are in workbook-templates/schemes/"
+            )
+        );
+        return fail(EXIT_USAGE);
+    };
+    let scheme = match Scheme::load(&scheme_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kaohe: {e}");
+            return fail(EXIT_USAGE);
+        }
+    };
+    let scheme_hash = std::fs::read(&scheme_path)
+        .map(|b| crate::read::sha256_hex(&b))
+        .unwrap_or_default();
+    crate::cli::refuse_inside(&o.out, &o.ledger_dir)?;
+
+    // Read every file once.
+    let read_stage = crate::timing::stage("read+validate");
+    let (files, _) = crate::read::discover(&o.ledger_dir)?;
+    let bar = Stage::start(
+        o.progress,
+        lang.pick("读取台账", "reading"),
+        files.len() as u64,
+        lang.pick("个文件", "files"),
+    );
+    let loaded =
+        match crate::dataset::read_all_with(&o.ledger_dir, &scheme.columns, &o.limits, &|_| {
+            bar.inc()
+        }) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("kaohe: {e:#}");
+                return fail(EXIT_UNREADABLE);
+            }
+        };
+    bar.finish(lang);
+    drop(read_stage);
+
+    // The whole folder: problems, strictness, roles.
+    let mut full = loaded.assemble_all();
+    crate::run::check_scores(&mut full, &scheme);
+    let issues = (
+        full.count(Level::Error),
+        full.count(Level::Warning),
+        full.count(Level::Info),
+    );
+    // An unreadable file is one line; the batch goes on from the other
+    // files and exits 3 at the end (under --strict it stops here). A
+    // missing kind or column stops it.
+    let unreadable: Vec<&crate::read::ReadError> = full
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            crate::dataset::Problem::Unreadable(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if full.problems.len() > unreadable.len() || (o.strict && !unreadable.is_empty()) {
+        crate::cli::say(&crate::check::summary(&full, lang));
+        return fail(EXIT_UNREADABLE);
+    }
+    for e in &unreadable {
+        eprintln!(
+            "kaohe: {} {}: {}",
+            lang.pick("无法读取", "cannot read"),
+            e.file,
+            e.reason(lang)
+        );
+    }
+    let unreadable = unreadable.len();
+    let roles: Vec<&str> = full.reps.iter().map(|r| r.role.as_str()).collect();
+    let bad_roles = scheme.check_roles(&roles);
+    if !bad_roles.is_empty() {
+        for m in &bad_roles {
+            eprintln!("kaohe: {}: {}", scheme_path.display(), lang.pick_in(m));
+        }
+        return fail(EXIT_USAGE);
+    }
+    if o.strict && issues.0 + issues.1 > 0 {
+        crate::cli::say(&crate::check::summary(&full, lang));
+        return fail(EXIT_DATA_ISSUES);
+    }
+
+    // One run at a time per output folder (nothing is written before).
+    let _lock = match lock(&o.out, lang)? {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("kaohe: {msg}");
+            return fail(EXIT_USAGE);
+        }
+    };
+
+    // Plan: which periods, with which files, into which folder.
+    let periods = crate::run::periods(&full, o.sel);
+    let data_as_of = full
+        .files
+        .iter()
+        .filter_map(|f| f.as_of)
+        .max()
+        .map(|m| m.last_day());
+    let mut report = Report {
+        issues,
+        unreadable,
+        reps: full.reps.len(),
+        grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
+        ..Report::default()
+    };
+    let mut groups: BTreeMap<Vec<usize>, Vec<Planned>> = BTreeMap::new();
+    for &p in &periods {
+        let keep = input_set(&loaded, p);
+        let inputs = input_files(&loaded, &keep);
+        let plan = plan(o, p, &inputs, &scheme_hash);
+        match plan {
+            Err(fate) => report.periods.push((p, fate)),
+            Ok(planned) => groups.entry(keep).or_default().push(planned),
+        }
+    }
+
+    // Compute and write, group by group (the smaller input sets first, so
+    // a year's trend finds its months computed).
+    let mut groups: Vec<(Vec<usize>, Vec<Planned>)> = groups.into_iter().collect();
+    groups.sort_by_key(|(keep, _)| keep.len());
+    let n_periods: usize = groups.iter().map(|g| g.1.len()).sum();
+    let mut month_totals: HashMap<(String, YearMonth), Option<Decimal>> = HashMap::new();
+    let bar = Stage::start(
+        o.progress,
+        lang.pick("计算并写出", "computing"),
+        n_periods as u64,
+        lang.pick("个期间", "periods"),
+    );
+    let all = loaded.files.len();
+    for (keep, planned) in groups {
+        let owned;
+        let ds: &Dataset = if keep.len() == all {
+            &full
+        } else {
+            let assemble = crate::timing::stage("assemble");
+            let mut d = loaded.assemble_subset(&keep);
+            crate::run::check_scores(&mut d, &scheme);
+            drop(assemble);
+            owned = d;
+            &owned
+        };
+        let compute = crate::timing::stage("index+compute+score");
+        let ix = crate::compute::Index::new(ds);
+        let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();
+        let results = crate::run::compute_with(ds, &ix, &scheme, &ps);
+        drop(compute);
+        for r in &results {
+            if let Period::Month(m) = r.period {
+                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+                month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
+            }
+        }
+        let _write = crate::timing::stage("write");
+        for pl in planned {
+            let of_period: Vec<RepResult> = results
+                .iter()
+                .filter(|r| r.period == pl.period)
+                .cloned()
+                .collect();
+            for r in &of_period {
+                match &r.outcome {
+                    Ok(a) => {
+                        report.assessed += 1;
+                        match &a.assessment.grade {
+                            Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
+                                Some(x) => x.1 += 1,
+                                None => report.grades.push((g.name.clone(), 1)),
+                            },
+                            None => report.ungraded += 1,
+                        }
+                    }
+                    Err(_) => report.not_assessed += 1,
+                }
+            }
+            let as_of = data_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day()));
+            let w = PeriodWrite {
+                ds,
+                ix: &ix,
+                scheme: &scheme,
+                scheme_hash: &scheme_hash,
+                as_of,
+                lang,
+            };
+            let trends = trends(pl.period, &month_totals, &o.out);
+            let fate = w.write(&pl, &of_period, trends)?;
+            report.periods.push((pl.period, fate));
+            bar.inc();
+        }
+    }
+    bar.finish(lang);
+    report.periods.sort_by_key(|(p, _)| *p);
+    crate::timing::report();
+    report.completed = true;
+    report.exit = if report.unreadable > 0 {
+        EXIT_UNREADABLE
+    } else {
+        EXIT_OK
+    };
+    Ok(report)
+}
+
+/// A period to compute and where its outputs go.
+struct Planned {
+    period: Period,
+    /// `OUT/<period>`.
+    home: PathBuf,
+    /// Where to write: `home`, or `home/draft` for an issued period.
+    dir: PathBuf,
+    issued: bool,
+    inputs: Vec<InputFile>,
+}
+
+/// The files a period depends on (indices into `loaded.files`): those
+/// dated on or before its last month, and the undated ones.
+pub fn input_set(loaded: &Loaded, p: Period) -> Vec<usize> {
+    let last = YearMonth::of(p.last_day());
+    (0..loaded.files.len())
+        .filter(|&i| loaded.files[i].as_of.is_none_or(|m| m <= last))
+        .collect()
+}
+
+fn input_files(loaded: &Loaded, keep: &[usize]) -> Vec<InputFile> {
+    let mut v: Vec<InputFile> = keep
+        .iter()
+        .map(|&i| InputFile {
+            file: loaded.files[i].rel.to_string(),
+            sha256: loaded.hashes[i].clone().unwrap_or_default(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Read a period folder's manifest, if it has a readable one.
+pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Whether a manifest records exactly these inputs, scheme, version and
+/// language, and every output it lists is present.
+fn up_to_date(
+    dir: &Path,
+    m: &Manifest,
+    inputs: &[InputFile],
+    scheme_hash: &str,
+    lang: Lang,
+) -> bool {
+    let mut recorded = m.inputs.clone();
+    recorded.sort();
+    recorded == inputs
+        && m.scheme_hash == scheme_hash
+        && m.kaohe_version == env!("CARGO_PKG_VERSION")
+        && m.lang == lang.code()
+        && !m.summary_file.is_empty()
+        && dir.join("results.csv").is_file()
+        && dir.join(&m.summary_file).is_file()
+        && m.reps
+            .iter()
+            .filter(|r| !r.file.is_empty())
+            .all(|r| dir.join(&r.file).is_file())
+}
+
+/// Skip (with why) or compute (where).
+fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Result<Planned, Fate> {
+    let home = o.out.join(p.to_string());
+    let issued = crate::issued::read(&home).is_some();
+    let current = read_manifest(&home);
+    let fresh = |dir: &Path, m: &Option<Manifest>| {
+        !o.force
+            && m.as_ref()
+                .is_some_and(|m| up_to_date(dir, m, inputs, scheme_hash, o.lang))
+    };
+    if fresh(&home, &current) {
+        let _ = std::fs::remove_dir_all(home.join(PREVIOUS));
+        remove_stale_temporaries(&home);
+        return Err(if issued {
+            Fate::SkippedIssued
+        } else {
+            Fate::Skipped
+        });
+    }
+    let dir = if issued && !o.reissue {
+        let draft = home.join(crate::issued::DRAFT_DIR);
+        if fresh(&draft, &read_manifest(&draft)) {
+            return Err(Fate::SkippedDraft);
+        }
+        draft
+    } else {
+        home.clone()
+    };
+    Ok(Planned {
+        period: p,
+        home,
+        dir,
+        issued,
+        inputs: inputs.to_vec(),
+    })
+}
+
+/// The month-by-month totals for a year's workbooks: months computed in
+/// this run, else as recorded in the month's manifest.
+fn trends(
+    p: Period,
+    computed: &HashMap<(String, YearMonth), Option<Decimal>>,
+    out: &Path,
+) -> HashMap<String, crate::write::Trend> {
+    let Period::Year(year) = p else {
+        return HashMap::new();
+    };
+    let mut by_rep: HashMap<String, BTreeMap<Period, Option<Decimal>>> = HashMap::new();
+    for month in 1..=12 {
+        let m = YearMonth { year, month };
+        let period = Period::Month(m);
+        if let Some(manifest) = read_manifest(&out.join(period.to_string())) {
+            for r in manifest.reps {
+                let total = r.total.as_deref().and_then(|t| t.parse::<Decimal>().ok());
+                by_rep.entry(r.rep_id).or_default().insert(period, total);
+            }
+        }
+    }
+    for ((rep, m), total) in computed {
+        if m.year == year {
+            by_rep
+                .entry(rep.clone())
+                .or_default()
+                .insert(Period::Month(*m), *total);
+        }
+    }
+    by_rep
+        .into_iter()
+        .map(|(rep, months)| (rep, months.into_iter().collect()))
+        .collect()
+}
+
+/// Everything needed to write one period's folder.
+struct PeriodWrite<'a> {
+    ds: &'a Dataset,
+    ix: &'a crate::compute::Index,
+    scheme: &'a Scheme,
+    scheme_hash: &'a str,
+    as_of: chrono::NaiveDate,
+    lang: Lang,
+}
+
+impl PeriodWrite<'_> {
+    /// Write results.csv, the rep workbooks, the team summary (with a 变更
+    /// sheet over an earlier result) and, last, the manifest.
+    fn write(
+        &self,
+        pl: &Planned,
+        results: &[RepResult],
+        trends: HashMap<String, crate::write::Trend>,
+    ) -> anyhow::Result<Fate> {
+        let (ds, lang) = (self.ds, self.lang);
+        let dir = &pl.dir;
+        std::fs::create_dir_all(dir)?;
+        remove_stale_temporaries(dir);
+        let csv = crate::results::to_csv(ds, results, lang)?;
+        let mut manifest =
+            Manifest::new(ds, &self.scheme.file, self.scheme_hash, pl.period, results);
+        manifest.inputs = pl.inputs.clone();
+        manifest.lang = lang.code().to_string();
+        manifest.summary_file = crate::write::names::team_summary(pl.period, lang);
+
+        // The earlier result this one replaces (the issued one for a draft),
+        // kept aside until the new manifest lands so that a run killed
+        // half-way still compares against it next time.
+        let earlier = baseline(&pl.home);
+        if pl.dir == pl.home {
+            if let Some((m, csv)) = &earlier {
+                keep_previous(&pl.home, m, csv)?;
+            }
+        }
+        let changes: Option<Changes> = match &earlier {
+            Some((old, old_csv)) => {
+                Some(crate::changes::diff(old_csv, &csv, old, &manifest, lang)?)
+            }
+            None => None,
+        };
+        let mut extras = crate::write::Extras {
+            trends,
+            ..Default::default()
+        };
+        if let (Some(ch), Some((old, _))) = (&changes, &earlier) {
+            for rep in ch.reps_changed() {
+                let before = old.reps.iter().find(|r| r.rep_id == rep);
+                let total = before
+                    .and_then(|r| r.total.clone())
+                    .unwrap_or_else(|| "-".into());
+                let grade = before
+                    .and_then(|r| r.grade.clone())
+                    .unwrap_or_else(|| "-".into());
+                extras.notes.insert(
+                    rep.to_string(),
+                    if lang == Lang::Zh {
+                        format!("本表替换此前的版本（原总分 {total}，原等级 {grade}）；变化见团队汇总的“变更”表。")
+                    } else {
+                        format!("This workbook replaces an earlier version (total was {total}, grade {grade}); see the Changes sheet of the team summary.")
+                    },
+                );
+            }
+        }
+
+        crate::xlsx_util::write_atomic(&dir.join("results.csv"), &csv)?;
+        let written = crate::write::rep_workbooks(
+            ds,
+            self.ix,
+            self.scheme,
+            pl.period,
+            results,
+            dir,
+            lang,
+            &extras,
+        )?;
+        let ch = changes.as_ref().zip(earlier.as_ref().map(|e| &e.0));
+        let mut wb = crate::write::summary::team_summary(
+            ds,
+            self.scheme,
+            pl.period,
+            results,
+            self.as_of,
+            ch,
+            lang,
+        )?;
+        crate::xlsx_util::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
+        for w in &written {
+            let rep_id = &ds.reps[w.rep as usize].rep_id;
+            if let Some(e) = manifest.reps.iter_mut().find(|e| &e.rep_id == rep_id) {
+                e.file = w.file.clone();
+                e.sha256 = w.sha256.clone();
+            }
+        }
+        // Files of the result this one replaces that it no longer has (a
+        // rep no longer assessed, a renamed rep): removed before the new
+        // manifest lands, so an interruption here is redone next time.
+        if let Some(old) = read_manifest(dir) {
+            let keep: std::collections::HashSet<&str> = manifest
+                .reps
+                .iter()
+                .map(|r| r.file.as_str())
+                .chain([manifest.summary_file.as_str()])
+                .collect();
+            for f in old
+                .reps
+                .iter()
+                .map(|r| r.file.as_str())
+                .chain([old.summary_file.as_str()])
+            {
+                if !f.is_empty() && !keep.contains(f) && is_plain_name(f) {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
+            }
+        }
+        crate::write::manifest::write(&dir.join("manifest.json"), &manifest)?;
+        let _ = std::fs::remove_dir_all(dir.join(PREVIOUS));
+
+        let (reps, grades) = changes
+            .as_ref()
+            .map(|c| (c.reps_changed().len(), c.grades_changed()))
+            .unwrap_or_default();
+        Ok(if pl.dir != pl.home {
+            Fate::Draft { reps, grades }
+        } else if pl.issued {
+            crate::issued::clear(&pl.home)?;
+            let _ = std::fs::remove_dir_all(pl.home.join(crate::issued::DRAFT_DIR));
+            Fate::Reissued { reps, grades }
+        } else if changes.is_some() {
+            Fate::Recomputed { reps, grades }
+        } else {
+            Fate::New
+        })
+    }
+}
+
+/// Where a period folder keeps its last complete result while it is being
+/// rewritten.
+const PREVIOUS: &str = ".previous";
+
+/// The last complete result of a period folder: its manifest and
+/// results.csv, or what `.previous/` kept of them when a run was killed
+/// before its new manifest landed (the folder's manifest then still equals
+/// the kept one, while its results.csv may already be new).
+fn baseline(home: &Path) -> Option<(Manifest, Vec<u8>)> {
+    let current = std::fs::read(home.join("manifest.json")).ok()?;
+    let prev = home.join(PREVIOUS);
+    let kept = std::fs::read(prev.join("manifest.json"))
+        .ok()
+        .zip(std::fs::read(prev.join("results.csv")).ok());
+    let (manifest, csv) = match kept {
+        Some((m, csv)) if m == current => (m, csv),
+        _ => (current, std::fs::read(home.join("results.csv")).ok()?),
+    };
+    Some((serde_json::from_slice(&manifest).ok()?, csv))
+}
+
+/// Keep the last complete result in `.previous/` (unless it is already
+/// there), written whole before it replaces any earlier copy.
+fn keep_previous(home: &Path, m: &Manifest, csv: &[u8]) -> anyhow::Result<()> {
+    let prev = home.join(PREVIOUS);
+    let json = crate::write::manifest::to_json(m)?;
+    if std::fs::read(prev.join("manifest.json")).ok().as_deref() == Some(json.as_bytes())
+        && std::fs::read(prev.join("results.csv")).ok().as_deref() == Some(csv)
+    {
+        return Ok(());
+    }
+    let tmp = home.join(format!("{PREVIOUS}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    std::fs::write(tmp.join("manifest.json"), &json)?;
+    std::fs::write(tmp.join("results.csv"), csv)?;
+    let _ = std::fs::remove_dir_all(&prev);
+    std::fs::rename(&tmp, &prev)?;
+    Ok(())
+}
+
+/// A file name with no folder part (what a manifest may name for removal).
+fn is_plain_name(f: &str) -> bool {
+    !f.contains(['/', '\\']) && f != "." && f != ".."
+}
+
+/// Temporary files a killed run left behind (`.<name>.<pid>.tmp`, and the
+/// `.previous.<pid>.tmp` folder).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            let _ = if e.path().is_dir() {
+                std::fs::remove_dir_all(e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            };
+        }
+    }
+}
+
+/// Take the output folder's lock: `Ok(Err(message))` when another run
+/// holds it. The lock is the operating system's, on an open file, so a run
+/// that dies for any reason releases it.
+pub fn lock(out: &Path, lang: Lang) -> anyhow::Result<Result<File, String>> {
+    use anyhow::Context;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating output folder {}", out.display()))?;
+    let path = out.join(".kaohe.lock");
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match f.try_lock() {
+        Ok(()) => {
+            f.set_len(0)?;
+            writeln!(f, "{}", std::process::id())?;
+            Ok(Ok(f))
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            Ok(Err(format!(
+                "{}: {} {} {}",
+                out.display(),
+                lang.pick(
+                    "另一个 kaohe 正在写入这个输出文件夹（进程",
+                    "another kaohe run is writing to this output folder (process"
+                ),
+                if holder.is_empty() { "?" } else { holder },
+                lang.pick(
+                    "）；请等它结束后再运行",
+                    "); wait for it to finish and run again"
+                ),
+            )))
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", path.display()))
+        }
+    }
+}
+
+/// The one-screen summary of a batch.
+pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
+    use std::fmt::Write;
+    let lang = o.lang;
+    let zh = lang == Lang::Zh;
+    let mut s = String::new();
+    let count = |f: fn(&Fate) -> bool| r.periods.iter().filter(|(_, x)| f(x)).count();
+    let computed = count(|f| {
+        matches!(
+            f,
+            Fate::New | Fate::Recomputed { .. } | Fate::Draft { .. } | Fate::Reissued { .. }
+        )
+    });
+    let skipped = r.periods.len() - computed;
+    let grade_changes: usize = r
+        .periods
+        .iter()
+        .map(|(_, f)| match f {
+            Fate::Recomputed { grades, .. }
+            | Fate::Draft { grades, .. }
+            | Fate::Reissued { grades, .. } => *grades,
+            _ => 0,
+        })
+        .sum();
+    for (p, f) in &r.periods {
+        let line = match (f, zh) {
+            (Fate::Skipped, true) => "未变化，跳过".to_string(),
+            (Fate::Skipped, false) => "unchanged, skipped".to_string(),
+            (Fate::SkippedIssued, true) => "已发放，未变化，跳过".to_string(),
+            (Fate::SkippedIssued, false) => "issued and unchanged, skipped".to_string(),
+            (Fate::SkippedDraft, true) => "已发放；草稿已是最新，跳过".to_string(),
+            (Fate::SkippedDraft, false) => "issued; its draft is up to date, skipped".to_string(),
+            (Fate::New, true) => "已计算".to_string(),
+            (Fate::New, false) => "computed".to_string(),
+            (Fate::Recomputed { reps, grades }, true) => {
+                format!("已重新计算：{reps} 人结果变化，{grades} 人等级变化（见团队汇总“变更”表）")
+            }
+            (Fate::Recomputed { reps, grades }, false) => format!(
+                "recomputed: {reps} reps changed, {grades} changed grade (see the summary's Changes sheet)"
+            ),
+            (Fate::Draft { reps, grades }, true) => format!(
+                "已发放，结果保留不动；重新计算的版本写入 {p}/draft/（{reps} 人结果变化，{grades} 人等级变化）。确认替换请加 --reissue"
+            ),
+            (Fate::Draft { reps, grades }, false) => format!(
+                "issued: the issued files are kept; the recomputed version is in {p}/draft/ ({reps} reps changed, {grades} changed grade). Replace with --reissue"
+            ),
+            (Fate::Reissued { reps, grades }, true) => {
+                format!("已重新发放版本：替换已发放的结果（{reps} 人结果变化，{grades} 人等级变化），需重新发送")
+            }
+            (Fate::Reissued { reps, grades }, false) => format!(
+                "reissued: replaced the issued results ({reps} reps changed, {grades} changed grade); send them again"
+            ),
+        };
+        let _ = writeln!(s, "  {p}: {line}");
+    }
+    let grade_text: Vec<String> = o_grades(r);
+    let (e, w, i) = r.issues;
+    let _ = if zh {
+        writeln!(
+            s,
+            "期间：计算 {computed} 个，跳过 {skipped} 个；人员 {} 人",
+            r.reps
+        )
+        .and_then(|_| {
+            writeln!(
+                s,
+                "考核 {} 人次，未考核 {} 人次；等级变化 {grade_changes} 人次",
+                r.assessed, r.not_assessed
+            )
+        })
+        .and_then(|_| writeln!(s, "等级：{}", grade_text.join(" · ")))
+        .and_then(|_| {
+            writeln!(
+                s,
+                "数据问题：错误 {e}，警告 {w}，提示 {i}（详见 kaohe check）"
+            )
+        })
+        .and_then(|_| {
+            writeln!(
+                s,
+                "结果：{}/<期间>/ — 每人考核表、团队汇总、results.csv、manifest.json（{secs:.1}s）",
+                o.out.display()
+            )
+        })
+    } else {
+        writeln!(s, "periods: {computed} computed, {skipped} skipped; {} reps", r.reps)
+            .and_then(|_| writeln!(s, "{} assessments, {} not assessed; {grade_changes} grade changes", r.assessed, r.not_assessed))
+            .and_then(|_| writeln!(s, "grades: {}", grade_text.join(" · ")))
+            .and_then(|_| writeln!(s, "data issues: {e} errors, {w} warnings, {i} info (see kaohe check)"))
+            .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, results.csv, manifest.json ({secs:.1}s)", o.out.display()))
+    };
+    s
+}
+
+fn o_grades(r: &Report) -> Vec<String> {
+    let mut v: Vec<String> = r.grades.iter().map(|(g, n)| format!("{g} {n}")).collect();
+    if r.ungraded > 0 {
+        v.push(format!("- {}", r.ungraded));
+    }
+    if v.is_empty() {
+        v.push("-".into());
+    }
+    v
+}

@@ -1,0 +1,196 @@
+//! Who gets what: one line per assessed rep of the period's manifest, with
+//! the recipient, the Cc, the workbook (read and checked against the
+//! manifest's hash) and what happens — send, already sent, or skipped and
+//! why. Nothing is guessed: a rep without a usable email or whose workbook
+//! changed since the manifest was written is skipped and reported.
+
+use std::path::Path;
+
+use lettre::message::Mailbox;
+
+use super::log::Log;
+use crate::write::manifest::{Manifest, RepEntry};
+use crate::Lang;
+
+/// Why a rep gets no message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// The roster has no email.
+    NoEmail,
+    /// The email cannot be used as an address (as written).
+    BadEmail(String),
+    /// The workbook named in the manifest is not there.
+    MissingFile,
+    /// The workbook's bytes no longer match the manifest's hash.
+    Changed,
+}
+
+impl Skip {
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Skip::NoEmail => lang.pick("人员表中没有邮箱", "no email in the roster").into(),
+            Skip::BadEmail(e) => format!(
+                "{} {e}",
+                lang.pick("邮箱无法识别：", "email not usable:")
+            ),
+            Skip::MissingFile => lang
+                .pick("考核表文件不存在", "the workbook is missing")
+                .into(),
+            Skip::Changed => lang
+                .pick(
+                    "考核表与 manifest.json 的哈希不一致（生成后被改动过？请重新运行 kaohe run）",
+                    "the workbook does not match its hash in manifest.json (changed since the run? run kaohe run again)",
+                )
+                .into(),
+        }
+    }
+}
+
+/// What happens to one rep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Send,
+    /// The log has an accepted message with this very workbook.
+    AlreadySent {
+        at: String,
+        message_id: String,
+    },
+    Skip(Skip),
+}
+
+/// A note that does not stop the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// `--cc-supervisor`, but the supervisor has no email (or none usable).
+    NoSupervisorEmail,
+}
+
+impl Note {
+    pub fn describe(&self, lang: Lang) -> &'static str {
+        match self {
+            Note::NoSupervisorEmail => lang.pick(
+                "上级没有可用邮箱，不抄送",
+                "no usable supervisor email: no Cc",
+            ),
+        }
+    }
+}
+
+/// One assessed rep of the period.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub rep: RepEntry,
+    pub to: Option<Mailbox>,
+    pub cc: Option<Mailbox>,
+    /// The workbook's bytes, as checked against the manifest's hash.
+    pub bytes: Vec<u8>,
+    pub action: Action,
+    pub notes: Vec<Note>,
+}
+
+/// Options that shape the plan.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    pub cc_supervisor: bool,
+    pub resend: bool,
+    /// Only these rep ids (empty: every rep).
+    pub only: &'a [String],
+}
+
+/// A roster email as a mailbox named after the rep.
+fn mailbox(name: &str, email: &str) -> Result<Mailbox, ()> {
+    let email = email.trim();
+    let address = email
+        .parse::<lettre::Address>()
+        .or_else(|_| email.parse::<Mailbox>().map(|m| m.email))
+        .map_err(|_| ())?;
+    Ok(Mailbox::new(Some(name.trim().to_string()), address))
+}
+
+/// The plan of a period folder: every rep of the manifest with a workbook
+/// (in rep id order). Reps not assessed (no workbook) are left out.
+pub fn plan(period_dir: &Path, manifest: &Manifest, log: &Log, opts: &Options) -> Vec<Item> {
+    manifest
+        .reps
+        .iter()
+        .filter(|r| !r.file.is_empty())
+        .filter(|r| opts.only.is_empty() || opts.only.iter().any(|o| o == &r.rep_id))
+        .map(|r| item(period_dir, r, log, opts))
+        .collect()
+}
+
+fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
+    let mut out = Item {
+        rep: r.clone(),
+        to: None,
+        cc: None,
+        bytes: Vec::new(),
+        action: Action::Send,
+        notes: Vec::new(),
+    };
+    let skip = |mut out: Item, why: Skip| {
+        out.action = Action::Skip(why);
+        out
+    };
+    if r.email.trim().is_empty() {
+        return skip(out, Skip::NoEmail);
+    }
+    match mailbox(&r.name, &r.email) {
+        Ok(m) => out.to = Some(m),
+        Err(()) => return skip(out, Skip::BadEmail(r.email.clone())),
+    }
+    // The file name comes from the manifest: it must name a file directly
+    // inside the period folder.
+    let safe = Path::new(&r.file)
+        .file_name()
+        .is_some_and(|n| n == std::ffi::OsStr::new(&r.file));
+    let bytes = match std::fs::read(period_dir.join(&r.file)) {
+        Ok(b) if safe => b,
+        _ => return skip(out, Skip::MissingFile),
+    };
+    if r.sha256.is_empty() || crate::read::sha256_hex(&bytes) != r.sha256 {
+        return skip(out, Skip::Changed);
+    }
+    out.bytes = bytes;
+    if opts.cc_supervisor {
+        match mailbox("", &r.supervisor_email) {
+            Ok(m) if !r.supervisor_email.trim().is_empty() => {
+                let to = out.to.as_ref().map(|t| &t.email);
+                if to != Some(&m.email) {
+                    out.cc = Some(Mailbox::new(None, m.email));
+                }
+            }
+            _ => out.notes.push(Note::NoSupervisorEmail),
+        }
+    }
+    if !opts.resend {
+        if let Some(e) = log.sent(&r.rep_id, &r.sha256) {
+            out.action = Action::AlreadySent {
+                at: e.at.clone(),
+                message_id: e.message_id.clone(),
+            };
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roster_emails() {
+        let ok = |name: &str, email: &str| mailbox(name, email).map(|m| m.to_string());
+        assert_eq!(
+            ok("张三", " zhangsan@example.com "),
+            Ok("张三 <zhangsan@example.com>".to_string())
+        );
+        assert_eq!(
+            ok("Li", "Li Si <lisi@example.com>"),
+            Ok("Li <lisi@example.com>".to_string())
+        );
+        for bad in ["zhangsan", "a@b.com; c@d.com", "张三@", "a b@example.com"] {
+            assert!(mailbox("x", bad).is_err(), "{bad}");
+        }
+    }
+}
