@@ -3,8 +3,10 @@
 //! `.xlsx`), since only the extension tells a CSV from other text.
 #![no_main]
 
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 use kaohe::dataset;
 use kaohe::read::{self, Format, Limits, SourceFile};
@@ -12,7 +14,28 @@ use kaohe::scheme::ColumnAliases;
 use kaohe::validate::{self, HeaderMatcher};
 use libfuzzer_sys::fuzz_target;
 
+thread_local! {
+    static IN_LIBRARY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A panic inside the spreadsheet library is caught in production (the
+/// file becomes one line, see `read::read_file`); here it is passed over so
+/// that fuzzing goes on into kaohe's own code, where any panic is a crash.
+/// (Each library panic found is kept under tests/fixtures/fuzz-regressions.)
+fn tolerate_library_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let fuzzer_hook = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !IN_LIBRARY.with(Cell::get) {
+                fuzzer_hook(info)
+            }
+        }));
+    });
+}
+
 fuzz_target!(|data: &[u8]| {
+    tolerate_library_panics();
     let Some((&pick, bytes)) = data.split_first() else {
         return;
     };
@@ -28,11 +51,24 @@ fuzz_target!(|data: &[u8]| {
     };
     let rel: Arc<str> = Arc::from(name);
     let matcher = HeaderMatcher::new(&ColumnAliases::default());
-    let mut sheets = Vec::new();
-    let result = read::read_bytes_unguarded(bytes.to_vec(), Path::new(name), &limits, &mut |raw| {
-        sheets.push(validate::read_sheet(&raw, &rel, None, &matcher))
-    });
-    let format = result.unwrap_or(Format::Xlsx);
+    // Read (the library's part) first, then validate outside the tolerated
+    // region.
+    let mut raws = Vec::new();
+    IN_LIBRARY.with(|f| f.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        read::read_bytes_unguarded(bytes.to_vec(), Path::new(name), &limits, &mut |raw| {
+            raws.push(raw)
+        })
+    }));
+    IN_LIBRARY.with(|f| f.set(false));
+    let format = match result {
+        Ok(r) => r.unwrap_or(Format::Xlsx),
+        Err(_) => return,
+    };
+    let sheets = raws
+        .iter()
+        .map(|raw| validate::read_sheet(raw, &rel, None, &matcher))
+        .collect();
     let files = vec![SourceFile {
         path: name.into(),
         rel: rel.clone(),

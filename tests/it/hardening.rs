@@ -743,3 +743,38 @@ fn limits_on_the_command_line() {
         );
     }
 }
+
+/// Every input the fuzz targets found crashing (tests/fixtures/
+/// fuzz-regressions, named after the fuzzer's artifact) read through the
+/// production path: a value or one line, never a panic or a crash. The
+/// first byte picks the name, as in fuzz/fuzz_targets/ledger.rs.
+#[test]
+fn fuzz_regressions_read_without_panic() {
+    let dir = fixtures().join("fuzz-regressions");
+    let matcher = kaohe::validate::HeaderMatcher::new(&ColumnAliases::default());
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "md") {
+            continue;
+        }
+        let data = std::fs::read(&path).unwrap();
+        let Some((&pick, bytes)) = data.split_first() else { continue };
+        let name = if pick & 1 == 1 { "f.csv" } else { "f.xlsx" };
+        let rel: std::sync::Arc<str> = name.into();
+        let mut sheets = Vec::new();
+        let r = kaohe::read::read_bytes_guarded(
+            bytes.to_vec(),
+            &rel,
+            Path::new(name),
+            &Limits::default(),
+            &mut |raw| sheets.push(kaohe::validate::read_sheet(&raw, &rel, None, &matcher)),
+        );
+        if let Err(e) = r {
+            assert!(!e.message.contains('\n'), "{}: {}", path.display(), e.message);
+            assert_eq!(e.message.matches(" / ").count(), 1, "{}: {}", path.display(), e.message);
+        }
+        n += 1;
+    }
+    assert!(n >= 1);
+}
