@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = text::header_key(&s);
     let _ = text::id_key(&s);
     let scale = money::header_scale(text::header_key(&s).1.as_deref());
-    let mut cells = vec![Data::String(s.to_string()), Data::DateTimeIso(s.to_string())];
+    let mut cells = vec![
+        Data::String(s.to_string()),
+        Data::DateTimeIso(s.to_string()),
+    ];
     if rest.len() >= 8 {
         let f = f64::from_le_bytes(rest[..8].try_into().unwrap());
         cells.push(Data::Float(f));
