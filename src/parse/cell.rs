@@ -105,13 +105,25 @@ pub fn raw_text(d: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number_text(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(dt) => match dt.as_datetime() {
+        Data::DateTime(dt) => match datetime_of(dt) {
             Some(v) if dt.is_datetime() => Stamp::from_datetime(round_to_second(v)).to_string(),
             _ => number_text(dt.as_f64()),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
     }
+}
+
+/// The date-time of a date cell, `None` when its serial lies outside the
+/// dates Excel can show (before 1900, after 9999, not finite): calamine's
+/// conversion panics on serials far out of range (found by fuzzing).
+fn datetime_of(dt: &calamine::ExcelDateTime) -> Option<NaiveDateTime> {
+    const LAST_EXCEL_DAY: f64 = 2_958_466.0; // 9999-12-31, plus one
+    let f = dt.as_f64();
+    if !f.is_finite() || !(-1462.0..=LAST_EXCEL_DAY).contains(&f) {
+        return None;
+    }
+    dt.as_datetime()
 }
 
 /// A number as the shortest text that reads back to it (`1001`, `0.1`).
@@ -157,8 +169,7 @@ pub fn stamp(d: &Data, is_1904: bool) -> CellResult<Stamp> {
     match d {
         _ if is_empty(d) => Ok(None),
         Data::DateTime(dt) if dt.is_duration() => Err(Bad::Duration),
-        Data::DateTime(dt) => dt
-            .as_datetime()
+        Data::DateTime(dt) => datetime_of(dt)
             .map(|v| Some(Stamp::from_datetime(round_to_second(v))))
             .ok_or(Bad::NotADate),
         Data::DateTimeIso(s) | Data::String(s) => {
@@ -493,5 +504,17 @@ mod tests {
         assert_eq!(raw_text(&Data::Float(0.1)), "0.1");
         assert_eq!(raw_text(&Data::Float(1001.0)), "1001");
         assert_eq!(raw_text(&Data::Error(CellErrorType::NA)), "#N/A");
+        // Regression (fuzzing, tests/fixtures/fuzz-regressions): a date
+        // cell with a serial far out of range made calamine's conversion
+        // panic; it is an unreadable date.
+        for serial in [1e300, -1e300, f64::NAN, f64::INFINITY, 3e6, -5000.0] {
+            let d = Data::DateTime(calamine::ExcelDateTime::new(
+                serial,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            ));
+            assert_eq!(stamp(&d, false), Err(Bad::NotADate), "{serial}");
+            let _ = raw_text(&d);
+        }
     }
 }
