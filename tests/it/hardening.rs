@@ -765,7 +765,9 @@ fn fuzz_regressions_read_without_panic() {
     };
     let ledger = inputs("ledger");
     for (path, data) in &ledger {
-        let Some((&pick, bytes)) = data.split_first() else { continue };
+        let Some((&pick, bytes)) = data.split_first() else {
+            continue;
+        };
         let name = if pick & 1 == 1 { "f.csv" } else { "f.xlsx" };
         let rel: std::sync::Arc<str> = name.into();
         let mut sheets = Vec::new();
@@ -777,13 +779,26 @@ fn fuzz_regressions_read_without_panic() {
             &mut |raw| sheets.push(kaohe::validate::read_sheet(&raw, &rel, None, &matcher)),
         );
         if let Err(e) = r {
-            assert!(!e.message.contains('\n'), "{}: {}", path.display(), e.message);
-            assert_eq!(e.message.matches(" / ").count(), 1, "{}: {}", path.display(), e.message);
+            assert!(
+                !e.message.contains('\n'),
+                "{}: {}",
+                path.display(),
+                e.message
+            );
+            assert_eq!(
+                e.message.matches(" / ").count(),
+                1,
+                "{}: {}",
+                path.display(),
+                e.message
+            );
         }
     }
     let cells = inputs("cells");
     for (_, data) in &cells {
-        let Some((&pick, rest)) = data.split_first() else { continue };
+        let Some((&pick, rest)) = data.split_first() else {
+            continue;
+        };
         let is_1904 = pick & 1 == 1;
         let text = String::from_utf8_lossy(rest).to_string();
         let mut values = vec![calamine::Data::String(text)];
@@ -800,6 +815,7 @@ fn fuzz_regressions_read_without_panic() {
             let _ = kaohe::parse::cell::stamp(d, is_1904);
             let _ = kaohe::parse::cell::raw_text(d);
             let _ = kaohe::parse::cell::money(d, Decimal::ONE);
+            let _ = kaohe::parse::cell::money(d, Decimal::from(10_000));
             let _ = kaohe::parse::cell::period(d, is_1904);
         }
     }
