@@ -654,6 +654,14 @@ fn watch_runs_when_files_land_and_survives_a_broken_one() {
     std::fs::write(&scheme, SCHEME).unwrap();
     let out = tmp.path().join("out");
     let log = tmp.path().join("watch.log");
+    /// Kills the watch however the test ends.
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
         .args([
             "watch",
@@ -668,6 +676,7 @@ fn watch_runs_when_files_land_and_survives_a_broken_one() {
         .stdout(std::fs::File::create(tmp.path().join("watch.out")).unwrap())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
+        .map(Child)
         .unwrap();
     let log_text = || {
         std::fs::read_to_string(&log).unwrap_or_default()
@@ -691,7 +700,7 @@ fn watch_runs_when_files_land_and_survives_a_broken_one() {
     std::fs::write(ledgers.join("2026-02/坏文件.xlsx"), b"not a workbook").unwrap();
     let ok = wait_for(30, || log_text().contains("坏文件.xlsx"));
     assert!(ok, "broken file: {}", log_text());
-    assert!(child.try_wait().unwrap().is_none(), "the watch goes on");
+    assert!(child.0.try_wait().unwrap().is_none(), "the watch goes on");
 
     // Fixed (removed) and March dropped in: computed again.
     std::fs::remove_file(ledgers.join("2026-02/坏文件.xlsx")).unwrap();
@@ -701,8 +710,7 @@ fn watch_runs_when_files_land_and_survives_a_broken_one() {
         &[("HT4", "S002", "2026-03-03", 150000.0)],
     );
     let ok = wait_for(30, || out.join("2026-03/manifest.json").is_file());
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child);
     assert!(ok, "March: {}", log_text());
     assert!(!log_text().contains("panicked"));
 }
