@@ -53,6 +53,8 @@ pub struct Options {
     pub force: bool,
     pub reissue: bool,
     pub progress: Mode,
+    /// What one ledger file may hold (`--limit`).
+    pub limits: crate::read::Limits,
 }
 
 /// What happened to one period.
@@ -88,6 +90,11 @@ pub struct Report {
     /// Data issues of the whole folder: errors, warnings, info.
     pub issues: (usize, usize, usize),
     pub reps: usize,
+    /// Files that could not be read (the batch went on without them).
+    pub unreadable: usize,
+    /// The batch ran to its end (its exit code may still be 3 for
+    /// unreadable files).
+    pub completed: bool,
 }
 
 /// `kaohe run`: the incremental batch. Prints progress to standard error
@@ -95,8 +102,24 @@ pub struct Report {
 pub fn run(o: &Options) -> anyhow::Result<i32> {
     let started = Instant::now();
     let report = run_batch(o)?;
-    if report.exit == EXIT_OK {
+    if report.completed {
         crate::cli::say(&summary(&report, o, started.elapsed().as_secs_f64()));
+    }
+    if report.unreadable > 0 {
+        eprintln!(
+            "kaohe: {}",
+            if o.lang == Lang::Zh {
+                format!(
+                    "{} 个文件无法读取（见上），结果中不含其中的数据",
+                    report.unreadable
+                )
+            } else {
+                format!(
+                    "{} file(s) could not be read (see above); the results leave out their rows",
+                    report.unreadable
+                )
+            }
+        );
     }
     Ok(report.exit)
 }
@@ -142,13 +165,16 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         files.len() as u64,
         lang.pick("个文件", "files"),
     );
-    let loaded = match crate::dataset::read_all(&o.ledger_dir, &scheme.columns, &|_| bar.inc()) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("kaohe: {e:#}");
-            return fail(EXIT_UNREADABLE);
-        }
-    };
+    let loaded =
+        match crate::dataset::read_all_with(&o.ledger_dir, &scheme.columns, &o.limits, &|_| {
+            bar.inc()
+        }) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("kaohe: {e:#}");
+                return fail(EXIT_UNREADABLE);
+            }
+        };
     bar.finish(lang);
     drop(read_stage);
 
@@ -162,10 +188,30 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         full.count(Level::Warning),
         full.count(Level::Info),
     );
-    if !full.problems.is_empty() {
+    // An unreadable file is one line; the batch goes on from the other
+    // files and exits 3 at the end (under --strict it stops here). A
+    // missing kind or column stops it.
+    let unreadable: Vec<&crate::read::ReadError> = full
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            crate::dataset::Problem::Unreadable(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if full.problems.len() > unreadable.len() || (o.strict && !unreadable.is_empty()) {
         crate::cli::say(&crate::check::summary(&full, lang));
         return fail(EXIT_UNREADABLE);
     }
+    for e in &unreadable {
+        eprintln!(
+            "kaohe: {} {}: {}",
+            lang.pick("无法读取", "cannot read"),
+            e.file,
+            e.reason(lang)
+        );
+    }
+    let unreadable = unreadable.len();
     let roles: Vec<&str> = full.reps.iter().map(|r| r.role.as_str()).collect();
     let bad_roles = scheme.check_roles(&roles);
     if !bad_roles.is_empty() {
@@ -198,6 +244,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         .map(|m| m.last_day());
     let mut report = Report {
         issues,
+        unreadable,
         reps: full.reps.len(),
         grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
         ..Report::default()
@@ -289,7 +336,12 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     bar.finish(lang);
     report.periods.sort_by_key(|(p, _)| *p);
     crate::timing::report();
-    report.exit = EXIT_OK;
+    report.completed = true;
+    report.exit = if report.unreadable > 0 {
+        EXIT_UNREADABLE
+    } else {
+        EXIT_OK
+    };
     Ok(report)
 }
 

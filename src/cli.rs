@@ -90,6 +90,11 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Raise a limit on what one ledger file may hold, NAME=VALUE
+        /// (repeatable or comma-separated): file-mb=100, unpacked-mb=1024,
+        /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
+        #[arg(long = "limit", value_name = "NAME=VALUE")]
+        limit: Vec<String>,
     },
     /// Explain an indicator: definition, unit, direction (and, with a scheme,
     /// its weights and lines in every profile).
@@ -157,11 +162,24 @@ pub struct BatchArgs {
     /// their recomputed results go to <period>/draft/.
     #[arg(long)]
     pub reissue: bool,
+    /// Raise a limit on what one ledger file may hold, NAME=VALUE
+    /// (repeatable or comma-separated): file-mb=100, unpacked-mb=1024,
+    /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+    pub limit: Vec<String>,
+}
+
+/// One `--limit` setting, checked when the command line is parsed.
+fn parse_limit(s: &str) -> Result<String, String> {
+    crate::read::Limits::default().apply(s)?;
+    Ok(s.to_string())
 }
 
 impl BatchArgs {
     fn options(&self, ledger_dir: PathBuf, sel: crate::run::Selection) -> crate::batch::Options {
         crate::batch::Options {
+            limits: crate::read::Limits::from_settings(&self.limit)
+                .expect("checked by parse_limit"),
             ledger_dir,
             sel,
             scheme: self.scheme.clone(),
@@ -280,9 +298,13 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             lang,
             strict,
             jobs,
+            limit,
         } => {
             set_jobs(jobs);
-            check(&ledger_dir, scheme.as_deref(), &out, lang, strict)
+            let Some(limits) = limits(&limit) else {
+                return Ok(EXIT_USAGE);
+            };
+            check(&ledger_dir, scheme.as_deref(), &out, lang, strict, &limits)
         }
         Command::Explain {
             indicator,
@@ -309,12 +331,24 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
+/// The `--limit` settings; a mistake is printed (usage error).
+fn limits(settings: &[String]) -> Option<crate::read::Limits> {
+    match crate::read::Limits::from_settings(settings) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            eprintln!("kaohe: {e}");
+            None
+        }
+    }
+}
+
 fn check(
     ledger_dir: &Path,
     scheme: Option<&Path>,
     out: &Path,
     lang: Lang,
     strict: bool,
+    limits: &crate::read::Limits,
 ) -> anyhow::Result<i32> {
     let aliases = match scheme {
         Some(p) => match ColumnAliases::load(p) {
@@ -328,7 +362,7 @@ fn check(
     };
     refuse_inside(out, ledger_dir)?;
     let started = std::time::Instant::now();
-    let ds = match dataset::load(ledger_dir, &aliases) {
+    let ds = match dataset::load_with(ledger_dir, &aliases, limits) {
         Ok(ds) => ds,
         Err(e) => {
             eprintln!("kaohe: {e:#}");

@@ -20,7 +20,7 @@ use crate::issues::{Change, DataIssue, Level, Position, Reason};
 use crate::model::*;
 use crate::parse::text::{fold, id_key};
 use crate::period::YearMonth;
-use crate::read::{self, Format, ReadError, SourceFile};
+use crate::read::{self, Format, Limits, ReadError, SourceFile};
 use crate::scheme::ColumnAliases;
 use crate::validate::{
     self, HeaderMatcher, Parsed, Records, RepCell, SheetOutcome, SheetStats, SheetStatus,
@@ -255,16 +255,33 @@ impl Loaded {
     }
 }
 
-/// Read and validate every ledger below `root`.
+/// Read and validate every ledger below `root`, under the default limits.
 pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
-    Ok(read_all(root, aliases, &|_| {})?.assemble_all())
+    load_with(root, aliases, &Limits::default())
 }
 
-/// Read and validate every ledger below `root` once, in parallel; `done`
-/// is called as each file is finished (for a progress bar).
+/// Read and validate every ledger below `root`; a file beyond `limits` is
+/// refused as unreadable, with the limit and how to raise it.
+pub fn load_with(root: &Path, aliases: &ColumnAliases, limits: &Limits) -> anyhow::Result<Dataset> {
+    Ok(read_all_with(root, aliases, limits, &|_| {})?.assemble_all())
+}
+
+/// Read and validate every ledger below `root` once, in parallel, under
+/// the default limits; `done` is called as each file is finished (for a
+/// progress bar).
 pub fn read_all(
     root: &Path,
     aliases: &ColumnAliases,
+    done: &(dyn Fn(&SourceFile) + Sync),
+) -> anyhow::Result<Loaded> {
+    read_all_with(root, aliases, &Limits::default(), done)
+}
+
+/// [`read_all`] under `limits`.
+pub fn read_all_with(
+    root: &Path,
+    aliases: &ColumnAliases,
+    limits: &Limits,
     done: &(dyn Fn(&SourceFile) + Sync),
 ) -> anyhow::Result<Loaded> {
     let (files, ignored) = read::discover(root)?;
@@ -273,7 +290,7 @@ pub fn read_all(
         .par_iter()
         .map(|f| {
             let mut sheets = Vec::new();
-            let (hash, r) = read::read_file_hashed(f, &mut |raw| {
+            let (hash, r) = read::read_file_hashed_with(f, limits, &mut |raw| {
                 sheets.push(validate::read_sheet(raw, &f.rel, f.as_of, &matcher))
             });
             done(f);

@@ -81,6 +81,19 @@ fn variant_label(v: Variant, on_probation: bool, lang: Lang) -> &'static str {
 }
 
 /// The CSV text (with BOM) of the results of one or more periods.
+/// Text from the ledgers or the scheme, made safe for a CSV file that Excel
+/// opens: a value starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return would be taken for a formula, so it is prefixed with `'` (shown
+/// as typed, never evaluated). Numbers are written by [`d`], never through
+/// here.
+pub fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 pub fn to_csv(ds: &Dataset, results: &[RepResult], lang: Lang) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(if lang == Lang::Zh {
@@ -92,10 +105,10 @@ pub fn to_csv(ds: &Dataset, results: &[RepResult], lang: Lang) -> anyhow::Result
         let rep = &ds.reps[r.rep as usize];
         let head = [
             r.period.to_string(),
-            rep.rep_id.clone(),
-            rep.name.clone(),
-            rep.team.clone().unwrap_or_default(),
-            rep.role.clone(),
+            csv_text(&rep.rep_id),
+            csv_text(&rep.name),
+            csv_text(rep.team.as_deref().unwrap_or_default()),
+            csv_text(&rep.role),
         ];
         match &r.outcome {
             Err(why) => {
@@ -108,7 +121,7 @@ pub fn to_csv(ds: &Dataset, results: &[RepResult], lang: Lang) -> anyhow::Result
                     lang.pick("未考核", "not assessed").into(),
                 ]);
                 row.resize(24, String::new());
-                row.push(why.reason(lang).to_string());
+                row.push(csv_text(why.reason(lang)));
                 w.write_record(&row)?;
             }
             Ok(a) => write_assessed(&mut w, ds, &head, a, lang)?,
@@ -169,16 +182,16 @@ fn write_assessed(
             head[2].clone(),
             head[3].clone(),
             head[4].clone(),
-            a.profile.clone(),
+            csv_text(&a.profile),
             variant.clone(),
-            scored.dimension.clone(),
+            csv_text(&scored.dimension),
             scored.code.clone(),
-            scored.name.clone(),
+            csv_text(&scored.name),
             d(Some(scored.weight)),
             d(scored.pass),
             d(scored.excellent),
             d(target.map(|t| t.value)),
-            target.map(|t| t.source.describe(lang)).unwrap_or_default(),
+            csv_text(&target.map(|t| t.source.describe(lang)).unwrap_or_default()),
             d(line.eval.actual.as_ref().ok().copied()),
             d(line.eval.value.as_ref().ok().copied()),
             na,
@@ -188,11 +201,13 @@ fn write_assessed(
             grade.clone(),
             coef.clone(),
             bonus.clone(),
-            if scored.is_gate && scored.gate == Some(crate::score::GateOutcome::Missed) {
-                format!("{note} {}", scored.penalty.normalize())
-            } else {
-                note
-            },
+            csv_text(
+                &if scored.is_gate && scored.gate == Some(crate::score::GateOutcome::Missed) {
+                    format!("{note} {}", scored.penalty.normalize())
+                } else {
+                    note
+                },
+            ),
         ];
         w.write_record(&row)?;
     }
@@ -248,7 +263,7 @@ fn write_assessed(
     }
     let mut row: Vec<String> = head.to_vec();
     row.extend([
-        a.profile.clone(),
+        csv_text(&a.profile),
         variant,
         String::new(),
         "TOTAL".into(),
@@ -256,7 +271,13 @@ fn write_assessed(
     ]);
     row.resize(19, String::new());
     row.push(d(s.weighted_score));
-    row.extend([total, grade, coef, bonus, notes.join("；")]);
+    row.extend([
+        total,
+        csv_text(&grade),
+        coef,
+        bonus,
+        csv_text(&notes.join("；")),
+    ]);
     w.write_record(&row)?;
     Ok(())
 }

@@ -318,8 +318,13 @@ impl<'s, 'g> RowCtx<'s, 'g> {
         }
     }
 
+    /// Free text. An error value (`#N/A`, `#DIV/0!`) is no text: it is
+    /// reported like any unreadable value, never kept as a name.
     fn text(&mut self, key: &str) -> Option<String> {
-        self.get(key, |d, _, _| Ok(cell::text(d)))
+        self.get(key, |d, _, _| match d {
+            Data::Error(_) => Err(cell::Bad::ErrorValue),
+            _ => Ok(cell::text(d)),
+        })
     }
     fn id(&mut self, key: &str) -> Option<String> {
         self.get(key, |d, _, _| {

@@ -105,13 +105,25 @@ pub fn raw_text(d: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number_text(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(dt) => match dt.as_datetime() {
+        Data::DateTime(dt) => match datetime_of(dt) {
             Some(v) if dt.is_datetime() => Stamp::from_datetime(round_to_second(v)).to_string(),
             _ => number_text(dt.as_f64()),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
     }
+}
+
+/// The date-time of a date cell, `None` when its serial lies outside the
+/// dates Excel can show (before 1900, after 9999, not finite): calamine's
+/// conversion panics on serials far out of range (found by fuzzing).
+fn datetime_of(dt: &calamine::ExcelDateTime) -> Option<NaiveDateTime> {
+    const LAST_EXCEL_DAY: f64 = 2_958_466.0; // 9999-12-31, plus one
+    let f = dt.as_f64();
+    if !f.is_finite() || !(-1462.0..=LAST_EXCEL_DAY).contains(&f) {
+        return None;
+    }
+    dt.as_datetime()
 }
 
 /// A number as the shortest text that reads back to it (`1001`, `0.1`).
@@ -157,8 +169,7 @@ pub fn stamp(d: &Data, is_1904: bool) -> CellResult<Stamp> {
     match d {
         _ if is_empty(d) => Ok(None),
         Data::DateTime(dt) if dt.is_duration() => Err(Bad::Duration),
-        Data::DateTime(dt) => dt
-            .as_datetime()
+        Data::DateTime(dt) => datetime_of(dt)
             .map(|v| Some(Stamp::from_datetime(round_to_second(v))))
             .ok_or(Bad::NotADate),
         Data::DateTimeIso(s) | Data::String(s) => {
@@ -194,16 +205,38 @@ pub fn date(d: &Data, is_1904: bool) -> CellResult<NaiveDate> {
     stamp(d, is_1904).map(|s| s.map(Stamp::date))
 }
 
+/// The largest amount or number a cell may hold (a thousand trillion):
+/// far above any real ledger value, and small enough that totals of any
+/// number of rows cannot overflow a decimal in the computations.
+const MAX_VALUE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0); // 1e15
+
 /// Parse a number cell or number text into a decimal; `scale` multiplies a
-/// value that names no unit of its own.
+/// value that names no unit of its own. A value beyond ±[`MAX_VALUE`] is
+/// unreadable.
 fn decimal(d: &Data, scale: Decimal, bad: Bad) -> CellResult<Decimal> {
+    match decimal_unbounded(d, scale, bad)? {
+        Some(v) if v.abs() > MAX_VALUE => Err(bad),
+        v => Ok(v),
+    }
+}
+
+fn decimal_unbounded(d: &Data, scale: Decimal, bad: Bad) -> CellResult<Decimal> {
     match d {
         _ if is_empty(d) => Ok(None),
-        Data::Int(i) => Ok(Some(Decimal::from(*i) * scale)),
-        Data::Float(f) => money::from_f64(*f).map(|v| Some(v * scale)).ok_or(bad),
+        // A value too large for a decimal once scaled (`(万元)` × 1e28) is
+        // unreadable, not a panic (found by fuzzing).
+        Data::Int(i) => Decimal::from(*i).checked_mul(scale).map(Some).ok_or(bad),
+        Data::Float(f) => money::from_f64(*f)
+            .and_then(|v| v.checked_mul(scale))
+            .map(Some)
+            .ok_or(bad),
         Data::String(s) => {
             let p = money::parse_text(s).ok_or(bad)?;
-            Ok(Some(if p.has_unit { p.value } else { p.value * scale }))
+            if p.has_unit {
+                Ok(Some(p.value))
+            } else {
+                p.value.checked_mul(scale).map(Some).ok_or(bad)
+            }
         }
         Data::Error(_) => Err(Bad::ErrorValue),
         _ => Err(bad),
@@ -493,5 +526,33 @@ mod tests {
         assert_eq!(raw_text(&Data::Float(0.1)), "0.1");
         assert_eq!(raw_text(&Data::Float(1001.0)), "1001");
         assert_eq!(raw_text(&Data::Error(CellErrorType::NA)), "#N/A");
+        // Regression (fuzzing): a huge amount in a (万元) column overflowed.
+        let wan = Decimal::from(10_000);
+        for d in [
+            Data::Float(7e28),
+            Data::Float(1e25),
+            Data::String("79228162514264337593543950335".into()),
+        ] {
+            assert_eq!(money(&d, wan), Err(Bad::NotAMoney), "{d:?}");
+        }
+        assert_eq!(MAX_VALUE, Decimal::from(1_000_000_000_000_000_i64));
+        assert_eq!(money(&Data::Int(i64::MAX), wan), Err(Bad::NotAMoney));
+        assert_eq!(
+            money(&Data::Float(1e11), wan),
+            Ok(Some(Decimal::from(1_000_000_000_000_000_i64)))
+        );
+        assert_eq!(number(&Data::Float(-2e15)), Err(Bad::NotANumber));
+        // Regression (fuzzing, tests/fixtures/fuzz-regressions): a date
+        // cell with a serial far out of range made calamine's conversion
+        // panic; it is an unreadable date.
+        for serial in [1e300, -1e300, f64::NAN, f64::INFINITY, 3e6, -5000.0] {
+            let d = Data::DateTime(calamine::ExcelDateTime::new(
+                serial,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            ));
+            assert_eq!(stamp(&d, false), Err(Bad::NotADate), "{serial}");
+            let _ = raw_text(&d);
+        }
     }
 }

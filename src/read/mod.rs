@@ -7,6 +7,8 @@
 //! naming the file; the rest of the batch goes on.
 
 mod csv;
+mod guard;
+pub mod limits;
 mod sniff;
 mod xlsx;
 
@@ -18,6 +20,7 @@ use std::sync::{Arc, Once};
 use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::period::YearMonth;
+pub use limits::{Limit, Limits};
 pub use sniff::{sniff, Format};
 
 /// One ledger file found in the ledger folder.
@@ -185,39 +188,67 @@ pub fn read_file(file: &SourceFile, visit: &mut dyn FnMut(RawSheet)) -> Result<F
     read_file_hashed(file, visit).1
 }
 
+/// [`read_file`] under the given limits.
+pub fn read_file_with(
+    file: &SourceFile,
+    limits: &Limits,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<Format, ReadError> {
+    read_file_hashed_with(file, limits, visit).1
+}
+
 /// [`read_file`], also giving the SHA-256 of the file's bytes (lower-case
 /// hex) whenever they could be read, even when they are no spreadsheet.
 pub fn read_file_hashed(
     file: &SourceFile,
     visit: &mut dyn FnMut(RawSheet),
 ) -> (Option<String>, Result<Format, ReadError>) {
+    read_file_hashed_with(file, &Limits::default(), visit)
+}
+
+/// [`read_file_hashed`] under the given limits: a file larger than the
+/// file-size limit is refused without reading it whole.
+pub fn read_file_hashed_with(
+    file: &SourceFile,
+    limits: &Limits,
+    visit: &mut dyn FnMut(RawSheet),
+) -> (Option<String>, Result<Format, ReadError>) {
     let fail = |message: String| ReadError {
         file: file.rel.clone(),
         message,
     };
-    let bytes = match std::fs::read(&file.path) {
-        Ok(b) => b,
+    let bytes = match guard::read_capped(&file.path, limits) {
+        Ok(Ok(b)) => b,
+        Ok(Err(too_large)) => return (None, Err(fail(too_large))),
         Err(e) => return (None, Err(fail(io_message(&e)))),
     };
     let hash = sha256_hex(&bytes);
-    (Some(hash), read_guarded(bytes, file, visit))
+    (
+        Some(hash),
+        read_bytes_guarded(bytes, &file.rel, &file.path, limits, visit),
+    )
 }
 
-/// Sniff and read bytes, turning any failure or panic into one error.
-fn read_guarded(
+/// Sniff and read a file's bytes, turning any failure or panic into one
+/// error naming `rel`. `path` only tells a `.csv` apart from other text.
+pub fn read_bytes_guarded(
     bytes: Vec<u8>,
-    file: &SourceFile,
+    rel: &Arc<str>,
+    path: &Path,
+    limits: &Limits,
     visit: &mut dyn FnMut(RawSheet),
 ) -> Result<Format, ReadError> {
     let fail = |message: String| ReadError {
-        file: file.rel.clone(),
+        file: rel.clone(),
         message,
     };
-    let format = sniff(&bytes, &file.path).map_err(|m| fail(m.to_string()))?;
+    let format = sniff(&bytes, path).map_err(|m| fail(m.to_string()))?;
     install_quiet_panic_hook();
     let result = QUIET.with(|q| {
         q.set(true);
-        let r = panic::catch_unwind(AssertUnwindSafe(|| read_bytes(format, bytes, visit)));
+        let r = panic::catch_unwind(AssertUnwindSafe(|| {
+            read_bytes(format, bytes, limits, visit)
+        }));
         q.set(false);
         r
     });
@@ -236,6 +267,20 @@ fn read_guarded(
             )))
         }
     }
+}
+
+/// Sniff and read bytes without catching panics: for the fuzz targets,
+/// where a panic must surface rather than become a one-line error.
+#[doc(hidden)]
+pub fn read_bytes_unguarded(
+    bytes: Vec<u8>,
+    path: &Path,
+    limits: &Limits,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<Format, String> {
+    let format = sniff(&bytes, path).map_err(str::to_string)?;
+    read_bytes(format, bytes, limits, visit)?;
+    Ok(format)
 }
 
 /// The SHA-256 of some bytes, as 64 lower-case hex digits: the content
@@ -257,7 +302,7 @@ fn io_message(e: &std::io::Error) -> String {
             "文件在读取时已不存在 / the file disappeared while being read".into()
         }
         std::io::ErrorKind::PermissionDenied => {
-            "没有读取权限（文件可能被占用）/ permission denied (is the file locked?)".into()
+            "没有读取权限（文件可能被占用） / permission denied (is the file locked?)".into()
         }
         _ => format!("无法读取 / cannot read: {e}"),
     }
@@ -266,17 +311,21 @@ fn io_message(e: &std::io::Error) -> String {
 fn read_bytes(
     format: Format,
     bytes: Vec<u8>,
+    limits: &Limits,
     visit: &mut dyn FnMut(RawSheet),
 ) -> Result<(), String> {
+    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+        guard::inspect_zip(&bytes, format, limits)?;
+    }
     let damaged = |e: &dyn std::fmt::Display| {
         format!(
-            "无法作为 {} 读取（文件可能已损坏）/ cannot be read as {}: {e}",
+            "无法作为 {} 读取（文件可能已损坏） / cannot be read as {}: {e}",
             format.label(),
             format.label()
         )
     };
     if format == Format::Xlsx {
-        return read_xlsx(&bytes, visit).map_err(|e| damaged(&e));
+        return read_xlsx(&bytes, limits, visit).map_err(|e| e.message(&damaged));
     }
     let cursor = Cursor::new(bytes);
     type Cur = Cursor<Vec<u8>>;
@@ -289,22 +338,26 @@ fn read_bytes(
                 &mut wb,
                 is_1904,
                 |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                limits,
                 visit,
             )
-            .map_err(|e| damaged(&e))?;
+            .map_err(|e| e.message(&damaged))?;
         }
         // calamine exposes no merged regions for xlsb and ods.
         Format::Xlsb => {
             let mut wb: Xlsb<Cur> = Xlsb::new(cursor).map_err(|e| damaged(&e))?;
             let is_1904 = wb.has_1904_epoch();
-            each_sheet(&mut wb, is_1904, |_, _| Vec::new(), visit).map_err(|e| damaged(&e))?;
+            each_sheet(&mut wb, is_1904, |_, _| Vec::new(), limits, visit)
+                .map_err(|e| e.message(&damaged))?;
         }
         Format::Ods => {
             let mut wb: Ods<Cur> = Ods::new(cursor).map_err(|e| damaged(&e))?;
-            each_sheet(&mut wb, false, |_, _| Vec::new(), visit).map_err(|e| damaged(&e))?;
+            each_sheet(&mut wb, false, |_, _| Vec::new(), limits, visit)
+                .map_err(|e| e.message(&damaged))?;
         }
         Format::Csv => {
-            let range = csv::read(cursor.get_ref())?;
+            let range = csv::read(cursor.get_ref(), limits)?;
+            guard::check_sheet("CSV", &range, limits)?;
             visit(RawSheet {
                 name: "CSV".into(),
                 hidden: false,
@@ -319,9 +372,13 @@ fn read_bytes(
 
 /// Stream every worksheet of an xlsx workbook (see [`xlsx`]); a sheet the
 /// quick pass could not vouch for is read whole.
-fn read_xlsx(bytes: &[u8], visit: &mut dyn FnMut(RawSheet)) -> Result<(), String> {
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<(), SheetError<String>> {
     let scans = xlsx::scan(bytes);
-    let text = |e: calamine::XlsxError| e.to_string();
+    let text = |e: calamine::XlsxError| SheetError::Read(e.to_string());
     let mut wb: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(text)?;
     let is_1904 = wb.has_1904_epoch();
     for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
@@ -332,8 +389,8 @@ fn read_xlsx(bytes: &[u8], visit: &mut dyn FnMut(RawSheet)) -> Result<(), String
         match scan {
             Some(scan) => {
                 let merges = scan.merges.clone();
-                let mut rows =
-                    xlsx::StreamRows::new(wb.worksheet_cells_reader(&name).map_err(text)?);
+                let reader = wb.worksheet_cells_reader(&name).map_err(text)?;
+                let mut rows = xlsx::StreamRows::new(reader, &name, limits);
                 visit(RawSheet {
                     name: name.into(),
                     hidden,
@@ -347,6 +404,7 @@ fn read_xlsx(bytes: &[u8], visit: &mut dyn FnMut(RawSheet)) -> Result<(), String
             }
             None => {
                 let range = wb.worksheet_range(&name).map_err(text)?;
+                guard::check_sheet(&name, &range, limits).map_err(SheetError::Limit)?;
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
                 visit(RawSheet {
                     name: name.into(),
@@ -366,10 +424,12 @@ fn each_sheet<R: Reader<Cursor<Vec<u8>>>>(
     wb: &mut R,
     is_1904: bool,
     merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+    limits: &Limits,
     visit: &mut dyn FnMut(RawSheet),
-) -> Result<(), R::Error> {
+) -> Result<(), SheetError<R::Error>> {
     for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
-        let range = wb.worksheet_range(&name)?;
+        let range = wb.worksheet_range(&name).map_err(SheetError::Read)?;
+        guard::check_sheet(&name, &range, limits).map_err(SheetError::Limit)?;
         let merges = merges(wb, &name);
         visit(RawSheet {
             name: name.into(),
@@ -380,6 +440,21 @@ fn each_sheet<R: Reader<Cursor<Vec<u8>>>>(
         });
     }
     Ok(())
+}
+
+/// Why a sheet could not be handed over: the library failed, or a limit.
+enum SheetError<E> {
+    Read(E),
+    Limit(String),
+}
+
+impl<E: std::fmt::Display> SheetError<E> {
+    fn message(self, damaged: &dyn Fn(&dyn std::fmt::Display) -> String) -> String {
+        match self {
+            SheetError::Read(e) => damaged(&e),
+            SheetError::Limit(m) => m,
+        }
+    }
 }
 
 fn worksheet_names(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {

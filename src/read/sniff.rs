@@ -53,11 +53,11 @@ pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format, &'static str> {
     if ext == "csv" {
         return Ok(Format::Csv);
     }
-    Err("不是电子表格文件（内容无法识别）/ not a spreadsheet (unrecognised content)")
+    Err("不是电子表格文件（内容无法识别） / not a spreadsheet (unrecognised content)")
 }
 
 fn zip_format(bytes: &[u8]) -> Result<Format, &'static str> {
-    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| "压缩包结构损坏（文件可能不完整或被截断）/ the file is damaged (truncated or not a complete zip)")?;
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| "压缩包结构损坏（文件可能不完整或被截断） / the file is damaged (truncated or not a complete zip)")?;
     let has = |name: &str| zip.index_for_name(name).is_some();
     if has("xl/workbook.xml") {
         return Ok(Format::Xlsx);

@@ -15,7 +15,7 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, DataRef, Dimensions, XlsxCellReader};
 use memchr::memmem;
 
-use super::RowSource;
+use super::{guard, Limits, RowSource, SheetError};
 
 /// What the quick pass learnt about one sheet.
 #[derive(Debug, Default, PartialEq)]
@@ -281,9 +281,15 @@ fn parse_range(s: &str) -> Option<Dimensions> {
     })
 }
 
-/// A sheet's rows from calamine's streaming cell reader.
+/// A sheet's rows from calamine's streaming cell reader, checked against
+/// the reading limits as they come.
 pub struct StreamRows<'a, RS: Read + Seek> {
     reader: XlsxCellReader<'a, RS>,
+    sheet: String,
+    limits: &'a Limits,
+    /// First row and the columns seen so far: the used rectangle.
+    first_row: Option<u32>,
+    cols: (u32, u32),
     /// The first cell of the next row, already read.
     pending: Option<(u32, u32, Data)>,
     buf: Vec<(u32, Data)>,
@@ -291,13 +297,17 @@ pub struct StreamRows<'a, RS: Read + Seek> {
     done: bool,
     cells_done: bool,
     /// Why reading stopped early.
-    pub error: Option<String>,
+    pub error: Option<SheetError<String>>,
 }
 
 impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
-    pub fn new(reader: XlsxCellReader<'a, RS>) -> Self {
+    pub fn new(reader: XlsxCellReader<'a, RS>, sheet: &str, limits: &'a Limits) -> Self {
         StreamRows {
             reader,
+            sheet: sheet.to_string(),
+            limits,
+            first_row: None,
+            cols: (u32::MAX, 0),
             pending: None,
             buf: Vec::new(),
             last_row: None,
@@ -331,11 +341,34 @@ impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
                 }
                 Err(e) => {
                     self.cells_done = true;
-                    self.error = Some(e.to_string());
+                    self.error = Some(SheetError::Read(e.to_string()));
                     return None;
                 }
             }
         }
+    }
+}
+
+impl<RS: Read + Seek> StreamRows<'_, RS> {
+    /// The rows so far and row `r`'s cells against the limits (the same
+    /// checks as for a sheet read whole).
+    fn check(&mut self, r: u32) -> Result<(), String> {
+        let first = *self.first_row.get_or_insert(r);
+        for (c, v) in &self.buf {
+            self.cols = (self.cols.0.min(*c), self.cols.1.max(*c));
+            if let Data::String(s) = v {
+                guard::check_cell_text(&self.sheet, r, *c, s, self.limits)?;
+            }
+        }
+        let rows = u64::from(r - first) + 1;
+        let cols = u64::from(self.cols.1.saturating_sub(self.cols.0)) + 1;
+        guard::check_span(
+            &format!("“{}”", self.sheet),
+            &format!("'{}'", self.sheet),
+            rows,
+            cols,
+            self.limits,
+        )
     }
 }
 
@@ -363,15 +396,20 @@ impl<RS: Read + Seek> RowSource for StreamRows<'_, RS> {
         };
         if self.last_row.is_some_and(|l| r <= l) {
             // The quick pass said the rows were in order; they are not.
-            self.error = Some(format!(
+            self.error = Some(SheetError::Read(format!(
                 "row {} is stored after row {}",
                 r + 1,
                 self.last_row.unwrap_or(0) + 1
-            ));
+            )));
             self.done = true;
             return None;
         }
         self.last_row = Some(r);
+        if let Err(m) = self.check(r) {
+            self.error = Some(SheetError::Limit(m));
+            self.done = true;
+            return None;
+        }
         if !self.buf.windows(2).all(|w| w[0].0 < w[1].0) {
             // Cells out of column order, or repeated: the last one wins.
             self.buf.reverse();

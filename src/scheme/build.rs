@@ -90,11 +90,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scheme, SchemeError> {
         file: file.to_string(),
         message,
     };
-    let raw: RawScheme = toml::from_str(text).map_err(|e| {
-        fail(format!(
-            "TOML 格式有误或含未知的键 / invalid TOML or an unknown key: {e}"
-        ))
-    })?;
+    let raw: RawScheme = toml::from_str(text).map_err(|e| fail(toml_error(text, &e)))?;
     let columns = ColumnAliases::parse(text).map_err(fail)?;
     let mut errs = Errors::default();
     let scheme = build(raw, columns, file, &mut errs);
@@ -102,6 +98,32 @@ pub fn parse(text: &str, file: &str) -> Result<Scheme, SchemeError> {
         Ok(scheme)
     } else {
         Err(fail(errs.0.join("\n")))
+    }
+}
+
+/// A TOML error in one line: where it is (line and column, 1-based) and
+/// what is wrong, with toml's own explanation (for an unknown key, the keys
+/// allowed there).
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let what = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!(
+                "第 {line} 行第 {col} 列：TOML 格式有误或含未知的键：{what} / line {line}, column {col}: invalid TOML or an unknown key: {what}"
+            )
+        }
+        None => {
+            format!("TOML 格式有误或含未知的键：{what} / invalid TOML or an unknown key: {what}")
+        }
     }
 }
 
@@ -158,8 +180,8 @@ fn build(raw: RawScheme, columns: ColumnAliases, file: &str, errs: &mut Errors) 
             let d = show_from(w[0].effective_from);
             errs.add(
                 &top,
-                format!("两个版本的生效日期相同：{d}"),
-                format!("two versions take effect on the same day: {d}"),
+                format!("两个版本的生效日期相同：{d}；请给每个版本不同的 effective_from"),
+                format!("two versions take effect on the same day: {d}; give each version its own effective_from"),
             );
         }
     }
@@ -473,8 +495,8 @@ fn profiles(raw: &[RawProfile], at: &At, errs: &mut Errors) -> Vec<Profile> {
             if let Some((_, other)) = roles_seen.iter().find(|(r, _)| *r == role) {
                 errs.add(
                     &pat,
-                    format!("岗位「{role}」同时属于档案「{other}」"),
-                    format!("role \"{role}\" is also covered by profile \"{other}\""),
+                    format!("岗位「{role}」同时属于档案「{other}」；一个岗位只能列在一个档案的 roles 中"),
+                    format!("role \"{role}\" is also covered by profile \"{other}\"; list a role in one profile's roles only"),
                 );
             } else {
                 roles_seen.push((role.clone(), name.clone()));
@@ -525,8 +547,8 @@ fn indicator_list(raw: &[RawIndicator], at: &At, errs: &mut Errors) -> Vec<Indic
     if sum != Decimal::ONE_HUNDRED && out.len() == raw.len() {
         errs.add(
             at,
-            format!("非达标项指标的权重合计为 {sum}，应为 100"),
-            format!("the weights of the weighted (non-gate) indicators sum to {sum}, not 100"),
+            format!("非达标项指标的权重合计为 {sum}，应为 100；请调整 weight 使其合计为 100"),
+            format!("the weights of the weighted (non-gate) indicators sum to {sum}, not 100; change the weights so that they add up to 100"),
         );
     }
     out

@@ -56,7 +56,7 @@ impl ColumnAliases {
     /// Parse the `[columns]` table from scheme text.
     pub fn parse(text: &str) -> Result<ColumnAliases, String> {
         let table: toml::Table =
-            toml::from_str(text).map_err(|e| format!("TOML 格式有误 / invalid TOML: {e}"))?;
+            toml::from_str(text).map_err(|e| super::build::toml_error(text, &e))?;
         let mut out = ColumnAliases::default();
         let Some(columns) = table.get("columns") else {
             return Ok(out);

@@ -358,18 +358,21 @@ impl Scheme {
             (Some(p), None) => Ok(p),
             (None, _) => Err(fail(
                 format!(
-                    "岗位「{role}」没有对应的考核档案（版本生效日 {}）",
+                    "岗位「{role}」没有对应的考核档案（版本生效日 {}）；请把它加入某个档案的 roles",
                     show(version, "起始")
                 ),
                 format!(
-                    "role \"{role}\" matches no profile (version from {})",
+                    "role \"{role}\" matches no profile (version from {}); add it to the roles of one profile",
                     show(version, "the start")
                 ),
             )),
             (Some(a), Some(b)) => Err(fail(
-                format!("岗位「{role}」同时属于档案「{}」和「{}」", a.name, b.name),
                 format!(
-                    "role \"{role}\" matches profiles \"{}\" and \"{}\"",
+                    "岗位「{role}」同时属于档案「{}」和「{}」；请只在一个档案的 roles 中列出",
+                    a.name, b.name
+                ),
+                format!(
+                    "role \"{role}\" matches profiles \"{}\" and \"{}\"; list it in one profile's roles only",
                     a.name, b.name
                 ),
             )),

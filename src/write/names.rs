@@ -48,14 +48,17 @@ pub fn sanitize(part: &str, max_bytes: usize) -> String {
     s
 }
 
-/// `<rep_id>_<name>_<period>.xlsx`: the id keeps namesakes apart.
+/// `<rep_id>_<name>_<period>.xlsx`: the id keeps namesakes apart. An id
+/// that had to be changed to be a valid name (`A/B` and `A:B` both become
+/// `A_B`) gets `~` and a short hash of the id as written, so two reps never
+/// share (and overwrite) one file.
 pub fn rep_workbook(rep_id: &str, name: &str, period: Period) -> String {
-    format!(
-        "{}_{}_{}.xlsx",
-        sanitize(rep_id, 60),
-        sanitize(name, 120),
-        period
-    )
+    let mut id = sanitize(rep_id, 60);
+    if id != rep_id {
+        id.push('~');
+        id.push_str(&crate::read::sha256_hex(rep_id.as_bytes())[..8]);
+    }
+    format!("{}_{}_{}.xlsx", id, sanitize(name, 120), period)
 }
 
 /// `团队汇总_<period>.xlsx` (English: `team-summary_<period>.xlsx`).
@@ -70,21 +73,24 @@ mod tests {
     #[test]
     fn names_stay_inside_and_are_portable() {
         let p = Period::parse("2026-10").unwrap();
+        // `~h`: `~` and the first 8 hex digits of the id's SHA-256.
         let cases = [
             ("S001", "张三", "S001_张三_2026-10.xlsx"),
-            ("../../x", "李四", "_.._x_李四_2026-10.xlsx"),
-            ("CON", "王五", "CON__王五_2026-10.xlsx"),
-            ("com1.txt", "a", "com1_.txt_a_2026-10.xlsx"),
-            ("a/b", "张三:李四", "a_b_张三_李四_2026-10.xlsx"),
+            ("../../x", "李四", "_.._x~h_李四_2026-10.xlsx"),
+            ("CON", "王五", "CON_~h_王五_2026-10.xlsx"),
+            ("com1.txt", "a", "com1_.txt~h_a_2026-10.xlsx"),
+            ("a/b", "张三:李四", "a_b~h_张三_李四_2026-10.xlsx"),
             ("S9", "..", "S9___2026-10.xlsx"),
             ("S9", "tab\there", "S9_tab_here_2026-10.xlsx"),
             ("S9", "😀 emoji ", "S9_😀 emoji_2026-10.xlsx"),
         ];
         for (id, name, want) in cases {
+            let h = format!("~{}", &crate::read::sha256_hex(id.as_bytes())[..8]);
             let got = rep_workbook(id, name, p);
-            assert_eq!(got, want, "{id} {name}");
+            assert_eq!(got, want.replace("~h", &h), "{id} {name}");
             assert!(!got.contains('/') && !got.contains('\\'));
         }
+        assert_ne!(rep_workbook("A/B", "x", p), rep_workbook("A:B", "x", p));
         let long = "长".repeat(200);
         let got = rep_workbook("S1", &long, p);
         assert!(got.len() <= 255, "{}", got.len());

@@ -151,6 +151,7 @@ fn options(s: &Setup) -> Options {
         force: false,
         reissue: false,
         progress: Mode::Quiet,
+        limits: Default::default(),
     }
 }
 

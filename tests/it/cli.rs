@@ -15,7 +15,7 @@ fn kaohe(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn clean_ledgers(dir: &Path) {
+pub fn clean_ledgers(dir: &Path) {
     write_xlsx(
         &dir.join("2026-03/台账.xlsx"),
         &[

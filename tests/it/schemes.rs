@@ -125,3 +125,134 @@ fn presets_use_the_sample_rating_names_and_raters() {
         }
     }
 }
+
+/// Every way a scheme can be wrong, through the command line: exit code 2
+/// (SPEC 9), and a message naming the file, the place (line and column for
+/// TOML mistakes; version, profile and indicator otherwise) and the fix.
+#[test]
+fn scheme_mistakes_name_the_file_the_place_and_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    crate::cli::clean_ledgers(&ledgers);
+    let profile = |name: &str, roles: &str, ind: &str| {
+        format!("[[profiles]]\nname = \"{name}\"\nroles = [{roles}]\nindicators = [{ind}]\n")
+    };
+    let ok = "{ code = \"followups\", weight = 100, pass = 1, excellent = 3 }";
+    let head = "name = \"x\"\nversion = \"1\"\n";
+    let version = |from: &str| {
+        format!(
+            "[[versions]]\neffective_from = \"{from}\"\n[[versions.profiles]]\nname = \"B2B\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ok}]\n"
+        )
+    };
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "TOML syntax",
+            format!("{head}[[profiles]\nname = \"B2B\"\n"),
+            vec!["第 3 行第 12 列", "line 3, column 12", "invalid TOML"],
+        ),
+        (
+            "unknown key",
+            format!(
+                "{head}{}",
+                profile("B2B", "\"商务专员-B2B\"", &ok.replace("weight", "wieght"))
+            ),
+            vec![
+                "line 6, column",
+                "unknown field `wieght`",
+                "expected one of",
+            ],
+        ),
+        (
+            "weights not summing to 100",
+            format!(
+                "{head}{}",
+                profile("B2B", "\"商务专员-B2B\"", &ok.replace("100", "90"))
+            ),
+            vec!["profile \"B2B\"", "sum to 90, not 100", "add up to 100"],
+        ),
+        (
+            "inverted lines",
+            format!(
+                "{head}{}",
+                profile(
+                    "B2B",
+                    "\"商务专员-B2B\"",
+                    &ok.replace("pass = 1, excellent = 3", "pass = 3, excellent = 1")
+                )
+            ),
+            vec![
+                "profile \"B2B\", indicator followups",
+                "excellent must be above pass (pass 3, excellent 1)",
+            ],
+        ),
+        (
+            "unknown indicator",
+            format!(
+                "{head}{}",
+                profile(
+                    "B2B",
+                    "\"商务专员-B2B\"",
+                    &ok.replace("followups", "folowups")
+                )
+            ),
+            vec![
+                "indicator folowups",
+                "unknown indicator code",
+                "kaohe explain",
+            ],
+        ),
+        (
+            "role matched by no profile",
+            format!("{head}{}", profile("B2C", "\"商务专员-B2C\"", ok)),
+            // Checked against the roster, in the language of the run.
+            vec![
+                "岗位「商务专员-B2B」没有对应的考核档案",
+                "请把它加入某个档案的 roles",
+            ],
+        ),
+        (
+            "role matched by two profiles",
+            format!(
+                "{head}{}{}",
+                profile("B2B", "\"商务专员-B2B\"", ok),
+                profile("Other", "\"商务专员-B2B\"", ok)
+            ),
+            vec![
+                "profile \"Other\"",
+                "also covered by profile \"B2B\"",
+                "one profile's roles only",
+            ],
+        ),
+        (
+            "overlapping versions",
+            format!("{head}{}{}", version("2026-01-01"), version("2026-01-01")),
+            vec!["same day: 2026-01-01", "its own effective_from"],
+        ),
+    ];
+    for (what, text, needles) in cases {
+        let file = tmp.path().join("方案.toml");
+        std::fs::write(&file, &text).unwrap();
+        let out = tmp.path().join("out");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args([
+                "run",
+                ledgers.to_str().unwrap(),
+                "--scheme",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+        assert!(
+            err.contains(file.to_str().unwrap()),
+            "{what}: names the file: {err}"
+        );
+        for n in needles {
+            assert!(err.contains(n), "{what}: expected {n:?} in:\n{err}\n{text}");
+        }
+        assert!(!out.exists(), "{what}: nothing written");
+    }
+}

@@ -1,0 +1,630 @@
+//! Security properties of the outputs (SPEC 10), each checked on the files
+//! as written, unzipped part by part: ledger text never becomes a formula or
+//! a link, output names stay inside the output folder and are valid on
+//! Windows and macOS, a rep's workbook holds nothing of another rep (cells,
+//! chart data, defined names, document properties, hidden sheets), and the
+//! ledger folder is never written.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use kaohe::compute::Index;
+use kaohe::run::compute_with;
+use kaohe::scheme::Scheme;
+
+use crate::common::*;
+
+fn kaohe(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kaohe"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Every part of a zip (xlsx) file, decompressed, by name.
+fn parts(path: &Path) -> BTreeMap<String, String> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            (f.name().to_string(), s)
+        })
+        .collect()
+}
+
+/// Every file below a folder.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The text of every `<f>` (formula) element of an XML part.
+fn formulas(xml: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<f") {
+        rest = &rest[i + 2..];
+        if !rest.starts_with('>') && !rest.starts_with(' ') {
+            continue;
+        }
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        if rest[..open_end].ends_with('/') {
+            continue;
+        }
+        let body = &rest[open_end + 1..];
+        let close = body.find("</f>").unwrap_or(body.len());
+        out.push(&body[..close]);
+        rest = &body[close..];
+    }
+    out
+}
+
+const SCHEME: &str = "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"B2B\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ code = \"followups\", weight = 100, pass = 1, excellent = 3 }]\n";
+
+/// Ledger text made to look like formulas, links and commands.
+const EVIL_NAME: &str = "=HYPERLINK(\"http://evil.example/x\",\"点我\")";
+const EVIL_TEAM: &str = "+86 138 0000 0000";
+const EVIL_CUSTOMER: &str = "@SUM(1+1)*cmd|' /C calc'!A0";
+const EVIL_REASON: &str = "-2+3+cmd|' /C calc'!A0";
+const EVIL_NOTES: &str = "http://evil.example/phish";
+const EVIL_DATE: &str = "=1+1";
+
+fn hostile_ledgers(dir: &Path) {
+    write_xlsx(
+        &dir.join("2026-03/台账.xlsx"),
+        &[
+            sheet(
+                "人员",
+                vec![
+                    vec![S("工号"), S("姓名"), S("岗位"), S("入职日期"), S("团队")],
+                    vec![
+                        S("S001"),
+                        S(EVIL_NAME),
+                        S("商务专员-B2B"),
+                        D("2025-01-10"),
+                        S(EVIL_TEAM),
+                    ],
+                    vec![
+                        S("S002"),
+                        S("李四"),
+                        S("商务专员-B2B"),
+                        D("2025-01-10"),
+                        S(EVIL_NOTES),
+                    ],
+                ],
+            ),
+            sheet(
+                "客户",
+                vec![
+                    vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
+                    vec![S("KH001"), S(EVIL_CUSTOMER), S("S001"), D("2026-03-02")],
+                    vec![S("KH002"), S("乙公司"), S("S002"), S(EVIL_DATE)],
+                    vec![S("KH003"), S("丙公司"), S("S002"), D("2026-03-04")],
+                ],
+            ),
+            sheet(
+                "跟进",
+                vec![
+                    vec![
+                        S("跟进时间"),
+                        S("商务专员"),
+                        S("客户编号"),
+                        S("跟进方式"),
+                        S("跟进内容"),
+                    ],
+                    vec![
+                        D("2026-03-02"),
+                        S("S001"),
+                        S("KH001"),
+                        S("电话"),
+                        S(EVIL_NOTES),
+                    ],
+                    vec![D("2026-03-03"), S("S002"), S("KH003"), S("电话"), S("好")],
+                ],
+            ),
+            sheet(
+                "回款",
+                vec![
+                    vec![
+                        S("合同编号"),
+                        S("客户编号"),
+                        S("商务专员"),
+                        S("签约日期"),
+                        S("合同金额"),
+                        S("应回款金额"),
+                        S("应回款日期"),
+                    ],
+                    vec![
+                        S("HT001"),
+                        S("KH001"),
+                        S("S001"),
+                        D("2026-03-10"),
+                        N(1000.0),
+                        N(1000.0),
+                        D("2026-03-20"),
+                    ],
+                ],
+            ),
+            sheet(
+                "调整",
+                vec![
+                    vec![
+                        S("工号"),
+                        S("期间"),
+                        S("类型"),
+                        S("说明"),
+                        S("指标"),
+                        S("数值"),
+                    ],
+                    vec![
+                        S("S001"),
+                        S("2026-03"),
+                        S("剔除"),
+                        S(EVIL_REASON),
+                        S("followups"),
+                        E,
+                    ],
+                    vec![
+                        S("S001"),
+                        S("2026-03"),
+                        S("加分"),
+                        S(EVIL_REASON),
+                        E,
+                        N(1.0),
+                    ],
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    hostile_ledgers(&ledgers);
+    let scheme = tmp.path().join("s.toml");
+    std::fs::write(&scheme, SCHEME).unwrap();
+    let out = tmp.path().join("out");
+    let o = kaohe(&[
+        "run",
+        ledgers.to_str().unwrap(),
+        "--period",
+        "2026-03",
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let issues = tmp.path().join("issues.xlsx");
+    kaohe(&[
+        "check",
+        ledgers.to_str().unwrap(),
+        "--out",
+        issues.to_str().unwrap(),
+    ]);
+    let mut books: Vec<PathBuf> = walk(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    books.push(issues);
+    assert_eq!(books.len(), 4, "{books:?}");
+    let mut seen_as_text = std::collections::HashSet::new();
+    for book in &books {
+        for (part, xml) in parts(book) {
+            assert!(
+                !xml.contains("<hyperlink"),
+                "{}: {part} has a link",
+                book.display()
+            );
+            assert!(
+                !xml.contains("TargetMode=\"External\""),
+                "{}: {part}",
+                book.display()
+            );
+            for f in formulas(&xml) {
+                for bad in ["HYPERLINK", "evil", "cmd", "SUM(1+1)", "1+1"] {
+                    assert!(!f.contains(bad), "{}: {part}: formula {f}", book.display());
+                }
+            }
+            for (text, escaped) in [
+                (
+                    EVIL_NAME,
+                    "=HYPERLINK(&quot;http://evil.example/x&quot;,&quot;点我&quot;)",
+                ),
+                (EVIL_TEAM, EVIL_TEAM),
+                (EVIL_CUSTOMER, "@SUM(1+1)*cmd|&apos; /C calc&apos;!A0"),
+                (EVIL_REASON, "-2+3+cmd|&apos; /C calc&apos;!A0"),
+                (EVIL_NOTES, EVIL_NOTES),
+                (EVIL_DATE, EVIL_DATE),
+            ] {
+                let as_text = [
+                    format!("<t>{escaped}</t>"),
+                    format!("<t xml:space=\"preserve\">{escaped}</t>"),
+                    format!("<t>{text}</t>"),
+                ];
+                if as_text.iter().any(|t| xml.contains(t.as_str())) {
+                    seen_as_text.insert(text);
+                }
+            }
+        }
+    }
+    // Every hostile text reached some workbook, as text.
+    for t in [
+        EVIL_NAME,
+        EVIL_TEAM,
+        EVIL_CUSTOMER,
+        EVIL_REASON,
+        EVIL_NOTES,
+        EVIL_DATE,
+    ] {
+        assert!(seen_as_text.contains(t), "{t} not found as text");
+    }
+    // results.csv: text Excel would take for a formula is prefixed with '.
+    let csv = std::fs::read_to_string(out.join("2026-03/results.csv")).unwrap();
+    let mut rdr =
+        csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let mut fields = 0;
+    for rec in rdr.records() {
+        for f in rec.unwrap().iter() {
+            fields += 1;
+            let number = f.parse::<f64>().is_ok();
+            assert!(
+                number || !f.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "results.csv: {f}"
+            );
+        }
+    }
+    assert!(fields > 50);
+    assert!(
+        csv.contains(&format!("'{EVIL_NAME}").replace('"', "\"\"")),
+        "{csv}"
+    );
+    assert!(csv.contains(&format!("'{EVIL_TEAM}")), "{csv}");
+}
+
+#[test]
+fn output_names_from_any_rep_stay_inside_the_folder_and_are_portable() {
+    let long_name = "长".repeat(100);
+    let long_id = "X".repeat(300);
+    let hostile = [
+        ("../../x", "甲"),
+        ("CON", "乙"),
+        ("A/B", "丙"),
+        ("A:B", "丙"),
+        ("S005", "张三:李四"),
+        ("S006", "a/b\\c"),
+        ("S007", long_name.as_str()),
+        ("S008", "😀🎉 emoji"),
+        ("S009", ".."),
+        ("S010", "nul"),
+        ("S011", " trailing. "),
+        ("S012", "tab\there"),
+    ];
+    let mut roster = vec![vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")]];
+    for (id, name) in hostile.iter().copied().chain([(long_id.as_str(), "丁")]) {
+        roster.push(vec![S(id), S(name), S("商务专员-B2B"), D("2025-01-10")]);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    let mut book = vec![sheet("人员", roster)];
+    let mut rest = Vec::new();
+    hostile_sheets(&mut rest);
+    book.append(&mut rest);
+    write_xlsx(&ledgers.join("2026-03/台账.xlsx"), &book);
+    let scheme = tmp.path().join("s.toml");
+    std::fs::write(&scheme, SCHEME).unwrap();
+    let out = tmp.path().join("out");
+    let o = kaohe(&[
+        "run",
+        ledgers.to_str().unwrap(),
+        "--period",
+        "2026-03",
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let period_dir = out.join("2026-03");
+    // Everything but the run's lock file is in the period's folder.
+    let written: Vec<PathBuf> = walk(&out)
+        .into_iter()
+        .filter(|p| p.parent() != Some(out.as_path()) || !p.ends_with(".kaohe.lock"))
+        .collect();
+    for p in &written {
+        assert_eq!(p.parent().unwrap(), period_dir, "{}", p.display());
+        let name = p.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= 255, "{name}");
+        assert!(
+            !name.contains(['<', '>', ':', '"', '/', '\\', '|', '?', '*'])
+                && !name.chars().any(char::is_control),
+            "{name}"
+        );
+        assert!(
+            !name.starts_with('.') && !name.ends_with(['.', ' ']),
+            "{name}"
+        );
+        let stem = name.split('.').next().unwrap().to_uppercase();
+        assert!(
+            !["CON", "PRN", "AUX", "NUL", "COM1", "LPT1"].contains(&stem.as_str()),
+            "{name}"
+        );
+    }
+    // One workbook per rep: no two reps share (and overwrite) a file.
+    let books = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .filter(|p| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("团队汇总")
+        })
+        .count();
+    assert_eq!(books, hostile.len() + 1);
+    let manifest = std::fs::read_to_string(period_dir.join("manifest.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let files: std::collections::HashSet<&str> = m["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["file"].as_str())
+        .collect();
+    assert_eq!(files.len(), hostile.len() + 1, "{manifest}");
+}
+
+/// Customers, follow-ups and payments for S001 only (enough for a run).
+fn hostile_sheets(out: &mut Vec<Sheet<'_>>) {
+    out.push(sheet(
+        "跟进",
+        vec![
+            vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式")],
+            vec![D("2026-03-02"), S("S005"), S("KH001"), S("电话")],
+        ],
+    ));
+    out.push(sheet(
+        "客户",
+        vec![
+            vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
+            vec![S("KH001"), S("甲公司"), S("S005"), D("2026-03-02")],
+        ],
+    ));
+    out.push(sheet(
+        "回款",
+        vec![
+            vec![
+                S("合同编号"),
+                S("客户编号"),
+                S("商务专员"),
+                S("签约日期"),
+                S("合同金额"),
+                S("应回款金额"),
+                S("应回款日期"),
+            ],
+            vec![
+                S("HT001"),
+                S("KH001"),
+                S("S005"),
+                D("2026-03-10"),
+                N(1000.0),
+                N(1000.0),
+                D("2026-03-20"),
+            ],
+        ],
+    ));
+}
+
+/// Whether a character belongs to an identifier (`S001`, `HT2026-00045`).
+fn id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// The whole identifiers in a text.
+fn tokens(text: &str) -> std::collections::HashSet<&str> {
+    text.split(|c: char| !id_char(c))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[test]
+fn a_rep_workbook_holds_nothing_of_another_rep_in_any_part() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
+    let ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ix = Index::new(&ds);
+    let period = kaohe::period::Period::parse("2026-Q1").unwrap();
+    let results = compute_with(&ds, &ix, &scheme, &[period]);
+    let tmp = tempfile::tempdir().unwrap();
+    let written = kaohe::write::rep_workbooks(
+        &ds,
+        &ix,
+        &scheme,
+        period,
+        &results,
+        tmp.path(),
+        kaohe::Lang::Zh,
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(written.len() > 10);
+    // What belongs to each rep: id, name, customer ids, contract ids.
+    let n = ds.reps.len();
+    let mut own: Vec<std::collections::BTreeSet<String>> = ds
+        .reps
+        .iter()
+        .map(|r| [r.rep_id.clone(), r.name.clone()].into())
+        .collect();
+    for c in &ds.customers {
+        for s in &c.snapshots {
+            own[s.owner as usize].insert(c.customer_id.clone());
+        }
+    }
+    for i in &ds.installments {
+        own[i.rep as usize].insert(i.contract_id.clone());
+        own[i.rep as usize].insert(i.customer_id.clone());
+    }
+    let mut checked = 0;
+    for w in &written {
+        let me = w.rep as usize;
+        let all: String = parts(&tmp.path().join(&w.file))
+            .into_iter()
+            .map(|(name, xml)| format!("{name}\n{xml}\n"))
+            .collect();
+        let ids = tokens(&all);
+        assert!(ids.contains(ds.reps[me].rep_id.as_str()), "{}", w.file);
+        for other in (0..n).filter(|&o| o != me) {
+            for token in &own[other] {
+                if own[me].contains(token) {
+                    continue; // a customer handed over: both reps' own
+                }
+                let leaked = if token.chars().all(id_char) {
+                    ids.contains(token.as_str())
+                } else {
+                    // A name: only when no own text contains it.
+                    all.contains(token.as_str())
+                        && !own[me].iter().any(|m| m.contains(token.as_str()))
+                };
+                assert!(
+                    !leaked,
+                    "{}: holds {token} of {}",
+                    w.file, ds.reps[other].rep_id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
+#[test]
+fn the_ledger_folder_is_never_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    hostile_ledgers(&ledgers);
+    std::fs::write(ledgers.join("考核方案.toml"), SCHEME).unwrap();
+    let mtimes = |dir: &Path| -> Vec<(PathBuf, std::time::SystemTime)> {
+        let mut v: Vec<_> = walk(dir)
+            .into_iter()
+            .chain([dir.to_path_buf(), dir.join("2026-03")])
+            .map(|p| {
+                let t = std::fs::metadata(&p).unwrap().modified().unwrap();
+                (p, t)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = (files(&ledgers), mtimes(&ledgers));
+    let l = ledgers.to_str().unwrap();
+    let out = tmp.path().join("out");
+    let o = out.to_str().unwrap();
+    assert_eq!(kaohe(&["run", l, "--out", o]).status.code(), Some(0));
+    assert_eq!(
+        kaohe(&["run", l, "--out", o, "--year", "2026"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let issues = tmp.path().join("i.xlsx");
+    kaohe(&["check", l, "--out", issues.to_str().unwrap()]);
+    // Outputs aimed into the ledger folder are refused (usage error).
+    for inside in [
+        ledgers.join("out"),
+        ledgers.join("2026-03"),
+        ledgers.clone(),
+    ] {
+        let i = inside.to_str().unwrap();
+        assert_eq!(kaohe(&["run", l, "--out", i]).status.code(), Some(2), "{i}");
+        let f = inside.join("问题.xlsx");
+        assert_eq!(
+            kaohe(&["check", l, "--out", f.to_str().unwrap()])
+                .status
+                .code(),
+            Some(2),
+            "{i}"
+        );
+    }
+    assert_eq!((files(&ledgers), mtimes(&ledgers)), before);
+}
+
+/// The SMTP password (from the environment) never reaches the output of
+/// `run` or `check`: not the terminal, the workbooks, results.csv or the
+/// manifest. (`kaohe mail` is checked in tests/it/mail.rs.)
+#[test]
+fn the_smtp_password_appears_in_no_output() {
+    const SECRET: &str = "Hv9-never-print-me";
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    hostile_ledgers(&ledgers);
+    let scheme = tmp.path().join("s.toml");
+    std::fs::write(&scheme, SCHEME).unwrap();
+    let out = tmp.path().join("out");
+    let issues = tmp.path().join("out/i.xlsx");
+    let mut seen = Vec::new();
+    for args in [
+        vec![
+            "run",
+            ledgers.to_str().unwrap(),
+            "--scheme",
+            scheme.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec![
+            "check",
+            ledgers.to_str().unwrap(),
+            "--out",
+            issues.to_str().unwrap(),
+        ],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(&args)
+            .env("KAOHE_SMTP_PASSWORD", SECRET)
+            .output()
+            .unwrap();
+        seen.push(o.stdout);
+        seen.push(o.stderr);
+    }
+    let written = walk(&out);
+    assert!(written.len() >= 5, "{written:?}");
+    for p in &written {
+        seen.push(std::fs::read(p).unwrap());
+        if p.extension().is_some_and(|e| e == "xlsx") {
+            seen.extend(parts(p).into_values().map(String::into_bytes));
+        }
+    }
+    for bytes in &seen {
+        assert!(!String::from_utf8_lossy(bytes).contains(SECRET));
+    }
+}
