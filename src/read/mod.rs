@@ -76,7 +76,7 @@ pub trait RowSource {
 
 /// The rows of a range read whole (xls, xlsb, ods, csv, and xlsx sheets
 /// whose rows are not stored in order).
-struct RangeRows {
+pub struct RangeRows {
     range: Range<Data>,
     /// The next row, relative to the range's start.
     next: usize,
@@ -84,7 +84,7 @@ struct RangeRows {
 }
 
 impl RangeRows {
-    fn new(range: Range<Data>) -> RangeRows {
+    pub fn new(range: Range<Data>) -> RangeRows {
         RangeRows {
             range,
             next: 0,
