@@ -360,12 +360,26 @@ impl<RS: Read + Seek> StreamRows<'_, RS> {
                 guard::check_cell_text(&self.sheet, r, *c, s, self.limits)?;
             }
         }
-        let rows = u64::from(r - first) + 1;
+        if self.span(r - first).is_ok() {
+            return Ok(());
+        }
+        // Over a limit: go through the rest of the cells (keeping none) so
+        // the message gives the sheet's whole span, as for a sheet read whole.
+        let mut last = r;
+        while let Some((row, c, _)) = self.next_cell() {
+            last = last.max(row);
+            self.cols = (self.cols.0.min(c), self.cols.1.max(c));
+        }
+        self.span(last - first)
+    }
+
+    /// The used rectangle (`rows_below` rows under the first) against the limits.
+    fn span(&self, rows_below: u32) -> Result<(), String> {
         let cols = u64::from(self.cols.1.saturating_sub(self.cols.0)) + 1;
         guard::check_span(
             &format!("“{}”", self.sheet),
             &format!("'{}'", self.sheet),
-            rows,
+            u64::from(rows_below) + 1,
             cols,
             self.limits,
         )
