@@ -179,7 +179,9 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     drop(read_stage);
 
     // The whole folder: problems, strictness, roles.
+    let assemble_stage = crate::timing::stage("assemble");
     let mut full = loaded.assemble_all();
+    drop(assemble_stage);
     crate::run::check_scores(&mut full, &scheme);
     let issues = (
         full.count(Level::Error),

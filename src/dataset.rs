@@ -291,7 +291,7 @@ pub fn read_all_with(
         .map(|f| {
             let mut sheets = Vec::new();
             let (hash, r) = read::read_file_hashed_with(f, limits, &mut |raw| {
-                sheets.push(validate::read_sheet(&raw, &f.rel, f.as_of, &matcher))
+                sheets.push(validate::read_sheet(raw, &f.rel, f.as_of, &matcher))
             });
             done(f);
             (hash, (r, sheets))
@@ -574,12 +574,13 @@ impl Builder<'_> {
                     out.push(p.rec);
                 }
                 Err(reason) => {
+                    let (pos, header) = self.cell_pos(p.rec.meta(), cell.key);
                     self.ds.issues.push(DataIssue {
                         level: Level::Error,
                         kind,
-                        pos: cell.pos.clone(),
-                        header: cell.header.clone(),
-                        raw: cell.raw.clone(),
+                        pos,
+                        header,
+                        raw: cell.raw().to_string(),
                         reason,
                     });
                     self.ds.sheets[sheet as usize].stats.errors += 1;

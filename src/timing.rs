@@ -1,7 +1,9 @@
 //! Wall time per stage of a run, for the benchmark. Off unless the
 //! environment variable `KAOHE_TIMINGS` is set; then `report` prints one
 //! line per stage to standard error: `kaohe-timing <stage> <seconds>`.
-//! Stages that run several times (per period group) add up.
+//! Stages that run several times (per period group) add up. The report
+//! ends with the process's peak resident memory where the system tells it
+//! (`kaohe-peak-rss <bytes>`, from `/proc/self/status` on Linux).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -51,4 +53,32 @@ pub fn report() {
     for (name, d) in stages.iter() {
         eprintln!("kaohe-timing {name} {:.3}", d.as_secs_f64());
     }
+    if let Some(bytes) = peak_rss() {
+        eprintln!("kaohe-peak-rss {bytes}");
+    }
+    if let Some(s) = cpu_seconds() {
+        eprintln!("kaohe-cpu-seconds {s:.2}");
+    }
+}
+
+/// CPU time (user + system, all threads) the process has used so far, in
+/// seconds (`/proc/self/stat`, in Linux's 1/100 s ticks); `None` where the
+/// system does not say. Steadier than wall time on a busy machine.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) in brackets.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// The process's peak resident set size in bytes (`VmHWM` of
+/// `/proc/self/status`); `None` where the system does not say.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

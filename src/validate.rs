@@ -87,13 +87,32 @@ pub enum SheetStatus {
     Ambiguous(Vec<Kind>),
 }
 
-/// The rep cell of a row, resolved against the roster later.
+/// The rep cell of a row, resolved against the roster later. Its position
+/// and header follow from the row and the sheet's columns; they are only
+/// needed for the rare row whose rep is unknown, so they are not kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepCell {
+    /// The folded text.
     pub text: String,
-    pub pos: Position,
-    pub header: String,
-    pub raw: String,
+    /// The cell as written, when that differs from `text`.
+    pub raw: Option<String>,
+    /// The catalogue column holding the rep (`rep`, `owner`, `rep_id`).
+    pub key: &'static str,
+}
+
+impl RepCell {
+    fn new(text: String, d: &Data, key: &'static str) -> RepCell {
+        let raw = match d {
+            Data::String(s) if *s == text => None,
+            d => Some(cell::raw_text(d)),
+        };
+        RepCell { text, raw, key }
+    }
+
+    /// The cell as written.
+    pub fn raw(&self) -> &str {
+        self.raw.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A parsed row waiting for rep resolution.
@@ -191,36 +210,6 @@ impl HeaderMatcher {
                 hit
             })
             .collect()
-    }
-}
-
-/// A sheet's cells with merged regions filled in: each cell of a merged
-/// region reads the region's top-left value.
-struct Grid<'a> {
-    range: &'a calamine::Range<Data>,
-    /// Merged regions sorted by first row.
-    merges: Vec<Dimensions>,
-}
-
-impl<'a> Grid<'a> {
-    fn own(&self, row: u32, col: u32) -> &'a Data {
-        static EMPTY: Data = Data::Empty;
-        self.range.get_value((row, col)).unwrap_or(&EMPTY)
-    }
-
-    /// The value of a cell, merged regions filled in. `active` are the
-    /// merges that cover this row.
-    fn value(&self, active: &[Dimensions], row: u32, col: u32) -> &'a Data {
-        for m in active {
-            if m.contains(row, col) {
-                return self.own(m.start.0, m.start.1);
-            }
-        }
-        self.own(row, col)
-    }
-
-    fn row_is_empty(&self, row: u32, c0: u32, c1: u32) -> bool {
-        (c0..=c1).all(|c| cell::is_empty(self.own(row, c)))
     }
 }
 
@@ -397,18 +386,10 @@ impl<'s, 'g> RowCtx<'s, 'g> {
         }
     }
     /// The rep cell as written, for resolution against the roster.
-    fn rep(&mut self, key: &str) -> Option<RepCell> {
+    fn rep(&mut self, key: &'static str) -> Option<RepCell> {
         let (i, _) = self.def(key);
         let text = self.text(key)?;
-        let (col, header, _) = self.sheet.cols[i]
-            .as_ref()
-            .expect("text() found the column");
-        Some(RepCell {
-            text,
-            pos: self.pos(Some(*col)),
-            header: header.to_string(),
-            raw: cell::raw_text(self.cells[i]),
-        })
+        Some(RepCell::new(text, self.cells[i], key))
     }
     fn meta(&self) -> RowMeta {
         RowMeta {
@@ -422,60 +403,156 @@ impl<'s, 'g> RowCtx<'s, 'g> {
     }
 }
 
-/// Recognise and read one sheet.
+/// Recognise and read one sheet, row by row as the reader streams it
+/// (nothing of the sheet is held but the current row and the values of the
+/// merged regions it is in).
 pub fn read_sheet(
-    raw: &RawSheet,
+    raw: RawSheet<'_>,
     file: &Arc<str>,
     as_of: Option<YearMonth>,
     matcher: &HeaderMatcher,
 ) -> SheetOutcome {
-    let mut out = SheetOutcome {
-        name: raw.name.clone(),
-        hidden: raw.hidden,
-        status: SheetStatus::Empty,
-        columns: Vec::new(),
-        stats: SheetStats::default(),
-        records: Records::None,
-        issues: Vec::new(),
-        rejected: Vec::new(),
-    };
-    let (Some(start), Some(end)) = (raw.range.start(), raw.range.end()) else {
-        return out;
-    };
-    let mut merges: Vec<Dimensions> = raw
-        .merges
-        .iter()
-        .filter(|m| m.end.0 >= start.0 && m.start.0 <= end.0 && m.len() > 1)
-        .copied()
-        .collect();
+    let mut merges: Vec<Dimensions> = raw.merges.into_iter().filter(|m| m.len() > 1).collect();
     merges.sort_by_key(|m| (m.start.0, m.start.1));
-    let grid = Grid {
-        range: &raw.range,
+    let mut rd = SheetReader {
+        out: SheetOutcome {
+            name: raw.name.clone(),
+            hidden: raw.hidden,
+            status: SheetStatus::Empty,
+            columns: Vec::new(),
+            stats: SheetStats::default(),
+            records: Records::None,
+            issues: Vec::new(),
+            rejected: Vec::new(),
+        },
+        file,
+        as_of,
+        matcher,
+        is_1904: raw.is_1904,
+        merge_values: vec![Data::Empty; merges.len()],
         merges,
+        merge_at: 0,
+        active: Vec::new(),
+        best_near: None,
+        any_row: false,
+        state: State::Searching,
+        prev_data_row: 0,
+        last_row: None,
     };
-    let (c0, c1) = (start.1, end.1);
+    while let Some((r, cells)) = raw.rows.next_row() {
+        if !rd.row(r, cells) {
+            break;
+        }
+    }
+    rd.finish()
+}
 
-    // Header row: the first of the first 20 rows that matches a kind.
-    let mut best_near: Option<(usize, usize, Kind, Vec<&'static str>)> = None;
-    let mut found: Option<(u32, Kind, Vec<Option<u32>>)> = None;
-    let last_header_row = end.0.min(HEADER_SEARCH_ROWS - 1);
-    for r in start.0..=last_header_row {
-        let active: Vec<Dimensions> = grid
-            .merges
-            .iter()
-            .filter(|m| m.start.0 <= r && r <= m.end.0)
-            .copied()
-            .collect();
-        let keys: Vec<(u32, String)> = (c0..=c1)
-            .filter_map(|c| cell::text(grid.value(&active, r, c)).map(|t| (c, header_key(&t).0)))
+/// Where a sheet's reading is.
+enum State {
+    /// Looking for the header row in the first 20 rows.
+    Searching,
+    /// Reading data rows below the header.
+    Reading { ctx: SheetCtx, records: Records },
+    /// The sheet is decided (ambiguous, or no header in the first 20 rows).
+    Done,
+}
+
+/// The streaming state of [`read_sheet`].
+struct SheetReader<'a> {
+    out: SheetOutcome,
+    file: &'a Arc<str>,
+    as_of: Option<YearMonth>,
+    matcher: &'a HeaderMatcher,
+    is_1904: bool,
+    /// Merged regions sorted by first row, and the value of each region's
+    /// top-left cell once its row has been read.
+    merges: Vec<Dimensions>,
+    merge_values: Vec<Data>,
+    /// The next merge (by first row) not yet active.
+    merge_at: usize,
+    /// Indexes of the merges covering the current row.
+    active: Vec<usize>,
+    best_near: Option<(usize, usize, Kind, Vec<&'static str>)>,
+    any_row: bool,
+    state: State,
+    /// The header row or the last non-empty data row: the rows between it
+    /// and the next non-empty row are empty data rows (data rows end at the
+    /// last non-empty one).
+    prev_data_row: u32,
+    last_row: Option<u32>,
+}
+
+impl SheetReader<'_> {
+    /// The value of a cell, merged regions filled in.
+    fn value<'c>(&'c self, cells: &'c [(u32, Data)], row: u32, col: u32) -> &'c Data {
+        for &m in &self.active {
+            if self.merges[m].contains(row, col) {
+                return &self.merge_values[m];
+            }
+        }
+        own(cells, col)
+    }
+
+    /// Move the merged regions to row `r`: drop those ended, add those
+    /// starting, and keep the top-left values of the new ones.
+    fn enter_row(&mut self, r: u32, cells: &[(u32, Data)]) {
+        let merges = &self.merges;
+        self.active.retain(|&m| merges[m].end.0 >= r);
+        while self.merge_at < merges.len() && merges[self.merge_at].start.0 <= r {
+            let m = self.merge_at;
+            if merges[m].end.0 >= r {
+                self.active.push(m);
+            }
+            if merges[m].start.0 == r {
+                self.merge_values[m] = own(cells, merges[m].start.1).clone();
+            }
+            self.merge_at += 1;
+        }
+    }
+
+    /// Take one row holding at least one value (rows come top to bottom).
+    /// `false` when the rest of the sheet does not matter.
+    fn row(&mut self, r: u32, cells: &[(u32, Data)]) -> bool {
+        if self.last_row.is_some_and(|l| r <= l) {
+            return true;
+        }
+        self.last_row = Some(r);
+        self.any_row = true;
+        self.enter_row(r, cells);
+        if matches!(self.state, State::Searching) {
+            if r >= HEADER_SEARCH_ROWS {
+                self.state = State::Done;
+                return false;
+            }
+            self.search_header(r, cells);
+            return !matches!(self.state, State::Done);
+        }
+        if matches!(self.state, State::Reading { .. }) {
+            self.data_row(r, cells);
+            return true;
+        }
+        false
+    }
+
+    /// Try row `r` as the header row.
+    fn search_header(&mut self, r: u32, cells: &[(u32, Data)]) {
+        let mut cols: Vec<u32> = cells.iter().map(|(c, _)| *c).collect();
+        for &m in &self.active {
+            cols.extend(self.merges[m].start.1..=self.merges[m].end.1);
+        }
+        cols.sort_unstable();
+        cols.dedup();
+        let keys: Vec<(u32, String)> = cols
+            .into_iter()
+            .filter_map(|c| cell::text(self.value(cells, r, c)).map(|t| (c, header_key(&t).0)))
             .filter(|(_, k)| !k.is_empty())
             .collect();
         if keys.is_empty() {
-            continue;
+            return;
         }
         let mut matches: Vec<(usize, Kind, Vec<Option<u32>>)> = Vec::new();
         for kind in Kind::ALL {
-            let m = matcher.match_kind(kind, &keys);
+            let m = self.matcher.match_kind(kind, &keys);
             let defs = kind.columns();
             let required = defs.iter().filter(|d| d.required).count();
             let req_hit = defs
@@ -493,158 +570,130 @@ pub fn read_sheet(
                     .filter(|(d, h)| d.required && h.is_none())
                     .map(|(d, _)| d.zh)
                     .collect();
-                if best_near
+                if self
+                    .best_near
                     .as_ref()
                     .is_none_or(|b| (req_hit, required) > (b.0, b.1))
                 {
-                    best_near = Some((req_hit, required, kind, missing));
+                    self.best_near = Some((req_hit, required, kind, missing));
                 }
             }
         }
-        if !matches.is_empty() {
-            matches.sort_by_key(|m| std::cmp::Reverse(m.0));
-            if matches.len() > 1 && matches[0].0 == matches[1].0 {
-                let best = matches[0].0;
-                out.status = SheetStatus::Ambiguous(
-                    matches
-                        .iter()
-                        .filter(|m| m.0 == best)
-                        .map(|m| m.1)
-                        .collect(),
-                );
-                return out;
-            }
-            let (_, kind, m) = matches.swap_remove(0);
-            found = Some((r, kind, m));
-            break;
+        if matches.is_empty() {
+            return;
         }
-    }
-    let Some((header_row, kind, colmap)) = found else {
-        out.status = match best_near {
-            Some((hit, required, kind, missing)) if hit * 3 >= required * 2 => {
-                SheetStatus::MissingColumns { kind, missing }
-            }
-            Some((_, _, kind, missing)) => SheetStatus::NoMatch {
-                near: Some((kind, missing)),
-            },
-            None => SheetStatus::NoMatch { near: None },
+        matches.sort_by_key(|m| std::cmp::Reverse(m.0));
+        if matches.len() > 1 && matches[0].0 == matches[1].0 {
+            let best = matches[0].0;
+            self.out.status = SheetStatus::Ambiguous(
+                matches
+                    .iter()
+                    .filter(|m| m.0 == best)
+                    .map(|m| m.1)
+                    .collect(),
+            );
+            self.state = State::Done;
+            return;
+        }
+        let (_, kind, colmap) = matches.swap_remove(0);
+        self.out.status = SheetStatus::Recognised {
+            kind,
+            header_row: r + 1,
         };
-        return out;
-    };
-    out.status = SheetStatus::Recognised {
-        kind,
-        header_row: header_row + 1,
-    };
-
-    let header_active: Vec<Dimensions> = grid
-        .merges
-        .iter()
-        .filter(|m| m.start.0 <= header_row && header_row <= m.end.0)
-        .copied()
-        .collect();
-    let cols: Vec<Option<(u32, Arc<str>, Decimal)>> = colmap
-        .iter()
-        .zip(kind.columns())
-        .map(|(c, def)| {
-            c.map(|c| {
-                let written =
-                    cell::text(grid.value(&header_active, header_row, c)).unwrap_or_default();
-                let scale = if def.ty == ColType::Money {
-                    header_scale(header_key(&written).1.as_deref())
-                } else {
-                    Decimal::ONE
-                };
-                (c, Arc::from(written), scale)
+        self.prev_data_row = r;
+        let cols: Vec<Option<(u32, Arc<str>, Decimal)>> = colmap
+            .iter()
+            .zip(kind.columns())
+            .map(|(c, def)| {
+                c.map(|c| {
+                    let written = cell::text(self.value(cells, r, c)).unwrap_or_default();
+                    let scale = if def.ty == ColType::Money {
+                        header_scale(header_key(&written).1.as_deref())
+                    } else {
+                        Decimal::ONE
+                    };
+                    (c, Arc::from(written), scale)
+                })
             })
-        })
-        .collect();
-    out.columns = cols
-        .iter()
-        .map(|c| c.as_ref().map(|(col, h, _)| (*col, h.clone())))
-        .collect();
-    let ctx = SheetCtx {
-        kind,
-        file: file.clone(),
-        sheet: raw.name.clone(),
-        is_1904: raw.is_1904,
-        cols,
-    };
-
-    // Data rows: below the header to the last row with any value.
-    let last = (header_row + 1..=end.0)
-        .rev()
-        .find(|&r| !grid.row_is_empty(r, c0, c1));
-    let Some(last) = last else {
-        return out;
-    };
-    let mut records = Records::new(kind);
-    let mut merge_at = 0;
-    let mut active: Vec<Dimensions> = grid
-        .merges
-        .iter()
-        .filter(|m| m.start.0 <= header_row && m.end.0 > header_row)
-        .copied()
-        .collect();
-    while merge_at < grid.merges.len() && grid.merges[merge_at].start.0 <= header_row {
-        merge_at += 1;
+            .collect();
+        self.out.columns = cols
+            .iter()
+            .map(|c| c.as_ref().map(|(col, h, _)| (*col, h.clone())))
+            .collect();
+        self.state = State::Reading {
+            ctx: SheetCtx {
+                kind,
+                file: self.file.clone(),
+                sheet: self.out.name.clone(),
+                is_1904: self.is_1904,
+                cols,
+            },
+            records: Records::new(kind),
+        };
     }
-    for r in header_row + 1..=last {
-        active.retain(|m| m.end.0 >= r);
-        while merge_at < grid.merges.len() && grid.merges[merge_at].start.0 == r {
-            active.push(grid.merges[merge_at]);
-            merge_at += 1;
+
+    /// One data row below the header.
+    fn data_row(&mut self, r: u32, cells: &[(u32, Data)]) {
+        let State::Reading { ctx, records } = &mut self.state else {
+            return;
+        };
+        if cells.iter().all(|(_, d)| cell::is_empty(d)) {
+            return;
         }
-        out.stats.data_rows += 1;
-        if grid.row_is_empty(r, c0, c1) {
-            out.stats.empty += 1;
-            continue;
-        }
-        let first = (c0..=c1)
-            .map(|c| grid.own(r, c))
-            .find(|d| !cell::is_empty(d));
+        // The rows in between hold no value: empty data rows.
+        let empties = u64::from(r - self.prev_data_row - 1);
+        self.prev_data_row = r;
+        self.out.stats.data_rows += empties + 1;
+        self.out.stats.empty += empties;
+        let first = cells.iter().map(|(_, d)| d).find(|d| !cell::is_empty(d));
         if first
             .and_then(cell::text)
             .is_some_and(|t| is_totals_label(&t))
         {
-            out.stats.totals += 1;
-            continue;
+            self.out.stats.totals += 1;
+            return;
         }
         static EMPTY: Data = Data::Empty;
-        let cells: Vec<&Data> = ctx
+        let merges = &self.merges;
+        let merge_values = &self.merge_values;
+        let active = &self.active;
+        let value = |col: u32| -> &Data {
+            for &m in active {
+                if merges[m].contains(r, col) {
+                    return &merge_values[m];
+                }
+            }
+            own(cells, col)
+        };
+        let row_cells: Vec<&Data> = ctx
             .cols
             .iter()
-            .map(|c| {
-                c.as_ref()
-                    .map_or(&EMPTY, |(col, _, _)| grid.value(&active, r, *col))
-            })
+            .map(|c| c.as_ref().map_or(&EMPTY, |(col, _, _)| value(*col)))
             .collect();
+        let kind = ctx.kind;
         let mut row = RowCtx {
-            sheet: &ctx,
-            cells,
+            sheet: ctx,
+            cells: row_cells,
             row: r + 1,
-            issues: &mut out.issues,
+            issues: &mut self.out.issues,
             failed: false,
             warned: false,
             filled: 0,
             dates: Vec::new(),
         };
-        if !records.parse_row(&mut row, as_of) {
-            out.stats.errors += 1;
+        if !records.parse_row(&mut row, self.as_of) {
+            self.out.stats.errors += 1;
             if matches!(kind, Kind::Customers | Kind::Followups | Kind::Payments) {
                 let key = match kind {
                     Kind::Customers => "owner",
                     _ => "rep",
                 };
                 let (i, _) = row.def(key);
-                let rep = ctx.cols[i].as_ref().and_then(|(c, h, _)| {
-                    cell::text(row.cells[i]).map(|text| RepCell {
-                        text,
-                        pos: row.pos(Some(*c)),
-                        header: h.to_string(),
-                        raw: cell::raw_text(row.cells[i]),
-                    })
-                });
-                out.rejected.push(PendingReject {
+                let rep = ctx.cols[i]
+                    .as_ref()
+                    .and_then(|_| cell::text(row.cells[i]))
+                    .map(|text| RepCell::new(text, row.cells[i], key));
+                self.out.rejected.push(PendingReject {
                     row: r + 1,
                     rep,
                     dates: std::mem::take(&mut row.dates),
@@ -652,8 +701,35 @@ pub fn read_sheet(
             }
         }
     }
-    out.records = records;
-    out
+
+    fn finish(mut self) -> SheetOutcome {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Reading { records, .. } => self.out.records = records,
+            State::Searching | State::Done => {
+                if matches!(self.out.status, SheetStatus::Empty) && self.any_row {
+                    self.out.status = match self.best_near.take() {
+                        Some((hit, required, kind, missing)) if hit * 3 >= required * 2 => {
+                            SheetStatus::MissingColumns { kind, missing }
+                        }
+                        Some((_, _, kind, missing)) => SheetStatus::NoMatch {
+                            near: Some((kind, missing)),
+                        },
+                        None => SheetStatus::NoMatch { near: None },
+                    };
+                }
+            }
+        }
+        self.out
+    }
+}
+
+/// A row's own value in column `col` (merged regions not filled in).
+fn own(cells: &[(u32, Data)], col: u32) -> &Data {
+    static EMPTY: Data = Data::Empty;
+    match cells.binary_search_by_key(&col, |(c, _)| *c) {
+        Ok(i) => &cells[i].1,
+        Err(_) => &EMPTY,
+    }
 }
 
 impl Records {

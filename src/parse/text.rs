@@ -5,13 +5,24 @@
 //! ideographic and non-breaking spaces into plain spaces. Then the text is
 //! trimmed and inner runs of white space collapse to one space.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Fold a cell's text: NFKC, trimmed, white-space runs collapsed to one space.
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    // Most ledger text (ASCII, common CJK) is already in NFKC: skip the
+    // decomposition and recomposition, which dominate reading otherwise.
+    if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        collapse(s.chars(), s.len())
+    } else {
+        collapse(s.nfkc(), s.len())
+    }
+}
+
+/// Trim, and collapse inner runs of white space to one space.
+fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    for ch in s.nfkc() {
+    for ch in chars {
         if ch.is_whitespace() || ch == '\u{200b}' || ch == '\u{feff}' {
             pending_space = !out.is_empty();
             continue;
@@ -27,7 +38,13 @@ pub fn fold(s: &str) -> String {
 
 /// Fold for comparison of identifiers: like [`fold`], upper-cased.
 pub fn id_key(s: &str) -> String {
-    fold(s).to_uppercase()
+    let mut t = fold(s);
+    if t.is_ascii() {
+        t.make_ascii_uppercase();
+        t
+    } else {
+        t.to_uppercase()
+    }
 }
 
 /// A header cell, ready for matching against the column catalogue: folded,
@@ -63,6 +80,11 @@ pub fn header_key(s: &str) -> (String, Option<String>) {
 /// Whether a row whose first non-empty cell is `s` is a totals row
 /// (合计 / 总计 / 小计 / Total, SPEC 3 item 2).
 pub fn is_totals_label(s: &str) -> bool {
+    // Asked of every data row's first cell: reject most text without
+    // folding it (every label has 计 or a t).
+    if s.len() > 64 || !s.contains(['计', 't', 'T', 'ｔ', 'Ｔ']) {
+        return false;
+    }
     let t: String = fold(s)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -89,6 +111,8 @@ mod tests {
             ("a \t\n b", "a b"),
             ("", ""),
             ("\u{feff}工号", "工号"),
+            ("Ｒｅｐ　ＩＤ", "Rep ID"),
+            ("㎡ ①", "m2 1"),
         ];
         for (input, want) in cases {
             assert_eq!(fold(input), want, "{input:?}");

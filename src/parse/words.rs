@@ -154,12 +154,12 @@ pub fn list(which: WordList) -> &'static [Word] {
 /// (see [`crate::parse::text::fold`]); case-insensitive.
 pub fn lookup(which: WordList, folded: &str) -> Option<&'static Word> {
     let key = folded.to_lowercase();
-    list(which).iter().find(|w| {
-        w.zh == key
-            || w.code == key
-            || w.en.to_lowercase() == key
-            || w.synonyms.iter().any(|s| s.to_lowercase() == key)
-    })
+    // The lists' words are compared lower-cased without allocating: this
+    // runs for every method, stage … cell of the ledgers.
+    let same = |word: &str| word.chars().flat_map(char::to_lowercase).eq(key.chars());
+    list(which)
+        .iter()
+        .find(|w| w.zh == key || w.code == key || same(w.en) || w.synonyms.iter().any(|s| same(s)))
 }
 
 #[cfg(test)]

@@ -124,17 +124,27 @@ pub fn check_sheet(sheet: &str, range: &Range<Data>, limits: &Limits) -> Result<
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, v) in range.used_cells() {
         let Data::String(s) = v else { continue };
-        if s.len() as u64 <= limits.cell_chars {
-            continue;
-        }
+        check_cell_text(sheet, r0 + r as u32, c0 + c as u32, s, limits)?;
+    }
+    Ok(())
+}
+
+/// One text cell (0-based row and column) against the character limit.
+pub fn check_cell_text(
+    sheet: &str,
+    row: u32,
+    col: u32,
+    s: &str,
+    limits: &Limits,
+) -> Result<(), String> {
+    if s.len() as u64 <= limits.cell_chars {
+        return Ok(());
+    }
+    {
         let chars = s.chars().count() as u64;
         if chars > limits.cell_chars {
             let hint = Limit::CellChars.raise_hint(limits, chars);
-            let cell = format!(
-                "{}{}",
-                crate::columns::col_letter(c0 + c as u32),
-                u64::from(r0) + r as u64 + 1
-            );
+            let cell = format!("{}{}", crate::columns::col_letter(col), u64::from(row) + 1);
             return Err(format!(
                 "工作表“{sheet}”的单元格 {cell} 有 {chars} 个字符，超过上限 {}；如确需读取请用 {hint} / sheet '{sheet}', cell {cell} holds {chars} characters, more than the limit {}; to read it anyway use {hint}",
                 limits.cell_chars,

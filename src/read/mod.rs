@@ -10,6 +10,7 @@ mod csv;
 mod guard;
 pub mod limits;
 mod sniff;
+mod xlsx;
 
 use std::io::Cursor;
 use std::panic::{self, AssertUnwindSafe};
@@ -53,16 +54,67 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// One sheet's cells, as the spreadsheet library gives them.
-pub struct RawSheet {
+/// One sheet, as the spreadsheet library gives it: its rows are streamed.
+pub struct RawSheet<'a> {
     pub name: Arc<str>,
     pub hidden: bool,
-    /// Cells with absolute positions (`range.start()` may be below A1).
-    pub range: Range<Data>,
     /// Merged regions; each cell of a region takes the top-left cell's value.
     pub merges: Vec<Dimensions>,
     /// The workbook counts serial dates from 1904 (old Mac Excel).
     pub is_1904: bool,
+    /// The sheet's rows that hold at least one value, top to bottom.
+    pub rows: &'a mut dyn RowSource,
+}
+
+/// A sheet's rows, top to bottom: each row's 0-based index and its cells
+/// that hold a value, by column (0-based). Rows without any value are
+/// passed over. A reading error ends the rows; the file is then reported
+/// unreadable.
+pub trait RowSource {
+    fn next_row(&mut self) -> Option<(u32, &[(u32, Data)])>;
+}
+
+/// The rows of a range read whole (xls, xlsb, ods, csv, and xlsx sheets
+/// whose rows are not stored in order).
+pub struct RangeRows {
+    range: Range<Data>,
+    /// The next row, relative to the range's start.
+    next: usize,
+    buf: Vec<(u32, Data)>,
+}
+
+impl RangeRows {
+    pub fn new(range: Range<Data>) -> RangeRows {
+        RangeRows {
+            range,
+            next: 0,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl RowSource for RangeRows {
+    fn next_row(&mut self) -> Option<(u32, &[(u32, Data)])> {
+        let (r0, c0) = self.range.start()?;
+        let width = self.range.width();
+        let height = self.range.height();
+        while self.next < height {
+            let r = self.next;
+            self.next += 1;
+            self.buf.clear();
+            for c in 0..width {
+                if let Some(d) = self.range.get((r, c)) {
+                    if *d != Data::Empty {
+                        self.buf.push((c0 + c as u32, d.clone()));
+                    }
+                }
+            }
+            if !self.buf.is_empty() {
+                return Some((r0 + r as u32, &self.buf));
+            }
+        }
+        None
+    }
 }
 
 /// Extensions read as ledgers; anything else in the folder is ignored.
@@ -265,7 +317,6 @@ fn read_bytes(
     if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
         guard::inspect_zip(&bytes, format, limits)?;
     }
-    let cursor = Cursor::new(bytes);
     let damaged = |e: &dyn std::fmt::Display| {
         format!(
             "无法作为 {} 读取（文件可能已损坏） / cannot be read as {}: {e}",
@@ -273,20 +324,13 @@ fn read_bytes(
             format.label()
         )
     };
+    if format == Format::Xlsx {
+        return read_xlsx(&bytes, limits, visit).map_err(|e| e.message(&damaged));
+    }
+    let cursor = Cursor::new(bytes);
     type Cur = Cursor<Vec<u8>>;
     match format {
-        Format::Xlsx => {
-            let mut wb: Xlsx<Cur> = Xlsx::new(cursor).map_err(|e| damaged(&e))?;
-            let is_1904 = wb.has_1904_epoch();
-            each_sheet(
-                &mut wb,
-                is_1904,
-                |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-                limits,
-                visit,
-            )
-            .map_err(|e| e.message(&damaged))?;
-        }
+        Format::Xlsx => unreachable!("read above"),
         Format::Xls => {
             let mut wb: Xls<Cur> = Xls::new(cursor).map_err(|e| damaged(&e))?;
             let is_1904 = wb.has_1904_epoch();
@@ -317,10 +361,59 @@ fn read_bytes(
             visit(RawSheet {
                 name: "CSV".into(),
                 hidden: false,
-                range,
                 merges: Vec::new(),
                 is_1904: false,
+                rows: &mut RangeRows::new(range),
             });
+        }
+    }
+    Ok(())
+}
+
+/// Stream every worksheet of an xlsx workbook (see [`xlsx`]); a sheet the
+/// quick pass could not vouch for is read whole.
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<(), SheetError<String>> {
+    let scans = xlsx::scan(bytes);
+    let text = |e: calamine::XlsxError| SheetError::Read(e.to_string());
+    let mut wb: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(text)?;
+    let is_1904 = wb.has_1904_epoch();
+    for (name, hidden) in worksheet_names(wb.sheets_metadata()) {
+        let scan = scans
+            .as_ref()
+            .and_then(|s| s.get(&name))
+            .filter(|s| s.rows_in_order);
+        match scan {
+            Some(scan) => {
+                let merges = scan.merges.clone();
+                let reader = wb.worksheet_cells_reader(&name).map_err(text)?;
+                let mut rows = xlsx::StreamRows::new(reader, &name, limits);
+                visit(RawSheet {
+                    name: name.into(),
+                    hidden,
+                    merges,
+                    is_1904,
+                    rows: &mut rows,
+                });
+                if let Some(e) = rows.error {
+                    return Err(e);
+                }
+            }
+            None => {
+                let range = wb.worksheet_range(&name).map_err(text)?;
+                guard::check_sheet(&name, &range, limits).map_err(SheetError::Limit)?;
+                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                visit(RawSheet {
+                    name: name.into(),
+                    hidden,
+                    merges,
+                    is_1904,
+                    rows: &mut RangeRows::new(range),
+                });
+            }
         }
     }
     Ok(())
@@ -341,9 +434,9 @@ fn each_sheet<R: Reader<Cursor<Vec<u8>>>>(
         visit(RawSheet {
             name: name.into(),
             hidden,
-            range,
             merges,
             is_1904,
+            rows: &mut RangeRows::new(range),
         });
     }
     Ok(())

@@ -22,7 +22,7 @@ use crate::period::Period;
 use crate::run::{Assessed, RepResult};
 use crate::scheme::{Scheme, Variant};
 use crate::score::{GateOutcome, LineStatus};
-use crate::xlsx_util::{fit_width, new_workbook, write_text};
+use crate::xlsx_util::{fit_width, new_output_workbook, write_text};
 use crate::Lang;
 
 /// Mean dimension score rate (subtotal ÷ renormalised weight × 100) over the
@@ -189,7 +189,7 @@ pub fn rep_workbook(
     replaces: Option<&str>,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
-    let mut wb = new_workbook();
+    let mut wb = new_output_workbook();
     let fm = Formats::new();
     scorecard(
         &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, lang,
@@ -911,6 +911,8 @@ fn table(
     let date = Format::new()
         .set_border(FormatBorder::Thin)
         .set_num_format("yyyy-mm-dd");
+    // One format per number format, built once per table, not per cell.
+    let mut numbers: Vec<(&'static str, Format)> = Vec::new();
     let mut r = start + 2;
     let empty = rows.is_empty();
     for row in rows {
@@ -922,14 +924,17 @@ fn table(
                     widths[c].push(t);
                 }
                 V::N(n, fmt) => {
-                    ws.write_number_with_format(
-                        r,
-                        c16,
-                        n,
-                        &Format::new()
-                            .set_border(FormatBorder::Thin)
-                            .set_num_format(fmt),
-                    )?;
+                    let i = match numbers.iter().position(|(f, _)| *f == fmt) {
+                        Some(i) => i,
+                        None => {
+                            let format = Format::new()
+                                .set_border(FormatBorder::Thin)
+                                .set_num_format(fmt);
+                            numbers.push((fmt, format));
+                            numbers.len() - 1
+                        }
+                    };
+                    ws.write_number_with_format(r, c16, n, &numbers[i].1)?;
                 }
                 V::D(d) => {
                     let dt = ExcelDateTime::from_ymd(

@@ -24,7 +24,9 @@ use crate::period::Period;
 use crate::run::{Assessed, Line as RunLine, RepResult};
 use crate::scheme::{IndicatorSpec, Scheme, Variant};
 use crate::score::{effective_lines, Line, LineStatus};
-use crate::xlsx_util::{display_width, header_format, new_workbook, print_setup, write_text};
+use crate::xlsx_util::{
+    display_width, header_format, new_output_workbook, print_setup, write_text,
+};
 use crate::Lang;
 
 /// Number formats of the summary's cells.
@@ -316,7 +318,7 @@ pub fn team_summary(
     changes: Option<(&crate::changes::Changes, &crate::write::manifest::Manifest)>,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
-    let mut wb = new_workbook();
+    let mut wb = new_output_workbook();
     let fm = Formats::new(lang);
     let dims = dimension_columns(scheme, period, results);
     ranking(wb.add_worksheet(), &fm, ds, results, &dims, lang)?;

@@ -776,7 +776,7 @@ fn fuzz_regressions_read_without_panic() {
             &rel,
             Path::new(name),
             &Limits::default(),
-            &mut |raw| sheets.push(kaohe::validate::read_sheet(&raw, &rel, None, &matcher)),
+            &mut |raw| sheets.push(kaohe::validate::read_sheet(raw, &rel, None, &matcher)),
         );
         if let Err(e) = r {
             assert!(

@@ -11,6 +11,7 @@ mod properties;
 mod reading;
 mod run;
 mod samples;
+mod scale;
 mod schemes;
 mod security;
 mod smtp_server;

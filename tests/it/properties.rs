@@ -9,7 +9,7 @@ use std::sync::Arc;
 use calamine::{CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType, Range};
 use kaohe::compute::Index;
 use kaohe::dataset::{assemble, FileOutcome};
-use kaohe::read::{Format, RawSheet, SourceFile};
+use kaohe::read::{Format, RangeRows, RawSheet, SourceFile};
 use kaohe::run::compute_with;
 use kaohe::scheme::{ColumnAliases, Scheme};
 use kaohe::validate::{read_sheet, HeaderMatcher};
@@ -104,7 +104,7 @@ fn sheet_spec() -> impl Strategy<Value = SheetSpec> {
     })
 }
 
-fn raw_sheet(i: usize, spec: &SheetSpec) -> RawSheet {
+fn raw_sheet(i: usize, spec: &SheetSpec) -> (Arc<str>, Range<Data>, Vec<Dimensions>) {
     let header = HEADERS[spec.kind];
     let top = u32::from(spec.title);
     let height = top + 1 + spec.rows.len() as u32;
@@ -125,13 +125,7 @@ fn raw_sheet(i: usize, spec: &SheetSpec) -> RawSheet {
         .map(|(a, b)| Dimensions::new((top + 1 + a, 1), (top + 1 + b, 1)))
         .into_iter()
         .collect();
-    RawSheet {
-        name: format!("S{i}").into(),
-        hidden: false,
-        range,
-        merges,
-        is_1904: false,
-    }
+    (format!("S{i}").into(), range, merges)
 }
 
 const SCHEME: &str = "name = \"x\"\nversion = \"1\"\n[[profiles]]\nname = \"B2B\"\nroles = [\"商务专员-B2B\"]\nindicators = [\n { code = \"followups\", weight = 30, pass = 1, excellent = 3 },\n { code = \"sales\", weight = 30, pass = 1, excellent = 3 },\n { code = \"collection_rate\", weight = 20, pass = 0.8, excellent = 1 },\n { code = \"churn_rate\", weight = 20, pass = 0.2, excellent = 0.05 },\n]\n";
@@ -164,7 +158,12 @@ proptest! {
             let outs = sheets
                 .iter()
                 .enumerate()
-                .map(|(i, s)| read_sheet(&raw_sheet(i, s), &rel, as_of, &matcher))
+                .map(|(i, s)| {
+                    let (name, range, merges) = raw_sheet(i, s);
+                    let mut rows = RangeRows::new(range);
+                    let raw = RawSheet { name, hidden: false, merges, is_1904: false, rows: &mut rows };
+                    read_sheet(raw, &rel, as_of, &matcher)
+                })
                 .collect();
             sources.push(SourceFile { path: rel.to_string().into(), rel, as_of });
             outcomes.push((Ok(Format::Xlsx), outs));
