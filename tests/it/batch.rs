@@ -508,10 +508,30 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Every file below `dir` while a run may be renaming files and folders
+/// in it: what vanishes between listing and reading is passed over.
+fn files_now(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for p in rd.flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    out
+}
+
 /// The outputs a user sees (the lock file and a killed run's temporary
 /// files aside).
 fn outputs(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    files(dir)
+    files_now(dir)
         .into_iter()
         .filter(|(p, _)| {
             !p.components().any(|c| {
