@@ -158,7 +158,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
 
     // Read every file once.
     let read_stage = crate::timing::stage("read+validate");
-    let (files, _) = crate::read::discover(&o.ledger_dir)?;
+    let (files, ignored) = crate::read::discover(&o.ledger_dir)?;
     let bar = Stage::start(
         o.progress,
         lang.pick("读取台账", "reading"),
@@ -166,15 +166,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         lang.pick("个文件", "files"),
     );
     let loaded =
-        match crate::dataset::read_all_with(&o.ledger_dir, &scheme.columns, &o.limits, &|_| {
-            bar.inc()
-        }) {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("kaohe: {e:#}");
-                return fail(EXIT_UNREADABLE);
-            }
-        };
+        crate::dataset::read_files(files, ignored, &scheme.columns, &o.limits, &|_| bar.inc());
     bar.finish(lang);
     drop(read_stage);
 
@@ -782,7 +774,7 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
         };
         let _ = writeln!(s, "  {p}: {line}");
     }
-    let grade_text: Vec<String> = o_grades(r);
+    let grade_text: Vec<String> = grade_counts(r);
     let (e, w, i) = r.issues;
     let _ = if zh {
         writeln!(
@@ -821,7 +813,7 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
     s
 }
 
-fn o_grades(r: &Report) -> Vec<String> {
+fn grade_counts(r: &Report) -> Vec<String> {
     let mut v: Vec<String> = r.grades.iter().map(|(g, n)| format!("{g} {n}")).collect();
     if r.ungraded > 0 {
         v.push(format!("- {}", r.ungraded));

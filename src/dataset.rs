@@ -285,6 +285,18 @@ pub fn read_all_with(
     done: &(dyn Fn(&SourceFile) + Sync),
 ) -> anyhow::Result<Loaded> {
     let (files, ignored) = read::discover(root)?;
+    Ok(read_files(files, ignored, aliases, limits, done))
+}
+
+/// Read and validate files already found by [`read::discover`] (so a
+/// caller that needs their number first walks the folder only once).
+pub fn read_files(
+    files: Vec<SourceFile>,
+    ignored: Vec<Arc<str>>,
+    aliases: &ColumnAliases,
+    limits: &Limits,
+    done: &(dyn Fn(&SourceFile) + Sync),
+) -> Loaded {
     let matcher = HeaderMatcher::new(aliases);
     let (hashes, outcomes): (Vec<Option<String>>, Vec<FileOutcome>) = files
         .par_iter()
@@ -297,12 +309,12 @@ pub fn read_all_with(
             (hash, (r, sheets))
         })
         .unzip();
-    Ok(Loaded {
+    Loaded {
         files,
         ignored,
         hashes,
         outcomes,
-    })
+    }
 }
 
 /// Build the dataset from the per-file outcomes, in path order.
