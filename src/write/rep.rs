@@ -11,7 +11,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Table, TableColumn, TableStyle,
+    Workbook, Worksheet, XlsxError,
 };
 
 use crate::compute::catalogue::Unit;
@@ -22,7 +23,9 @@ use crate::period::Period;
 use crate::run::{Assessed, RepResult};
 use crate::scheme::{Scheme, Variant};
 use crate::score::{GateOutcome, LineStatus};
-use crate::xlsx_util::{fit_width, new_output_workbook, write_text};
+use crate::xlsx_util::{
+    display_width, fit_width, needs_quote_prefix, new_output_workbook, write_text,
+};
 use crate::Lang;
 
 /// Mean dimension score rate (subtotal ÷ renormalised weight × 100) over the
@@ -874,11 +877,86 @@ fn scorecard(
 }
 
 /// A cell of an evidence table.
-enum V {
+enum V<'a> {
+    /// Text built for the table.
     T(String),
+    /// Text borrowed from the data set or a fixed label.
+    S(&'a str),
     N(f64, &'static str),
     D(chrono::NaiveDate),
     E,
+}
+
+/// What a cell holds, for its format: a column of one kind gets one format.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CellKind {
+    Text,
+    Num(&'static str),
+    Date,
+}
+
+impl V<'_> {
+    fn kind(&self) -> Option<CellKind> {
+        match self {
+            V::T(_) | V::S(_) => Some(CellKind::Text),
+            V::N(_, f) => Some(CellKind::Num(f)),
+            V::D(_) => Some(CellKind::Date),
+            V::E => None,
+        }
+    }
+}
+
+/// The cell format of a kind of evidence cell: thin borders, and the
+/// number or date format.
+fn kind_format(fm: &Formats, kind: CellKind) -> Format {
+    match kind {
+        CellKind::Text => fm.text.clone(),
+        CellKind::Num(f) => Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_num_format(f),
+        CellKind::Date => Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_num_format("yyyy-mm-dd"),
+    }
+}
+
+/// The source address of a ledger row (`file!sheet!row`, as
+/// [`crate::issues::Position::address`] writes it), with the `file!sheet!`
+/// part built once per sheet rather than once per row.
+struct SrcAddr<'a> {
+    ds: &'a crate::dataset::Dataset,
+    prefixes: std::cell::RefCell<Vec<Option<Arc<str>>>>,
+}
+
+impl<'a> SrcAddr<'a> {
+    fn new(ds: &'a crate::dataset::Dataset) -> SrcAddr<'a> {
+        SrcAddr {
+            ds,
+            prefixes: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    fn address(&self, s: crate::model::RowRef) -> String {
+        let i = s.sheet as usize;
+        let mut prefixes = self.prefixes.borrow_mut();
+        if prefixes.len() <= i {
+            prefixes.resize(i + 1, None);
+        }
+        let prefix = prefixes[i].get_or_insert_with(|| {
+            let mut pos = self.ds.position(s);
+            pos.row = 0;
+            pos.col = None;
+            // `file!sheet!0` without its row number.
+            let mut a = pos.address();
+            a.pop();
+            Arc::from(a)
+        });
+        let mut out = String::with_capacity(prefix.len() + 10);
+        out.push_str(prefix);
+        use std::fmt::Write as _;
+        let _ = write!(out, "{}", s.row);
+        out
+    }
 }
 
 /// Column widths of a sheet holding several tables: the widest of all.
@@ -894,6 +972,17 @@ impl Widths {
     }
 }
 
+/// Whether column names are unique regardless of case, as an Excel table
+/// needs.
+fn unique_heads(heads: &[&str]) -> bool {
+    let lower: HashSet<String> = heads.iter().map(|h| h.to_lowercase()).collect();
+    lower.len() == heads.len()
+}
+
+/// An evidence table at `start`: a title row, then the rows under a header
+/// row as an Excel table (filter buttons, a light style, one format per
+/// column); with no rows, the header row and 「（无）」. Returns the row after
+/// the blank row that follows it.
 fn table(
     ws: &mut Worksheet,
     fm: &Formats,
@@ -903,38 +992,76 @@ fn table(
     heads: &[&str],
     rows: Vec<Vec<V>>,
 ) -> Result<u32, XlsxError> {
-    let mut widths: Vec<Vec<String>> = heads.iter().map(|h| vec![h.to_string()]).collect();
-    ws.merge_range(start, 0, start, heads.len() as u16 - 1, title, &fm.head)?;
-    for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(start + 1, c as u16, *h, &fm.head)?;
+    let ncols = heads.len();
+    let mut widths: Vec<usize> = heads.iter().map(|h| display_width(h)).collect();
+    ws.merge_range(start, 0, start, ncols as u16 - 1, title, &fm.head)?;
+    let head_row = start + 1;
+    let first = start + 2;
+    // One kind per column where its cells agree (blank cells aside): such a
+    // column's format is set once for the table, its cells are written
+    // without one.
+    let mut kinds: Vec<Option<Option<CellKind>>> = vec![None; ncols];
+    for row in &rows {
+        for (c, v) in row.iter().enumerate() {
+            if let Some(k) = v.kind() {
+                kinds[c] = match kinds[c] {
+                    None => Some(Some(k)),
+                    Some(Some(old)) if old == k => Some(Some(k)),
+                    _ => Some(None),
+                };
+            }
+        }
     }
-    let date = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format("yyyy-mm-dd");
-    // One format per number format, built once per table, not per cell.
-    let mut numbers: Vec<(&'static str, Format)> = Vec::new();
-    let mut r = start + 2;
+    let as_table = !rows.is_empty() && unique_heads(heads);
+    // Per column: the format of its cells when the column has one kind.
+    let column: Vec<Option<Format>> = kinds
+        .iter()
+        .map(|k| match k {
+            Some(Some(k)) if as_table => Some(kind_format(fm, *k)),
+            // A column of blanks only.
+            None if as_table => Some(fm.text.clone()),
+            _ => None,
+        })
+        .collect();
+    // Formats of the cells of mixed columns, built once per table.
+    let mut mixed: Vec<(CellKind, Format)> = Vec::new();
+    if !as_table {
+        for (c, h) in heads.iter().enumerate() {
+            ws.write_string_with_format(head_row, c as u16, *h, &fm.head)?;
+        }
+    }
+    // Text that starts like a formula gets its quote prefix once the table
+    // has set its columns' formats.
+    let mut quoted: Vec<(u32, u16, String)> = Vec::new();
+    let mut r = first;
     let empty = rows.is_empty();
     for row in rows {
         for (c, v) in row.into_iter().enumerate() {
             let c16 = c as u16;
-            match v {
-                V::T(t) => {
-                    write_text(ws, r, c16, &t, &fm.text)?;
-                    widths[c].push(t);
-                }
-                V::N(n, fmt) => {
-                    let i = match numbers.iter().position(|(f, _)| *f == fmt) {
+            // The cell's own format: none in a column with one format.
+            let fmt = match (&column[c], v.kind()) {
+                (Some(_), _) => None,
+                (None, Some(k)) => {
+                    let i = match mixed.iter().position(|(m, _)| *m == k) {
                         Some(i) => i,
                         None => {
-                            let format = Format::new()
-                                .set_border(FormatBorder::Thin)
-                                .set_num_format(fmt);
-                            numbers.push((fmt, format));
-                            numbers.len() - 1
+                            mixed.push((k, kind_format(fm, k)));
+                            mixed.len() - 1
                         }
                     };
-                    ws.write_number_with_format(r, c16, n, &numbers[i].1)?;
+                    Some(&mixed[i].1)
+                }
+                (None, None) => Some(&fm.text),
+            };
+            let text = match v {
+                V::T(t) => t,
+                V::S(s) => s.to_string(),
+                V::N(n, _) => {
+                    match fmt {
+                        None => ws.write_number(r, c16, n)?,
+                        Some(f) => ws.write_number_with_format(r, c16, n, f)?,
+                    };
+                    continue;
                 }
                 V::D(d) => {
                     let dt = ExcelDateTime::from_ymd(
@@ -942,22 +1069,66 @@ fn table(
                         chrono::Datelike::month(&d) as u8,
                         chrono::Datelike::day(&d) as u8,
                     )?;
-                    ws.write_datetime_with_format(r, c16, dt, &date)?;
-                    widths[c].push("2026-01-01".into());
+                    match fmt {
+                        None => ws.write_datetime(r, c16, dt)?,
+                        Some(f) => ws.write_datetime_with_format(r, c16, dt, f)?,
+                    };
+                    widths[c] = widths[c].max(DATE_WIDTH);
+                    continue;
                 }
                 V::E => {
-                    ws.write_blank(r, c16, &fm.text)?;
+                    // A blank cell keeps the column's borders.
+                    let f = column[c].as_ref().or(fmt).unwrap_or(&fm.text);
+                    ws.write_blank(r, c16, f)?;
+                    continue;
+                }
+            };
+            widths[c] = widths[c].max(display_width(&text));
+            match fmt {
+                Some(f) => {
+                    write_text(ws, r, c16, &text, f)?;
+                }
+                None if needs_quote_prefix(&text) => quoted.push((r, c16, text)),
+                // An empty text is a blank cell that keeps the column's borders.
+                None if text.is_empty() => {
+                    ws.write_blank(r, c16, column[c].as_ref().unwrap_or(&fm.text))?;
+                }
+                None => {
+                    ws.write_string(r, c16, text)?;
                 }
             }
         }
         r += 1;
+    }
+    if as_table {
+        let columns: Vec<TableColumn> = heads
+            .iter()
+            .zip(&column)
+            .map(|(h, f)| {
+                let col = TableColumn::new()
+                    .set_header(*h)
+                    .set_header_format(&fm.head);
+                match f {
+                    Some(f) => col.set_format(f),
+                    None => col,
+                }
+            })
+            .collect();
+        let t = Table::new()
+            .set_style(TableStyle::Light1)
+            .set_columns(&columns);
+        ws.add_table(head_row, 0, r - 1, ncols as u16 - 1, &t)?;
+        for (qr, qc, t) in quoted {
+            let f = column[qc as usize].as_ref().unwrap_or(&fm.text);
+            write_text(ws, qr, qc, &t, f)?;
+        }
     }
     if empty {
         ws.write_string(r, 0, "（无）")?;
         r += 1;
     }
     for (c, w) in widths.iter().enumerate() {
-        let cw = fit_width(w.iter().map(String::as_str), 8.0, 36.0);
+        let cw = (*w as f64 + 2.0).clamp(8.0, 36.0);
         if widths_acc.0.len() <= c {
             widths_acc.0.resize(c + 1, 0.0);
         }
@@ -965,6 +1136,9 @@ fn table(
     }
     Ok(r + 1)
 }
+
+/// The display width of a date cell (`2026-01-01`).
+const DATE_WIDTH: usize = 10;
 
 use chrono::Datelike;
 
@@ -979,17 +1153,10 @@ fn evidence(
 ) -> Result<(), XlsxError> {
     let ds = cx.ds;
     let p = cx.period();
-    let src = |s: crate::model::RowRef| V::T(ds.position(s).address());
-    let yes_no = |b: bool| {
-        V::T(
-            if b {
-                lang.pick("是", "yes")
-            } else {
-                lang.pick("否", "no")
-            }
-            .into(),
-        )
-    };
+    let addr = SrcAddr::new(ds);
+    let src = |s: crate::model::RowRef| V::T(addr.address(s));
+    let (yes, no) = (lang.pick("是", "yes"), lang.pick("否", "no"));
+    let yes_no = |b: bool| V::S(if b { yes } else { no });
 
     // Contracts and installments.
     let ws = wb.add_worksheet();
@@ -1007,12 +1174,11 @@ fn evidence(
                 .map(|i| &ds.contracts[i as usize].contract_id)
                 == Some(&c.contract_id);
             vec![
-                V::T(c.contract_id.clone()),
-                V::T(c.customer_id.clone()),
-                V::T(
+                V::S(&c.contract_id),
+                V::S(&c.customer_id),
+                V::S(
                     cx.customer(&c.customer_id)
-                        .map(|x| x.facts().customer_name.clone())
-                        .unwrap_or_default(),
+                        .map_or("", |x| &*x.facts().customer_name),
                 ),
                 V::D(c.sign_date),
                 V::N(f(c.amount), "#,##0.00"),
@@ -1068,36 +1234,33 @@ fn evidence(
         .map(|r| {
             let counted = counted_amount(cx, r);
             let why = match (r.amount_paid, r.paid_date) {
-                (None, _) | (_, None) => lang.pick("未回款", "unpaid").to_string(),
+                (None, _) | (_, None) => V::S(lang.pick("未回款", "unpaid")),
                 (Some(_), Some(d)) if d > r.due_date + chrono::Duration::days(grace) => {
-                    format!(
+                    V::T(format!(
                         "{}{}{}",
                         lang.pick("超过宽限期 ", "late beyond grace by "),
                         (d - r.due_date).num_days() - grace,
                         lang.pick(" 天，不计入", " days: not counted")
-                    )
+                    ))
                 }
                 (Some(paid), Some(_)) if paid < r.amount_due => {
-                    lang.pick("部分回款", "partly paid").to_string()
+                    V::S(lang.pick("部分回款", "partly paid"))
                 }
-                _ => lang.pick("按期足额", "paid in time").to_string(),
+                _ => V::S(lang.pick("按期足额", "paid in time")),
             };
             vec![
-                V::T(r.contract_id.clone()),
+                V::S(&r.contract_id),
                 V::N(r.installment as f64, "0"),
-                V::T(
-                    match r.payment_kind {
-                        crate::model::PaymentKind::First => lang.pick("首付", "first"),
-                        crate::model::PaymentKind::Final => lang.pick("尾款", "final"),
-                    }
-                    .into(),
-                ),
+                V::S(match r.payment_kind {
+                    crate::model::PaymentKind::First => lang.pick("首付", "first"),
+                    crate::model::PaymentKind::Final => lang.pick("尾款", "final"),
+                }),
                 V::D(r.due_date),
                 V::N(f(r.amount_due), "#,##0.00"),
                 r.paid_date.map_or(V::E, V::D),
                 r.amount_paid.map_or(V::E, |a| V::N(f(a), "#,##0.00")),
                 V::N(f(counted), "#,##0.00"),
-                V::T(why),
+                why,
                 src(r.meta.src),
             ]
         })
@@ -1158,19 +1321,13 @@ fn evidence(
             let cust = cx.customer(id);
             let lead = cust.map(|x| x.facts().lead_time.date());
             vec![
-                V::T(id.to_string()),
-                V::T(
-                    cust.map(|x| x.facts().customer_name.clone())
-                        .unwrap_or_default(),
-                ),
+                V::S(id),
+                V::S(cust.map_or("", |x| &*x.facts().customer_name)),
                 lead.map_or(V::E, V::D),
                 V::D(c.sign_date),
                 lead.map_or(V::E, |l| V::N((c.sign_date - l).num_days() as f64, "0")),
-                V::T(c.contract_id.clone()),
-                V::T(
-                    cust.and_then(|x| x.facts().source.clone())
-                        .unwrap_or_default(),
-                ),
+                V::S(&c.contract_id),
+                V::S(cust.and_then(|x| x.facts().source.as_deref()).unwrap_or("")),
                 cust.map_or(V::E, |x| src(x.facts().meta.src)),
             ]
         })
@@ -1234,7 +1391,7 @@ fn evidence(
                 }
             });
             vec![
-                V::T(c.customer_id.clone()),
+                V::S(&c.customer_id),
                 V::T(lead.to_string()),
                 V::T(first.map(|t| t.to_string()).unwrap_or_default()),
                 hours.map_or(V::E, |h| V::N(h, "0.0")),
@@ -1292,8 +1449,8 @@ fn evidence(
                 String::new()
             };
             vec![
-                V::T(c.customer_id.clone()),
-                V::T(c.facts().customer_name.clone()),
+                V::S(&c.customer_id),
+                V::S(&c.facts().customer_name),
                 cx.first_sign(&c.customer_id).map_or(V::E, V::D),
                 last.map_or(V::E, V::D),
                 silent.map_or(V::E, V::D),
@@ -1369,7 +1526,7 @@ fn evidence(
     let rows: Vec<Vec<V>> = (0..=methods.len())
         .map(|m| {
             let name = methods.get(m).map_or(none, |w| lang.pick(w.zh, w.en));
-            let mut row = vec![V::T(name.to_string())];
+            let mut row = vec![V::S(name)];
             let mut total = 0;
             for s in 0..=stages.len() {
                 let n = counts.get(&(m, s)).copied().unwrap_or(0);
@@ -1434,10 +1591,10 @@ fn evidence(
         .filter(|i| mine.contains(&(i.pos.file.clone(), i.pos.sheet.clone(), i.pos.row)))
         .map(|i| {
             vec![
-                V::T(i.level.label(lang).into()),
+                V::S(i.level.label(lang)),
                 V::T(i.pos.address()),
-                V::T(i.header.clone()),
-                V::T(i.raw.clone()),
+                V::S(&i.header),
+                V::S(&i.raw),
                 V::T(i.reason.message(lang)),
             ]
         })

@@ -25,7 +25,7 @@ use crate::run::{Assessed, Line as RunLine, RepResult};
 use crate::scheme::{IndicatorSpec, Scheme, Variant};
 use crate::score::{effective_lines, Line, LineStatus};
 use crate::xlsx_util::{
-    display_width, header_format, new_output_workbook, print_setup, write_text,
+    display_width, header_format, needs_quote_prefix, new_output_workbook, print_setup, write_text,
 };
 use crate::Lang;
 
@@ -69,6 +69,7 @@ impl Formats {
 }
 
 /// How a number shows in a cell, for the column width.
+#[cfg(test)]
 fn shown(v: f64, fmt: Kind) -> String {
     match fmt {
         Kind::Pct => format!("{:.2}%", v * 100.0),
@@ -89,7 +90,28 @@ fn shown(v: f64, fmt: Kind) -> String {
     }
 }
 
-#[derive(Clone, Copy)]
+/// The display width of a number as [`shown`] writes it (ASCII, so its
+/// length), formatted into `buf` rather than a new string per cell.
+fn shown_width(v: f64, fmt: Kind, buf: &mut String) -> usize {
+    use std::fmt::Write as _;
+    buf.clear();
+    let _ = match fmt {
+        Kind::Pct => write!(buf, "{:.2}%", v * 100.0),
+        Kind::Money => write!(buf, "{:.2}", v.abs()),
+        Kind::Int => write!(buf, "{v:.0}"),
+        Kind::Num => write!(buf, "{v:.2}"),
+    };
+    match fmt {
+        Kind::Money => {
+            // Thousands separators in the integer part, and the sign.
+            let int = buf.find('.').unwrap_or(buf.len());
+            buf.len() + int.saturating_sub(1) / 3 + usize::from(v < 0.0)
+        }
+        _ => buf.len(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Num,
     Money,
@@ -118,6 +140,17 @@ struct Table<'a> {
     row: u32,
     /// The first row after the last header row.
     body: u32,
+    /// Per column: the number kind its column format carries, if set.
+    column_kinds: Vec<Option<ColumnKind>>,
+    /// Scratch text for number widths.
+    buf: String,
+}
+
+/// What a column's format is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ColumnKind {
+    Number(Kind),
+    Date,
 }
 
 impl<'a> Table<'a> {
@@ -134,6 +167,8 @@ impl<'a> Table<'a> {
             widths: Vec::new(),
             row,
             body: row,
+            column_kinds: Vec::new(),
+            buf: String::new(),
         };
         t.header(headers)?;
         Ok(t)
@@ -151,17 +186,61 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
+    /// Give whole columns a number or date format, so a long table's cells
+    /// of that kind are written without one (a cell without a format takes
+    /// its column's): `number` and `date` in such a column skip the format
+    /// look-up per cell. The cells show the same.
+    fn column_formats(&mut self, columns: &[(u16, ColumnKind)]) -> Result<(), XlsxError> {
+        for &(col, kind) in columns {
+            let format = match kind {
+                ColumnKind::Number(k) => self.number_format(k),
+                ColumnKind::Date => &self.fm.date,
+            };
+            self.ws.set_column_format(col, format)?;
+            let c = col as usize;
+            if self.column_kinds.len() <= c {
+                self.column_kinds.resize(c + 1, None);
+            }
+            self.column_kinds[c] = Some(kind);
+        }
+        Ok(())
+    }
+
+    fn column_kind(&self, col: u16) -> Option<ColumnKind> {
+        self.column_kinds.get(col as usize).copied().flatten()
+    }
+
+    fn number_format(&self, kind: Kind) -> &'a Format {
+        match kind {
+            Kind::Num => &self.fm.num,
+            Kind::Money => &self.fm.money,
+            Kind::Pct => &self.fm.pct,
+            Kind::Int => &self.fm.int,
+        }
+    }
+
     fn widen(&mut self, col: u16, text: &str) {
+        self.widen_to(col, display_width(text));
+    }
+
+    fn widen_to(&mut self, col: u16, width: usize) {
         let c = col as usize;
         if self.widths.len() <= c {
             self.widths.resize(c + 1, 0);
         }
-        self.widths[c] = self.widths[c].max(display_width(text));
+        self.widths[c] = self.widths[c].max(width);
     }
 
-    /// Text, always as text (ledger text never becomes a formula).
+    /// Text, always as text (ledger text never becomes a formula), in the
+    /// default format (so written without one unless it needs a quote prefix).
     fn text(&mut self, col: u16, s: &str) -> Result<(), XlsxError> {
-        self.text_with(col, s, &self.fm.text.clone())
+        if !s.is_empty() && !needs_quote_prefix(s) && self.column_kind(col).is_none() {
+            self.ws.write_string(self.row, col, s)?;
+            self.widen(col, s);
+            return Ok(());
+        }
+        let fm = self.fm;
+        self.text_with(col, s, &fm.text)
     }
 
     fn text_with(&mut self, col: u16, s: &str, fmt: &Format) -> Result<(), XlsxError> {
@@ -175,14 +254,14 @@ impl<'a> Table<'a> {
     fn number(&mut self, col: u16, v: Option<Decimal>, kind: Kind) -> Result<(), XlsxError> {
         if let Some(v) = v {
             let x = f(v);
-            let fmt = match kind {
-                Kind::Num => &self.fm.num,
-                Kind::Money => &self.fm.money,
-                Kind::Pct => &self.fm.pct,
-                Kind::Int => &self.fm.int,
-            };
-            self.ws.write_number_with_format(self.row, col, x, fmt)?;
-            self.widen(col, &shown(x, kind));
+            if self.column_kind(col) == Some(ColumnKind::Number(kind)) {
+                self.ws.write_number(self.row, col, x)?;
+            } else {
+                let fmt = self.number_format(kind);
+                self.ws.write_number_with_format(self.row, col, x, fmt)?;
+            }
+            let w = shown_width(x, kind, &mut self.buf);
+            self.widen_to(col, w);
         }
         Ok(())
     }
@@ -192,8 +271,12 @@ impl<'a> Table<'a> {
     }
 
     fn date(&mut self, col: u16, d: NaiveDate) -> Result<(), XlsxError> {
-        self.ws
-            .write_datetime_with_format(self.row, col, d, &self.fm.date)?;
+        if self.column_kind(col) == Some(ColumnKind::Date) {
+            self.ws.write_datetime(self.row, col, d)?;
+        } else {
+            self.ws
+                .write_datetime_with_format(self.row, col, d, &self.fm.date)?;
+        }
         self.widen(col, "2026-01-01");
         Ok(())
     }
@@ -207,8 +290,8 @@ impl<'a> Table<'a> {
     /// and print setup.
     fn finish(mut self, freeze_cols: u16, filter: bool, max: f64) -> Result<(), XlsxError> {
         if self.row == self.body {
-            let none = self.fm.none;
-            self.text_with(0, none, &self.fm.note.clone())?;
+            let fm = self.fm;
+            self.text_with(0, fm.none, &fm.note)?;
             self.next();
         }
         let cols = self.widths.len() as u16;
@@ -932,13 +1015,23 @@ fn overdue(
         ]
     };
     let mut t = Table::new(ws, fm, 0, headers)?;
+    // The company's every overdue installment: its number and date columns
+    // are formatted once, not per cell.
+    t.column_formats(&[
+        (4, ColumnKind::Number(Kind::Int)),
+        (7, ColumnKind::Date),
+        (8, ColumnKind::Number(Kind::Money)),
+        (9, ColumnKind::Number(Kind::Money)),
+        (10, ColumnKind::Number(Kind::Money)),
+        (11, ColumnKind::Number(Kind::Int)),
+    ])?;
     for i in overdue_installments(ds, results, as_of) {
         let rep = &ds.reps[i.rep as usize];
         let customer = ds
             .customers
-            .binary_search_by(|c| c.customer_id.as_str().cmp(&i.customer_id))
+            .binary_search_by(|c| (*c.customer_id).cmp(&*i.customer_id))
             .ok()
-            .map(|c| ds.customers[c].facts().customer_name.as_str())
+            .map(|c| &*ds.customers[c].facts().customer_name)
             .unwrap_or("");
         let paid = paid_by(i, as_of);
         t.text(0, &rep.rep_id)?;
