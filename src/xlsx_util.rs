@@ -98,7 +98,11 @@ pub fn fit_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max: f6
 /// Whether a text could be taken for a formula when edited in Excel
 /// (`=`, `+`, `-`, `@`, tab, CR/LF or NUL first): such text gets a quote prefix.
 pub fn needs_quote_prefix(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r', '\n', '\0'])
+    // All ASCII, so the first byte decides.
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n' | b'\0')
+    )
 }
 
 /// Write ledger text as text, never as a formula: `write_string` always, and
@@ -130,5 +134,15 @@ mod tests {
         assert_eq!(display_width("Rep ID 工号"), 11);
         assert_eq!(fit_width(["客户编号", "x"], 6.0, 40.0), 10.0);
         assert_eq!(fit_width([], 6.0, 40.0), 6.0);
+    }
+
+    #[test]
+    fn formula_like_text_is_recognised() {
+        for t in ["=1", "+86", "-3", "@x", "\tx", "\rx", "\nx", "\0x"] {
+            assert!(needs_quote_prefix(t), "{t:?}");
+        }
+        for t in ["", "x=1", " =1", "客户", "１"] {
+            assert!(!needs_quote_prefix(t), "{t:?}");
+        }
     }
 }

@@ -1555,11 +1555,9 @@ fn evidence(
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("佐证-数据问题", "Evidence-data issues"))?;
     let mut wd = Widths::default();
-    let mut mine: HashSet<(Arc<str>, Arc<str>, u32)> = HashSet::new();
-    let mut add = |s: crate::model::RowRef| {
-        let pos = ds.position(s);
-        mine.insert((pos.file, pos.sheet, pos.row));
-    };
+    // This rep's rows, as (sheet, row).
+    let mut mine: Vec<(u32, u32)> = Vec::new();
+    let mut add = |s: crate::model::RowRef| mine.push((s.sheet, s.row));
     let r = rep as usize;
     cx.ix.contracts_by_rep[r]
         .iter()
@@ -1585,10 +1583,37 @@ fn evidence(
         .for_each(|&i| add(ds.rejected[i as usize].src));
     add(ds.reps[r].meta.src);
     cx.ix.customer_rows_by_owner[r].iter().for_each(|&s| add(s));
+    mine.sort_unstable();
+    mine.dedup();
+    // An issue names its sheet by file and sheet name: the data set's sheets
+    // of that name, looked up again only when the issue's sheet changes
+    // (issues are sorted by position).
+    let mut named: Option<(Arc<str>, Arc<str>, Vec<u32>)> = None;
+    let mut is_mine = |pos: &crate::issues::Position| -> bool {
+        let same = named.as_ref().is_some_and(|(file, sheet, _)| {
+            Arc::ptr_eq(file, &pos.file) && Arc::ptr_eq(sheet, &pos.sheet)
+        });
+        if !same {
+            let sheets = ds
+                .sheets
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    *s.name == *pos.sheet && *ds.files[s.file as usize].rel == *pos.file
+                })
+                .map(|(i, _)| i as u32)
+                .collect();
+            named = Some((pos.file.clone(), pos.sheet.clone(), sheets));
+        }
+        let sheets = named.as_ref().map_or(&[][..], |(_, _, v)| v.as_slice());
+        sheets
+            .iter()
+            .any(|&sh| mine.binary_search(&(sh, pos.row)).is_ok())
+    };
     let issues: Vec<Vec<V>> = ds
         .issues
         .iter()
-        .filter(|i| mine.contains(&(i.pos.file.clone(), i.pos.sheet.clone(), i.pos.row)))
+        .filter(|i| is_mine(&i.pos))
         .map(|i| {
             vec![
                 V::S(i.level.label(lang)),

@@ -142,8 +142,32 @@ struct Table<'a> {
     body: u32,
     /// Per column: the number kind its column format carries, if set.
     column_kinds: Vec<Option<ColumnKind>>,
-    /// Scratch text for number widths.
-    buf: String,
+    /// Per column and kind, the widest numbers written (see [`Widest`]).
+    widest: Vec<Widest>,
+}
+
+/// The numbers of one column and kind that show widest: the shown width of
+/// a number grows with its magnitude, plus one for a sign, so the widest of
+/// a column is that of its largest non-negative and its largest negative
+/// number (measured once, when the table is finished).
+struct Widest {
+    col: u16,
+    kind: Kind,
+    non_negative: Option<f64>,
+    negative: Option<f64>,
+}
+
+impl Widest {
+    fn add(&mut self, x: f64) {
+        let slot = if x.is_sign_negative() {
+            &mut self.negative
+        } else {
+            &mut self.non_negative
+        };
+        if slot.is_none_or(|w| x.abs() > w.abs()) {
+            *slot = Some(x);
+        }
+    }
 }
 
 /// What a column's format is for.
@@ -168,7 +192,7 @@ impl<'a> Table<'a> {
             row,
             body: row,
             column_kinds: Vec::new(),
-            buf: String::new(),
+            widest: Vec::new(),
         };
         t.header(headers)?;
         Ok(t)
@@ -252,22 +276,42 @@ impl<'a> Table<'a> {
     }
 
     fn number(&mut self, col: u16, v: Option<Decimal>, kind: Kind) -> Result<(), XlsxError> {
-        if let Some(v) = v {
-            let x = f(v);
-            if self.column_kind(col) == Some(ColumnKind::Number(kind)) {
-                self.ws.write_number(self.row, col, x)?;
-            } else {
-                let fmt = self.number_format(kind);
-                self.ws.write_number_with_format(self.row, col, x, fmt)?;
+        match v {
+            Some(v) => self.number_f64(col, f(v), kind),
+            None => Ok(()),
+        }
+    }
+
+    fn number_f64(&mut self, col: u16, x: f64, kind: Kind) -> Result<(), XlsxError> {
+        if self.column_kind(col) == Some(ColumnKind::Number(kind)) {
+            self.ws.write_number(self.row, col, x)?;
+        } else {
+            let fmt = self.number_format(kind);
+            self.ws.write_number_with_format(self.row, col, x, fmt)?;
+        }
+        match self
+            .widest
+            .iter_mut()
+            .find(|w| w.col == col && w.kind == kind)
+        {
+            Some(w) => w.add(x),
+            None => {
+                let mut w = Widest {
+                    col,
+                    kind,
+                    non_negative: None,
+                    negative: None,
+                };
+                w.add(x);
+                self.widest.push(w);
             }
-            let w = shown_width(x, kind, &mut self.buf);
-            self.widen_to(col, w);
         }
         Ok(())
     }
 
     fn count(&mut self, col: u16, n: usize) -> Result<(), XlsxError> {
-        self.number(col, Some(Decimal::from(n)), Kind::Int)
+        // A count is a whole number far below 2^53: exact as an f64.
+        self.number_f64(col, n as f64, Kind::Int)
     }
 
     fn date(&mut self, col: u16, d: NaiveDate) -> Result<(), XlsxError> {
@@ -293,6 +337,14 @@ impl<'a> Table<'a> {
             let fm = self.fm;
             self.text_with(0, fm.none, &fm.note)?;
             self.next();
+        }
+        let mut buf = String::new();
+        let widest = std::mem::take(&mut self.widest);
+        for w in &widest {
+            for x in [w.non_negative, w.negative].into_iter().flatten() {
+                let width = shown_width(x, w.kind, &mut buf);
+                self.widen_to(w.col, width);
+            }
         }
         let cols = self.widths.len() as u16;
         for (c, w) in self.widths.iter().enumerate() {
@@ -1327,6 +1379,56 @@ mod tests {
     use super::*;
     use crate::compute::testkit::*;
     use calamine::{Reader, Xlsx};
+
+    #[test]
+    fn number_widths_are_those_of_the_shown_text() {
+        let values = [
+            0.0,
+            -0.0,
+            0.001,
+            -0.001,
+            0.004,
+            0.005,
+            0.125,
+            9.994,
+            9.995,
+            9.999,
+            99.995,
+            999.999,
+            999_999.995,
+            1234.5,
+            -1234.5,
+            -999.995,
+            1e15,
+            -1e15,
+            12_345_678.9,
+        ];
+        let mut buf = String::new();
+        for kind in [Kind::Num, Kind::Money, Kind::Pct, Kind::Int] {
+            let mut widest = Widest {
+                col: 0,
+                kind,
+                non_negative: None,
+                negative: None,
+            };
+            let mut max = 0;
+            for v in values {
+                assert_eq!(
+                    shown_width(v, kind, &mut buf),
+                    display_width(&shown(v, kind)),
+                    "{v}"
+                );
+                widest.add(v);
+                max = max.max(display_width(&shown(v, kind)));
+            }
+            let measured = [widest.non_negative, widest.negative]
+                .into_iter()
+                .flatten()
+                .map(|x| shown_width(x, kind, &mut buf))
+                .max();
+            assert_eq!(measured, Some(max));
+        }
+    }
 
     #[test]
     fn adjustments_are_logged_applied_or_not() {
