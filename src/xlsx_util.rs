@@ -82,6 +82,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Display width of a text in Excel column units: a CJK (wide) character
 /// counts as two narrow ones, which rust_xlsxwriter's autofit does not do.
 pub fn display_width(text: &str) -> usize {
+    // Printable ASCII (most ids, numbers and codes): one column a byte.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return text.len();
+    }
     text.lines()
         .map(unicode_width::UnicodeWidthStr::width)
         .max()
@@ -134,6 +138,14 @@ mod tests {
         assert_eq!(display_width("Rep ID 工号"), 11);
         assert_eq!(fit_width(["客户编号", "x"], 6.0, 40.0), 10.0);
         assert_eq!(fit_width([], 6.0, 40.0), 6.0);
+        for t in ["", "a b~", "a\nlonger", "tab\tx", "x\r\ny", "\u{7f}"] {
+            let slow = t
+                .lines()
+                .map(unicode_width::UnicodeWidthStr::width)
+                .max()
+                .unwrap_or(0);
+            assert_eq!(display_width(t), slow, "{t:?}");
+        }
     }
 
     #[test]

@@ -4,15 +4,14 @@
 //! evidence sheets (佐证材料) with the rows behind the numbers. Only this
 //! rep's rows are written; team figures appear only as averages.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Table, TableColumn, TableStyle,
-    Workbook, Worksheet, XlsxError,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
 use crate::compute::catalogue::Unit;
@@ -972,17 +971,14 @@ impl Widths {
     }
 }
 
-/// Whether column names are unique regardless of case, as an Excel table
-/// needs.
-fn unique_heads(heads: &[&str]) -> bool {
-    let lower: HashSet<String> = heads.iter().map(|h| h.to_lowercase()).collect();
-    lower.len() == heads.len()
-}
-
-/// An evidence table at `start`: a title row, then the rows under a header
-/// row as an Excel table (filter buttons, a light style, one format per
-/// column); with no rows, the header row and 「（无）」. Returns the row after
-/// the blank row that follows it.
+/// An evidence table at `start`: a title row, a header row, then the rows
+/// (「（无）」 when there are none). Returns the row after the blank row that
+/// follows it.
+///
+/// rust_xlsxwriter looks a cell's format up by hashing the whole format on
+/// every formatted write, so a column whose cells are of one kind (blank
+/// cells aside) is written without formats and then formatted as a range,
+/// with one look-up; its blank cells get the column's borders that way too.
 fn table(
     ws: &mut Worksheet,
     fm: &Formats,
@@ -995,11 +991,11 @@ fn table(
     let ncols = heads.len();
     let mut widths: Vec<usize> = heads.iter().map(|h| display_width(h)).collect();
     ws.merge_range(start, 0, start, ncols as u16 - 1, title, &fm.head)?;
-    let head_row = start + 1;
-    let first = start + 2;
-    // One kind per column where its cells agree (blank cells aside): such a
-    // column's format is set once for the table, its cells are written
-    // without one.
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(start + 1, c as u16, *h, &fm.head)?;
+    }
+    // Per column: the kind of its cells when they agree (`None` inside: they
+    // do not), `None` for a column of blanks only.
     let mut kinds: Vec<Option<Option<CellKind>>> = vec![None; ncols];
     for row in &rows {
         for (c, v) in row.iter().enumerate() {
@@ -1012,33 +1008,35 @@ fn table(
             }
         }
     }
-    let as_table = !rows.is_empty() && unique_heads(heads);
-    // Per column: the format of its cells when the column has one kind.
+    // The format of a column formatted as a range.
     let column: Vec<Option<Format>> = kinds
         .iter()
         .map(|k| match k {
-            Some(Some(k)) if as_table => Some(kind_format(fm, *k)),
-            // A column of blanks only.
-            None if as_table => Some(fm.text.clone()),
-            _ => None,
+            Some(Some(k)) => Some(kind_format(fm, *k)),
+            None => Some(fm.text.clone()),
+            Some(None) => None,
         })
         .collect();
     // Formats of the cells of mixed columns, built once per table.
     let mut mixed: Vec<(CellKind, Format)> = Vec::new();
-    if !as_table {
-        for (c, h) in heads.iter().enumerate() {
-            ws.write_string_with_format(head_row, c as u16, *h, &fm.head)?;
-        }
-    }
-    // Text that starts like a formula gets its quote prefix once the table
-    // has set its columns' formats.
+    // Text that starts like a formula: written with its quote prefix once
+    // the column is formatted.
     let mut quoted: Vec<(u32, u16, String)> = Vec::new();
+    // Per column, per row: whether the cell is blank (formatted as text).
+    let mut blank: Vec<Vec<bool>> = vec![Vec::with_capacity(rows.len()); ncols];
+    let first = start + 2;
     let mut r = first;
     let empty = rows.is_empty();
     for row in rows {
         for (c, v) in row.into_iter().enumerate() {
             let c16 = c as u16;
-            // The cell's own format: none in a column with one format.
+            blank[c].push(match &v {
+                V::T(t) => t.is_empty(),
+                V::S(s) => s.is_empty(),
+                V::E => true,
+                _ => false,
+            });
+            // The cell's own format: none in a column formatted as a range.
             let fmt = match (&column[c], v.kind()) {
                 (Some(_), _) => None,
                 (None, Some(k)) => {
@@ -1077,9 +1075,10 @@ fn table(
                     continue;
                 }
                 V::E => {
-                    // A blank cell keeps the column's borders.
-                    let f = column[c].as_ref().or(fmt).unwrap_or(&fm.text);
-                    ws.write_blank(r, c16, f)?;
+                    // A blank of a range-formatted column is made by the range.
+                    if let Some(f) = fmt {
+                        ws.write_blank(r, c16, f)?;
+                    }
                     continue;
                 }
             };
@@ -1089,10 +1088,8 @@ fn table(
                     write_text(ws, r, c16, &text, f)?;
                 }
                 None if needs_quote_prefix(&text) => quoted.push((r, c16, text)),
-                // An empty text is a blank cell that keeps the column's borders.
-                None if text.is_empty() => {
-                    ws.write_blank(r, c16, column[c].as_ref().unwrap_or(&fm.text))?;
-                }
+                // An empty text is a blank cell: made by the range.
+                None if text.is_empty() => {}
                 None => {
                     ws.write_string(r, c16, text)?;
                 }
@@ -1100,24 +1097,25 @@ fn table(
         }
         r += 1;
     }
-    if as_table {
-        let columns: Vec<TableColumn> = heads
-            .iter()
-            .zip(&column)
-            .map(|(h, f)| {
-                let col = TableColumn::new()
-                    .set_header(*h)
-                    .set_header_format(&fm.head);
-                match f {
-                    Some(f) => col.set_format(f),
-                    None => col,
-                }
-            })
-            .collect();
-        let t = Table::new()
-            .set_style(TableStyle::Light1)
-            .set_columns(&columns);
-        ws.add_table(head_row, 0, r - 1, ncols as u16 - 1, &t)?;
+    if !empty {
+        for (c, f) in column.iter().enumerate() {
+            let Some(f) = f else { continue };
+            let c16 = c as u16;
+            if kinds[c] == Some(Some(CellKind::Text)) || kinds[c].is_none() {
+                ws.set_range_format(first, c16, r - 1, c16, f)?;
+                continue;
+            }
+            // Blank cells have the text format (borders only): a range per
+            // run of blank or non-blank cells.
+            let mut i = 0;
+            while i < blank[c].len() {
+                let b = blank[c][i];
+                let n = blank[c][i..].iter().take_while(|&&x| x == b).count();
+                let (from, to) = (first + i as u32, first + (i + n) as u32 - 1);
+                ws.set_range_format(from, c16, to, c16, if b { &fm.text } else { f })?;
+                i += n;
+            }
+        }
         for (qr, qc, t) in quoted {
             let f = column[qc as usize].as_ref().unwrap_or(&fm.text);
             write_text(ws, qr, qc, &t, f)?;

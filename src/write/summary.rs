@@ -210,24 +210,18 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    /// Give whole columns a number or date format, so a long table's cells
-    /// of that kind are written without one (a cell without a format takes
-    /// its column's): `number` and `date` in such a column skip the format
-    /// look-up per cell. The cells show the same.
-    fn column_formats(&mut self, columns: &[(u16, ColumnKind)]) -> Result<(), XlsxError> {
+    /// Columns whose cells are all of one number or date kind: they are
+    /// written without a format and formatted as a range when the table is
+    /// finished, one format look-up per column instead of per cell (a long
+    /// table's cost). The cells come out the same.
+    fn column_formats(&mut self, columns: &[(u16, ColumnKind)]) {
         for &(col, kind) in columns {
-            let format = match kind {
-                ColumnKind::Number(k) => self.number_format(k),
-                ColumnKind::Date => &self.fm.date,
-            };
-            self.ws.set_column_format(col, format)?;
             let c = col as usize;
             if self.column_kinds.len() <= c {
                 self.column_kinds.resize(c + 1, None);
             }
             self.column_kinds[c] = Some(kind);
         }
-        Ok(())
     }
 
     fn column_kind(&self, col: u16) -> Option<ColumnKind> {
@@ -258,7 +252,8 @@ impl<'a> Table<'a> {
     /// Text, always as text (ledger text never becomes a formula), in the
     /// default format (so written without one unless it needs a quote prefix).
     fn text(&mut self, col: u16, s: &str) -> Result<(), XlsxError> {
-        if !s.is_empty() && !needs_quote_prefix(s) && self.column_kind(col).is_none() {
+        debug_assert!(self.column_kind(col).is_none(), "text in a number column");
+        if !s.is_empty() && !needs_quote_prefix(s) {
             self.ws.write_string(self.row, col, s)?;
             self.widen(col, s);
             return Ok(());
@@ -283,7 +278,9 @@ impl<'a> Table<'a> {
     }
 
     fn number_f64(&mut self, col: u16, x: f64, kind: Kind) -> Result<(), XlsxError> {
-        if self.column_kind(col) == Some(ColumnKind::Number(kind)) {
+        let column = self.column_kind(col);
+        debug_assert!(column.is_none_or(|k| k == ColumnKind::Number(kind)));
+        if column.is_some() {
             self.ws.write_number(self.row, col, x)?;
         } else {
             let fmt = self.number_format(kind);
@@ -315,7 +312,9 @@ impl<'a> Table<'a> {
     }
 
     fn date(&mut self, col: u16, d: NaiveDate) -> Result<(), XlsxError> {
-        if self.column_kind(col) == Some(ColumnKind::Date) {
+        let column = self.column_kind(col);
+        debug_assert!(column.is_none_or(|k| k == ColumnKind::Date));
+        if column.is_some() {
             self.ws.write_datetime(self.row, col, d)?;
         } else {
             self.ws
@@ -333,6 +332,17 @@ impl<'a> Table<'a> {
     /// table from row 0: frozen header (and `freeze_cols` columns), filter
     /// and print setup.
     fn finish(mut self, freeze_cols: u16, filter: bool, max: f64) -> Result<(), XlsxError> {
+        if self.row > self.body {
+            for (c, kind) in self.column_kinds.iter().enumerate() {
+                let format = match kind {
+                    Some(ColumnKind::Number(k)) => self.number_format(*k),
+                    Some(ColumnKind::Date) => &self.fm.date,
+                    None => continue,
+                };
+                self.ws
+                    .set_range_format(self.body, c as u16, self.row - 1, c as u16, format)?;
+            }
+        }
         if self.row == self.body {
             let fm = self.fm;
             self.text_with(0, fm.none, &fm.note)?;
@@ -1068,7 +1078,7 @@ fn overdue(
     };
     let mut t = Table::new(ws, fm, 0, headers)?;
     // The company's every overdue installment: its number and date columns
-    // are formatted once, not per cell.
+    // are formatted as ranges, not per cell.
     t.column_formats(&[
         (4, ColumnKind::Number(Kind::Int)),
         (7, ColumnKind::Date),
@@ -1076,7 +1086,7 @@ fn overdue(
         (9, ColumnKind::Number(Kind::Money)),
         (10, ColumnKind::Number(Kind::Money)),
         (11, ColumnKind::Number(Kind::Int)),
-    ])?;
+    ]);
     for i in overdue_installments(ds, results, as_of) {
         let rep = &ds.reps[i.rep as usize];
         let customer = ds
