@@ -233,6 +233,7 @@ struct RowCtx<'s, 'g> {
     cells: Vec<&'g Data>,
     row: u32,
     issues: &'s mut Vec<DataIssue>,
+    texts: &'s mut Interner,
     failed: bool,
     warned: bool,
     filled: u32,
@@ -330,6 +331,16 @@ impl<'s, 'g> RowCtx<'s, 'g> {
         self.get(key, |d, _, _| {
             cell::id(d).map(|o| o.map(|s| s.to_uppercase()))
         })
+    }
+    /// A text shared with the sheet's other rows that hold the same.
+    fn shared_text(&mut self, key: &str) -> Option<Text> {
+        let t = self.text(key)?;
+        Some(self.texts.get(t))
+    }
+    /// An id shared with the sheet's other rows that hold the same.
+    fn shared_id(&mut self, key: &str) -> Option<Text> {
+        let t = self.id(key)?;
+        Some(self.texts.get(t))
     }
     fn date(&mut self, key: &str) -> Option<NaiveDate> {
         let v = self.get(key, |d, is_1904, _| cell::date(d, is_1904));
@@ -437,6 +448,7 @@ pub fn read_sheet(
         any_row: false,
         state: State::Searching,
         prev_data_row: 0,
+        texts: Interner::default(),
         last_row: None,
     };
     while let Some((r, cells)) = raw.rows.next_row() {
@@ -480,6 +492,25 @@ struct SheetReader<'a> {
     /// last non-empty one).
     prev_data_row: u32,
     last_row: Option<u32>,
+    /// Ids and short texts of this sheet, shared between its rows.
+    texts: Interner,
+}
+
+/// One shared copy of each distinct short text (customer ids repeat in
+/// every follow-up of the customer; tiers, channels and sources take a
+/// handful of values in thousands of rows).
+#[derive(Default)]
+pub struct Interner(rustc_hash::FxHashSet<Text>);
+
+impl Interner {
+    pub fn get(&mut self, s: String) -> Text {
+        if let Some(t) = self.0.get(s.as_str()) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        self.0.insert(t.clone());
+        t
+    }
 }
 
 impl SheetReader<'_> {
@@ -676,6 +707,7 @@ impl SheetReader<'_> {
             cells: row_cells,
             row: r + 1,
             issues: &mut self.out.issues,
+            texts: &mut self.texts,
             failed: false,
             warned: false,
             filled: 0,
@@ -874,14 +906,14 @@ fn parse_customer(
     r: &mut RowCtx,
     as_of: Option<YearMonth>,
 ) -> Option<(CustomerRow, Option<RepCell>)> {
-    let customer_id = r.id("customer_id");
-    let customer_name = r.text("customer_name");
+    let customer_id = r.shared_id("customer_id");
+    let customer_name = r.text("customer_name").map(Text::from);
     let owner = r.rep("owner");
     let lead_time = r.stamp("lead_time");
-    let tier = r.text("tier");
-    let channel = r.text("channel");
-    let source = r.text("source");
-    let referrer = r.id("referrer");
+    let tier = r.shared_text("tier");
+    let channel = r.shared_text("channel");
+    let source = r.shared_text("source");
+    let referrer = r.shared_id("referrer");
     let status = r.word("status").map(|c| {
         if c == "terminated" {
             Status::Terminated
@@ -915,10 +947,10 @@ fn parse_customer(
 fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
     let time = r.stamp("time");
     let rep = r.rep("rep");
-    let customer_id = r.id("customer_id");
+    let customer_id = r.shared_id("customer_id");
     let method = r.word("method");
     let stage = r.word("stage");
-    let notes = r.text("notes");
+    let notes = r.text("notes").map(Text::from);
     let next_time = r.date("next_time");
     let (Some(time), Some(rep), Some(customer_id)) = (time, rep, customer_id) else {
         return None;
@@ -939,9 +971,9 @@ fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
 }
 
 fn parse_payment(r: &mut RowCtx) -> Option<(Installment, Option<RepCell>)> {
-    let contract_id = r.id("contract_id");
+    let contract_id = r.shared_id("contract_id");
     let installment = r.installment();
-    let customer_id = r.id("customer_id");
+    let customer_id = r.shared_id("customer_id");
     let rep = r.rep("rep");
     let sign_date = r.date("sign_date");
     let contract_amount = r.money("contract_amount");

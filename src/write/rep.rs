@@ -1007,11 +1007,11 @@ fn evidence(
                 .map(|i| &ds.contracts[i as usize].contract_id)
                 == Some(&c.contract_id);
             vec![
-                V::T(c.contract_id.clone()),
-                V::T(c.customer_id.clone()),
+                V::T(c.contract_id.to_string()),
+                V::T(c.customer_id.to_string()),
                 V::T(
                     cx.customer(&c.customer_id)
-                        .map(|x| x.facts().customer_name.clone())
+                        .map(|x| x.facts().customer_name.to_string())
                         .unwrap_or_default(),
                 ),
                 V::D(c.sign_date),
@@ -1083,7 +1083,7 @@ fn evidence(
                 _ => lang.pick("按期足额", "paid in time").to_string(),
             };
             vec![
-                V::T(r.contract_id.clone()),
+                V::T(r.contract_id.to_string()),
                 V::N(r.installment as f64, "0"),
                 V::T(
                     match r.payment_kind {
@@ -1160,15 +1160,15 @@ fn evidence(
             vec![
                 V::T(id.to_string()),
                 V::T(
-                    cust.map(|x| x.facts().customer_name.clone())
+                    cust.map(|x| x.facts().customer_name.to_string())
                         .unwrap_or_default(),
                 ),
                 lead.map_or(V::E, V::D),
                 V::D(c.sign_date),
                 lead.map_or(V::E, |l| V::N((c.sign_date - l).num_days() as f64, "0")),
-                V::T(c.contract_id.clone()),
+                V::T(c.contract_id.to_string()),
                 V::T(
-                    cust.and_then(|x| x.facts().source.clone())
+                    cust.and_then(|x| x.facts().source.as_deref().map(str::to_string))
                         .unwrap_or_default(),
                 ),
                 cust.map_or(V::E, |x| src(x.facts().meta.src)),
@@ -1234,7 +1234,7 @@ fn evidence(
                 }
             });
             vec![
-                V::T(c.customer_id.clone()),
+                V::T(c.customer_id.to_string()),
                 V::T(lead.to_string()),
                 V::T(first.map(|t| t.to_string()).unwrap_or_default()),
                 hours.map_or(V::E, |h| V::N(h, "0.0")),
@@ -1292,8 +1292,8 @@ fn evidence(
                 String::new()
             };
             vec![
-                V::T(c.customer_id.clone()),
-                V::T(c.facts().customer_name.clone()),
+                V::T(c.customer_id.to_string()),
+                V::T(c.facts().customer_name.to_string()),
                 cx.first_sign(&c.customer_id).map_or(V::E, V::D),
                 last.map_or(V::E, V::D),
                 silent.map_or(V::E, V::D),

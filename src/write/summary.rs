@@ -936,9 +936,9 @@ fn overdue(
         let rep = &ds.reps[i.rep as usize];
         let customer = ds
             .customers
-            .binary_search_by(|c| c.customer_id.as_str().cmp(&i.customer_id))
+            .binary_search_by(|c| c.customer_id.cmp(&i.customer_id))
             .ok()
-            .map(|c| ds.customers[c].facts().customer_name.as_str())
+            .map(|c| ds.customers[c].facts().customer_name.as_ref())
             .unwrap_or("");
         let paid = paid_by(i, as_of);
         t.text(0, &rep.rep_id)?;

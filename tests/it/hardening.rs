@@ -158,10 +158,10 @@ fn openpyxl_hidden_sheet_hidden_rows_merged_header_error_cells_formatted_tail() 
     let ids: Vec<&str> = ds
         .customers
         .iter()
-        .map(|c| c.customer_id.as_str())
+        .map(|c| c.customer_id.as_ref())
         .collect();
     assert_eq!(ids, ["KH001", "KH002", "KH004"]);
-    assert_eq!(ds.customers[1].facts().customer_name, "乙公司");
+    assert_eq!(&*ds.customers[1].facts().customer_name, "乙公司");
     assert_eq!(
         ds.customers[0].facts().lead_time,
         Stamp::DateTime(day(2026, 3, 2).and_hms_opt(9, 5, 0).unwrap())
