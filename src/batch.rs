@@ -264,67 +264,88 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         n_periods as u64,
         lang.pick("个期间", "periods"),
     );
+    // A group's dataset is assembled on a thread of its own while the
+    // group before it is computed and written (on the rayon pool), so the
+    // single-threaded assembly does not leave a core idle.
     let all = loaded.files.len();
-    for (keep, planned) in groups {
-        let owned;
-        let ds: &Dataset = if keep.len() == all {
-            &full
-        } else {
-            let assemble = crate::timing::stage("assemble");
-            let mut d = loaded.assemble_subset(&keep);
-            crate::run::check_scores(&mut d, &scheme);
-            drop(assemble);
-            owned = d;
-            &owned
-        };
-        let compute = crate::timing::stage("index+compute+score");
-        let ix = crate::compute::Index::new(ds);
-        let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();
-        let results = crate::run::compute_with(ds, &ix, &scheme, &ps);
-        drop(compute);
-        for r in &results {
-            if let Period::Month(m) = r.period {
-                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
-                month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
-            }
+    let assemble_group = |keep: &[usize]| -> Option<Dataset> {
+        if keep.len() == all {
+            return None;
         }
-        let _write = crate::timing::stage("write");
-        for pl in planned {
-            let of_period: Vec<RepResult> = results
-                .iter()
-                .filter(|r| r.period == pl.period)
-                .cloned()
-                .collect();
-            for r in &of_period {
-                match &r.outcome {
-                    Ok(a) => {
-                        report.assessed += 1;
-                        match &a.assessment.grade {
-                            Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
-                                Some(x) => x.1 += 1,
-                                None => report.grades.push((g.name.clone(), 1)),
-                            },
-                            None => report.ungraded += 1,
-                        }
-                    }
-                    Err(_) => report.not_assessed += 1,
+        let _t = crate::timing::stage("assemble (beside compute+write)");
+        let mut d = loaded.assemble_subset(keep);
+        crate::run::check_scores(&mut d, &scheme);
+        Some(d)
+    };
+    let join = |h: std::thread::ScopedJoinHandle<'_, Option<Dataset>>| {
+        h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    };
+    let keeps: Vec<Vec<usize>> = groups.iter().map(|(k, _)| k.clone()).collect();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let spawn = |i: usize| keeps.get(i).map(|k| scope.spawn(move || assemble_group(k)));
+        let mut pending = spawn(0);
+        for (gi, (_, planned)) in groups.into_iter().enumerate() {
+            let owned = {
+                let _wait = crate::timing::stage("assemble (waited for)");
+                pending.take().and_then(join)
+            };
+            pending = spawn(gi + 1);
+            let ds: &Dataset = owned.as_ref().unwrap_or(&full);
+            let compute = crate::timing::stage("index+compute+score");
+            let ix = crate::compute::Index::new(ds);
+            let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();
+            let results = crate::run::compute_with(ds, &ix, &scheme, &ps);
+            drop(compute);
+            for r in &results {
+                if let Period::Month(m) = r.period {
+                    let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+                    month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
                 }
             }
-            let as_of = data_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day()));
-            let w = PeriodWrite {
-                ds,
-                ix: &ix,
-                scheme: &scheme,
-                scheme_hash: &scheme_hash,
-                as_of,
-                lang,
-            };
-            let trends = trends(pl.period, &month_totals, &o.out);
-            let fate = w.write(&pl, &of_period, trends)?;
-            report.periods.push((pl.period, fate));
-            bar.inc();
+            let _write = crate::timing::stage("write");
+            for pl in planned {
+                let of_period: Vec<RepResult> = results
+                    .iter()
+                    .filter(|r| r.period == pl.period)
+                    .cloned()
+                    .collect();
+                for r in &of_period {
+                    match &r.outcome {
+                        Ok(a) => {
+                            report.assessed += 1;
+                            match &a.assessment.grade {
+                                Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
+                                    Some(x) => x.1 += 1,
+                                    None => report.grades.push((g.name.clone(), 1)),
+                                },
+                                None => report.ungraded += 1,
+                            }
+                        }
+                        Err(_) => report.not_assessed += 1,
+                    }
+                }
+                let as_of =
+                    data_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day()));
+                let w = PeriodWrite {
+                    ds,
+                    ix: &ix,
+                    scheme: &scheme,
+                    scheme_hash: &scheme_hash,
+                    as_of,
+                    lang,
+                };
+                let trends = trends(pl.period, &month_totals, &o.out);
+                let fate = w.write(&pl, &of_period, trends)?;
+                report.periods.push((pl.period, fate));
+                bar.inc();
+            }
+            // Freed beside the next group's work.
+            if let Some(d) = owned {
+                scope.spawn(move || drop(d));
+            }
         }
-    }
+        Ok(())
+    })?;
     bar.finish(lang);
     report.periods.sort_by_key(|(p, _)| *p);
     crate::timing::report();
@@ -541,27 +562,38 @@ impl PeriodWrite<'_> {
         }
 
         crate::xlsx_util::write_atomic(&dir.join("results.csv"), &csv)?;
-        let written = crate::write::rep_workbooks(
-            ds,
-            self.ix,
-            self.scheme,
-            pl.period,
-            results,
-            dir,
-            lang,
-            &extras,
-        )?;
         let ch = changes.as_ref().zip(earlier.as_ref().map(|e| &e.0));
-        let mut wb = crate::write::summary::team_summary(
-            ds,
-            self.scheme,
-            pl.period,
-            results,
-            self.as_of,
-            ch,
-            lang,
-        )?;
-        crate::xlsx_util::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
+        // The team summary is one workbook on one thread: built beside the
+        // rep workbooks rather than after them.
+        let (written, summary) = rayon::join(
+            || {
+                crate::write::rep_workbooks(
+                    ds,
+                    self.ix,
+                    self.scheme,
+                    pl.period,
+                    results,
+                    dir,
+                    lang,
+                    &extras,
+                )
+            },
+            || -> anyhow::Result<()> {
+                let mut wb = crate::write::summary::team_summary(
+                    ds,
+                    self.scheme,
+                    pl.period,
+                    results,
+                    self.as_of,
+                    ch,
+                    lang,
+                )?;
+                crate::xlsx_util::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
+                Ok(())
+            },
+        );
+        let written = written?;
+        summary?;
         for w in &written {
             let rep_id = &ds.reps[w.rep as usize].rep_id;
             if let Some(e) = manifest.reps.iter_mut().find(|e| &e.rep_id == rep_id) {

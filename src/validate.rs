@@ -329,7 +329,16 @@ impl<'s, 'g> RowCtx<'s, 'g> {
     }
     fn id(&mut self, key: &str) -> Option<String> {
         self.get(key, |d, _, _| {
-            cell::id(d).map(|o| o.map(|s| s.to_uppercase()))
+            cell::id(d).map(|o| {
+                o.map(|mut s| {
+                    if s.is_ascii() {
+                        s.make_ascii_uppercase();
+                        s
+                    } else {
+                        s.to_uppercase()
+                    }
+                })
+            })
         })
     }
     /// A text shared with the sheet's other rows that hold the same.
