@@ -23,11 +23,14 @@ pub struct SheetScan {
     pub merges: Vec<Dimensions>,
     /// Every `<row r="…">` is below the one before.
     pub rows_in_order: bool,
+    /// The sheet's part in the package.
+    pub part: String,
 }
 
 /// Scan every worksheet of an xlsx package: sheet name → what the scan
 /// learnt. `None` when the workbook's parts cannot be found by the simple
-/// route (the caller then reads whole sheets).
+/// route (the caller then reads whole sheets). Every part is read only up
+/// to its declared size (which the caller has checked against the limits).
 pub fn scan(bytes: &[u8]) -> Option<HashMap<String, SheetScan>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let workbook = read_part(&mut zip, "xl/workbook.xml")?;
@@ -41,8 +44,12 @@ pub fn scan(bytes: &[u8]) -> Option<HashMap<String, SheetScan>> {
             None => format!("xl/{target}"),
         };
         let index = find_part(&zip, &path)?;
+        let part = zip.name_for_index(index)?.to_string();
         let entry = zip.by_index(index).ok()?;
-        out.insert(name, scan_sheet(entry)?);
+        let size = entry.size();
+        let mut scan = scan_sheet(entry.take(size))?;
+        scan.part = part;
+        out.insert(name, scan);
     }
     Some(out)
 }
@@ -59,7 +66,9 @@ fn find_part<R: Read + Seek>(zip: &zip::ZipArchive<R>, path: &str) -> Option<usi
 fn read_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, path: &str) -> Option<String> {
     let index = find_part(zip, path)?;
     let mut s = String::new();
-    zip.by_index(index).ok()?.read_to_string(&mut s).ok()?;
+    let entry = zip.by_index(index).ok()?;
+    let size = entry.size();
+    entry.take(size).read_to_string(&mut s).ok()?;
     Some(s)
 }
 
@@ -169,6 +178,7 @@ fn scan_sheet(mut entry: impl Read) -> Option<SheetScan> {
     let mut out = SheetScan {
         merges: Vec::new(),
         rows_in_order: true,
+        part: String::new(),
     };
     let mut last_row: Option<u32> = None;
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
@@ -355,6 +365,9 @@ impl<RS: Read + Seek> StreamRows<'_, RS> {
     fn check(&mut self, r: u32) -> Result<(), String> {
         let first = *self.first_row.get_or_insert(r);
         for (c, v) in &self.buf {
+            if !guard::inside_grid(r, *c) {
+                return Err(guard::beyond_grid(&format!("“{}”", self.sheet)));
+            }
             self.cols = (self.cols.0.min(*c), self.cols.1.max(*c));
             if let Data::String(s) = v {
                 guard::check_cell_text(&self.sheet, r, *c, s, self.limits)?;
