@@ -267,9 +267,19 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     // A group's dataset is assembled on a thread of its own while the
     // group before it is computed and written (on the rayon pool), so the
     // single-threaded assembly does not leave a core idle.
+    // The whole folder's dataset serves a run of one group (a month run);
+    // with several, it is freed now and the last group assembles its own
+    // beside the earlier groups' work, so that at most two datasets (the
+    // one being written and the next) are held at a time.
     let all = loaded.files.len();
+    let full = if groups.len() > 1 {
+        std::thread::spawn(move || drop(full));
+        None
+    } else {
+        Some(full)
+    };
     let assemble_group = |keep: &[usize]| -> Option<Dataset> {
-        if keep.len() == all {
+        if keep.len() == all && full.is_some() {
             return None;
         }
         let _t = crate::timing::stage("assemble (beside compute+write)");
@@ -290,7 +300,10 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
                 pending.take().and_then(join)
             };
             pending = spawn(gi + 1);
-            let ds: &Dataset = owned.as_ref().unwrap_or(&full);
+            let ds: &Dataset = match (&owned, &full) {
+                (Some(d), _) | (None, Some(d)) => d,
+                (None, None) => unreachable!("a group's dataset is assembled unless it is `full`"),
+            };
             let compute = crate::timing::stage("index+compute+score");
             let ix = crate::compute::Index::new(ds);
             let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();

@@ -163,6 +163,34 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// An empty dataset with this one's files, sheets (counts at zero) and
+    /// reps: where one kind's rows are assembled on a thread of their own.
+    fn shell(&self) -> Dataset {
+        Dataset {
+            files: self.files.clone(),
+            sheets: self
+                .sheets
+                .iter()
+                .map(|s| SheetInfo {
+                    stats: SheetStats::default(),
+                    ..s.clone()
+                })
+                .collect(),
+            reps: self.reps.clone(),
+            ..Dataset::default()
+        }
+    }
+
+    /// Fold a shell's issues and counts back in (its records taken out).
+    fn absorb(&mut self, part: Dataset) {
+        self.issues.extend(part.issues);
+        for (s, p) in self.sheets.iter_mut().zip(&part.sheets) {
+            s.stats.errors += p.stats.errors;
+            s.stats.merged += p.stats.merged;
+            s.stats.replaced += p.stats.replaced;
+        }
+    }
+
     /// Where a record came from.
     pub fn position(&self, src: RowRef) -> Position {
         let s = &self.sheets[src.sheet as usize];
@@ -412,15 +440,15 @@ fn assemble_from(
     let index = RepIndex::new(&reps);
     b.ds.reps = reps;
 
-    let (
-        mut targets,
-        mut customers,
-        mut followups,
-        mut payments,
-        mut scores,
-        mut adjustments,
-        mut days,
-    ) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    // Rejected rows and the small kinds here; the three large kinds
+    // (customers, follow-ups, payments) each on a thread of their own, with
+    // a shell of the dataset for positions, issues and counts, folded back
+    // in afterwards (the issues are sorted by position at the end, so the
+    // order they are found in does not matter).
+    let (mut targets, mut scores, mut adjustments, mut days) = (vec![], vec![], vec![], vec![]);
+    let mut customer_sheets: Vec<(u32, &[Parsed<CustomerRow>])> = Vec::new();
+    let mut followup_sheets: Vec<(u32, &[Parsed<Followup>])> = Vec::new();
+    let mut payment_sheets: Vec<(u32, &[Parsed<Installment>])> = Vec::new();
     for (si, records, rejected) in rest {
         for r in rejected {
             let rep = r.rep.as_ref().and_then(|c| index.resolve(&c.text).ok());
@@ -436,17 +464,11 @@ fn assemble_from(
             });
         }
         match records {
+            Records::Customers(v) => customer_sheets.push((si, v)),
+            Records::Followups(v) => followup_sheets.push((si, v)),
+            Records::Payments(v) => payment_sheets.push((si, v)),
             Records::Targets(v) => {
                 targets.extend(b.resolve(si, Kind::Targets, v, &index, |t, r| t.rep = r))
-            }
-            Records::Customers(v) => {
-                customers.extend(b.resolve(si, Kind::Customers, v, &index, |t, r| t.owner = r))
-            }
-            Records::Followups(v) => {
-                followups.extend(b.resolve(si, Kind::Followups, v, &index, |t, r| t.rep = r))
-            }
-            Records::Payments(v) => {
-                payments.extend(b.resolve(si, Kind::Payments, v, &index, |t, r| t.rep = r))
             }
             Records::Scores(v) => {
                 scores.extend(b.resolve(si, Kind::Scores, v, &index, |t, r| t.rep = r))
@@ -458,6 +480,67 @@ fn assemble_from(
             Records::Roster(_) | Records::None => {}
         }
     }
+    let index = &index;
+    let (customers, followups, payments) = std::thread::scope(|scope| {
+        let customers = {
+            let mut sh = b.ds.shell();
+            scope.spawn(move || {
+                let mut b = Builder { ds: &mut sh };
+                let mut rows = Vec::new();
+                for (si, v) in customer_sheets {
+                    rows.extend(b.resolve(si, Kind::Customers, v, index, |t, r| t.owner = r));
+                }
+                let rows = b.dedupe(
+                    Kind::Customers,
+                    rows.into_iter(),
+                    |c| Some((c.customer_id.clone(), c.as_of)),
+                    describe_customer,
+                    false,
+                );
+                sh.customers = Builder { ds: &mut sh }.customers(rows);
+                sh
+            })
+        };
+        let followups = {
+            let mut sh = b.ds.shell();
+            scope.spawn(move || {
+                let mut b = Builder { ds: &mut sh };
+                let mut rows = Vec::new();
+                for (si, v) in followup_sheets {
+                    rows.extend(b.resolve(si, Kind::Followups, v, index, |t, r| t.rep = r));
+                }
+                sh.followups = Builder { ds: &mut sh }.dedupe(
+                    Kind::Followups,
+                    rows.into_iter(),
+                    |f| Some((f.time, f.rep, f.customer_id.clone())),
+                    describe_followup,
+                    false,
+                );
+                sh
+            })
+        };
+        let mut sh = b.ds.shell();
+        let payments = scope.spawn(move || {
+            let mut b = Builder { ds: &mut sh };
+            let mut rows = Vec::new();
+            for (si, v) in payment_sheets {
+                rows.extend(b.resolve(si, Kind::Payments, v, index, |t, r| t.rep = r));
+            }
+            sh.installments = Builder { ds: &mut sh }.dedupe(
+                Kind::Payments,
+                rows.into_iter(),
+                |p| Some((p.contract_id.clone(), p.installment)),
+                describe_installment,
+                false,
+            );
+            consolidate_contracts(&mut sh);
+            sh
+        });
+        let join = |h: std::thread::ScopedJoinHandle<'_, Dataset>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        (join(customers), join(followups), join(payments))
+    });
     b.ds.targets = b.dedupe(
         Kind::Targets,
         targets.into_iter(),
@@ -465,29 +548,16 @@ fn assemble_from(
         describe_target,
         false,
     );
-    let rows = b.dedupe(
-        Kind::Customers,
-        customers.into_iter(),
-        |c| Some((c.customer_id.clone(), c.as_of)),
-        describe_customer,
-        false,
-    );
-    b.ds.customers = b.customers(rows);
-    b.ds.followups = b.dedupe(
-        Kind::Followups,
-        followups.into_iter(),
-        |f| Some((f.time, f.rep, f.customer_id.clone())),
-        describe_followup,
-        false,
-    );
-    b.ds.installments = b.dedupe(
-        Kind::Payments,
-        payments.into_iter(),
-        |p| Some((p.contract_id.clone(), p.installment)),
-        describe_installment,
-        false,
-    );
-    consolidate_contracts(b.ds);
+    let mut customers = customers;
+    b.ds.customers = std::mem::take(&mut customers.customers);
+    b.ds.absorb(customers);
+    let mut followups = followups;
+    b.ds.followups = std::mem::take(&mut followups.followups);
+    b.ds.absorb(followups);
+    let mut payments = payments;
+    b.ds.installments = std::mem::take(&mut payments.installments);
+    b.ds.contracts = std::mem::take(&mut payments.contracts);
+    b.ds.absorb(payments);
     b.ds.scores = scores;
     b.ds.adjustments = b.dedupe(
         Kind::Adjustments,
@@ -597,7 +667,7 @@ impl Builder<'_> {
         for p in rows {
             let cell: &RepCell = p.rep.as_ref().expect("rep cell parsed");
             let resolved = known
-                .entry(cell.text.as_str())
+                .entry(&*cell.text)
                 .or_insert_with(|| index.resolve(&cell.text));
             match resolved {
                 Ok(i) => {

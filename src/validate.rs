@@ -92,19 +92,19 @@ pub enum SheetStatus {
 /// needed for the rare row whose rep is unknown, so they are not kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepCell {
-    /// The folded text.
-    pub text: String,
+    /// The folded text (shared by the sheet's rows naming the same rep).
+    pub text: Text,
     /// The cell as written, when that differs from `text`.
-    pub raw: Option<String>,
+    pub raw: Option<Text>,
     /// The catalogue column holding the rep (`rep`, `owner`, `rep_id`).
     pub key: &'static str,
 }
 
 impl RepCell {
-    fn new(text: String, d: &Data, key: &'static str) -> RepCell {
+    fn new(text: Text, d: &Data, key: &'static str, texts: &mut Interner) -> RepCell {
         let raw = match d {
-            Data::String(s) if *s == text => None,
-            d => Some(cell::raw_text(d)),
+            Data::String(s) if **s == *text => None,
+            d => Some(texts.get(cell::raw_text(d))),
         };
         RepCell { text, raw, key }
     }
@@ -408,8 +408,8 @@ impl<'s, 'g> RowCtx<'s, 'g> {
     /// The rep cell as written, for resolution against the roster.
     fn rep(&mut self, key: &'static str) -> Option<RepCell> {
         let (i, _) = self.def(key);
-        let text = self.text(key)?;
-        Some(RepCell::new(text, self.cells[i], key))
+        let text = self.shared_text(key)?;
+        Some(RepCell::new(text, self.cells[i], key, self.texts))
     }
     fn meta(&self) -> RowMeta {
         RowMeta {
@@ -733,7 +733,10 @@ impl SheetReader<'_> {
                 let rep = ctx.cols[i]
                     .as_ref()
                     .and_then(|_| cell::text(row.cells[i]))
-                    .map(|text| RepCell::new(text, row.cells[i], key));
+                    .map(|text| {
+                        let text = row.texts.get(text);
+                        RepCell::new(text, row.cells[i], key, row.texts)
+                    });
                 self.out.rejected.push(PendingReject {
                     row: r + 1,
                     rep,
