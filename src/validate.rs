@@ -458,6 +458,7 @@ pub fn read_sheet(
         state: State::Searching,
         prev_data_row: 0,
         texts: Interner::default(),
+        size_hint: raw.rows.size_hint(),
         last_row: None,
     };
     while let Some((r, cells)) = raw.rows.next_row() {
@@ -503,6 +504,8 @@ struct SheetReader<'a> {
     last_row: Option<u32>,
     /// Ids and short texts of this sheet, shared between its rows.
     texts: Interner,
+    /// About how many rows the sheet has (0: unknown).
+    size_hint: usize,
 }
 
 /// One shared copy of each distinct short text (customer ids repeat in
@@ -668,7 +671,7 @@ impl SheetReader<'_> {
                 is_1904: self.is_1904,
                 cols,
             },
-            records: Records::new(kind),
+            records: Records::with_capacity(kind, self.size_hint.saturating_sub(r as usize)),
         };
     }
 
@@ -777,16 +780,19 @@ fn own(cells: &[(u32, Data)], col: u32) -> &Data {
 }
 
 impl Records {
-    fn new(kind: Kind) -> Records {
+    /// Room for `rows` records (the rows below the header, as the reader
+    /// estimates them; bounded, as the estimate comes from the file).
+    fn with_capacity(kind: Kind, rows: usize) -> Records {
+        let n = rows.min(1 << 20);
         match kind {
-            Kind::Roster => Records::Roster(Vec::new()),
-            Kind::Targets => Records::Targets(Vec::new()),
-            Kind::Customers => Records::Customers(Vec::new()),
-            Kind::Followups => Records::Followups(Vec::new()),
-            Kind::Payments => Records::Payments(Vec::new()),
-            Kind::Scores => Records::Scores(Vec::new()),
-            Kind::Adjustments => Records::Adjustments(Vec::new()),
-            Kind::Calendar => Records::Calendar(Vec::new()),
+            Kind::Roster => Records::Roster(Vec::with_capacity(n)),
+            Kind::Targets => Records::Targets(Vec::with_capacity(n)),
+            Kind::Customers => Records::Customers(Vec::with_capacity(n)),
+            Kind::Followups => Records::Followups(Vec::with_capacity(n)),
+            Kind::Payments => Records::Payments(Vec::with_capacity(n)),
+            Kind::Scores => Records::Scores(Vec::with_capacity(n)),
+            Kind::Adjustments => Records::Adjustments(Vec::with_capacity(n)),
+            Kind::Calendar => Records::Calendar(Vec::with_capacity(n)),
         }
     }
 

@@ -72,6 +72,11 @@ pub struct RawSheet<'a> {
 /// unreadable.
 pub trait RowSource {
     fn next_row(&mut self) -> Option<(u32, &[(u32, Data)])>;
+    /// About how many rows the sheet has (0: unknown), to size what holds
+    /// its records once instead of growing it.
+    fn size_hint(&self) -> usize {
+        0
+    }
 }
 
 /// The rows of a range read whole (xls, xlsb, ods, csv, and xlsx sheets
@@ -395,7 +400,8 @@ fn read_xlsx(
             Some(scan) => {
                 let merges = scan.merges.clone();
                 let reader = wb.worksheet_cells_reader(&name).map_err(text)?;
-                let mut rows = xlsx::StreamRows::new(reader, &name, limits);
+                let mut rows =
+                    xlsx::StreamRows::new(reader, &name, limits).with_size_hint(scan.rows as usize);
                 visit(RawSheet {
                     name: name.into(),
                     hidden,

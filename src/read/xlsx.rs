@@ -25,6 +25,9 @@ pub struct SheetScan {
     pub rows_in_order: bool,
     /// The sheet's part in the package.
     pub part: String,
+    /// How many `<row>` tags the sheet has (each is at least a dozen bytes
+    /// of the unpacked part, so a forged count costs its file the bytes).
+    pub rows: u32,
 }
 
 /// Scan every worksheet of an xlsx package: sheet name → what the scan
@@ -179,6 +182,7 @@ fn scan_sheet(mut entry: impl Read) -> Option<SheetScan> {
         merges: Vec::new(),
         rows_in_order: true,
         part: String::new(),
+        rows: 0,
     };
     let mut last_row: Option<u32> = None;
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
@@ -201,6 +205,7 @@ fn scan_sheet(mut entry: impl Read) -> Option<SheetScan> {
             if !is_tag_start(done, i) {
                 continue;
             }
+            out.rows = out.rows.saturating_add(1);
             match tag_attr(&done[i..], b" r=\"").and_then(parse_u32) {
                 Some(r) => {
                     if last_row.is_some_and(|l| r <= l) {
@@ -308,9 +313,16 @@ pub struct StreamRows<'a, RS: Read + Seek> {
     cells_done: bool,
     /// Why reading stopped early.
     pub error: Option<SheetError<String>>,
+    size_hint: usize,
 }
 
 impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
+    /// About how many rows the sheet has (from the quick pass).
+    pub fn with_size_hint(mut self, rows: usize) -> Self {
+        self.size_hint = rows;
+        self
+    }
+
     pub fn new(reader: XlsxCellReader<'a, RS>, sheet: &str, limits: &'a Limits) -> Self {
         StreamRows {
             reader,
@@ -324,6 +336,7 @@ impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
             done: false,
             cells_done: false,
             error: None,
+            size_hint: 0,
         }
     }
 
@@ -400,6 +413,10 @@ impl<RS: Read + Seek> StreamRows<'_, RS> {
 }
 
 impl<RS: Read + Seek> RowSource for StreamRows<'_, RS> {
+    fn size_hint(&self) -> usize {
+        self.size_hint
+    }
+
     fn next_row(&mut self) -> Option<(u32, &[(u32, Data)])> {
         if self.done {
             return None;
