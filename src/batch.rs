@@ -278,16 +278,20 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     } else {
         Some(full)
     };
-    let assemble_group = |keep: &[usize]| -> Option<Dataset> {
+    // With its dataset, the group's index (per rep, per customer) is built
+    // there too.
+    type Assembled = Option<(Dataset, crate::compute::Index)>;
+    let assemble_group = |keep: &[usize]| -> Assembled {
         if keep.len() == all && full.is_some() {
             return None;
         }
-        let _t = crate::timing::stage("assemble (beside compute+write)");
+        let _t = crate::timing::stage("assemble+index (beside compute+write)");
         let mut d = loaded.assemble_subset(keep);
         crate::run::check_scores(&mut d, &scheme);
-        Some(d)
+        let ix = crate::compute::Index::new(&d);
+        Some((d, ix))
     };
-    let join = |h: std::thread::ScopedJoinHandle<'_, Option<Dataset>>| {
+    let join = |h: std::thread::ScopedJoinHandle<'_, Assembled>| {
         h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
     };
     let keeps: Vec<Vec<usize>> = groups.iter().map(|(k, _)| k.clone()).collect();
@@ -300,14 +304,18 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
                 pending.take().and_then(join)
             };
             pending = spawn(gi + 1);
-            let ds: &Dataset = match (&owned, &full) {
-                (Some(d), _) | (None, Some(d)) => d,
+            let compute = crate::timing::stage("index+compute+score");
+            let own_ix;
+            let (ds, ix): (&Dataset, &crate::compute::Index) = match (&owned, &full) {
+                (Some((d, ix)), _) => (d, ix),
+                (None, Some(d)) => {
+                    own_ix = crate::compute::Index::new(d);
+                    (d, &own_ix)
+                }
                 (None, None) => unreachable!("a group's dataset is assembled unless it is `full`"),
             };
-            let compute = crate::timing::stage("index+compute+score");
-            let ix = crate::compute::Index::new(ds);
             let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();
-            let results = crate::run::compute_with(ds, &ix, &scheme, &ps);
+            let results = crate::run::compute_with(ds, ix, &scheme, &ps);
             drop(compute);
             for r in &results {
                 if let Period::Month(m) = r.period {
@@ -341,7 +349,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
                     data_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day()));
                 let w = PeriodWrite {
                     ds,
-                    ix: &ix,
+                    ix,
                     scheme: &scheme,
                     scheme_hash: &scheme_hash,
                     as_of,
