@@ -119,7 +119,8 @@ impl RepCell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed<T> {
     pub rec: T,
-    pub rep: Option<RepCell>,
+    /// Shared by the sheet's rows whose rep cell reads the same.
+    pub rep: Option<Arc<RepCell>>,
 }
 
 /// A row left out with an error, for ledger accuracy.
@@ -512,16 +513,27 @@ struct SheetReader<'a> {
 /// every follow-up of the customer; tiers, channels and sources take a
 /// handful of values in thousands of rows).
 #[derive(Default)]
-pub struct Interner(rustc_hash::FxHashSet<Text>);
+pub struct Interner {
+    texts: rustc_hash::FxHashSet<Text>,
+    /// Rep cells by their (interned) texts' addresses and column.
+    reps: rustc_hash::FxHashMap<(usize, usize, &'static str), Arc<RepCell>>,
+}
 
 impl Interner {
     pub fn get(&mut self, s: String) -> Text {
-        if let Some(t) = self.0.get(s.as_str()) {
+        if let Some(t) = self.texts.get(s.as_str()) {
             return t.clone();
         }
         let t: Text = Text::from(s);
-        self.0.insert(t.clone());
+        self.texts.insert(t.clone());
         t
+    }
+
+    /// One shared copy of each distinct rep cell (its texts interned here).
+    fn rep_cell(&mut self, c: RepCell) -> Arc<RepCell> {
+        let addr = |t: &Text| Arc::as_ptr(t) as *const u8 as usize;
+        let key = (addr(&c.text), c.raw.as_ref().map_or(0, addr), c.key);
+        self.reps.entry(key).or_insert_with(|| Arc::new(c)).clone()
     }
 }
 
@@ -817,9 +829,14 @@ impl Records {
     /// Parse one row into this sheet's records; `false` when the row is left
     /// out with an error.
     fn parse_row(&mut self, r: &mut RowCtx, as_of: Option<YearMonth>) -> bool {
-        fn push<T>(v: &mut Vec<Parsed<T>>, r: &RowCtx, rec: Option<(T, Option<RepCell>)>) -> bool {
+        fn push<T>(
+            v: &mut Vec<Parsed<T>>,
+            r: &mut RowCtx,
+            rec: Option<(T, Option<RepCell>)>,
+        ) -> bool {
             match rec {
                 Some((rec, rep)) if !r.failed => {
+                    let rep = rep.map(|c| r.texts.rep_cell(c));
                     v.push(Parsed { rec, rep });
                     true
                 }
