@@ -615,9 +615,15 @@ impl PeriodWrite<'_> {
         );
         let written = written?;
         summary?;
+        let at: HashMap<String, usize> = manifest
+            .reps
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.rep_id.clone(), i))
+            .collect();
         for w in &written {
-            let rep_id = &ds.reps[w.rep as usize].rep_id;
-            if let Some(e) = manifest.reps.iter_mut().find(|e| &e.rep_id == rep_id) {
+            if let Some(&i) = at.get(&ds.reps[w.rep as usize].rep_id) {
+                let e = &mut manifest.reps[i];
                 e.file = w.file.clone();
                 e.sha256 = w.sha256.clone();
             }
