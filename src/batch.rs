@@ -264,67 +264,109 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         n_periods as u64,
         lang.pick("个期间", "periods"),
     );
+    // A group's dataset is assembled on a thread of its own while the
+    // group before it is computed and written (on the rayon pool), so the
+    // single-threaded assembly does not leave a core idle.
+    // The whole folder's dataset serves a run of one group (a month run);
+    // with several, it is freed now and the last group assembles its own
+    // beside the earlier groups' work, so that at most two datasets (the
+    // one being written and the next) are held at a time.
     let all = loaded.files.len();
-    for (keep, planned) in groups {
-        let owned;
-        let ds: &Dataset = if keep.len() == all {
-            &full
-        } else {
-            let assemble = crate::timing::stage("assemble");
-            let mut d = loaded.assemble_subset(&keep);
-            crate::run::check_scores(&mut d, &scheme);
-            drop(assemble);
-            owned = d;
-            &owned
-        };
-        let compute = crate::timing::stage("index+compute+score");
-        let ix = crate::compute::Index::new(ds);
-        let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();
-        let results = crate::run::compute_with(ds, &ix, &scheme, &ps);
-        drop(compute);
-        for r in &results {
-            if let Period::Month(m) = r.period {
-                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
-                month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
-            }
+    let full = if groups.len() > 1 {
+        std::thread::spawn(move || drop(full));
+        None
+    } else {
+        Some(full)
+    };
+    // With its dataset, the group's index (per rep, per customer) is built
+    // there too.
+    type Assembled = Option<(Dataset, crate::compute::Index)>;
+    let assemble_group = |keep: &[usize]| -> Assembled {
+        if keep.len() == all && full.is_some() {
+            return None;
         }
-        let _write = crate::timing::stage("write");
-        for pl in planned {
-            let of_period: Vec<RepResult> = results
-                .iter()
-                .filter(|r| r.period == pl.period)
-                .cloned()
-                .collect();
-            for r in &of_period {
-                match &r.outcome {
-                    Ok(a) => {
-                        report.assessed += 1;
-                        match &a.assessment.grade {
-                            Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
-                                Some(x) => x.1 += 1,
-                                None => report.grades.push((g.name.clone(), 1)),
-                            },
-                            None => report.ungraded += 1,
-                        }
-                    }
-                    Err(_) => report.not_assessed += 1,
+        let _t = crate::timing::stage("assemble+index (beside compute+write)");
+        let mut d = loaded.assemble_subset(keep);
+        crate::run::check_scores(&mut d, &scheme);
+        let ix = crate::compute::Index::new(&d);
+        Some((d, ix))
+    };
+    let join = |h: std::thread::ScopedJoinHandle<'_, Assembled>| {
+        h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    };
+    let keeps: Vec<Vec<usize>> = groups.iter().map(|(k, _)| k.clone()).collect();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let spawn = |i: usize| keeps.get(i).map(|k| scope.spawn(move || assemble_group(k)));
+        let mut pending = spawn(0);
+        for (gi, (_, planned)) in groups.into_iter().enumerate() {
+            let owned = {
+                let _wait = crate::timing::stage("assemble (waited for)");
+                pending.take().and_then(join)
+            };
+            pending = spawn(gi + 1);
+            let compute = crate::timing::stage("index+compute+score");
+            let own_ix;
+            let (ds, ix): (&Dataset, &crate::compute::Index) = match (&owned, &full) {
+                (Some((d, ix)), _) => (d, ix),
+                (None, Some(d)) => {
+                    own_ix = crate::compute::Index::new(d);
+                    (d, &own_ix)
+                }
+                (None, None) => unreachable!("a group's dataset is assembled unless it is `full`"),
+            };
+            let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();
+            let results = crate::run::compute_with(ds, ix, &scheme, &ps);
+            drop(compute);
+            for r in &results {
+                if let Period::Month(m) = r.period {
+                    let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+                    month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
                 }
             }
-            let as_of = data_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day()));
-            let w = PeriodWrite {
-                ds,
-                ix: &ix,
-                scheme: &scheme,
-                scheme_hash: &scheme_hash,
-                as_of,
-                lang,
-            };
-            let trends = trends(pl.period, &month_totals, &o.out);
-            let fate = w.write(&pl, &of_period, trends)?;
-            report.periods.push((pl.period, fate));
-            bar.inc();
+            let _write = crate::timing::stage("write");
+            for pl in planned {
+                let of_period: Vec<RepResult> = results
+                    .iter()
+                    .filter(|r| r.period == pl.period)
+                    .cloned()
+                    .collect();
+                for r in &of_period {
+                    match &r.outcome {
+                        Ok(a) => {
+                            report.assessed += 1;
+                            match &a.assessment.grade {
+                                Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
+                                    Some(x) => x.1 += 1,
+                                    None => report.grades.push((g.name.clone(), 1)),
+                                },
+                                None => report.ungraded += 1,
+                            }
+                        }
+                        Err(_) => report.not_assessed += 1,
+                    }
+                }
+                let as_of =
+                    data_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day()));
+                let w = PeriodWrite {
+                    ds,
+                    ix,
+                    scheme: &scheme,
+                    scheme_hash: &scheme_hash,
+                    as_of,
+                    lang,
+                };
+                let trends = trends(pl.period, &month_totals, &o.out);
+                let fate = w.write(&pl, &of_period, trends)?;
+                report.periods.push((pl.period, fate));
+                bar.inc();
+            }
+            // Freed beside the next group's work.
+            if let Some(d) = owned {
+                scope.spawn(move || drop(d));
+            }
         }
-    }
+        Ok(())
+    })?;
     bar.finish(lang);
     report.periods.sort_by_key(|(p, _)| *p);
     crate::timing::report();
@@ -541,30 +583,47 @@ impl PeriodWrite<'_> {
         }
 
         crate::xlsx_util::write_atomic(&dir.join("results.csv"), &csv)?;
-        let written = crate::write::rep_workbooks(
-            ds,
-            self.ix,
-            self.scheme,
-            pl.period,
-            results,
-            dir,
-            lang,
-            &extras,
-        )?;
         let ch = changes.as_ref().zip(earlier.as_ref().map(|e| &e.0));
-        let mut wb = crate::write::summary::team_summary(
-            ds,
-            self.scheme,
-            pl.period,
-            results,
-            self.as_of,
-            ch,
-            lang,
-        )?;
-        crate::xlsx_util::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
+        // The team summary is one workbook on one thread: built beside the
+        // rep workbooks rather than after them.
+        let (written, summary) = rayon::join(
+            || {
+                crate::write::rep_workbooks(
+                    ds,
+                    self.ix,
+                    self.scheme,
+                    pl.period,
+                    results,
+                    dir,
+                    lang,
+                    &extras,
+                )
+            },
+            || -> anyhow::Result<()> {
+                let mut wb = crate::write::summary::team_summary(
+                    ds,
+                    self.scheme,
+                    pl.period,
+                    results,
+                    self.as_of,
+                    ch,
+                    lang,
+                )?;
+                crate::xlsx_util::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
+                Ok(())
+            },
+        );
+        let written = written?;
+        summary?;
+        let at: HashMap<String, usize> = manifest
+            .reps
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.rep_id.clone(), i))
+            .collect();
         for w in &written {
-            let rep_id = &ds.reps[w.rep as usize].rep_id;
-            if let Some(e) = manifest.reps.iter_mut().find(|e| &e.rep_id == rep_id) {
+            if let Some(&i) = at.get(&ds.reps[w.rep as usize].rep_id) {
+                let e = &mut manifest.reps[i];
                 e.file = w.file.clone();
                 e.sha256 = w.sha256.clone();
             }

@@ -7,7 +7,9 @@
 //! `used + merged + replaced + empty + totals + errors == data_rows`
 //! (see [`SheetStats`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::hash::Hash;
 use std::path::Path;
 use std::sync::Arc;
@@ -161,6 +163,34 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// An empty dataset with this one's files, sheets (counts at zero) and
+    /// reps: where one kind's rows are assembled on a thread of their own.
+    fn shell(&self) -> Dataset {
+        Dataset {
+            files: self.files.clone(),
+            sheets: self
+                .sheets
+                .iter()
+                .map(|s| SheetInfo {
+                    stats: SheetStats::default(),
+                    ..s.clone()
+                })
+                .collect(),
+            reps: self.reps.clone(),
+            ..Dataset::default()
+        }
+    }
+
+    /// Fold a shell's issues and counts back in (its records taken out).
+    fn absorb(&mut self, part: Dataset) {
+        self.issues.extend(part.issues);
+        for (s, p) in self.sheets.iter_mut().zip(&part.sheets) {
+            s.stats.errors += p.stats.errors;
+            s.stats.merged += p.stats.merged;
+            s.stats.replaced += p.stats.replaced;
+        }
+    }
+
     /// Where a record came from.
     pub fn position(&self, src: RowRef) -> Position {
         let s = &self.sheets[src.sheet as usize];
@@ -243,11 +273,13 @@ impl Loaded {
     }
 
     /// The dataset of the files at `keep` (indices into `files`, ascending),
-    /// exactly as if the folder held only those files.
+    /// exactly as if the folder held only those files. The parsed rows are
+    /// borrowed: only the records that reach the dataset are copied (their
+    /// texts are shared, not duplicated).
     pub fn assemble_subset(&self, keep: &[usize]) -> Dataset {
-        let files: Vec<SourceFile> = keep.iter().map(|&i| self.files[i].clone()).collect();
-        let outcomes: Vec<FileOutcome> = keep.iter().map(|&i| self.outcomes[i].clone()).collect();
-        let mut ds = assemble(&files, self.ignored.clone(), outcomes);
+        let files: Vec<&SourceFile> = keep.iter().map(|&i| &self.files[i]).collect();
+        let outcomes: Vec<&FileOutcome> = keep.iter().map(|&i| &self.outcomes[i]).collect();
+        let mut ds = assemble_from(&files, self.ignored.clone(), &outcomes);
         for (f, &i) in ds.files.iter_mut().zip(keep) {
             f.sha256 = self.hashes[i].clone();
         }
@@ -323,17 +355,28 @@ pub fn assemble(
     ignored: Vec<Arc<str>>,
     outcomes: Vec<FileOutcome>,
 ) -> Dataset {
+    let files: Vec<&SourceFile> = files.iter().collect();
+    let outcomes: Vec<&FileOutcome> = outcomes.iter().collect();
+    assemble_from(&files, ignored, &outcomes)
+}
+
+/// [`assemble`] from borrowed outcomes.
+fn assemble_from(
+    files: &[&SourceFile],
+    ignored: Vec<Arc<str>>,
+    outcomes: &[&FileOutcome],
+) -> Dataset {
     let mut ds = Dataset {
         ignored,
         ..Dataset::default()
     };
-    let mut per_sheet: Vec<(u32, Records, Vec<validate::PendingReject>)> = Vec::new();
-    for (fi, (f, (result, sheets))) in files.iter().zip(outcomes).enumerate() {
+    let mut per_sheet: Vec<(u32, &Records, &[validate::PendingReject])> = Vec::new();
+    for (fi, (f, (result, sheets))) in files.iter().zip(outcomes.iter().copied()).enumerate() {
         let (format, error) = match result {
-            Ok(fmt) => (Some(fmt), None),
+            Ok(fmt) => (Some(*fmt), None),
             Err(e) => {
                 let msg = e.message.clone();
-                ds.problems.push(Problem::Unreadable(e));
+                ds.problems.push(Problem::Unreadable(e.clone()));
                 (None, Some(msg))
             }
         };
@@ -357,16 +400,16 @@ pub fn assemble(
                     missing: missing.clone(),
                 });
             }
-            ds.issues.extend(s.issues);
+            ds.issues.extend(s.issues.iter().cloned());
             ds.sheets.push(SheetInfo {
                 file: fi as u32,
-                name: s.name,
+                name: s.name.clone(),
                 hidden: s.hidden,
-                status: s.status,
-                columns: s.columns,
+                status: s.status.clone(),
+                columns: s.columns.clone(),
                 stats: s.stats,
             });
-            per_sheet.push((si, s.records, s.rejected));
+            per_sheet.push((si, &s.records, &s.rejected));
         }
     }
     for k in Kind::REQUIRED {
@@ -381,13 +424,13 @@ pub fn assemble(
     let mut rest = Vec::new();
     for (si, records, rejected) in per_sheet {
         match records {
-            Records::Roster(v) => roster.extend(v.into_iter().map(|p| with_sheet(p, si))),
+            Records::Roster(v) => roster.extend(v.iter().map(|p| with_sheet(p.rec.clone(), si))),
             other => rest.push((si, other, rejected)),
         }
     }
     let reps = b.dedupe(
         Kind::Roster,
-        roster.into_iter().map(|p| p.rec),
+        roster.into_iter(),
         |r| Some(id_key(&r.rep_id)),
         describe_rep,
         false,
@@ -397,15 +440,15 @@ pub fn assemble(
     let index = RepIndex::new(&reps);
     b.ds.reps = reps;
 
-    let (
-        mut targets,
-        mut customers,
-        mut followups,
-        mut payments,
-        mut scores,
-        mut adjustments,
-        mut days,
-    ) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    // Rejected rows and the small kinds here; the three large kinds
+    // (customers, follow-ups, payments) each on a thread of their own, with
+    // a shell of the dataset for positions, issues and counts, folded back
+    // in afterwards (the issues are sorted by position at the end, so the
+    // order they are found in does not matter).
+    let (mut targets, mut scores, mut adjustments, mut days) = (vec![], vec![], vec![], vec![]);
+    let mut customer_sheets: Vec<(u32, &[Parsed<CustomerRow>])> = Vec::new();
+    let mut followup_sheets: Vec<(u32, &[Parsed<Followup>])> = Vec::new();
+    let mut payment_sheets: Vec<(u32, &[Parsed<Installment>])> = Vec::new();
     for (si, records, rejected) in rest {
         for r in rejected {
             let rep = r.rep.as_ref().and_then(|c| index.resolve(&c.text).ok());
@@ -417,21 +460,15 @@ pub fn assemble(
                     row: r.row,
                 },
                 rep,
-                dates: r.dates,
+                dates: r.dates.clone(),
             });
         }
         match records {
+            Records::Customers(v) => customer_sheets.push((si, v)),
+            Records::Followups(v) => followup_sheets.push((si, v)),
+            Records::Payments(v) => payment_sheets.push((si, v)),
             Records::Targets(v) => {
                 targets.extend(b.resolve(si, Kind::Targets, v, &index, |t, r| t.rep = r))
-            }
-            Records::Customers(v) => {
-                customers.extend(b.resolve(si, Kind::Customers, v, &index, |t, r| t.owner = r))
-            }
-            Records::Followups(v) => {
-                followups.extend(b.resolve(si, Kind::Followups, v, &index, |t, r| t.rep = r))
-            }
-            Records::Payments(v) => {
-                payments.extend(b.resolve(si, Kind::Payments, v, &index, |t, r| t.rep = r))
             }
             Records::Scores(v) => {
                 scores.extend(b.resolve(si, Kind::Scores, v, &index, |t, r| t.rep = r))
@@ -439,10 +476,71 @@ pub fn assemble(
             Records::Adjustments(v) => {
                 adjustments.extend(b.resolve(si, Kind::Adjustments, v, &index, |t, r| t.rep = r))
             }
-            Records::Calendar(v) => days.extend(v.into_iter().map(|p| with_sheet(p, si).rec)),
+            Records::Calendar(v) => days.extend(v.iter().map(|p| with_sheet(p.rec.clone(), si))),
             Records::Roster(_) | Records::None => {}
         }
     }
+    let index = &index;
+    let (customers, followups, payments) = std::thread::scope(|scope| {
+        let customers = {
+            let mut sh = b.ds.shell();
+            scope.spawn(move || {
+                let mut b = Builder { ds: &mut sh };
+                let mut rows = Vec::new();
+                for (si, v) in customer_sheets {
+                    rows.extend(b.resolve(si, Kind::Customers, v, index, |t, r| t.owner = r));
+                }
+                let rows = b.dedupe(
+                    Kind::Customers,
+                    rows.into_iter(),
+                    |c| Some((c.customer_id.clone(), c.as_of)),
+                    describe_customer,
+                    false,
+                );
+                sh.customers = Builder { ds: &mut sh }.customers(rows);
+                sh
+            })
+        };
+        let followups = {
+            let mut sh = b.ds.shell();
+            scope.spawn(move || {
+                let mut b = Builder { ds: &mut sh };
+                let mut rows = Vec::new();
+                for (si, v) in followup_sheets {
+                    rows.extend(b.resolve(si, Kind::Followups, v, index, |t, r| t.rep = r));
+                }
+                sh.followups = Builder { ds: &mut sh }.dedupe(
+                    Kind::Followups,
+                    rows.into_iter(),
+                    |f| Some((f.time, f.rep, f.customer_id.clone())),
+                    describe_followup,
+                    false,
+                );
+                sh
+            })
+        };
+        let mut sh = b.ds.shell();
+        let payments = scope.spawn(move || {
+            let mut b = Builder { ds: &mut sh };
+            let mut rows = Vec::new();
+            for (si, v) in payment_sheets {
+                rows.extend(b.resolve(si, Kind::Payments, v, index, |t, r| t.rep = r));
+            }
+            sh.installments = Builder { ds: &mut sh }.dedupe(
+                Kind::Payments,
+                rows.into_iter(),
+                |p| Some((p.contract_id.clone(), p.installment)),
+                describe_installment,
+                false,
+            );
+            consolidate_contracts(&mut sh);
+            sh
+        });
+        let join = |h: std::thread::ScopedJoinHandle<'_, Dataset>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        (join(customers), join(followups), join(payments))
+    });
     b.ds.targets = b.dedupe(
         Kind::Targets,
         targets.into_iter(),
@@ -450,29 +548,16 @@ pub fn assemble(
         describe_target,
         false,
     );
-    let rows = b.dedupe(
-        Kind::Customers,
-        customers.into_iter(),
-        |c| Some((c.customer_id.clone(), c.as_of)),
-        describe_customer,
-        false,
-    );
-    b.ds.customers = b.customers(rows);
-    b.ds.followups = b.dedupe(
-        Kind::Followups,
-        followups.into_iter(),
-        |f| Some((f.time, f.rep, f.customer_id.clone())),
-        describe_followup,
-        false,
-    );
-    b.ds.installments = b.dedupe(
-        Kind::Payments,
-        payments.into_iter(),
-        |p| Some((p.contract_id.clone(), p.installment)),
-        describe_installment,
-        false,
-    );
-    consolidate_contracts(b.ds);
+    let mut customers = customers;
+    b.ds.customers = std::mem::take(&mut customers.customers);
+    b.ds.absorb(customers);
+    let mut followups = followups;
+    b.ds.followups = std::mem::take(&mut followups.followups);
+    b.ds.absorb(followups);
+    let mut payments = payments;
+    b.ds.installments = std::mem::take(&mut payments.installments);
+    b.ds.contracts = std::mem::take(&mut payments.contracts);
+    b.ds.absorb(payments);
     b.ds.scores = scores;
     b.ds.adjustments = b.dedupe(
         Kind::Adjustments,
@@ -495,9 +580,9 @@ pub fn assemble(
     ds
 }
 
-fn with_sheet<T: HasMeta>(mut p: Parsed<T>, sheet: u32) -> Parsed<T> {
-    p.rec.meta_mut().src.sheet = sheet;
-    p
+fn with_sheet<T: HasMeta>(mut rec: T, sheet: u32) -> T {
+    rec.meta_mut().src.sheet = sheet;
+    rec
 }
 
 /// Access to a record's row meta.
@@ -567,26 +652,34 @@ impl Builder<'_> {
         cell_pos(self.ds, m, key)
     }
     /// Resolve the rep cell of each parsed row; a row whose rep is unknown or
-    /// ambiguous is left out with an error.
-    fn resolve<T: HasMeta>(
+    /// ambiguous is left out with an error. Only the rows kept are copied.
+    fn resolve<T: HasMeta + Clone>(
         &mut self,
         sheet: u32,
         kind: Kind,
-        rows: Vec<Parsed<T>>,
+        rows: &[Parsed<T>],
         index: &RepIndex,
         set: impl Fn(&mut T, RepIdx),
     ) -> Vec<T> {
         let mut out = Vec::with_capacity(rows.len());
+        // A sheet names the same few reps over and over.
+        let mut known: FxHashMap<&str, Result<RepIdx, Reason>> = FxHashMap::default();
         for p in rows {
-            let mut p = with_sheet(p, sheet);
             let cell: &RepCell = p.rep.as_ref().expect("rep cell parsed");
-            match index.resolve(&cell.text) {
+            let resolved = known
+                .entry(&*cell.text)
+                .or_insert_with(|| index.resolve(&cell.text));
+            match resolved {
                 Ok(i) => {
-                    set(&mut p.rec, i);
-                    out.push(p.rec);
+                    let mut rec = with_sheet(p.rec.clone(), sheet);
+                    set(&mut rec, *i);
+                    out.push(rec);
                 }
                 Err(reason) => {
-                    let (pos, header) = self.cell_pos(p.rec.meta(), cell.key);
+                    let reason = reason.clone();
+                    let mut meta = *p.rec.meta();
+                    meta.src.sheet = sheet;
+                    let (pos, header) = self.cell_pos(&meta, cell.key);
                     self.ds.issues.push(DataIssue {
                         level: Level::Error,
                         kind,
@@ -614,7 +707,7 @@ impl Builder<'_> {
         distinct_within_file: bool,
     ) -> Vec<T> {
         let mut out: Vec<T> = Vec::new();
-        let mut seen: HashMap<K, usize> = HashMap::new();
+        let mut seen: FxHashMap<K, usize> = FxHashMap::default();
         for row in rows {
             let Some(k) = key(&row) else {
                 out.push(row);
@@ -668,10 +761,12 @@ impl Builder<'_> {
     /// Group customer snapshots per customer, in as-of order, and decide
     /// from when a terminated customer counts as terminated.
     fn customers(&mut self, rows: Vec<CustomerRow>) -> Vec<Customer> {
-        let mut by_id: BTreeMap<String, Vec<CustomerRow>> = BTreeMap::new();
+        let mut by_id: FxHashMap<Text, Vec<CustomerRow>> = FxHashMap::default();
         for r in rows {
             by_id.entry(r.customer_id.clone()).or_default().push(r);
         }
+        let mut by_id: Vec<(Text, Vec<CustomerRow>)> = by_id.into_iter().collect();
+        by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut out = Vec::with_capacity(by_id.len());
         for (customer_id, mut snapshots) in by_id {
             snapshots.sort_by_key(|s| s.as_of);
@@ -820,7 +915,7 @@ fn describe_target(t: &Target) -> Vec<(&'static str, String)> {
 
 fn describe_customer(c: &CustomerRow) -> Vec<(&'static str, String)> {
     vec![
-        ("customer_name", c.customer_name.clone()),
+        ("customer_name", c.customer_name.to_string()),
         ("owner", c.owner.to_string()),
         ("lead_time", c.lead_time.to_string()),
         ("tier", opt(&c.tier)),
@@ -852,7 +947,7 @@ fn describe_followup(f: &Followup) -> Vec<(&'static str, String)> {
 
 fn describe_installment(p: &Installment) -> Vec<(&'static str, String)> {
     vec![
-        ("customer_id", p.customer_id.clone()),
+        ("customer_id", p.customer_id.to_string()),
         ("rep", p.rep.to_string()),
         ("sign_date", p.sign_date.to_string()),
         ("contract_amount", p.contract_amount.to_string()),
@@ -893,13 +988,15 @@ fn describe_day(d: &CalendarDay) -> Vec<(&'static str, String)> {
 /// from installment 1 (or the lowest installment); a blank there is filled
 /// from a later installment; a filled value that disagrees is a warning.
 pub fn consolidate_contracts(ds: &mut Dataset) {
-    let mut by_id: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut by_id: FxHashMap<Text, Vec<u32>> = FxHashMap::default();
     for (i, p) in ds.installments.iter().enumerate() {
         by_id
             .entry(p.contract_id.clone())
             .or_default()
             .push(i as u32);
     }
+    let mut by_id: Vec<(Text, Vec<u32>)> = by_id.into_iter().collect();
+    by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut contracts = Vec::with_capacity(by_id.len());
     for (contract_id, mut idx) in by_id {
         idx.sort_by_key(|&i| ds.installments[i as usize].installment);
@@ -921,63 +1018,83 @@ pub fn consolidate_contracts(ds: &mut Dataset) {
         for &i in &idx[1..] {
             let row = ds.installments[i as usize].clone();
             let mut mismatches: Vec<(&'static str, String, String)> = Vec::new();
-            let mut check = |key: &'static str, kept: Option<String>, this: Option<String>| {
+            // Compared as values; written out only when they differ.
+            fn check<T: PartialEq>(
+                out: &mut Vec<(&'static str, String, String)>,
+                key: &'static str,
+                kept: Option<T>,
+                this: Option<T>,
+                show: impl Fn(T) -> String,
+            ) {
                 if let (Some(k), Some(t)) = (kept, this) {
                     if k != t {
-                        mismatches.push((key, k, t));
+                        out.push((key, show(k), show(t)));
                     }
                 }
-            };
+            }
+            let m = &mut mismatches;
             check(
+                m,
                 "customer_id",
-                Some(c.customer_id.clone()),
-                Some(row.customer_id.clone()),
+                Some(&c.customer_id),
+                Some(&row.customer_id),
+                |s| s.to_string(),
             );
             check(
+                m,
                 "rep",
-                Some(ds.reps[c.rep as usize].rep_id.clone()),
-                Some(ds.reps[row.rep as usize].rep_id.clone()),
+                Some(&ds.reps[c.rep as usize].rep_id),
+                Some(&ds.reps[row.rep as usize].rep_id),
+                |s| s.clone(),
             );
             check(
+                m,
                 "sign_date",
-                Some(c.sign_date.to_string()),
-                Some(row.sign_date.to_string()),
+                Some(c.sign_date),
+                Some(row.sign_date),
+                |d| d.to_string(),
             );
             check(
+                m,
                 "contract_amount",
-                Some(c.amount.to_string()),
-                Some(row.contract_amount.to_string()),
+                Some(c.amount),
+                Some(row.contract_amount),
+                |d| d.to_string(),
             );
             check(
+                m,
                 "contract_type",
-                c.contract_type.map(|t| format!("{t:?}")),
-                row.contract_type.map(|t| format!("{t:?}")),
+                c.contract_type,
+                row.contract_type,
+                |t| format!("{t:?}"),
             );
             check(
+                m,
                 "submitted_date",
-                c.submitted_date.map(|d| d.to_string()),
-                row.submitted_date.map(|d| d.to_string()),
+                c.submitted_date,
+                row.submitted_date,
+                |d| d.to_string(),
             );
             check(
+                m,
                 "approved_date",
-                c.approved_date.map(|d| d.to_string()),
-                row.approved_date.map(|d| d.to_string()),
+                c.approved_date,
+                row.approved_date,
+                |d| d.to_string(),
             );
+            check(m, "gross_profit", c.gross_profit, row.gross_profit, |d| {
+                d.to_string()
+            });
             check(
-                "gross_profit",
-                c.gross_profit.map(|d| d.to_string()),
-                row.gross_profit.map(|d| d.to_string()),
-            );
-            check(
+                m,
                 "area",
-                c.area.map(|d| d.normalize().to_string()),
-                row.area.map(|d| d.normalize().to_string()),
+                c.area.map(|d| d.normalize()),
+                row.area.map(|d| d.normalize()),
+                |d| d.to_string(),
             );
-            check(
-                "key_project",
-                c.key_project.map(|d| d.to_string()),
-                row.key_project.map(|d| d.to_string()),
-            );
+            check(m, "key_project", c.key_project, row.key_project, |d| {
+                d.to_string()
+            });
             c.contract_type = c.contract_type.or(row.contract_type);
             c.submitted_date = c.submitted_date.or(row.submitted_date);
             c.approved_date = c.approved_date.or(row.approved_date);

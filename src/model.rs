@@ -2,11 +2,17 @@
 //! `Decimal`, dates as `chrono` values, every row with its source position
 //! and which of its cells were filled (for ledger completeness).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::parse::date::Stamp;
 use crate::period::{Period, YearMonth};
+
+/// Shared, immutable text of a ledger row (ids, names, notes): cloned by
+/// reference count, so the datasets of several period cutoffs share it.
+pub type Text = Arc<str>;
 
 /// Index of a rep in [`crate::dataset::Dataset::reps`].
 pub type RepIdx = u32;
@@ -70,14 +76,14 @@ pub enum Status {
 /// file's month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRow {
-    pub customer_id: String,
-    pub customer_name: String,
+    pub customer_id: Text,
+    pub customer_name: Text,
     pub owner: RepIdx,
     pub lead_time: Stamp,
-    pub tier: Option<String>,
-    pub channel: Option<String>,
-    pub source: Option<String>,
-    pub referrer: Option<String>,
+    pub tier: Option<Text>,
+    pub channel: Option<Text>,
+    pub source: Option<Text>,
+    pub referrer: Option<Text>,
     pub status: Option<Status>,
     pub end_date: Option<NaiveDate>,
     /// The file's as-of month (`None`: undated, older than every dated one).
@@ -88,7 +94,7 @@ pub struct CustomerRow {
 /// A customer with its history of snapshots (SPEC 3 item 8).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
-    pub customer_id: String,
+    pub customer_id: Text,
     /// Snapshots in as-of order (undated first); at most one per as-of month.
     pub snapshots: Vec<CustomerRow>,
     /// When the customer counts as terminated: the end date, or for 已终止
@@ -123,12 +129,12 @@ impl Customer {
 pub struct Followup {
     pub time: Stamp,
     pub rep: RepIdx,
-    pub customer_id: String,
+    pub customer_id: Text,
     /// Method code (`visit`, `call`, …; see `parse::words::METHODS`).
     pub method: Option<&'static str>,
     /// Stage code (`lead`, `intent`, …; see `parse::words::STAGES`).
     pub stage: Option<&'static str>,
-    pub notes: Option<String>,
+    pub notes: Option<Text>,
     pub next_time: Option<NaiveDate>,
     pub meta: RowMeta,
 }
@@ -148,9 +154,9 @@ pub enum PaymentKind {
 /// One payment row: a contract installment (合同 × 期次).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Installment {
-    pub contract_id: String,
+    pub contract_id: Text,
     pub installment: u32,
-    pub customer_id: String,
+    pub customer_id: Text,
     pub rep: RepIdx,
     pub sign_date: NaiveDate,
     pub contract_amount: Decimal,
@@ -174,8 +180,8 @@ pub struct Installment {
 /// there is filled from the next installment that has the value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contract {
-    pub contract_id: String,
-    pub customer_id: String,
+    pub contract_id: Text,
+    pub customer_id: Text,
     pub rep: RepIdx,
     pub sign_date: NaiveDate,
     pub amount: Decimal,

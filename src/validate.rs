@@ -92,19 +92,19 @@ pub enum SheetStatus {
 /// needed for the rare row whose rep is unknown, so they are not kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepCell {
-    /// The folded text.
-    pub text: String,
+    /// The folded text (shared by the sheet's rows naming the same rep).
+    pub text: Text,
     /// The cell as written, when that differs from `text`.
-    pub raw: Option<String>,
+    pub raw: Option<Text>,
     /// The catalogue column holding the rep (`rep`, `owner`, `rep_id`).
     pub key: &'static str,
 }
 
 impl RepCell {
-    fn new(text: String, d: &Data, key: &'static str) -> RepCell {
+    fn new(text: Text, d: &Data, key: &'static str, texts: &mut Interner) -> RepCell {
         let raw = match d {
-            Data::String(s) if *s == text => None,
-            d => Some(cell::raw_text(d)),
+            Data::String(s) if **s == *text => None,
+            d => Some(texts.get(cell::raw_text(d))),
         };
         RepCell { text, raw, key }
     }
@@ -119,7 +119,8 @@ impl RepCell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed<T> {
     pub rec: T,
-    pub rep: Option<RepCell>,
+    /// Shared by the sheet's rows whose rep cell reads the same.
+    pub rep: Option<Arc<RepCell>>,
 }
 
 /// A row left out with an error, for ledger accuracy.
@@ -233,6 +234,7 @@ struct RowCtx<'s, 'g> {
     cells: Vec<&'g Data>,
     row: u32,
     issues: &'s mut Vec<DataIssue>,
+    texts: &'s mut Interner,
     failed: bool,
     warned: bool,
     filled: u32,
@@ -328,8 +330,27 @@ impl<'s, 'g> RowCtx<'s, 'g> {
     }
     fn id(&mut self, key: &str) -> Option<String> {
         self.get(key, |d, _, _| {
-            cell::id(d).map(|o| o.map(|s| s.to_uppercase()))
+            cell::id(d).map(|o| {
+                o.map(|mut s| {
+                    if s.is_ascii() {
+                        s.make_ascii_uppercase();
+                        s
+                    } else {
+                        s.to_uppercase()
+                    }
+                })
+            })
         })
+    }
+    /// A text shared with the sheet's other rows that hold the same.
+    fn shared_text(&mut self, key: &str) -> Option<Text> {
+        let t = self.text(key)?;
+        Some(self.texts.get(t))
+    }
+    /// An id shared with the sheet's other rows that hold the same.
+    fn shared_id(&mut self, key: &str) -> Option<Text> {
+        let t = self.id(key)?;
+        Some(self.texts.get(t))
     }
     fn date(&mut self, key: &str) -> Option<NaiveDate> {
         let v = self.get(key, |d, is_1904, _| cell::date(d, is_1904));
@@ -388,8 +409,8 @@ impl<'s, 'g> RowCtx<'s, 'g> {
     /// The rep cell as written, for resolution against the roster.
     fn rep(&mut self, key: &'static str) -> Option<RepCell> {
         let (i, _) = self.def(key);
-        let text = self.text(key)?;
-        Some(RepCell::new(text, self.cells[i], key))
+        let text = self.shared_text(key)?;
+        Some(RepCell::new(text, self.cells[i], key, self.texts))
     }
     fn meta(&self) -> RowMeta {
         RowMeta {
@@ -437,6 +458,8 @@ pub fn read_sheet(
         any_row: false,
         state: State::Searching,
         prev_data_row: 0,
+        texts: Interner::default(),
+        size_hint: raw.rows.size_hint(),
         last_row: None,
     };
     while let Some((r, cells)) = raw.rows.next_row() {
@@ -480,6 +503,38 @@ struct SheetReader<'a> {
     /// last non-empty one).
     prev_data_row: u32,
     last_row: Option<u32>,
+    /// Ids and short texts of this sheet, shared between its rows.
+    texts: Interner,
+    /// About how many rows the sheet has (0: unknown).
+    size_hint: usize,
+}
+
+/// One shared copy of each distinct short text (customer ids repeat in
+/// every follow-up of the customer; tiers, channels and sources take a
+/// handful of values in thousands of rows).
+#[derive(Default)]
+pub struct Interner {
+    texts: rustc_hash::FxHashSet<Text>,
+    /// Rep cells by their (interned) texts' addresses and column.
+    reps: rustc_hash::FxHashMap<(usize, usize, &'static str), Arc<RepCell>>,
+}
+
+impl Interner {
+    pub fn get(&mut self, s: String) -> Text {
+        if let Some(t) = self.texts.get(s.as_str()) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        self.texts.insert(t.clone());
+        t
+    }
+
+    /// One shared copy of each distinct rep cell (its texts interned here).
+    fn rep_cell(&mut self, c: RepCell) -> Arc<RepCell> {
+        let addr = |t: &Text| Arc::as_ptr(t) as *const u8 as usize;
+        let key = (addr(&c.text), c.raw.as_ref().map_or(0, addr), c.key);
+        self.reps.entry(key).or_insert_with(|| Arc::new(c)).clone()
+    }
 }
 
 impl SheetReader<'_> {
@@ -628,7 +683,7 @@ impl SheetReader<'_> {
                 is_1904: self.is_1904,
                 cols,
             },
-            records: Records::new(kind),
+            records: Records::with_capacity(kind, self.size_hint.saturating_sub(r as usize)),
         };
     }
 
@@ -676,6 +731,7 @@ impl SheetReader<'_> {
             cells: row_cells,
             row: r + 1,
             issues: &mut self.out.issues,
+            texts: &mut self.texts,
             failed: false,
             warned: false,
             filled: 0,
@@ -692,7 +748,10 @@ impl SheetReader<'_> {
                 let rep = ctx.cols[i]
                     .as_ref()
                     .and_then(|_| cell::text(row.cells[i]))
-                    .map(|text| RepCell::new(text, row.cells[i], key));
+                    .map(|text| {
+                        let text = row.texts.get(text);
+                        RepCell::new(text, row.cells[i], key, row.texts)
+                    });
                 self.out.rejected.push(PendingReject {
                     row: r + 1,
                     rep,
@@ -733,16 +792,19 @@ fn own(cells: &[(u32, Data)], col: u32) -> &Data {
 }
 
 impl Records {
-    fn new(kind: Kind) -> Records {
+    /// Room for `rows` records (the rows below the header, as the reader
+    /// estimates them; bounded, as the estimate comes from the file).
+    fn with_capacity(kind: Kind, rows: usize) -> Records {
+        let n = rows.min(1 << 20);
         match kind {
-            Kind::Roster => Records::Roster(Vec::new()),
-            Kind::Targets => Records::Targets(Vec::new()),
-            Kind::Customers => Records::Customers(Vec::new()),
-            Kind::Followups => Records::Followups(Vec::new()),
-            Kind::Payments => Records::Payments(Vec::new()),
-            Kind::Scores => Records::Scores(Vec::new()),
-            Kind::Adjustments => Records::Adjustments(Vec::new()),
-            Kind::Calendar => Records::Calendar(Vec::new()),
+            Kind::Roster => Records::Roster(Vec::with_capacity(n)),
+            Kind::Targets => Records::Targets(Vec::with_capacity(n)),
+            Kind::Customers => Records::Customers(Vec::with_capacity(n)),
+            Kind::Followups => Records::Followups(Vec::with_capacity(n)),
+            Kind::Payments => Records::Payments(Vec::with_capacity(n)),
+            Kind::Scores => Records::Scores(Vec::with_capacity(n)),
+            Kind::Adjustments => Records::Adjustments(Vec::with_capacity(n)),
+            Kind::Calendar => Records::Calendar(Vec::with_capacity(n)),
         }
     }
 
@@ -767,9 +829,14 @@ impl Records {
     /// Parse one row into this sheet's records; `false` when the row is left
     /// out with an error.
     fn parse_row(&mut self, r: &mut RowCtx, as_of: Option<YearMonth>) -> bool {
-        fn push<T>(v: &mut Vec<Parsed<T>>, r: &RowCtx, rec: Option<(T, Option<RepCell>)>) -> bool {
+        fn push<T>(
+            v: &mut Vec<Parsed<T>>,
+            r: &mut RowCtx,
+            rec: Option<(T, Option<RepCell>)>,
+        ) -> bool {
             match rec {
                 Some((rec, rep)) if !r.failed => {
+                    let rep = rep.map(|c| r.texts.rep_cell(c));
                     v.push(Parsed { rec, rep });
                     true
                 }
@@ -874,14 +941,14 @@ fn parse_customer(
     r: &mut RowCtx,
     as_of: Option<YearMonth>,
 ) -> Option<(CustomerRow, Option<RepCell>)> {
-    let customer_id = r.id("customer_id");
-    let customer_name = r.text("customer_name");
+    let customer_id = r.shared_id("customer_id");
+    let customer_name = r.text("customer_name").map(Text::from);
     let owner = r.rep("owner");
     let lead_time = r.stamp("lead_time");
-    let tier = r.text("tier");
-    let channel = r.text("channel");
-    let source = r.text("source");
-    let referrer = r.id("referrer");
+    let tier = r.shared_text("tier");
+    let channel = r.shared_text("channel");
+    let source = r.shared_text("source");
+    let referrer = r.shared_id("referrer");
     let status = r.word("status").map(|c| {
         if c == "terminated" {
             Status::Terminated
@@ -915,10 +982,10 @@ fn parse_customer(
 fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
     let time = r.stamp("time");
     let rep = r.rep("rep");
-    let customer_id = r.id("customer_id");
+    let customer_id = r.shared_id("customer_id");
     let method = r.word("method");
     let stage = r.word("stage");
-    let notes = r.text("notes");
+    let notes = r.text("notes").map(Text::from);
     let next_time = r.date("next_time");
     let (Some(time), Some(rep), Some(customer_id)) = (time, rep, customer_id) else {
         return None;
@@ -939,9 +1006,9 @@ fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
 }
 
 fn parse_payment(r: &mut RowCtx) -> Option<(Installment, Option<RepCell>)> {
-    let contract_id = r.id("contract_id");
+    let contract_id = r.shared_id("contract_id");
     let installment = r.installment();
-    let customer_id = r.id("customer_id");
+    let customer_id = r.shared_id("customer_id");
     let rep = r.rep("rep");
     let sign_date = r.date("sign_date");
     let contract_amount = r.money("contract_amount");

@@ -231,7 +231,7 @@ mod tests {
         with_cx(ds, p, |cx| {
             old_customers(cx, rep)
                 .into_iter()
-                .map(|i| ds.customers[i as usize].customer_id.clone())
+                .map(|i| ds.customers[i as usize].customer_id.to_string())
                 .collect()
         })
     }

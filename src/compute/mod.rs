@@ -14,16 +14,15 @@ pub mod process;
 pub mod targets;
 pub mod testkit;
 
-use std::collections::HashMap;
-
 use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::dataset::Dataset;
-use crate::model::{Customer, RepIdx};
+use crate::model::{Customer, RepIdx, Text};
 use crate::period::Period;
 use crate::scheme::Defaults;
 use crate::Lang;
+use rustc_hash::FxHashMap;
 
 /// Why an indicator has no value for a rep and period (SPEC 5: a zero
 /// denominator, missing data, a missing or zero target, no scores).
@@ -103,13 +102,13 @@ pub struct Index {
     /// Per rep: the customer-ledger rows (snapshots) naming the rep as owner.
     pub customer_rows_by_owner: Vec<Vec<crate::model::RowRef>>,
     /// Customer id → index into `ds.customers`.
-    pub customer: HashMap<String, u32>,
+    pub customer: FxHashMap<Text, u32>,
     /// Customer id → its contracts (indexes into `ds.contracts`), by sign
     /// date then contract id (so the first is its first deal).
-    pub contracts_by_customer: HashMap<String, Vec<u32>>,
+    pub contracts_by_customer: FxHashMap<Text, Vec<u32>>,
     /// Customer id → its follow-ups by anyone (indexes into `ds.followups`),
     /// by time.
-    pub followups_by_customer: HashMap<String, Vec<u32>>,
+    pub followups_by_customer: FxHashMap<Text, Vec<u32>>,
 }
 
 impl Index {

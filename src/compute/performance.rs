@@ -20,7 +20,7 @@ pub fn new_customer_set<'a>(cx: &Ctx<'a>, rep: RepIdx) -> Vec<(&'a str, u32)> {
         .filter_map(|&ci| {
             let c = &cx.ds.contracts[ci as usize];
             (p.contains(c.sign_date) && cx.ix.first_contract(&c.customer_id) == Some(ci))
-                .then_some((c.customer_id.as_str(), ci))
+                .then_some((c.customer_id.as_ref(), ci))
         })
         .collect()
 }

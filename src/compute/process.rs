@@ -108,11 +108,11 @@ pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -
         .iter()
         .map(|&i| &cx.ds.followups[i as usize])
         .filter(|f| is_intent(cx, f.stage))
-        .map(|f| f.customer_id.as_str())
+        .map(|f| f.customer_id.as_ref())
         .collect();
     let n = fs
         .iter()
-        .filter(|&&i| ic.contains(cx.ds.followups[i as usize].customer_id.as_str()))
+        .filter(|&&i| ic.contains(cx.ds.followups[i as usize].customer_id.as_ref()))
         .count();
     let den = Decimal::from(ic.len()) * Decimal::from(super::days(cx.period()));
     ratio(Decimal::from(n) * Decimal::from(7), den).ok_or_else(|| {
@@ -169,7 +169,7 @@ pub fn conversion_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
             continue;
         }
         if cx.first_sign(&f.customer_id).is_none_or(|s| s >= start) {
-            e.insert(f.customer_id.as_str());
+            e.insert(f.customer_id.as_ref());
         }
     }
     let converted = e

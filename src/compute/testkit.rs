@@ -159,7 +159,7 @@ impl Ledger {
         let m = meta(Kind::Customers, self.next_row(Kind::Customers));
         let row = CustomerRow {
             customer_id: id.into(),
-            customer_name: format!("{id} 公司"),
+            customer_name: format!("{id} 公司").into(),
             owner,
             lead_time: stamp(lead),
             tier: None,
@@ -174,7 +174,7 @@ impl Ledger {
             }),
             meta: m,
         };
-        let at = match self.ds.customers.iter().position(|c| c.customer_id == id) {
+        let at = match self.ds.customers.iter().position(|c| *c.customer_id == *id) {
             Some(i) => i,
             None => {
                 self.ds.customers.push(Customer {

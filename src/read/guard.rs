@@ -4,9 +4,13 @@
 //!
 //! - [`read_capped`]: the file's bytes, never more than the file-size limit
 //!   (whatever the file system said its size was).
-//! - [`inspect_zip`]: every part of a zip workbook is decompressed through a
-//!   capped reader and counted, without trusting the sizes the zip's headers
-//!   claim; calamine has no decompression limit of its own. While the parts
+//! - [`inspect_zip`] (xlsb, ods; xlsx only when its worksheets cannot be
+//!   found by the quick pass): every part of a zip workbook is decompressed
+//!   through a capped reader and counted, without trusting the sizes the
+//!   zip's headers claim. An xlsx is checked from its declared sizes
+//!   ([`check_declared_sizes`]), as the zip reader calamine uses stops every
+//!   part at its declared size; its streamed worksheets are checked as the
+//!   cells arrive, and one read whole is scanned first ([`inspect_part`]). While the parts
 //!   stream by, the cell positions of each xlsx worksheet and of each ods
 //!   table are scanned: calamine lays a sheet out as one rectangle from its
 //!   first to its last non-empty cell, so two cells far apart (`A1` and
@@ -105,6 +109,79 @@ pub fn inspect_zip(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), 
     Ok(())
 }
 
+/// The xlsx check made before streaming: the parts' declared sizes added
+/// up, against the unpacked-size limit. Nothing is decompressed here: the
+/// zip reader calamine uses stops any part at its declared size (a part
+/// that unpacks to more is an error), so the parts together never unpack
+/// to more than this sum. Each worksheet's cells are checked against the
+/// limits as they stream (`xlsx::StreamRows`); a sheet that cannot be
+/// streamed is inspected by [`inspect_part`] before it is laid out.
+pub fn check_declared_sizes(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        "压缩包结构损坏（文件可能不完整或被截断） / the file is damaged (truncated or not a complete zip)".to_string()
+    })?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| damaged_part("?", &e))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > limits.unpacked_bytes {
+        return Err(too_much_unpacked(limits));
+    }
+    Ok(())
+}
+
+/// [`inspect_zip`] for one part of an xlsx package (a worksheet read whole).
+pub fn inspect_part(bytes: &[u8], part: &str, limits: &Limits) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        "压缩包结构损坏（文件可能不完整或被截断） / the file is damaged (truncated or not a complete zip)".to_string()
+    })?;
+    let Some(i) = zip.index_for_name(part) else {
+        return Ok(());
+    };
+    let mut entry = zip.by_index(i).map_err(|e| damaged_part(part, &e))?;
+    let mut scan = Scanner::new(Grid::Xlsx);
+    let mut capped = (&mut entry).take(limits.unpacked_bytes + 1);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut seen: u64 = 0;
+    loop {
+        let n = match capped.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => return Err(damaged_part(part, &e)),
+        };
+        seen += n as u64;
+        if seen > limits.unpacked_bytes {
+            return Err(too_much_unpacked(limits));
+        }
+        scan.feed(&buf[..n]);
+        scan.check(part, limits)?;
+    }
+    scan.finish();
+    scan.check(part, limits)
+}
+
+/// A cell outside Excel's grid in `place` (a part or a sheet).
+pub fn beyond_grid(place: &str) -> String {
+    format!(
+        "{place} 中有单元格超出 Excel 的范围（最多 1048576 行、16384 列），文件已损坏或被篡改 / {place} has a cell beyond Excel's grid (1048576 rows, 16384 columns): the file is damaged or forged"
+    )
+}
+
+/// Whether a 0-based cell position lies inside Excel's grid.
+pub fn inside_grid(row: u32, col: u32) -> bool {
+    u64::from(row) < EXCEL_ROWS && u64::from(col) < EXCEL_COLS
+}
+
+fn too_much_unpacked(limits: &Limits) -> String {
+    let hint = Limit::UnpackedMb.raise_hint(limits, 0);
+    format!(
+        "解压后超过 {} MB（可能是压缩炸弹），如确需读取请用 {hint} / unpacks to more than {} MB (possibly a decompression bomb); to read it anyway use {hint}",
+        Limit::UnpackedMb.get(limits),
+        Limit::UnpackedMb.get(limits),
+    )
+}
+
 fn damaged_part(name: &str, e: &dyn std::fmt::Display) -> String {
     format!(
         "文件已损坏：压缩包中的 {name} 无法解压 / the file is damaged: its part {name} cannot be unpacked ({e})"
@@ -158,6 +235,9 @@ pub fn check_cell_text(
 /// Rows and the used rectangle of a sheet against the limits. `zh`, `en`:
 /// how the sheet is named.
 pub fn check_span(zh: &str, en: &str, rows: u64, cols: u64, limits: &Limits) -> Result<(), String> {
+    // The rectangle first: it is what reading holds in memory, and a
+    // forged sheet (two cells at opposite corners) is told as such.
+    check_cells(zh, en, rows, cols, limits)?;
     if rows > limits.rows {
         let hint = Limit::Rows.raise_hint(limits, rows);
         return Err(format!(
@@ -166,7 +246,7 @@ pub fn check_span(zh: &str, en: &str, rows: u64, cols: u64, limits: &Limits) -> 
             limits.rows,
         ));
     }
-    check_cells(zh, en, rows, cols, limits)
+    Ok(())
 }
 
 /// The used rectangle of a sheet (what reading it holds in memory).
@@ -380,9 +460,7 @@ impl Scanner {
 
     fn check(&self, part: &str, limits: &Limits) -> Result<(), String> {
         if self.outside {
-            return Err(format!(
-                "{part} 中有单元格超出 Excel 的范围（最多 1048576 行、16384 列），文件已损坏或被篡改 / {part} has a cell beyond Excel's grid (1048576 rows, 16384 columns): the file is damaged or forged"
-            ));
+            return Err(beyond_grid(part));
         }
         if let Some((r0, r1, c0, c1)) = self.bbox {
             // Only the memory a sheet would take is checked here; its rows

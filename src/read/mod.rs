@@ -72,6 +72,11 @@ pub struct RawSheet<'a> {
 /// unreadable.
 pub trait RowSource {
     fn next_row(&mut self) -> Option<(u32, &[(u32, Data)])>;
+    /// About how many rows the sheet has (0: unknown), to size what holds
+    /// its records once instead of growing it.
+    fn size_hint(&self) -> usize {
+        0
+    }
 }
 
 /// The rows of a range read whole (xls, xlsb, ods, csv, and xlsx sheets
@@ -314,7 +319,7 @@ fn read_bytes(
     limits: &Limits,
     visit: &mut dyn FnMut(RawSheet),
 ) -> Result<(), String> {
-    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+    if matches!(format, Format::Xlsb | Format::Ods) {
         guard::inspect_zip(&bytes, format, limits)?;
     }
     let damaged = |e: &dyn std::fmt::Display| {
@@ -377,7 +382,12 @@ fn read_xlsx(
     limits: &Limits,
     visit: &mut dyn FnMut(RawSheet),
 ) -> Result<(), SheetError<String>> {
+    guard::check_declared_sizes(bytes, limits).map_err(SheetError::Limit)?;
     let scans = xlsx::scan(bytes);
+    if scans.is_none() {
+        // Parts not where the quick pass looks: every part is inspected.
+        guard::inspect_zip(bytes, Format::Xlsx, limits).map_err(SheetError::Limit)?;
+    }
     let text = |e: calamine::XlsxError| SheetError::Read(e.to_string());
     let mut wb: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(text)?;
     let is_1904 = wb.has_1904_epoch();
@@ -390,7 +400,8 @@ fn read_xlsx(
             Some(scan) => {
                 let merges = scan.merges.clone();
                 let reader = wb.worksheet_cells_reader(&name).map_err(text)?;
-                let mut rows = xlsx::StreamRows::new(reader, &name, limits);
+                let mut rows =
+                    xlsx::StreamRows::new(reader, &name, limits).with_size_hint(scan.rows as usize);
                 visit(RawSheet {
                     name: name.into(),
                     hidden,
@@ -403,6 +414,10 @@ fn read_xlsx(
                 }
             }
             None => {
+                // Laid out whole: its span is checked first.
+                if let Some(part) = scans.as_ref().and_then(|s| s.get(&name)).map(|s| &s.part) {
+                    guard::inspect_part(bytes, part, limits).map_err(SheetError::Limit)?;
+                }
                 let range = wb.worksheet_range(&name).map_err(text)?;
                 guard::check_sheet(&name, &range, limits).map_err(SheetError::Limit)?;
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();

@@ -23,11 +23,17 @@ pub struct SheetScan {
     pub merges: Vec<Dimensions>,
     /// Every `<row r="…">` is below the one before.
     pub rows_in_order: bool,
+    /// The sheet's part in the package.
+    pub part: String,
+    /// How many `<row>` tags the sheet has (each is at least a dozen bytes
+    /// of the unpacked part, so a forged count costs its file the bytes).
+    pub rows: u32,
 }
 
 /// Scan every worksheet of an xlsx package: sheet name → what the scan
 /// learnt. `None` when the workbook's parts cannot be found by the simple
-/// route (the caller then reads whole sheets).
+/// route (the caller then reads whole sheets). Every part is read only up
+/// to its declared size (which the caller has checked against the limits).
 pub fn scan(bytes: &[u8]) -> Option<HashMap<String, SheetScan>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let workbook = read_part(&mut zip, "xl/workbook.xml")?;
@@ -41,8 +47,12 @@ pub fn scan(bytes: &[u8]) -> Option<HashMap<String, SheetScan>> {
             None => format!("xl/{target}"),
         };
         let index = find_part(&zip, &path)?;
+        let part = zip.name_for_index(index)?.to_string();
         let entry = zip.by_index(index).ok()?;
-        out.insert(name, scan_sheet(entry)?);
+        let size = entry.size();
+        let mut scan = scan_sheet(entry.take(size))?;
+        scan.part = part;
+        out.insert(name, scan);
     }
     Some(out)
 }
@@ -59,7 +69,9 @@ fn find_part<R: Read + Seek>(zip: &zip::ZipArchive<R>, path: &str) -> Option<usi
 fn read_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, path: &str) -> Option<String> {
     let index = find_part(zip, path)?;
     let mut s = String::new();
-    zip.by_index(index).ok()?.read_to_string(&mut s).ok()?;
+    let entry = zip.by_index(index).ok()?;
+    let size = entry.size();
+    entry.take(size).read_to_string(&mut s).ok()?;
     Some(s)
 }
 
@@ -169,6 +181,8 @@ fn scan_sheet(mut entry: impl Read) -> Option<SheetScan> {
     let mut out = SheetScan {
         merges: Vec::new(),
         rows_in_order: true,
+        part: String::new(),
+        rows: 0,
     };
     let mut last_row: Option<u32> = None;
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
@@ -191,6 +205,7 @@ fn scan_sheet(mut entry: impl Read) -> Option<SheetScan> {
             if !is_tag_start(done, i) {
                 continue;
             }
+            out.rows = out.rows.saturating_add(1);
             match tag_attr(&done[i..], b" r=\"").and_then(parse_u32) {
                 Some(r) => {
                     if last_row.is_some_and(|l| r <= l) {
@@ -298,9 +313,16 @@ pub struct StreamRows<'a, RS: Read + Seek> {
     cells_done: bool,
     /// Why reading stopped early.
     pub error: Option<SheetError<String>>,
+    size_hint: usize,
 }
 
 impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
+    /// About how many rows the sheet has (from the quick pass).
+    pub fn with_size_hint(mut self, rows: usize) -> Self {
+        self.size_hint = rows;
+        self
+    }
+
     pub fn new(reader: XlsxCellReader<'a, RS>, sheet: &str, limits: &'a Limits) -> Self {
         StreamRows {
             reader,
@@ -314,6 +336,7 @@ impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
             done: false,
             cells_done: false,
             error: None,
+            size_hint: 0,
         }
     }
 
@@ -355,6 +378,9 @@ impl<RS: Read + Seek> StreamRows<'_, RS> {
     fn check(&mut self, r: u32) -> Result<(), String> {
         let first = *self.first_row.get_or_insert(r);
         for (c, v) in &self.buf {
+            if !guard::inside_grid(r, *c) {
+                return Err(guard::beyond_grid(&format!("“{}”", self.sheet)));
+            }
             self.cols = (self.cols.0.min(*c), self.cols.1.max(*c));
             if let Data::String(s) = v {
                 guard::check_cell_text(&self.sheet, r, *c, s, self.limits)?;
@@ -387,6 +413,10 @@ impl<RS: Read + Seek> StreamRows<'_, RS> {
 }
 
 impl<RS: Read + Seek> RowSource for StreamRows<'_, RS> {
+    fn size_hint(&self) -> usize {
+        self.size_hint
+    }
+
     fn next_row(&mut self) -> Option<(u32, &[(u32, Data)])> {
         if self.done {
             return None;

@@ -264,7 +264,7 @@ fn csv_in_utf8_and_gbk() {
         ds.reps.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
         ["张三", "李四"]
     );
-    assert_eq!(ds.customers[0].facts().customer_name, "甲公司,北京");
+    assert_eq!(&*ds.customers[0].facts().customer_name, "甲公司,北京");
     assert_eq!(ds.customers[0].facts().owner, 0);
 }
 

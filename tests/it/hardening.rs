@@ -158,10 +158,10 @@ fn openpyxl_hidden_sheet_hidden_rows_merged_header_error_cells_formatted_tail() 
     let ids: Vec<&str> = ds
         .customers
         .iter()
-        .map(|c| c.customer_id.as_str())
+        .map(|c| c.customer_id.as_ref())
         .collect();
     assert_eq!(ids, ["KH001", "KH002", "KH004"]);
-    assert_eq!(ds.customers[1].facts().customer_name, "乙公司");
+    assert_eq!(&*ds.customers[1].facts().customer_name, "乙公司");
     assert_eq!(
         ds.customers[0].facts().lead_time,
         Stamp::DateTime(day(2026, 3, 2).and_hms_opt(9, 5, 0).unwrap())
@@ -421,6 +421,13 @@ fn sheets_spanning_huge_ranges_are_refused_before_calamine_lays_them_out() {
         cell("A1", "工号"),
         cell("XFD1048576", "x")
     ));
+    // The same, rows stored bottom row first: not streamed but laid out
+    // whole, so its part is inspected first.
+    let unordered = sheet_xml(&format!(
+        r#"<row r="1048576">{}</row><row r="1">{}</row>"#,
+        cell("XFD1048576", "x"),
+        cell("A1", "工号")
+    ));
     // A column beyond Excel's last (XFD).
     let beyond = sheet_xml(&format!(
         r#"<row r="2">{}{}</row>"#,
@@ -444,6 +451,7 @@ fn sheets_spanning_huge_ranges_are_refused_before_calamine_lays_them_out() {
         ("a-corners.xlsx", corners),
         ("b-beyond.xlsx", beyond),
         ("c-claim.xlsx", claim.into_bytes()),
+        ("d-unordered.xlsx", unordered),
     ] {
         let bytes = with_part(
             &good,
@@ -458,9 +466,14 @@ fn sheets_spanning_huge_ranges_are_refused_before_calamine_lays_them_out() {
     assert!(started.elapsed().as_secs() < 20);
     let r = refused(&ds);
     let files: Vec<&str> = r.iter().map(|(f, _)| f.as_str()).collect();
-    assert_eq!(files, ["a-corners.xlsx", "b-beyond.xlsx"]);
-    assert!(r[0].1.contains("1048576 rows"), "{}", r[0].1);
-    assert!(r[0].1.contains("--limit cells="), "{}", r[0].1);
+    assert_eq!(
+        files,
+        ["a-corners.xlsx", "b-beyond.xlsx", "d-unordered.xlsx"]
+    );
+    for i in [0, 2] {
+        assert!(r[i].1.contains("1048576 rows"), "{}", r[i].1);
+        assert!(r[i].1.contains("--limit cells="), "{}", r[i].1);
+    }
     assert!(r[1].1.contains("beyond Excel's grid"), "{}", r[1].1);
     assert_eq!(
         ds.reps

@@ -472,7 +472,7 @@ fn messy_workbook_every_issue_and_every_row() {
     let ids: Vec<&str> = ds
         .customers
         .iter()
-        .map(|c| c.customer_id.as_str())
+        .map(|c| c.customer_id.as_ref())
         .collect();
     assert_eq!(ids, ["KH001", "KH002", "KH006"]);
     let kh001 = &ds.customers[0];
@@ -503,7 +503,7 @@ fn messy_workbook_every_issue_and_every_row() {
     let c: Vec<(&str, Decimal, usize)> = ds
         .contracts
         .iter()
-        .map(|c| (c.contract_id.as_str(), c.amount, c.installments.len()))
+        .map(|c| (c.contract_id.as_ref(), c.amount, c.installments.len()))
         .collect();
     assert_eq!(
         c,
@@ -516,7 +516,7 @@ fn messy_workbook_every_issue_and_every_row() {
     let inst = |id: &str, n: u32| {
         ds.installments
             .iter()
-            .find(|i| i.contract_id == id && i.installment == n)
+            .find(|i| &*i.contract_id == id && i.installment == n)
             .unwrap()
     };
     assert_eq!(
@@ -544,7 +544,7 @@ fn messy_workbook_every_issue_and_every_row() {
     let fu: Vec<(Stamp, RepIdx, &str, Option<&str>)> = ds
         .followups
         .iter()
-        .map(|f| (f.time, f.rep, f.customer_id.as_str(), f.method))
+        .map(|f| (f.time, f.rep, f.customer_id.as_ref(), f.method))
         .collect();
     assert_eq!(
         fu,

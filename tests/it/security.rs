@@ -487,12 +487,12 @@ fn a_rep_workbook_holds_nothing_of_another_rep_in_any_part() {
         .collect();
     for c in &ds.customers {
         for s in &c.snapshots {
-            own[s.owner as usize].insert(c.customer_id.clone());
+            own[s.owner as usize].insert(c.customer_id.to_string());
         }
     }
     for i in &ds.installments {
-        own[i.rep as usize].insert(i.contract_id.clone());
-        own[i.rep as usize].insert(i.customer_id.clone());
+        own[i.rep as usize].insert(i.contract_id.to_string());
+        own[i.rep as usize].insert(i.customer_id.to_string());
     }
     let mut checked = 0;
     for w in &written {

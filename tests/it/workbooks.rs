@@ -153,7 +153,7 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
             .contracts
             .iter()
             .filter(|c| c.rep == w.rep)
-            .map(|c| c.contract_id.as_str())
+            .map(|c| c.contract_id.as_ref())
             .collect();
         for name in wb.sheet_names() {
             let range = wb.worksheet_range(&name).unwrap();
