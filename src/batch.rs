@@ -285,7 +285,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         if keep.len() == all && full.is_some() {
             return None;
         }
-        let _t = crate::timing::stage("assemble+index (beside compute+write)");
+        let _t = crate::timing::stage("assemble+index-beside-write");
         let mut d = loaded.assemble_subset(keep);
         crate::run::check_scores(&mut d, &scheme);
         let ix = crate::compute::Index::new(&d);
@@ -300,7 +300,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         let mut pending = spawn(0);
         for (gi, (_, planned)) in groups.into_iter().enumerate() {
             let owned = {
-                let _wait = crate::timing::stage("assemble (waited for)");
+                let _wait = crate::timing::stage("assemble-wait");
                 pending.take().and_then(join)
             };
             pending = spawn(gi + 1);
