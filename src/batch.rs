@@ -264,9 +264,10 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         n_periods as u64,
         lang.pick("个期间", "periods"),
     );
-    // A group's dataset is assembled on a thread of its own while the
-    // group before it is computed and written (on the rayon pool), so the
-    // single-threaded assembly does not leave a core idle.
+    // A group's dataset (and its index) is assembled on a thread of its own
+    // while the group before it is computed and written (on the rayon
+    // pool), so that assembling does not leave a core idle.
+    //
     // The whole folder's dataset serves a run of one group (a month run);
     // with several, it is freed now and the last group assembles its own
     // beside the earlier groups' work, so that at most two datasets (the
@@ -278,8 +279,6 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     } else {
         Some(full)
     };
-    // With its dataset, the group's index (per rep, per customer) is built
-    // there too.
     type Assembled = Option<(Dataset, crate::compute::Index)>;
     let assemble_group = |keep: &[usize]| -> Assembled {
         if keep.len() == all && full.is_some() {
@@ -294,11 +293,11 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     let join = |h: std::thread::ScopedJoinHandle<'_, Assembled>| {
         h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
     };
-    let keeps: Vec<Vec<usize>> = groups.iter().map(|(k, _)| k.clone()).collect();
+    let (keeps, planned_groups): (Vec<Vec<usize>>, Vec<Vec<Planned>>) = groups.into_iter().unzip();
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let spawn = |i: usize| keeps.get(i).map(|k| scope.spawn(move || assemble_group(k)));
         let mut pending = spawn(0);
-        for (gi, (_, planned)) in groups.into_iter().enumerate() {
+        for (gi, planned) in planned_groups.into_iter().enumerate() {
             let owned = {
                 let _wait = crate::timing::stage("assemble-wait");
                 pending.take().and_then(join)

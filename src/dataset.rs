@@ -482,58 +482,46 @@ fn assemble_from(
     }
     let index = &index;
     let (customers, followups, payments) = std::thread::scope(|scope| {
-        let customers = {
-            let mut sh = b.ds.shell();
-            scope.spawn(move || {
-                let mut b = Builder { ds: &mut sh };
-                let mut rows = Vec::new();
-                for (si, v) in customer_sheets {
-                    rows.extend(b.resolve(si, Kind::Customers, v, index, |t, r| t.owner = r));
-                }
-                let rows = b.dedupe(
-                    Kind::Customers,
-                    rows.into_iter(),
-                    |c| Some((c.customer_id.clone(), c.as_of)),
-                    describe_customer,
-                    false,
-                );
-                sh.customers = Builder { ds: &mut sh }.customers(rows);
-                sh
-            })
-        };
-        let followups = {
-            let mut sh = b.ds.shell();
-            scope.spawn(move || {
-                let mut b = Builder { ds: &mut sh };
-                let mut rows = Vec::new();
-                for (si, v) in followup_sheets {
-                    rows.extend(b.resolve(si, Kind::Followups, v, index, |t, r| t.rep = r));
-                }
-                sh.followups = Builder { ds: &mut sh }.dedupe(
-                    Kind::Followups,
-                    rows.into_iter(),
-                    |f| Some((f.time, f.rep, f.customer_id.clone())),
-                    describe_followup,
-                    false,
-                );
-                sh
-            })
-        };
+        let mut sh = b.ds.shell();
+        let customers = scope.spawn(move || {
+            let mut b = Builder { ds: &mut sh };
+            let rows =
+                b.resolve_sheets(Kind::Customers, customer_sheets, index, |t, r| t.owner = r);
+            let rows = b.dedupe(
+                Kind::Customers,
+                rows.into_iter(),
+                |c| Some((c.customer_id.clone(), c.as_of)),
+                describe_customer,
+                false,
+            );
+            b.ds.customers = b.customers(rows);
+            sh
+        });
+        let mut sh = b.ds.shell();
+        let followups = scope.spawn(move || {
+            let mut b = Builder { ds: &mut sh };
+            let rows = b.resolve_sheets(Kind::Followups, followup_sheets, index, |t, r| t.rep = r);
+            b.ds.followups = b.dedupe(
+                Kind::Followups,
+                rows.into_iter(),
+                |f| Some((f.time, f.rep, f.customer_id.clone())),
+                describe_followup,
+                false,
+            );
+            sh
+        });
         let mut sh = b.ds.shell();
         let payments = scope.spawn(move || {
             let mut b = Builder { ds: &mut sh };
-            let mut rows = Vec::new();
-            for (si, v) in payment_sheets {
-                rows.extend(b.resolve(si, Kind::Payments, v, index, |t, r| t.rep = r));
-            }
-            sh.installments = Builder { ds: &mut sh }.dedupe(
+            let rows = b.resolve_sheets(Kind::Payments, payment_sheets, index, |t, r| t.rep = r);
+            b.ds.installments = b.dedupe(
                 Kind::Payments,
                 rows.into_iter(),
                 |p| Some((p.contract_id.clone(), p.installment)),
                 describe_installment,
                 false,
             );
-            consolidate_contracts(&mut sh);
+            consolidate_contracts(b.ds);
             sh
         });
         let join = |h: std::thread::ScopedJoinHandle<'_, Dataset>| {
@@ -691,6 +679,21 @@ impl Builder<'_> {
                     self.ds.sheets[sheet as usize].stats.errors += 1;
                 }
             }
+        }
+        out
+    }
+
+    /// [`Builder::resolve`] over one kind's sheets, in sheet order.
+    fn resolve_sheets<T: HasMeta + Clone>(
+        &mut self,
+        kind: Kind,
+        sheets: Vec<(u32, &[Parsed<T>])>,
+        index: &RepIndex,
+        set: impl Fn(&mut T, RepIdx),
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for (si, rows) in sheets {
+            out.extend(self.resolve(si, kind, rows, index, &set));
         }
         out
     }
