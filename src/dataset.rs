@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
-use std::hash::Hash;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -428,13 +428,7 @@ fn assemble_from(
             other => rest.push((si, other, rejected)),
         }
     }
-    let reps = b.dedupe(
-        Kind::Roster,
-        roster.into_iter(),
-        |r| Some(id_key(&r.rep_id)),
-        describe_rep,
-        false,
-    );
+    let reps = b.dedupe(Kind::Roster, roster, describe_rep, false);
     let mut reps = reps;
     reps.sort_by(|a, b| a.rep_id.as_bytes().cmp(b.rep_id.as_bytes()));
     let index = RepIndex::new(&reps);
@@ -468,13 +462,13 @@ fn assemble_from(
             Records::Followups(v) => followup_sheets.push((si, v)),
             Records::Payments(v) => payment_sheets.push((si, v)),
             Records::Targets(v) => {
-                targets.extend(b.resolve(si, Kind::Targets, v, &index, |t, r| t.rep = r))
+                b.resolve(si, Kind::Targets, v, &index, |t, r| t.rep = r, &mut targets)
             }
             Records::Scores(v) => {
-                scores.extend(b.resolve(si, Kind::Scores, v, &index, |t, r| t.rep = r))
+                b.resolve(si, Kind::Scores, v, &index, |t, r| t.rep = r, &mut scores)
             }
             Records::Adjustments(v) => {
-                adjustments.extend(b.resolve(si, Kind::Adjustments, v, &index, |t, r| t.rep = r))
+                b.resolve(si, Kind::Adjustments, v, &index, |t, r| t.rep = r, &mut adjustments)
             }
             Records::Calendar(v) => days.extend(v.iter().map(|p| with_sheet(p.rec.clone(), si))),
             Records::Roster(_) | Records::None => {}
@@ -487,13 +481,7 @@ fn assemble_from(
             let mut b = Builder { ds: &mut sh };
             let rows =
                 b.resolve_sheets(Kind::Customers, customer_sheets, index, |t, r| t.owner = r);
-            let rows = b.dedupe(
-                Kind::Customers,
-                rows.into_iter(),
-                |c| Some((c.customer_id.clone(), c.as_of)),
-                describe_customer,
-                false,
-            );
+            let rows = b.dedupe(Kind::Customers, rows, describe_customer, false);
             b.ds.customers = b.customers(rows);
             sh
         });
@@ -501,26 +489,14 @@ fn assemble_from(
         let followups = scope.spawn(move || {
             let mut b = Builder { ds: &mut sh };
             let rows = b.resolve_sheets(Kind::Followups, followup_sheets, index, |t, r| t.rep = r);
-            b.ds.followups = b.dedupe(
-                Kind::Followups,
-                rows.into_iter(),
-                |f| Some((f.time, f.rep, f.customer_id.clone())),
-                describe_followup,
-                false,
-            );
+            b.ds.followups = b.dedupe(Kind::Followups, rows, describe_followup, false);
             sh
         });
         let mut sh = b.ds.shell();
         let payments = scope.spawn(move || {
             let mut b = Builder { ds: &mut sh };
             let rows = b.resolve_sheets(Kind::Payments, payment_sheets, index, |t, r| t.rep = r);
-            b.ds.installments = b.dedupe(
-                Kind::Payments,
-                rows.into_iter(),
-                |p| Some((p.contract_id.clone(), p.installment)),
-                describe_installment,
-                false,
-            );
+            b.ds.installments = b.dedupe(Kind::Payments, rows, describe_installment, false);
             consolidate_contracts(b.ds);
             sh
         });
@@ -529,13 +505,7 @@ fn assemble_from(
         };
         (join(customers), join(followups), join(payments))
     });
-    b.ds.targets = b.dedupe(
-        Kind::Targets,
-        targets.into_iter(),
-        |t| Some((t.rep, t.period)),
-        describe_target,
-        false,
-    );
+    b.ds.targets = b.dedupe(Kind::Targets, targets, describe_target, false);
     let mut customers = customers;
     b.ds.customers = std::mem::take(&mut customers.customers);
     b.ds.absorb(customers);
@@ -547,20 +517,8 @@ fn assemble_from(
     b.ds.contracts = std::mem::take(&mut payments.contracts);
     b.ds.absorb(payments);
     b.ds.scores = scores;
-    b.ds.adjustments = b.dedupe(
-        Kind::Adjustments,
-        adjustments.into_iter(),
-        |a| Some(describe_adjustment(a)),
-        describe_adjustment,
-        true,
-    );
-    days = b.dedupe(
-        Kind::Calendar,
-        days.into_iter(),
-        |d| Some(d.date),
-        describe_day,
-        false,
-    );
+    b.ds.adjustments = b.dedupe(Kind::Adjustments, adjustments, describe_adjustment, true);
+    days = b.dedupe(Kind::Calendar, days, describe_day, false);
     b.ds.calendar = Calendar::with_company(&days);
     b.ds.calendar_days = days;
     b.count_used();
@@ -568,9 +526,84 @@ fn assemble_from(
     ds
 }
 
+/// Reorder `v` in place so that its `i`th element is the one that was at
+/// `order[i]` (`order` a permutation of `0..v.len()`).
+fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    for i in 0..v.len() {
+        let mut j = i;
+        loop {
+            let k = order[j] as usize;
+            order[j] = j as u32;
+            if k == i {
+                break;
+            }
+            v.swap(j, k);
+            j = k;
+        }
+    }
+}
+
 fn with_sheet<T: HasMeta>(mut rec: T, sheet: u32) -> T {
     rec.meta_mut().src.sheet = sheet;
     rec
+}
+
+/// What makes two rows of a kind the same record (SPEC 3 item 8), borrowed
+/// from the row.
+trait DedupeKey {
+    type Key<'a>: Hash + Eq
+    where
+        Self: 'a;
+    fn dedupe_key(&self) -> Option<Self::Key<'_>>;
+}
+
+impl DedupeKey for Rep {
+    type Key<'a> = String;
+    fn dedupe_key(&self) -> Option<String> {
+        Some(id_key(&self.rep_id))
+    }
+}
+
+impl DedupeKey for Target {
+    type Key<'a> = (RepIdx, crate::period::Period);
+    fn dedupe_key(&self) -> Option<Self::Key<'_>> {
+        Some((self.rep, self.period))
+    }
+}
+
+impl DedupeKey for CustomerRow {
+    type Key<'a> = (&'a str, Option<YearMonth>);
+    fn dedupe_key(&self) -> Option<Self::Key<'_>> {
+        Some((&self.customer_id, self.as_of))
+    }
+}
+
+impl DedupeKey for Followup {
+    type Key<'a> = (crate::parse::date::Stamp, RepIdx, &'a str);
+    fn dedupe_key(&self) -> Option<Self::Key<'_>> {
+        Some((self.time, self.rep, &self.customer_id))
+    }
+}
+
+impl DedupeKey for Installment {
+    type Key<'a> = (&'a str, u32);
+    fn dedupe_key(&self) -> Option<Self::Key<'_>> {
+        Some((&self.contract_id, self.installment))
+    }
+}
+
+impl DedupeKey for Adjustment {
+    type Key<'a> = Vec<(&'static str, String)>;
+    fn dedupe_key(&self) -> Option<Self::Key<'_>> {
+        Some(describe_adjustment(self))
+    }
+}
+
+impl DedupeKey for CalendarDay {
+    type Key<'a> = chrono::NaiveDate;
+    fn dedupe_key(&self) -> Option<Self::Key<'_>> {
+        Some(self.date)
+    }
 }
 
 /// Access to a record's row meta.
@@ -648,8 +681,9 @@ impl Builder<'_> {
         rows: &[Parsed<T>],
         index: &RepIndex,
         set: impl Fn(&mut T, RepIdx),
-    ) -> Vec<T> {
-        let mut out = Vec::with_capacity(rows.len());
+        out: &mut Vec<T>,
+    ) {
+        out.reserve(rows.len());
         // A sheet names the same few reps over and over.
         let mut known: FxHashMap<&str, Result<RepIdx, Reason>> = FxHashMap::default();
         for p in rows {
@@ -680,7 +714,6 @@ impl Builder<'_> {
                 }
             }
         }
-        out
     }
 
     /// [`Builder::resolve`] over one kind's sheets, in sheet order.
@@ -691,9 +724,9 @@ impl Builder<'_> {
         index: &RepIndex,
         set: impl Fn(&mut T, RepIdx),
     ) -> Vec<T> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(sheets.iter().map(|s| s.1.len()).sum());
         for (si, rows) in sheets {
-            out.extend(self.resolve(si, kind, rows, index, &set));
+            self.resolve(si, kind, rows, index, &set, &mut out);
         }
         out
     }
@@ -701,36 +734,60 @@ impl Builder<'_> {
     /// Merge identical repeats and let changed repeats replace earlier rows,
     /// in path order (SPEC 3 item 8). With `distinct_within_file`, a repeat
     /// from the same file as the earlier row is kept as a row of its own.
-    fn dedupe<T: HasMeta, K: Hash + Eq>(
+    ///
+    /// Done in place: the rows kept are compacted to the front in the order
+    /// of their first occurrence (a replacing row takes the place of the row
+    /// it replaces), and the table holds positions, comparing keys borrowed
+    /// from the rows.
+    fn dedupe<T: HasMeta + DedupeKey>(
         &mut self,
         kind: Kind,
-        rows: impl Iterator<Item = T>,
-        key: impl Fn(&T) -> Option<K>,
+        mut rows: Vec<T>,
         describe: impl Fn(&T) -> Vec<(&'static str, String)>,
         distinct_within_file: bool,
     ) -> Vec<T> {
-        let mut out: Vec<T> = Vec::new();
-        let mut seen: FxHashMap<K, usize> = FxHashMap::default();
-        for row in rows {
-            let Some(k) = key(&row) else {
-                out.push(row);
+        fn hash_of<K: Hash>(k: &K) -> u64 {
+            let mut h = rustc_hash::FxHasher::default();
+            k.hash(&mut h);
+            h.finish()
+        }
+        let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(rows.len());
+        // rows[..kept] are the rows kept so far; rows[kept..i] are merged
+        // or replaced rows, dropped at the end.
+        let mut kept = 0usize;
+        for i in 0..rows.len() {
+            let (hash, at) = match rows[i].dedupe_key() {
+                None => (None, None),
+                Some(k) => {
+                    let h = hash_of(&k);
+                    let at = table
+                        .find(h, |&s| rows[s as usize].dedupe_key().as_ref() == Some(&k))
+                        .copied();
+                    (Some(h), at)
+                }
+            };
+            let Some(at) = at else {
+                rows.swap(kept, i);
+                if let Some(h) = hash {
+                    table.insert_unique(h, kept as u32, |&s| {
+                        hash_of(&rows[s as usize].dedupe_key().expect("keyed row"))
+                    });
+                }
+                kept += 1;
                 continue;
             };
-            let Some(&at) = seen.get(&k) else {
-                seen.insert(k, out.len());
-                out.push(row);
-                continue;
-            };
-            let old = &out[at];
+            let at = at as usize;
+            let (old, row) = (&rows[at], &rows[i]);
             let (old_sheet, new_sheet) =
                 (old.meta().src.sheet as usize, row.meta().src.sheet as usize);
             if distinct_within_file
                 && self.ds.sheets[old_sheet].file == self.ds.sheets[new_sheet].file
             {
-                out.push(row);
+                rows.swap(kept, i);
+                kept += 1;
                 continue;
             }
-            let (a, b) = (describe(old), describe(&row));
+            let (a, b) = (describe(old), describe(row));
             if a == b {
                 self.ds.sheets[new_sheet].stats.merged += 1;
                 continue;
@@ -756,23 +813,35 @@ impl Builder<'_> {
                 reason: Reason::Corrected { previous, changes },
             });
             self.ds.sheets[old_sheet].stats.replaced += 1;
-            out[at] = row;
+            rows.swap(at, i);
         }
-        out
+        rows.truncate(kept);
+        rows
     }
 
     /// Group customer snapshots per customer, in as-of order, and decide
     /// from when a terminated customer counts as terminated.
-    fn customers(&mut self, rows: Vec<CustomerRow>) -> Vec<Customer> {
-        let mut by_id: FxHashMap<Text, Vec<CustomerRow>> = FxHashMap::default();
-        for r in rows {
-            by_id.entry(r.customer_id.clone()).or_default().push(r);
+    fn customers(&mut self, mut rows: Vec<CustomerRow>) -> Vec<Customer> {
+        // By customer id, then as-of month (unique after de-duplication).
+        // A stable sort: it finds the runs ledgers are usually exported in.
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&rows[a as usize], &rows[b as usize]);
+            (&*x.customer_id, x.as_of).cmp(&(&*y.customer_id, y.as_of))
+        });
+        permute(&mut rows, order);
+        let mut runs: Vec<usize> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            if i == 0 || r.customer_id != rows[i - 1].customer_id {
+                runs.push(0);
+            }
+            *runs.last_mut().expect("a run was started") += 1;
         }
-        let mut by_id: Vec<(Text, Vec<CustomerRow>)> = by_id.into_iter().collect();
-        by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut out = Vec::with_capacity(by_id.len());
-        for (customer_id, mut snapshots) in by_id {
-            snapshots.sort_by_key(|s| s.as_of);
+        let mut rows = rows.into_iter();
+        let mut out = Vec::with_capacity(runs.len());
+        for n in runs {
+            let mut snapshots: Vec<CustomerRow> = rows.by_ref().take(n).collect();
+            let customer_id = snapshots[0].customer_id.clone();
             let facts = snapshots.last().expect("non-empty group");
             let terminated_from = match (facts.status, facts.end_date) {
                 (Some(Status::Terminated), Some(end)) => Some(end),
@@ -991,21 +1060,22 @@ fn describe_day(d: &CalendarDay) -> Vec<(&'static str, String)> {
 /// from installment 1 (or the lowest installment); a blank there is filled
 /// from a later installment; a filled value that disagrees is a warning.
 pub fn consolidate_contracts(ds: &mut Dataset) {
-    let mut by_id: FxHashMap<Text, Vec<u32>> = FxHashMap::default();
-    for (i, p) in ds.installments.iter().enumerate() {
-        by_id
-            .entry(p.contract_id.clone())
-            .or_default()
-            .push(i as u32);
-    }
-    let mut by_id: Vec<(Text, Vec<u32>)> = by_id.into_iter().collect();
-    by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut contracts = Vec::with_capacity(by_id.len());
-    for (contract_id, mut idx) in by_id {
-        idx.sort_by_key(|&i| ds.installments[i as usize].installment);
-        let first = ds.installments[idx[0] as usize].clone();
+    // Installments by contract id, then installment number (unique after
+    // de-duplication).
+    let mut order: Vec<u32> = (0..ds.installments.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&ds.installments[a as usize], &ds.installments[b as usize]);
+        (&*x.contract_id, x.installment).cmp(&(&*y.contract_id, y.installment))
+    });
+    let mut contracts = Vec::new();
+    let mut issues: Vec<DataIssue> = Vec::new();
+    let mut warned: Vec<u32> = Vec::new();
+    for idx in order.chunk_by(|&a, &b| {
+        ds.installments[a as usize].contract_id == ds.installments[b as usize].contract_id
+    }) {
+        let first = &ds.installments[idx[0] as usize];
         let mut c = Contract {
-            contract_id,
+            contract_id: first.contract_id.clone(),
             customer_id: first.customer_id.clone(),
             rep: first.rep,
             sign_date: first.sign_date,
@@ -1016,10 +1086,10 @@ pub fn consolidate_contracts(ds: &mut Dataset) {
             gross_profit: first.gross_profit,
             area: first.area,
             key_project: first.key_project,
-            installments: idx.clone(),
+            installments: idx.to_vec(),
         };
         for &i in &idx[1..] {
-            let row = ds.installments[i as usize].clone();
+            let row = &ds.installments[i as usize];
             let mut mismatches: Vec<(&'static str, String, String)> = Vec::new();
             // Compared as values; written out only when they differ.
             fn check<T: PartialEq>(
@@ -1106,7 +1176,7 @@ pub fn consolidate_contracts(ds: &mut Dataset) {
             c.key_project = c.key_project.or(row.key_project);
             for (key, kept, this) in mismatches {
                 let (pos, header) = cell_pos(ds, &row.meta, key);
-                ds.issues.push(DataIssue {
+                issues.push(DataIssue {
                     level: Level::Warning,
                     kind: Kind::Payments,
                     pos,
@@ -1117,10 +1187,14 @@ pub fn consolidate_contracts(ds: &mut Dataset) {
                         kept,
                     },
                 });
-                ds.installments[i as usize].meta.warned = true;
+                warned.push(i);
             }
         }
         contracts.push(c);
+    }
+    ds.issues.extend(issues);
+    for i in warned {
+        ds.installments[i as usize].meta.warned = true;
     }
     ds.contracts = contracts;
 }

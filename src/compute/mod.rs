@@ -112,85 +112,122 @@ pub struct Index {
 }
 
 impl Index {
+    /// Built in parallel parts (contracts, installments, follow-ups,
+    /// customers and the small kinds are independent).
     pub fn new(ds: &Dataset) -> Index {
         let n = ds.reps.len();
-        let mut ix = Index {
-            contracts_by_rep: vec![Vec::new(); n],
-            installments_by_rep: vec![Vec::new(); n],
-            followups_by_rep: vec![Vec::new(); n],
-            scores_by_rep: vec![Vec::new(); n],
-            adjustments_by_rep: vec![Vec::new(); n],
-            targets_by_rep: vec![Vec::new(); n],
-            rejected_by_rep: vec![Vec::new(); n],
-            leads_by_owner: vec![Vec::new(); n],
-            customer_rows_by_owner: vec![Vec::new(); n],
-            ..Index::default()
+        let per_rep = |ids: &mut dyn Iterator<Item = RepIdx>| {
+            let mut v: Vec<Vec<u32>> = vec![Vec::new(); n];
+            for (i, r) in ids.enumerate() {
+                v[r as usize].push(i as u32);
+            }
+            v
         };
-        for (i, c) in ds.contracts.iter().enumerate() {
-            ix.contracts_by_rep[c.rep as usize].push(i as u32);
-            ix.contracts_by_customer
-                .entry(c.customer_id.clone())
-                .or_default()
-                .push(i as u32);
+        // Rows grouped by customer id, without a reference count per row.
+        fn by_customer<'a>(ids: impl Iterator<Item = &'a Text>) -> FxHashMap<Text, Vec<u32>> {
+            let mut m: FxHashMap<Text, Vec<u32>> = FxHashMap::default();
+            for (i, id) in ids.enumerate() {
+                match m.get_mut(&**id) {
+                    Some(v) => v.push(i as u32),
+                    None => {
+                        m.insert(id.clone(), vec![i as u32]);
+                    }
+                }
+            }
+            m
         }
-        let by_sign = |v: &mut Vec<u32>| {
-            v.sort_by(|&a, &b| {
-                (
-                    ds.contracts[a as usize].sign_date,
-                    &ds.contracts[a as usize].contract_id,
-                )
-                    .cmp(&(
-                        ds.contracts[b as usize].sign_date,
-                        &ds.contracts[b as usize].contract_id,
-                    ))
-            })
+        let contracts = || {
+            let mut by_rep = per_rep(&mut ds.contracts.iter().map(|c| c.rep));
+            let mut by_customer = by_customer(ds.contracts.iter().map(|c| &c.customer_id));
+            let by_sign = |v: &mut Vec<u32>| {
+                v.sort_by(|&a, &b| {
+                    let (x, y) = (&ds.contracts[a as usize], &ds.contracts[b as usize]);
+                    (x.sign_date, &x.contract_id).cmp(&(y.sign_date, &y.contract_id))
+                })
+            };
+            by_rep.iter_mut().for_each(by_sign);
+            by_customer.values_mut().for_each(by_sign);
+            (by_rep, by_customer)
         };
-        ix.contracts_by_rep.iter_mut().for_each(by_sign);
-        ix.contracts_by_customer.values_mut().for_each(by_sign);
-        for (i, p) in ds.installments.iter().enumerate() {
-            ix.installments_by_rep[p.rep as usize].push(i as u32);
-        }
-        ix.installments_by_rep
-            .iter_mut()
-            .for_each(|v| v.sort_by_key(|&i| (ds.installments[i as usize].due_date, i)));
-        for (i, f) in ds.followups.iter().enumerate() {
-            ix.followups_by_rep[f.rep as usize].push(i as u32);
-            ix.followups_by_customer
-                .entry(f.customer_id.clone())
-                .or_default()
-                .push(i as u32);
-        }
-        let by_time =
-            |v: &mut Vec<u32>| v.sort_by_key(|&i| (ds.followups[i as usize].time.datetime(), i));
-        ix.followups_by_rep.iter_mut().for_each(by_time);
-        ix.followups_by_customer.values_mut().for_each(by_time);
-        for (i, s) in ds.scores.iter().enumerate() {
-            ix.scores_by_rep[s.rep as usize].push(i as u32);
-        }
-        for (i, a) in ds.adjustments.iter().enumerate() {
-            ix.adjustments_by_rep[a.rep as usize].push(i as u32);
-        }
-        for (i, t) in ds.targets.iter().enumerate() {
-            ix.targets_by_rep[t.rep as usize].push(i as u32);
-        }
+        let installments = || {
+            let mut by_rep = per_rep(&mut ds.installments.iter().map(|p| p.rep));
+            by_rep
+                .iter_mut()
+                .for_each(|v| v.sort_by_key(|&i| (ds.installments[i as usize].due_date, i)));
+            by_rep
+        };
+        let followups = || {
+            let by_time =
+                |v: &mut Vec<u32>| v.sort_by_key(|&i| (ds.followups[i as usize].time.datetime(), i));
+            rayon::join(
+                || {
+                    let mut by_rep = per_rep(&mut ds.followups.iter().map(|f| f.rep));
+                    by_rep.iter_mut().for_each(by_time);
+                    by_rep
+                },
+                || {
+                    let mut by_customer = by_customer(ds.followups.iter().map(|f| &f.customer_id));
+                    by_customer.values_mut().for_each(by_time);
+                    by_customer
+                },
+            )
+        };
+        let customers = || {
+            let mut customer: FxHashMap<Text, u32> = FxHashMap::default();
+            customer.reserve(ds.customers.len());
+            let mut rows_by_owner: Vec<Vec<crate::model::RowRef>> = vec![Vec::new(); n];
+            let mut leads_by_owner: Vec<Vec<u32>> = vec![Vec::new(); n];
+            for (i, c) in ds.customers.iter().enumerate() {
+                customer.insert(c.customer_id.clone(), i as u32);
+                for s in &c.snapshots {
+                    rows_by_owner[s.owner as usize].push(s.meta.src);
+                }
+                let lead = c.facts().lead_time;
+                let owner = c.state_on(lead.date()).owner;
+                leads_by_owner[owner as usize].push(i as u32);
+            }
+            leads_by_owner.iter_mut().for_each(|v| {
+                v.sort_by_key(|&i| (ds.customers[i as usize].facts().lead_time.datetime(), i))
+            });
+            (customer, rows_by_owner, leads_by_owner)
+        };
+        let small = || {
+            (
+                per_rep(&mut ds.scores.iter().map(|s| s.rep)),
+                per_rep(&mut ds.adjustments.iter().map(|a| a.rep)),
+                per_rep(&mut ds.targets.iter().map(|t| t.rep)),
+            )
+        };
+        let (
+            ((contracts_by_rep, contracts_by_customer), installments_by_rep),
+            (
+                (followups_by_rep, followups_by_customer),
+                ((customer, customer_rows_by_owner, leads_by_owner), (scores, adjustments, targets)),
+            ),
+        ) = rayon::join(
+            || rayon::join(contracts, installments),
+            || rayon::join(followups, || rayon::join(customers, small)),
+        );
+        let mut rejected_by_rep = vec![Vec::new(); n];
         for (i, r) in ds.rejected.iter().enumerate() {
             if let Some(rep) = r.rep {
-                ix.rejected_by_rep[rep as usize].push(i as u32);
+                rejected_by_rep[rep as usize].push(i as u32);
             }
         }
-        for (i, c) in ds.customers.iter().enumerate() {
-            ix.customer.insert(c.customer_id.clone(), i as u32);
-            for s in &c.snapshots {
-                ix.customer_rows_by_owner[s.owner as usize].push(s.meta.src);
-            }
-            let lead = c.facts().lead_time;
-            let owner = c.state_on(lead.date()).owner;
-            ix.leads_by_owner[owner as usize].push(i as u32);
+        Index {
+            contracts_by_rep,
+            installments_by_rep,
+            followups_by_rep,
+            scores_by_rep: scores,
+            adjustments_by_rep: adjustments,
+            targets_by_rep: targets,
+            rejected_by_rep,
+            leads_by_owner,
+            customer_rows_by_owner,
+            customer,
+            contracts_by_customer,
+            followups_by_customer,
         }
-        ix.leads_by_owner.iter_mut().for_each(|v| {
-            v.sort_by_key(|&i| (ds.customers[i as usize].facts().lead_time.datetime(), i))
-        });
-        ix
     }
 
     /// The customer's first deal: its earliest contract (tie: lowest
