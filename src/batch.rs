@@ -165,14 +165,25 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         files.len() as u64,
         lang.pick("个文件", "files"),
     );
-    let loaded =
+    let mut loaded =
         crate::dataset::read_files(files, ignored, &scheme.columns, &o.limits, &|_| bar.inc());
     bar.finish(lang);
     drop(read_stage);
 
     // The whole folder: problems, strictness, roles.
     let assemble_stage = crate::timing::stage("assemble");
-    let mut full = loaded.assemble_all();
+    // A run of one period that needs every file (the month-end run) has
+    // no other dataset to assemble: the parsed rows are moved into this
+    // one instead of copied, so they are not held twice.
+    let only_full = match o.sel {
+        crate::run::Selection::One(p) => input_set(&loaded, p).len() == loaded.files.len(),
+        _ => false,
+    };
+    let mut full = if only_full {
+        loaded.take_all()
+    } else {
+        loaded.assemble_all()
+    };
     drop(assemble_stage);
     crate::run::check_scores(&mut full, &scheme);
     let issues = (

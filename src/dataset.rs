@@ -7,6 +7,7 @@
 //! `used + merged + replaced + empty + totals + errors == data_rows`
 //! (see [`SheetStats`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -272,14 +273,34 @@ impl Loaded {
         self.assemble_subset(&(0..self.files.len()).collect::<Vec<_>>())
     }
 
+    /// The dataset of every file, made by moving the parsed rows out (each
+    /// sheet's rows are freed as they are resolved, so the rows are not held
+    /// twice). Afterwards only `files`, `ignored` and `hashes` are left: no
+    /// other dataset can be assembled from this `Loaded`.
+    pub fn take_all(&mut self) -> Dataset {
+        let files: Vec<&SourceFile> = self.files.iter().collect();
+        let outcomes = std::mem::take(&mut self.outcomes)
+            .into_iter()
+            .map(Cow::Owned)
+            .collect();
+        let mut ds = assemble_from(&files, self.ignored.clone(), outcomes);
+        for (f, h) in ds.files.iter_mut().zip(&self.hashes) {
+            f.sha256 = h.clone();
+        }
+        ds
+    }
+
     /// The dataset of the files at `keep` (indices into `files`, ascending),
     /// exactly as if the folder held only those files. The parsed rows are
     /// borrowed: only the records that reach the dataset are copied (their
     /// texts are shared, not duplicated).
     pub fn assemble_subset(&self, keep: &[usize]) -> Dataset {
         let files: Vec<&SourceFile> = keep.iter().map(|&i| &self.files[i]).collect();
-        let outcomes: Vec<&FileOutcome> = keep.iter().map(|&i| &self.outcomes[i]).collect();
-        let mut ds = assemble_from(&files, self.ignored.clone(), &outcomes);
+        let outcomes = keep
+            .iter()
+            .map(|&i| Cow::Borrowed(&self.outcomes[i]))
+            .collect();
+        let mut ds = assemble_from(&files, self.ignored.clone(), outcomes);
         for (f, &i) in ds.files.iter_mut().zip(keep) {
             f.sha256 = self.hashes[i].clone();
         }
@@ -295,7 +316,7 @@ pub fn load(root: &Path, aliases: &ColumnAliases) -> anyhow::Result<Dataset> {
 /// Read and validate every ledger below `root`; a file beyond `limits` is
 /// refused as unreadable, with the limit and how to raise it.
 pub fn load_with(root: &Path, aliases: &ColumnAliases, limits: &Limits) -> anyhow::Result<Dataset> {
-    Ok(read_all_with(root, aliases, limits, &|_| {})?.assemble_all())
+    Ok(read_all_with(root, aliases, limits, &|_| {})?.take_all())
 }
 
 /// Read and validate every ledger below `root` once, in parallel, under
@@ -356,23 +377,108 @@ pub fn assemble(
     outcomes: Vec<FileOutcome>,
 ) -> Dataset {
     let files: Vec<&SourceFile> = files.iter().collect();
-    let outcomes: Vec<&FileOutcome> = outcomes.iter().collect();
-    assemble_from(&files, ignored, &outcomes)
+    let outcomes = outcomes.into_iter().map(Cow::Owned).collect();
+    assemble_from(&files, ignored, outcomes)
 }
 
-/// [`assemble`] from borrowed outcomes.
-fn assemble_from(
+/// One sheet's parsed rows: lent by a [`Loaded`] that is kept (the records
+/// that reach the dataset are copied, their texts shared) or given (moved,
+/// and freed as they are resolved).
+enum Rows<'a, T> {
+    Lent(&'a [Parsed<T>]),
+    Given(Vec<Parsed<T>>),
+}
+
+impl<'a, T: Clone> Rows<'a, T> {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Lent(v) => v.len(),
+            Rows::Given(v) => v.len(),
+        }
+    }
+
+    fn into_iter(self) -> impl Iterator<Item = Cow<'a, Parsed<T>>> {
+        let (lent, given) = match self {
+            Rows::Lent(v) => (Some(v), None),
+            Rows::Given(v) => (None, Some(v)),
+        };
+        lent.into_iter()
+            .flatten()
+            .map(Cow::Borrowed)
+            .chain(given.into_iter().flatten().map(Cow::Owned))
+    }
+
+    /// The records, copied when lent.
+    fn into_records(self) -> impl Iterator<Item = T> + use<'a, T> {
+        self.into_iter().map(|p| match p {
+            Cow::Borrowed(p) => p.rec.clone(),
+            Cow::Owned(p) => p.rec,
+        })
+    }
+}
+
+/// A sheet's rows by kind.
+enum KindRows<'a> {
+    None,
+    Roster(Rows<'a, Rep>),
+    Targets(Rows<'a, Target>),
+    Customers(Rows<'a, CustomerRow>),
+    Followups(Rows<'a, Followup>),
+    Payments(Rows<'a, Installment>),
+    Scores(Rows<'a, Score>),
+    Adjustments(Rows<'a, Adjustment>),
+    Calendar(Rows<'a, CalendarDay>),
+}
+
+impl<'a> KindRows<'a> {
+    fn of(records: Cow<'a, Records>) -> KindRows<'a> {
+        use Rows::{Given, Lent};
+        match records {
+            Cow::Borrowed(r) => match r {
+                Records::None => KindRows::None,
+                Records::Roster(v) => KindRows::Roster(Lent(v)),
+                Records::Targets(v) => KindRows::Targets(Lent(v)),
+                Records::Customers(v) => KindRows::Customers(Lent(v)),
+                Records::Followups(v) => KindRows::Followups(Lent(v)),
+                Records::Payments(v) => KindRows::Payments(Lent(v)),
+                Records::Scores(v) => KindRows::Scores(Lent(v)),
+                Records::Adjustments(v) => KindRows::Adjustments(Lent(v)),
+                Records::Calendar(v) => KindRows::Calendar(Lent(v)),
+            },
+            Cow::Owned(r) => match r {
+                Records::None => KindRows::None,
+                Records::Roster(v) => KindRows::Roster(Given(v)),
+                Records::Targets(v) => KindRows::Targets(Given(v)),
+                Records::Customers(v) => KindRows::Customers(Given(v)),
+                Records::Followups(v) => KindRows::Followups(Given(v)),
+                Records::Payments(v) => KindRows::Payments(Given(v)),
+                Records::Scores(v) => KindRows::Scores(Given(v)),
+                Records::Adjustments(v) => KindRows::Adjustments(Given(v)),
+                Records::Calendar(v) => KindRows::Calendar(Given(v)),
+            },
+        }
+    }
+}
+
+/// [`assemble`] from outcomes lent or given.
+fn assemble_from<'a>(
     files: &[&SourceFile],
     ignored: Vec<Arc<str>>,
-    outcomes: &[&FileOutcome],
+    outcomes: Vec<Cow<'a, FileOutcome>>,
 ) -> Dataset {
     let mut ds = Dataset {
         ignored,
         ..Dataset::default()
     };
-    let mut per_sheet: Vec<(u32, &Records, &[validate::PendingReject])> = Vec::new();
-    for (fi, (f, (result, sheets))) in files.iter().zip(outcomes.iter().copied()).enumerate() {
-        let (format, error) = match result {
+    type Rejects<'a> = Cow<'a, [validate::PendingReject]>;
+    let mut per_sheet: Vec<(u32, KindRows<'a>, Rejects<'a>)> = Vec::new();
+    for (fi, (f, outcome)) in files.iter().zip(outcomes).enumerate() {
+        let (result, sheets): (Result<Format, ReadError>, Vec<Cow<'a, SheetOutcome>>) =
+            match outcome {
+                Cow::Borrowed((r, sh)) => (r.clone(), sh.iter().map(Cow::Borrowed).collect()),
+                Cow::Owned((r, sh)) => (r, sh.into_iter().map(Cow::Owned).collect()),
+            };
+        let (format, error) = match &result {
             Ok(fmt) => (Some(*fmt), None),
             Err(e) => {
                 let msg = e.message.clone();
@@ -409,7 +515,11 @@ fn assemble_from(
                 columns: s.columns.clone(),
                 stats: s.stats,
             });
-            per_sheet.push((si, &s.records, &s.rejected));
+            let (records, rejected) = match s {
+                Cow::Borrowed(s) => (Cow::Borrowed(&s.records), Cow::Borrowed(&s.rejected[..])),
+                Cow::Owned(s) => (Cow::Owned(s.records), Cow::Owned(s.rejected)),
+            };
+            per_sheet.push((si, KindRows::of(records), rejected));
         }
     }
     for k in Kind::REQUIRED {
@@ -424,7 +534,7 @@ fn assemble_from(
     let mut rest = Vec::new();
     for (si, records, rejected) in per_sheet {
         match records {
-            Records::Roster(v) => roster.extend(v.iter().map(|p| with_sheet(p.rec.clone(), si))),
+            KindRows::Roster(v) => roster.extend(v.into_records().map(|r| with_sheet(r, si))),
             other => rest.push((si, other, rejected)),
         }
     }
@@ -440,11 +550,11 @@ fn assemble_from(
     // in afterwards (the issues are sorted by position at the end, so the
     // order they are found in does not matter).
     let (mut targets, mut scores, mut adjustments, mut days) = (vec![], vec![], vec![], vec![]);
-    let mut customer_sheets: Vec<(u32, &[Parsed<CustomerRow>])> = Vec::new();
-    let mut followup_sheets: Vec<(u32, &[Parsed<Followup>])> = Vec::new();
-    let mut payment_sheets: Vec<(u32, &[Parsed<Installment>])> = Vec::new();
+    let mut customer_sheets: Vec<(u32, Rows<CustomerRow>)> = Vec::new();
+    let mut followup_sheets: Vec<(u32, Rows<Followup>)> = Vec::new();
+    let mut payment_sheets: Vec<(u32, Rows<Installment>)> = Vec::new();
     for (si, records, rejected) in rest {
-        for r in rejected {
+        for r in rejected.iter() {
             let rep = r.rep.as_ref().and_then(|c| index.resolve(&c.text).ok());
             let kind = b.ds.sheets[si as usize].kind().expect("recognised sheet");
             b.ds.rejected.push(RejectedRow {
@@ -458,20 +568,25 @@ fn assemble_from(
             });
         }
         match records {
-            Records::Customers(v) => customer_sheets.push((si, v)),
-            Records::Followups(v) => followup_sheets.push((si, v)),
-            Records::Payments(v) => payment_sheets.push((si, v)),
-            Records::Targets(v) => {
+            KindRows::Customers(v) => customer_sheets.push((si, v)),
+            KindRows::Followups(v) => followup_sheets.push((si, v)),
+            KindRows::Payments(v) => payment_sheets.push((si, v)),
+            KindRows::Targets(v) => {
                 b.resolve(si, Kind::Targets, v, &index, |t, r| t.rep = r, &mut targets)
             }
-            Records::Scores(v) => {
+            KindRows::Scores(v) => {
                 b.resolve(si, Kind::Scores, v, &index, |t, r| t.rep = r, &mut scores)
             }
-            Records::Adjustments(v) => {
-                b.resolve(si, Kind::Adjustments, v, &index, |t, r| t.rep = r, &mut adjustments)
-            }
-            Records::Calendar(v) => days.extend(v.iter().map(|p| with_sheet(p.rec.clone(), si))),
-            Records::Roster(_) | Records::None => {}
+            KindRows::Adjustments(v) => b.resolve(
+                si,
+                Kind::Adjustments,
+                v,
+                &index,
+                |t, r| t.rep = r,
+                &mut adjustments,
+            ),
+            KindRows::Calendar(v) => days.extend(v.into_records().map(|r| with_sheet(r, si))),
+            KindRows::Roster(_) | KindRows::None => {}
         }
     }
     let index = &index;
@@ -678,23 +793,31 @@ impl Builder<'_> {
         &mut self,
         sheet: u32,
         kind: Kind,
-        rows: &[Parsed<T>],
+        rows: Rows<'_, T>,
         index: &RepIndex,
         set: impl Fn(&mut T, RepIdx),
         out: &mut Vec<T>,
     ) {
         out.reserve(rows.len());
         // A sheet names the same few reps over and over.
-        let mut known: FxHashMap<&str, Result<RepIdx, Reason>> = FxHashMap::default();
-        for p in rows {
+        let mut known: FxHashMap<Text, Result<RepIdx, Reason>> = FxHashMap::default();
+        for p in rows.into_iter() {
             let cell: &RepCell = p.rep.as_ref().expect("rep cell parsed");
-            let resolved = known
-                .entry(&*cell.text)
-                .or_insert_with(|| index.resolve(&cell.text));
+            let resolved = match known.get(&*cell.text) {
+                Some(r) => r,
+                None => known
+                    .entry(cell.text.clone())
+                    .or_insert_with(|| index.resolve(&cell.text)),
+            };
             match resolved {
                 Ok(i) => {
-                    let mut rec = with_sheet(p.rec.clone(), sheet);
-                    set(&mut rec, *i);
+                    let i = *i;
+                    let rec = match p {
+                        Cow::Borrowed(p) => p.rec.clone(),
+                        Cow::Owned(p) => p.rec,
+                    };
+                    let mut rec = with_sheet(rec, sheet);
+                    set(&mut rec, i);
                     out.push(rec);
                 }
                 Err(reason) => {
@@ -720,7 +843,7 @@ impl Builder<'_> {
     fn resolve_sheets<T: HasMeta + Clone>(
         &mut self,
         kind: Kind,
-        sheets: Vec<(u32, &[Parsed<T>])>,
+        sheets: Vec<(u32, Rows<'_, T>)>,
         index: &RepIndex,
         set: impl Fn(&mut T, RepIdx),
     ) -> Vec<T> {

@@ -157,8 +157,9 @@ impl Index {
             by_rep
         };
         let followups = || {
-            let by_time =
-                |v: &mut Vec<u32>| v.sort_by_key(|&i| (ds.followups[i as usize].time.datetime(), i));
+            let by_time = |v: &mut Vec<u32>| {
+                v.sort_by_key(|&i| (ds.followups[i as usize].time.datetime(), i))
+            };
             rayon::join(
                 || {
                     let mut by_rep = per_rep(&mut ds.followups.iter().map(|f| f.rep));
@@ -202,7 +203,10 @@ impl Index {
             ((contracts_by_rep, contracts_by_customer), installments_by_rep),
             (
                 (followups_by_rep, followups_by_customer),
-                ((customer, customer_rows_by_owner, leads_by_owner), (scores, adjustments, targets)),
+                (
+                    (customer, customer_rows_by_owner, leads_by_owner),
+                    (scores, adjustments, targets),
+                ),
             ),
         ) = rayon::join(
             || rayon::join(contracts, installments),

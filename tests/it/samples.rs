@@ -86,3 +86,17 @@ fn samples_read_clean_for_all_twelve_months() {
         "one leaver"
     );
 }
+
+#[test]
+fn a_dataset_made_by_moving_the_rows_equals_one_made_by_copying_them() {
+    // A month-end run moves the parsed rows into its one dataset; every
+    // other run copies them (each period cutoff needs its own dataset).
+    let mut loaded = kaohe::dataset::read_all(&samples(), &Default::default(), &|_| {}).unwrap();
+    let copied = loaded.assemble_all();
+    let moved = loaded.take_all();
+    assert!(loaded.outcomes.is_empty());
+    assert_eq!(moved.files.len(), loaded.files.len());
+    // The leaver's roster row gaining a leave date: a replaced row.
+    assert_eq!(moved.count(Level::Info), 1);
+    assert_eq!(format!("{copied:?}"), format!("{moved:?}"));
+}
