@@ -291,12 +291,22 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         Some(full)
     };
     type Assembled = Option<(Dataset, crate::compute::Index)>;
-    let assemble_group = |keep: &[usize]| -> Assembled {
+    // The last group's dataset takes the parsed rows instead of copying
+    // them: nothing needs them after it. (One assembly runs at a time.)
+    let n_groups = groups.len();
+    let loaded = std::sync::Mutex::new(loaded);
+    let assemble_group = |gi: usize, keep: &[usize]| -> Assembled {
         if keep.len() == all && full.is_some() {
             return None;
         }
         let _t = crate::timing::stage("assemble+index-beside-write");
-        let mut d = loaded.assemble_subset(keep);
+        let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let mut d = if gi + 1 == n_groups {
+            loaded.take_subset(keep)
+        } else {
+            loaded.assemble_subset(keep)
+        };
+        drop(loaded);
         crate::run::check_scores(&mut d, &scheme);
         let ix = crate::compute::Index::new(&d);
         Some((d, ix))
@@ -306,7 +316,11 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     };
     let (keeps, planned_groups): (Vec<Vec<usize>>, Vec<Vec<Planned>>) = groups.into_iter().unzip();
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        let spawn = |i: usize| keeps.get(i).map(|k| scope.spawn(move || assemble_group(k)));
+        let spawn = |i: usize| {
+            keeps
+                .get(i)
+                .map(|k| scope.spawn(move || assemble_group(i, k)))
+        };
         let mut pending = spawn(0);
         for (gi, planned) in planned_groups.into_iter().enumerate() {
             let owned = {

@@ -273,21 +273,34 @@ impl Loaded {
         self.assemble_subset(&(0..self.files.len()).collect::<Vec<_>>())
     }
 
+    /// [`Loaded::assemble_subset`], moving the parsed rows of the files at
+    /// `keep` out (each sheet's rows freed as they are resolved) and
+    /// dropping the others' (the last dataset a run assembles). Afterwards
+    /// only `files`, `ignored` and `hashes` are left.
+    pub fn take_subset(&mut self, keep: &[usize]) -> Dataset {
+        let files: Vec<&SourceFile> = keep.iter().map(|&i| &self.files[i]).collect();
+        let mut all: Vec<Option<FileOutcome>> = std::mem::take(&mut self.outcomes)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let outcomes = keep
+            .iter()
+            .map(|&i| Cow::Owned(all[i].take().expect("each file kept once")))
+            .collect();
+        drop(all);
+        let mut ds = assemble_from(&files, self.ignored.clone(), outcomes);
+        for (f, &i) in ds.files.iter_mut().zip(keep) {
+            f.sha256 = self.hashes[i].clone();
+        }
+        ds
+    }
+
     /// The dataset of every file, made by moving the parsed rows out (each
     /// sheet's rows are freed as they are resolved, so the rows are not held
     /// twice). Afterwards only `files`, `ignored` and `hashes` are left: no
     /// other dataset can be assembled from this `Loaded`.
     pub fn take_all(&mut self) -> Dataset {
-        let files: Vec<&SourceFile> = self.files.iter().collect();
-        let outcomes = std::mem::take(&mut self.outcomes)
-            .into_iter()
-            .map(Cow::Owned)
-            .collect();
-        let mut ds = assemble_from(&files, self.ignored.clone(), outcomes);
-        for (f, h) in ds.files.iter_mut().zip(&self.hashes) {
-            f.sha256 = h.clone();
-        }
-        ds
+        self.take_subset(&(0..self.files.len()).collect::<Vec<_>>())
     }
 
     /// The dataset of the files at `keep` (indices into `files`, ascending),
