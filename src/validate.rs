@@ -10,6 +10,7 @@
 //! Rep names are resolved later (they need the roster of every file), in
 //! [`crate::dataset`]; here a row keeps the rep cell as written.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use calamine::{Data, Dimensions};
@@ -22,7 +23,7 @@ use crate::model::*;
 use crate::parse::cell::{self, CellResult};
 use crate::parse::date::Stamp;
 use crate::parse::money::header_scale;
-use crate::parse::text::{header_key, is_totals_label};
+use crate::parse::text::{header_key, uppercase_cow};
 use crate::period::{Period, YearMonth};
 use crate::read::RawSheet;
 use crate::scheme::ColumnAliases;
@@ -104,6 +105,7 @@ impl RepCell {
     fn new(text: Text, d: &Data, key: &'static str, texts: &mut Interner) -> RepCell {
         let raw = match d {
             Data::String(s) if **s == *text => None,
+            Data::String(s) => Some(texts.get_str(s)),
             d => Some(texts.get(cell::raw_text(d))),
         };
         RepCell { text, raw, key }
@@ -231,26 +233,32 @@ const ACTIVITY_DATES: [&str; 4] = ["lead_time", "time", "sign_date", "due_date"]
 /// One row being read: collects its issues, filled cells and readable dates.
 struct RowCtx<'s, 'g> {
     sheet: &'s SheetCtx,
-    cells: Vec<&'g Data>,
+    /// Per catalogue column (at most 32: `filled` is a bit set).
+    cells: [&'g Data; 32],
     row: u32,
     issues: &'s mut Vec<DataIssue>,
     texts: &'s mut Interner,
     failed: bool,
     warned: bool,
     filled: u32,
-    dates: Vec<NaiveDate>,
+    /// Cleared for each row; kept to spare an allocation per row.
+    dates: &'s mut Vec<NaiveDate>,
+    /// Where [`Self::def`] starts looking.
+    next_def: std::cell::Cell<usize>,
 }
 
 impl<'s, 'g> RowCtx<'s, 'g> {
     fn def(&self, key: &str) -> (usize, &'static ColumnDef) {
-        let i = self
-            .sheet
-            .kind
-            .columns()
-            .iter()
-            .position(|c| c.key == key)
+        // Columns are mostly asked for in catalogue order: the search starts
+        // after the one found last (keys are unique within a kind).
+        let defs = self.sheet.kind.columns();
+        let from = self.next_def.get().min(defs.len());
+        let i = (from..defs.len())
+            .chain(0..from)
+            .find(|&i| defs[i].key == key)
             .expect("known column key");
-        (i, &self.sheet.kind.columns()[i])
+        self.next_def.set(i + 1);
+        (i, &defs[i])
     }
 
     fn pos(&self, col: Option<u32>) -> Position {
@@ -290,7 +298,7 @@ impl<'s, 'g> RowCtx<'s, 'g> {
     fn get<T>(
         &mut self,
         key: &str,
-        parse: impl FnOnce(&Data, bool, Decimal) -> CellResult<T>,
+        parse: impl FnOnce(&'g Data, bool, Decimal) -> CellResult<T>,
     ) -> Option<T> {
         let (i, def) = self.def(key);
         let Some((_, _, scale)) = &self.sheet.cols[i] else {
@@ -323,34 +331,44 @@ impl<'s, 'g> RowCtx<'s, 'g> {
     /// Free text. An error value (`#N/A`, `#DIV/0!`) is no text: it is
     /// reported like any unreadable value, never kept as a name.
     fn text(&mut self, key: &str) -> Option<String> {
+        self.text_cow(key).map(Cow::into_owned)
+    }
+    /// [`Self::text`], borrowing the cell's text when folding keeps it.
+    fn text_cow(&mut self, key: &str) -> Option<Cow<'g, str>> {
         self.get(key, |d, _, _| match d {
             Data::Error(_) => Err(cell::Bad::ErrorValue),
-            _ => Ok(cell::text(d)),
+            _ => Ok(cell::text_cow(d)),
         })
     }
+    /// Free text kept as it is (not shared with other rows).
+    fn own_text(&mut self, key: &str) -> Option<Text> {
+        self.text_cow(key).map(|t| Text::from(&*t))
+    }
     fn id(&mut self, key: &str) -> Option<String> {
+        self.id_cow(key).map(Cow::into_owned)
+    }
+    fn id_cow(&mut self, key: &str) -> Option<Cow<'g, str>> {
         self.get(key, |d, _, _| {
-            cell::id(d).map(|o| {
-                o.map(|mut s| {
-                    if s.is_ascii() {
-                        s.make_ascii_uppercase();
-                        s
-                    } else {
-                        s.to_uppercase()
-                    }
+            cell::id_cow(d).map(|o| {
+                o.map(|s| {
+                    let upper = match uppercase_cow(&s) {
+                        Cow::Borrowed(_) => None,
+                        Cow::Owned(u) => Some(u),
+                    };
+                    upper.map_or(s, Cow::Owned)
                 })
             })
         })
     }
     /// A text shared with the sheet's other rows that hold the same.
     fn shared_text(&mut self, key: &str) -> Option<Text> {
-        let t = self.text(key)?;
-        Some(self.texts.get(t))
+        let t = self.text_cow(key)?;
+        Some(self.texts.get_cow(t))
     }
     /// An id shared with the sheet's other rows that hold the same.
     fn shared_id(&mut self, key: &str) -> Option<Text> {
-        let t = self.id(key)?;
-        Some(self.texts.get(t))
+        let t = self.id_cow(key)?;
+        Some(self.texts.get_cow(t))
     }
     fn date(&mut self, key: &str) -> Option<NaiveDate> {
         let v = self.get(key, |d, is_1904, _| cell::date(d, is_1904));
@@ -461,6 +479,7 @@ pub fn read_sheet(
         texts: Interner::default(),
         size_hint: raw.rows.size_hint(),
         last_row: None,
+        dates: Vec::new(),
     };
     while let Some((r, cells)) = raw.rows.next_row() {
         if !rd.row(r, cells) {
@@ -507,6 +526,8 @@ struct SheetReader<'a> {
     texts: Interner,
     /// About how many rows the sheet has (0: unknown).
     size_hint: usize,
+    /// The activity dates of the current row.
+    dates: Vec<NaiveDate>,
 }
 
 /// One shared copy of each distinct short text (customer ids repeat in
@@ -527,6 +548,23 @@ impl Interner {
         let t: Text = Text::from(s);
         self.texts.insert(t.clone());
         t
+    }
+
+    /// [`Self::get`], copying the text only when it is new to the sheet.
+    pub fn get_str(&mut self, s: &str) -> Text {
+        if let Some(t) = self.texts.get(s) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        self.texts.insert(t.clone());
+        t
+    }
+
+    fn get_cow(&mut self, s: Cow<str>) -> Text {
+        match s {
+            Cow::Borrowed(s) => self.get_str(s),
+            Cow::Owned(s) => self.get(s),
+        }
     }
 
     /// One shared copy of each distinct rep cell (its texts interned here).
@@ -701,10 +739,7 @@ impl SheetReader<'_> {
         self.out.stats.data_rows += empties + 1;
         self.out.stats.empty += empties;
         let first = cells.iter().map(|(_, d)| d).find(|d| !cell::is_empty(d));
-        if first
-            .and_then(cell::text)
-            .is_some_and(|t| is_totals_label(&t))
-        {
+        if first.is_some_and(cell::is_totals_cell) {
             self.out.stats.totals += 1;
             return;
         }
@@ -720,12 +755,14 @@ impl SheetReader<'_> {
             }
             own(cells, col)
         };
-        let row_cells: Vec<&Data> = ctx
-            .cols
-            .iter()
-            .map(|c| c.as_ref().map_or(&EMPTY, |(col, _, _)| value(*col)))
-            .collect();
+        let mut row_cells = [&EMPTY; 32];
+        for (slot, c) in row_cells.iter_mut().zip(&ctx.cols) {
+            if let Some((col, _, _)) = c {
+                *slot = value(*col);
+            }
+        }
         let kind = ctx.kind;
+        self.dates.clear();
         let mut row = RowCtx {
             sheet: ctx,
             cells: row_cells,
@@ -735,7 +772,8 @@ impl SheetReader<'_> {
             failed: false,
             warned: false,
             filled: 0,
-            dates: Vec::new(),
+            dates: &mut self.dates,
+            next_def: std::cell::Cell::new(0),
         };
         if !records.parse_row(&mut row, self.as_of) {
             self.out.stats.errors += 1;
@@ -755,7 +793,7 @@ impl SheetReader<'_> {
                 self.out.rejected.push(PendingReject {
                     row: r + 1,
                     rep,
-                    dates: std::mem::take(&mut row.dates),
+                    dates: row.dates.clone(),
                 });
             }
         }
@@ -942,7 +980,7 @@ fn parse_customer(
     as_of: Option<YearMonth>,
 ) -> Option<(CustomerRow, Option<RepCell>)> {
     let customer_id = r.shared_id("customer_id");
-    let customer_name = r.text("customer_name").map(Text::from);
+    let customer_name = r.own_text("customer_name");
     let owner = r.rep("owner");
     let lead_time = r.stamp("lead_time");
     let tier = r.shared_text("tier");
@@ -985,7 +1023,7 @@ fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
     let customer_id = r.shared_id("customer_id");
     let method = r.word("method");
     let stage = r.word("stage");
-    let notes = r.text("notes").map(Text::from);
+    let notes = r.own_text("notes");
     let next_time = r.date("next_time");
     let (Some(time), Some(rep), Some(customer_id)) = (time, rep, customer_id) else {
         return None;

@@ -6,13 +6,15 @@
 //! a value of that type. The caller decides the level (error for a required
 //! column, warning for an optional one).
 
+use std::borrow::Cow;
+
 use calamine::Data;
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use rust_decimal::Decimal;
 
 use super::date::{self, Stamp};
 use super::money::{self, round2};
-use super::text::fold;
+use super::text::{fold, fold_cow, is_totals_label};
 use super::words::{self, Word};
 use crate::columns::WordList;
 use crate::period::{Period, YearMonth};
@@ -146,21 +148,41 @@ fn round_to_second(dt: NaiveDateTime) -> NaiveDateTime {
 
 /// Free text, folded (NFKC, trimmed, spaces collapsed).
 pub fn text(d: &Data) -> Option<String> {
+    text_cow(d).map(Cow::into_owned)
+}
+
+/// [`text`], borrowing the cell's text when folding leaves it as it is.
+pub fn text_cow(d: &Data) -> Option<Cow<'_, str>> {
     if is_empty(d) {
         return None;
     }
     let t = match d {
-        Data::String(s) => fold(s),
-        other => fold(&raw_text(other)),
+        Data::String(s) => fold_cow(s),
+        other => Cow::Owned(fold(&raw_text(other))),
     };
     (!t.is_empty()).then_some(t)
 }
 
+/// Whether a row whose first non-empty cell is `d` is a totals row: whether
+/// its [`text`] is a totals label. A number or date shows only digits and
+/// `-.: +`, never a label, so it is not written out to be asked.
+pub fn is_totals_cell(d: &Data) -> bool {
+    match d {
+        Data::Int(_) | Data::Float(_) | Data::DateTime(_) => false,
+        _ => text_cow(d).is_some_and(|t| is_totals_label(&t)),
+    }
+}
+
 /// An identifier: text, with a numeric cell `1001` read as `"1001"`.
 pub fn id(d: &Data) -> CellResult<String> {
+    id_cow(d).map(|o| o.map(Cow::into_owned))
+}
+
+/// [`id`], borrowing the cell's text when folding leaves it as it is.
+pub fn id_cow(d: &Data) -> CellResult<Cow<'_, str>> {
     match d {
         Data::Error(_) => Err(Bad::ErrorValue),
-        _ => Ok(text(d)),
+        _ => Ok(text_cow(d)),
     }
 }
 
@@ -341,7 +363,7 @@ pub fn yes_no(d: &Data) -> CellResult<bool> {
 pub fn word(d: &Data, list: WordList) -> CellResult<&'static Word> {
     match d {
         Data::Error(_) => Err(Bad::ErrorValue),
-        _ => match text(d) {
+        _ => match text_cow(d) {
             None => Ok(None),
             Some(t) => words::lookup(list, &t)
                 .map(Some)
@@ -364,6 +386,33 @@ mod tests {
     }
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn totals_cells_as_their_text_says() {
+        let dt = |v: f64, ty| Data::DateTime(ExcelDateTime::new(v, ty, false));
+        let cells = [
+            Data::Int(1),
+            Data::Int(-7),
+            Data::Float(12.5),
+            Data::Float(f64::NAN),
+            Data::Float(f64::INFINITY),
+            Data::Float(-1e300),
+            dt(46086.0, ExcelDateTimeType::DateTime),
+            dt(46086.51, ExcelDateTimeType::DateTime),
+            dt(1e12, ExcelDateTimeType::DateTime),
+            dt(-1e12, ExcelDateTimeType::DateTime),
+            dt(1.5, ExcelDateTimeType::TimeDelta),
+            Data::Bool(true),
+            s("合计"),
+            s(" Total "),
+            s("TOTAL"),
+            s("张三"),
+        ];
+        for d in &cells {
+            let want = text(d).is_some_and(|t| is_totals_label(&t));
+            assert_eq!(is_totals_cell(d), want, "{d:?}");
+        }
     }
 
     #[test]

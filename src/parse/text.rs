@@ -5,19 +5,88 @@
 //! ideographic and non-breaking spaces into plain spaces. Then the text is
 //! trimmed and inner runs of white space collapse to one space.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Fold a cell's text: NFKC, trimmed, white-space runs collapsed to one space.
 pub fn fold(s: &str) -> String {
+    fold_cow(s).into_owned()
+}
+
+/// [`fold`], borrowing `s` when folding leaves it as it is (most cells).
+pub fn fold_cow(s: &str) -> Cow<'_, str> {
     if already_folded(s) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     // Most ledger text (ASCII, common CJK) is already in NFKC: skip the
     // decomposition and recomposition, which dominate reading otherwise.
-    if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        collapse(s.chars(), s.len())
+    Cow::Owned(
+        if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+            collapse(s.chars(), s.len())
+        } else if s.chars().all(narrows_plainly) {
+            // Full-width punctuation in Chinese text (`，`, `（`, `：`).
+            collapse(s.chars().map(narrow), s.len())
+        } else {
+            collapse(s.nfkc(), s.len())
+        },
+    )
+}
+
+/// Whether NFKC maps `c` on its own, whatever is around it: the characters
+/// [`already_folded`] keeps, the ideographic space and the full-width forms
+/// of ASCII (U+FF01–U+FF5E).
+fn narrows_plainly(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{3000}'..='\u{3011}').contains(&c)
+        || ('\u{ff01}'..='\u{ff5e}').contains(&c)
+}
+
+/// What NFKC makes of a character [`narrows_plainly`] accepts.
+fn narrow(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// `s` lower-cased, borrowed when no character changes (as
+/// [`str::to_lowercase`]).
+pub fn lowercase_cow(s: &str) -> Cow<'_, str> {
+    let same = if s.is_ascii() {
+        !s.bytes().any(|b| b.is_ascii_uppercase())
     } else {
-        collapse(s.nfkc(), s.len())
+        s.chars().all(|c| {
+            let mut l = c.to_lowercase();
+            l.next() == Some(c) && l.next().is_none()
+        })
+    };
+    if same {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
+/// `s` upper-cased, borrowed when no character changes (as
+/// [`str::to_uppercase`]).
+pub fn uppercase_cow(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_lowercase()) {
+            return Cow::Owned(s.to_ascii_uppercase());
+        }
+        return Cow::Borrowed(s);
+    }
+    let same = s.chars().all(|c| {
+        let mut u = c.to_uppercase();
+        u.next() == Some(c) && u.next().is_none()
+    });
+    if same {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_uppercase())
     }
 }
 
@@ -156,7 +225,7 @@ mod tests {
         let slow = |s: &str| collapse(s.nfkc(), s.len());
         let mut chars: Vec<char> = (0u32..0x80).filter_map(char::from_u32).collect();
         chars.extend((0x3000u32..=0x303f).filter_map(char::from_u32));
-        chars.extend((0xff00u32..=0xff20).filter_map(char::from_u32));
+        chars.extend((0xff00u32..=0xff65).filter_map(char::from_u32));
         chars.extend([
             '\u{4e00}', '张', '三', '\u{9fff}', '\u{a0}', '\u{200b}', '\u{feff}',
         ]);
@@ -172,10 +241,31 @@ mod tests {
                 assert_eq!(fold(&s), slow(&s), "{s:?}");
             }
         }
+        for s in [
+            "首次电话沟通，了解客户基本需求（二期）：ＯＫ！",
+            "　张三，\u{3000}李四",
+            "Ａ\u{301}，",
+            "ｅ\u{301}",
+        ] {
+            assert_eq!(fold(s), slow(s), "{s:?}");
+        }
         assert!(already_folded("KH-0001 张三 公司"));
         assert!(!already_folded("张三 "));
         assert!(!already_folded("张  三"));
         assert!(!already_folded("ＫＨ"));
+    }
+
+    #[test]
+    fn case_changes_borrow_only_what_stays() {
+        for s in [
+            "abc", "ABC", "aBc", "张三", "ΣΑΣ", "ǅ", "ß", "ﬁ", "İx", "KH-001", "", "Ωmega",
+        ] {
+            assert_eq!(lowercase_cow(s), s.to_lowercase(), "{s:?}");
+            assert_eq!(uppercase_cow(s), s.to_uppercase(), "{s:?}");
+        }
+        assert!(matches!(lowercase_cow("kh-001 张三"), Cow::Borrowed(_)));
+        assert!(matches!(uppercase_cow("KH-001 张三"), Cow::Borrowed(_)));
+        assert!(matches!(fold_cow("KH-001"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -153,11 +153,19 @@ pub fn list(which: WordList) -> &'static [Word] {
 /// Find the canonical word for an already normalised cell text
 /// (see [`crate::parse::text::fold`]); case-insensitive.
 pub fn lookup(which: WordList, folded: &str) -> Option<&'static Word> {
-    let key = folded.to_lowercase();
+    let key = super::text::lowercase_cow(folded);
+    let key: &str = &key;
+    let words = list(which);
+    // Most cells hold a word's Chinese form or its code: found by plain
+    // comparison first. No spelling names two words of a list (see the
+    // tests), so which spelling matches first does not change the word.
+    if let Some(w) = words.iter().find(|w| w.zh == key || w.code == key) {
+        return Some(w);
+    }
     // The lists' words are compared lower-cased without allocating: this
     // runs for every method, stage … cell of the ledgers.
     let same = |word: &str| word.chars().flat_map(char::to_lowercase).eq(key.chars());
-    list(which)
+    words
         .iter()
         .find(|w| w.zh == key || w.code == key || same(w.en) || w.synonyms.iter().any(|s| same(s)))
 }
@@ -165,6 +173,33 @@ pub fn lookup(which: WordList, folded: &str) -> Option<&'static Word> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_spelling_names_two_words_of_a_list() {
+        for which in [
+            WordList::Method,
+            WordList::Stage,
+            WordList::Status,
+            WordList::ContractType,
+            WordList::PaymentKind,
+            WordList::Rater,
+            WordList::AdjustmentKind,
+            WordList::CalendarKind,
+        ] {
+            let mut seen: std::collections::HashMap<String, &str> = Default::default();
+            for w in list(which) {
+                let forms = [w.zh, w.code, w.en]
+                    .into_iter()
+                    .chain(w.synonyms.iter().copied());
+                for f in forms {
+                    // As `lookup` compares them.
+                    let k: String = f.chars().flat_map(char::to_lowercase).collect();
+                    let prev = seen.insert(k.clone(), w.code);
+                    assert!(prev.is_none_or(|p| p == w.code), "{k} in {which:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn lookups() {

@@ -308,6 +308,9 @@ pub struct StreamRows<'a, RS: Read + Seek> {
     /// The first cell of the next row, already read.
     pending: Option<(u32, u32, Data)>,
     buf: Vec<(u32, Data)>,
+    /// The texts of the rows handed over before, kept to be written over:
+    /// a text cell then costs a copy, not an allocation.
+    spare: Vec<String>,
     last_row: Option<u32>,
     done: bool,
     cells_done: bool,
@@ -332,6 +335,7 @@ impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
             cols: (u32::MAX, 0),
             pending: None,
             buf: Vec::new(),
+            spare: Vec::new(),
             last_row: None,
             done: false,
             cells_done: false,
@@ -356,7 +360,7 @@ impl<'a, RS: Read + Seek> StreamRows<'a, RS> {
                     if *v == DataRef::Empty {
                         continue;
                     }
-                    return Some((r, c, v.clone().into()));
+                    return Some((r, c, owned(v, &mut self.spare)));
                 }
                 Ok(None) => {
                     self.cells_done = true;
@@ -402,10 +406,15 @@ impl<RS: Read + Seek> StreamRows<'_, RS> {
     /// The used rectangle (`rows_below` rows under the first) against the limits.
     fn span(&self, rows_below: u32) -> Result<(), String> {
         let cols = u64::from(self.cols.1.saturating_sub(self.cols.0)) + 1;
+        let rows = u64::from(rows_below) + 1;
+        // Asked for every row: the sheet's name is only formatted for a message.
+        if rows <= self.limits.rows && rows.saturating_mul(cols) <= self.limits.cells {
+            return Ok(());
+        }
         guard::check_span(
             &format!("“{}”", self.sheet),
             &format!("'{}'", self.sheet),
-            u64::from(rows_below) + 1,
+            rows,
             cols,
             self.limits,
         )
@@ -421,7 +430,11 @@ impl<RS: Read + Seek> RowSource for StreamRows<'_, RS> {
         if self.done {
             return None;
         }
-        self.buf.clear();
+        for (_, v) in self.buf.drain(..) {
+            if let Data::String(s) = v {
+                self.spare.push(s);
+            }
+        }
         let mut row = None;
         while let Some((r, c, v)) = self.next_cell() {
             match row {
@@ -461,6 +474,24 @@ impl<RS: Read + Seek> RowSource for StreamRows<'_, RS> {
             self.buf.dedup_by_key(|(c, _)| *c);
         }
         Some((r, &self.buf))
+    }
+}
+
+/// A cell's value as owned data, its text written into a spare string when
+/// there is one.
+fn owned(v: &DataRef, spare: &mut Vec<String>) -> Data {
+    let text = match v {
+        DataRef::SharedString(s) => *s,
+        DataRef::String(s) => s.as_str(),
+        _ => return v.clone().into(),
+    };
+    match spare.pop() {
+        Some(mut s) => {
+            s.clear();
+            s.push_str(text);
+            Data::String(s)
+        }
+        None => Data::String(text.to_string()),
     }
 }
 
