@@ -11,7 +11,8 @@ use crate::dataset::{Dataset, SheetInfo};
 use crate::issues::{DataIssue, Level};
 use crate::validate::SheetStatus;
 use crate::xlsx_util::{
-    fit_width, header_format, new_workbook, print_setup, save_atomic, write_text,
+    display_width, fit_width, header_format, needs_quote_prefix, new_workbook, print_setup,
+    save_atomic, write_text,
 };
 use crate::Lang;
 
@@ -262,7 +263,9 @@ pub fn write_issue_sheet(
             "Address",
         ]
     };
-    let mut widths: Vec<Vec<String>> = headers.iter().map(|h| vec![h.to_string()]).collect();
+    // Per column, the widest text shown: the header's and, for speed, only
+    // the first 2,000 issues'.
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
     }
@@ -273,32 +276,41 @@ pub fn write_issue_sheet(
             Level::Warning => &amber,
             Level::Info => &plain,
         };
-        let cells = [
-            issue.level.label(lang).to_string(),
-            issue.kind.name(lang).to_string(),
-            issue.pos.file.to_string(),
-            issue.pos.sheet.to_string(),
-            String::new(),
-            issue.pos.column_letter(),
-            issue.header.clone(),
-            issue.raw.clone(),
-            issue.reason.message(lang),
-            issue.pos.address(),
+        let column = issue.pos.column_letter();
+        let address = issue.pos.address();
+        let reason = issue.reason.message(lang);
+        let cells: [&str; 10] = [
+            issue.level.label(lang),
+            issue.kind.name(lang),
+            &issue.pos.file,
+            &issue.pos.sheet,
+            "",
+            &column,
+            &issue.header,
+            &issue.raw,
+            &reason,
+            &address,
         ];
         for (c, v) in cells.iter().enumerate() {
             if c == 4 {
                 ws.write_number(r, 4, issue.pos.row as f64)?;
                 continue;
             }
-            write_text(ws, r, c as u16, v, if c == 0 { level_fmt } else { &plain })?;
+            if c == 0 || v.is_empty() || needs_quote_prefix(v) {
+                write_text(ws, r, c as u16, v, if c == 0 { level_fmt } else { &plain })?;
+            } else {
+                // The default format: the same cell as with `plain`, without
+                // looking the format up.
+                ws.write_string(r, c as u16, *v)?;
+            }
             if i < 2000 {
-                widths[c].push(v.clone());
+                widths[c] = widths[c].max(display_width(v));
             }
         }
     }
     for (c, w) in widths.iter().enumerate() {
         let max = if c == 8 { 80.0 } else { 40.0 };
-        ws.set_column_width(c as u16, fit_width(w.iter().map(String::as_str), 6.0, max))?;
+        ws.set_column_width(c as u16, (*w as f64 + 2.0).clamp(6.0, max))?;
     }
     ws.set_freeze_panes(1, 0)?;
     print_setup(ws)?;

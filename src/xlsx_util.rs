@@ -86,6 +86,22 @@ pub fn display_width(text: &str) -> usize {
     if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
         return text.len();
     }
+    // Printable ASCII with CJK ideographs and fullwidth forms (names and
+    // Chinese labels): two columns a wide character, counted without the
+    // general look-up.
+    let mut width = 0;
+    for ch in text.chars() {
+        match ch {
+            ' '..='~' => width += 1,
+            '\u{4E00}'..='\u{9FFF}' | '\u{FF01}'..='\u{FF60}' => width += 2,
+            _ => return display_width_general(text),
+        }
+    }
+    width
+}
+
+/// [`display_width`] of any text: the widest line, by Unicode's widths.
+fn display_width_general(text: &str) -> usize {
     text.lines()
         .map(unicode_width::UnicodeWidthStr::width)
         .max()
@@ -145,6 +161,28 @@ mod tests {
                 .max()
                 .unwrap_or(0);
             assert_eq!(display_width(t), slow, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn wide_characters_take_the_quick_count() {
+        use unicode_width::UnicodeWidthChar;
+        for ch in ('\u{4E00}'..='\u{9FFF}').chain('\u{FF01}'..='\u{FF60}') {
+            assert_eq!(ch.width(), Some(2), "{ch:?}");
+            let t = format!("a{ch}b{ch}{ch} ~");
+            assert_eq!(display_width(&t), display_width_general(&t), "{t:?}");
+        }
+        for t in [
+            "张欣兰",
+            "S001 张欣兰（试用期）",
+            "客户编号：C-001，已签约",
+            "新客户、老客户。",
+            "a\n张三",
+            "\u{3000}x",
+            "é张",
+            "张\u{FE0F}",
+        ] {
+            assert_eq!(display_width(t), display_width_general(t), "{t:?}");
         }
     }
 

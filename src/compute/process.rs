@@ -15,7 +15,7 @@ use crate::scheme::IndicatorSpec;
 use super::{ratio, Ctx, Na, Value};
 
 /// The part of a date-sorted index list whose dates lie in P.
-fn within<'a>(cx: &Ctx, list: &'a [u32], date: impl Fn(u32) -> NaiveDate) -> &'a [u32] {
+pub(crate) fn within<'a>(cx: &Ctx, list: &'a [u32], date: impl Fn(u32) -> NaiveDate) -> &'a [u32] {
     let from = list.partition_point(|&i| date(i) < cx.start());
     let to = list.partition_point(|&i| date(i) <= cx.end());
     &list[from..to.max(from)]
@@ -31,7 +31,7 @@ pub(crate) fn followups_in_period<'a>(cx: &Ctx<'a>, rep: RepIdx) -> &'a [u32] {
 
 /// Customers owned by r on their lead date whose lead date lies in P
 /// (indexes into `ds.customers`, by lead time).
-fn leads_in_period<'a>(cx: &Ctx<'a>, rep: RepIdx) -> &'a [u32] {
+pub(crate) fn leads_in_period<'a>(cx: &Ctx<'a>, rep: RepIdx) -> &'a [u32] {
     let ds = cx.ds;
     within(cx, &cx.ix.leads_by_owner[rep as usize], |i| {
         ds.customers[i as usize].facts().lead_time.date()

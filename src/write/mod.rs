@@ -85,6 +85,7 @@ pub fn rep_workbooks(
         defaults: &scheme.defaults,
     };
     let team = rep::team_averages(results.iter().copied());
+    let issue_rows = rep::IssueRows::new(ds);
     results
         .par_iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.rep, a)))
@@ -97,7 +98,8 @@ pub fn rep_workbooks(
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let note = extras.notes.get(&person.rep_id).map(String::as_str);
-            let mut wb = rep::rep_workbook(&cx, scheme, rep, a, &team, trend, note, lang)?;
+            let mut wb =
+                rep::rep_workbook(&cx, scheme, rep, a, &team, trend, note, &issue_rows, lang)?;
             let bytes = wb.save_to_buffer()?;
             crate::xlsx_util::write_atomic(&dir.join(&file), &bytes)?;
             Ok(Written {

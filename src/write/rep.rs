@@ -16,6 +16,7 @@ use rust_xlsxwriter::{
 
 use crate::compute::catalogue::Unit;
 use crate::compute::performance::{counted_amount, new_customer_set};
+use crate::compute::process::{followups_in_period, leads_in_period, within};
 use crate::compute::Ctx;
 use crate::model::{AdjustmentKind, RepIdx};
 use crate::period::Period;
@@ -178,6 +179,79 @@ fn cell(r: u32, c: u16) -> String {
     format!("{}{}", crate::columns::col_letter(c as u32), r + 1)
 }
 
+/// The ledger rows that the data set's issues name, built once per data
+/// set and shared by every rep's workbook: a rep's evidence lists the
+/// issues on its own rows, and most reps have none.
+pub struct IssueRows {
+    /// Per sheet (index into `ds.sheets`), a bit per row: the rows some
+    /// issue names; empty when no issue names the sheet.
+    rows: Vec<Vec<u64>>,
+    /// Whether any issue names a row.
+    any: bool,
+    /// Per issue (as in `ds.issues`): its group of sheets in `sheets`.
+    named: Vec<u32>,
+    /// Groups of sheets (indexes into `ds.sheets`): an issue names its sheet
+    /// by file and sheet name, which may be several of the data set's sheets.
+    sheets: Vec<Vec<u32>>,
+}
+
+impl IssueRows {
+    pub fn new(ds: &crate::dataset::Dataset) -> IssueRows {
+        let mut out = IssueRows {
+            rows: Vec::new(),
+            any: false,
+            named: Vec::with_capacity(ds.issues.len()),
+            sheets: Vec::new(),
+        };
+        // The sheets of a name, looked up again only when the issue's sheet
+        // changes (issues are sorted by position).
+        let mut last: Option<(Arc<str>, Arc<str>)> = None;
+        for issue in &ds.issues {
+            let pos = &issue.pos;
+            let same = last.as_ref().is_some_and(|(file, sheet)| {
+                Arc::ptr_eq(file, &pos.file) && Arc::ptr_eq(sheet, &pos.sheet)
+            });
+            if !same {
+                let sheets = ds
+                    .sheets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| {
+                        *s.name == *pos.sheet && *ds.files[s.file as usize].rel == *pos.file
+                    })
+                    .map(|(i, _)| i as u32)
+                    .collect();
+                out.sheets.push(sheets);
+                last = Some((pos.file.clone(), pos.sheet.clone()));
+            }
+            let g = out.sheets.len() - 1;
+            out.named.push(g as u32);
+            for &sh in &out.sheets[g] {
+                let (sh, row) = (sh as usize, pos.row as usize);
+                if out.rows.len() <= sh {
+                    out.rows.resize(sh + 1, Vec::new());
+                }
+                let bits = &mut out.rows[sh];
+                if bits.len() <= row / 64 {
+                    bits.resize(row / 64 + 1, 0);
+                }
+                bits[row / 64] |= 1 << (row % 64);
+                out.any = true;
+            }
+        }
+        out
+    }
+
+    /// Whether some issue names this row of this sheet.
+    fn named(&self, sheet: u32, row: u32) -> bool {
+        let (sheet, row) = (sheet as usize, row as usize);
+        self.rows
+            .get(sheet)
+            .and_then(|bits| bits.get(row / 64))
+            .is_some_and(|w| w >> (row % 64) & 1 == 1)
+    }
+}
+
 /// Build one rep's workbook for one period; `replaces` is a note that it
 /// replaces an earlier version.
 #[allow(clippy::too_many_arguments)]
@@ -189,6 +263,7 @@ pub fn rep_workbook(
     team: &BTreeMap<String, Decimal>,
     trend: &[(Period, Option<Decimal>)],
     replaces: Option<&str>,
+    issue_rows: &IssueRows,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = new_output_workbook();
@@ -196,7 +271,7 @@ pub fn rep_workbook(
     scorecard(
         &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, lang,
     )?;
-    evidence(&mut wb, &fm, cx, rep, lang)?;
+    evidence(&mut wb, &fm, cx, rep, issue_rows, lang)?;
     Ok(wb)
 }
 
@@ -1147,6 +1222,7 @@ fn evidence(
     fm: &Formats,
     cx: &Ctx,
     rep: RepIdx,
+    issue_rows: &IssueRows,
     lang: Lang,
 ) -> Result<(), XlsxError> {
     let ds = cx.ds;
@@ -1160,34 +1236,36 @@ fn evidence(
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("佐证-合同回款", "Evidence-contracts"))?;
     let mut wd = Widths::default();
-    let contracts: Vec<Vec<V>> = cx.ix.contracts_by_rep[rep as usize]
-        .iter()
-        .map(|&i| &ds.contracts[i as usize])
-        .filter(|c| p.contains(c.sign_date))
-        .map(|c| {
-            let first = &ds.installments[c.installments[0] as usize];
-            let is_new = cx
-                .ix
-                .first_contract(&c.customer_id)
-                .map(|i| &ds.contracts[i as usize].contract_id)
-                == Some(&c.contract_id);
-            vec![
-                V::S(&c.contract_id),
-                V::S(&c.customer_id),
-                V::S(
-                    cx.customer(&c.customer_id)
-                        .map_or("", |x| &*x.facts().customer_name),
-                ),
-                V::D(c.sign_date),
-                V::N(f(c.amount), "#,##0.00"),
-                c.gross_profit.map_or(V::E, |g| V::N(f(g), "#,##0.00")),
-                c.area.map_or(V::E, |a| V::N(f(a), "0.00")),
-                yes_no(c.key_project == Some(true)),
-                yes_no(is_new),
-                src(first.meta.src),
-            ]
-        })
-        .collect();
+    // The index lists are sorted by date: a period's part is a slice.
+    let contracts: Vec<Vec<V>> = within(cx, &cx.ix.contracts_by_rep[rep as usize], |i| {
+        ds.contracts[i as usize].sign_date
+    })
+    .iter()
+    .map(|&i| &ds.contracts[i as usize])
+    .map(|c| {
+        let first = &ds.installments[c.installments[0] as usize];
+        let is_new = cx
+            .ix
+            .first_contract(&c.customer_id)
+            .map(|i| &ds.contracts[i as usize].contract_id)
+            == Some(&c.contract_id);
+        vec![
+            V::S(&c.contract_id),
+            V::S(&c.customer_id),
+            V::S(
+                cx.customer(&c.customer_id)
+                    .map_or("", |x| &*x.facts().customer_name),
+            ),
+            V::D(c.sign_date),
+            V::N(f(c.amount), "#,##0.00"),
+            c.gross_profit.map_or(V::E, |g| V::N(f(g), "#,##0.00")),
+            c.area.map_or(V::E, |a| V::N(f(a), "0.00")),
+            yes_no(c.key_project == Some(true)),
+            yes_no(is_new),
+            src(first.meta.src),
+        ]
+    })
+    .collect();
     let heads_c = if lang == Lang::Zh {
         vec![
             "合同编号",
@@ -1225,44 +1303,43 @@ fn evidence(
         contracts,
     )?;
     let grace = cx.defaults.grace_days;
-    let installments: Vec<Vec<V>> = cx.ix.installments_by_rep[rep as usize]
-        .iter()
-        .map(|&i| &ds.installments[i as usize])
-        .filter(|r| p.contains(r.due_date))
-        .map(|r| {
-            let counted = counted_amount(cx, r);
-            let why = match (r.amount_paid, r.paid_date) {
-                (None, _) | (_, None) => V::S(lang.pick("未回款", "unpaid")),
-                (Some(_), Some(d)) if d > r.due_date + chrono::Duration::days(grace) => {
-                    V::T(format!(
-                        "{}{}{}",
-                        lang.pick("超过宽限期 ", "late beyond grace by "),
-                        (d - r.due_date).num_days() - grace,
-                        lang.pick(" 天，不计入", " days: not counted")
-                    ))
-                }
-                (Some(paid), Some(_)) if paid < r.amount_due => {
-                    V::S(lang.pick("部分回款", "partly paid"))
-                }
-                _ => V::S(lang.pick("按期足额", "paid in time")),
-            };
-            vec![
-                V::S(&r.contract_id),
-                V::N(r.installment as f64, "0"),
-                V::S(match r.payment_kind {
-                    crate::model::PaymentKind::First => lang.pick("首付", "first"),
-                    crate::model::PaymentKind::Final => lang.pick("尾款", "final"),
-                }),
-                V::D(r.due_date),
-                V::N(f(r.amount_due), "#,##0.00"),
-                r.paid_date.map_or(V::E, V::D),
-                r.amount_paid.map_or(V::E, |a| V::N(f(a), "#,##0.00")),
-                V::N(f(counted), "#,##0.00"),
-                why,
-                src(r.meta.src),
-            ]
-        })
-        .collect();
+    let installments: Vec<Vec<V>> = within(cx, &cx.ix.installments_by_rep[rep as usize], |i| {
+        ds.installments[i as usize].due_date
+    })
+    .iter()
+    .map(|&i| &ds.installments[i as usize])
+    .map(|r| {
+        let counted = counted_amount(cx, r);
+        let why = match (r.amount_paid, r.paid_date) {
+            (None, _) | (_, None) => V::S(lang.pick("未回款", "unpaid")),
+            (Some(_), Some(d)) if d > r.due_date + chrono::Duration::days(grace) => V::T(format!(
+                "{}{}{}",
+                lang.pick("超过宽限期 ", "late beyond grace by "),
+                (d - r.due_date).num_days() - grace,
+                lang.pick(" 天，不计入", " days: not counted")
+            )),
+            (Some(paid), Some(_)) if paid < r.amount_due => {
+                V::S(lang.pick("部分回款", "partly paid"))
+            }
+            _ => V::S(lang.pick("按期足额", "paid in time")),
+        };
+        vec![
+            V::S(&r.contract_id),
+            V::N(r.installment as f64, "0"),
+            V::S(match r.payment_kind {
+                crate::model::PaymentKind::First => lang.pick("首付", "first"),
+                crate::model::PaymentKind::Final => lang.pick("尾款", "final"),
+            }),
+            V::D(r.due_date),
+            V::N(f(r.amount_due), "#,##0.00"),
+            r.paid_date.map_or(V::E, V::D),
+            r.amount_paid.map_or(V::E, |a| V::N(f(a), "#,##0.00")),
+            V::N(f(counted), "#,##0.00"),
+            why,
+            src(r.meta.src),
+        ]
+    })
+    .collect();
     let heads_i = if lang == Lang::Zh {
         vec![
             "合同编号",
@@ -1362,10 +1439,9 @@ fn evidence(
         &heads_n,
         new,
     )?;
-    let leads: Vec<Vec<V>> = cx.ix.leads_by_owner[rep as usize]
+    let leads: Vec<Vec<V>> = leads_in_period(cx, rep)
         .iter()
         .map(|&i| &ds.customers[i as usize])
-        .filter(|c| p.contains(c.facts().lead_time.date()))
         .map(|c| {
             let lead = c.facts().lead_time;
             let first = cx
@@ -1428,23 +1504,24 @@ fn evidence(
     )?;
 
     // Old customers on P.start, with their repurchase and churn flags.
+    let first_day = p.first_day();
     let old: Vec<Vec<V>> = crate::compute::customers::old_customers(cx, rep)
         .into_iter()
         .map(|i| {
             let c = &ds.customers[i as usize];
-            let last = crate::compute::customers::last_sign_before(cx, c, p.first_day());
+            let last = crate::compute::customers::last_sign_before(cx, c, first_day);
             let silent = last.map(|l| crate::compute::add_months(l, cx.defaults.silence_months));
+            let churned = crate::compute::customers::churned(cx, c);
             let why = if c.terminated_from.is_some_and(|t| p.contains(t)) {
-                format!(
+                V::T(format!(
                     "{}{}",
                     lang.pick("终止于 ", "terminated on "),
                     c.terminated_from.map(|t| t.to_string()).unwrap_or_default()
-                )
-            } else if crate::compute::customers::churned(cx, c) {
-                lang.pick("沉默期满未再签约", "silent period ended without a contract")
-                    .to_string()
+                ))
+            } else if churned {
+                V::S(lang.pick("沉默期满未再签约", "silent period ended without a contract"))
             } else {
-                String::new()
+                V::S("")
             };
             vec![
                 V::S(&c.customer_id),
@@ -1453,9 +1530,9 @@ fn evidence(
                 last.map_or(V::E, V::D),
                 silent.map_or(V::E, V::D),
                 yes_no(crate::compute::customers::repurchased(cx, c)),
-                yes_no(crate::compute::customers::churned(cx, c)),
-                V::T(why),
-                src(c.state_on(p.first_day()).meta.src),
+                yes_no(churned),
+                why,
+                src(c.state_on(first_day).meta.src),
             ]
         })
         .collect();
@@ -1498,14 +1575,13 @@ fn evidence(
     )?;
 
     // Follow-up counts by method and stage.
-    let mut counts: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     let methods = crate::parse::words::METHODS;
     let stages = crate::parse::words::STAGES;
-    for &i in &cx.ix.followups_by_rep[rep as usize] {
+    // Per method (a row) and stage (a column), the unknown last in each.
+    let width = stages.len() + 1;
+    let mut counts = vec![0u32; (methods.len() + 1) * width];
+    for &i in followups_in_period(cx, rep) {
         let fu = &ds.followups[i as usize];
-        if !p.contains(fu.time.date()) {
-            continue;
-        }
         let m = fu
             .method
             .and_then(|c| methods.iter().position(|w| w.code == c))
@@ -1514,7 +1590,7 @@ fn evidence(
             .stage
             .and_then(|c| stages.iter().position(|w| w.code == c))
             .unwrap_or(stages.len());
-        *counts.entry((m, s)).or_default() += 1;
+        counts[m * width + s] += 1;
     }
     let none = lang.pick("(未填)", "(blank)");
     let mut heads_f: Vec<&str> = vec![lang.pick("跟进方式 \\ 阶段", "Method \\ stage")];
@@ -1527,7 +1603,7 @@ fn evidence(
             let mut row = vec![V::S(name)];
             let mut total = 0;
             for s in 0..=stages.len() {
-                let n = counts.get(&(m, s)).copied().unwrap_or(0);
+                let n = counts[m * width + s];
                 total += n;
                 row.push(V::N(n as f64, "0"));
             }
@@ -1553,75 +1629,64 @@ fn evidence(
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("佐证-数据问题", "Evidence-data issues"))?;
     let mut wd = Widths::default();
-    // This rep's rows, as (sheet, row).
+    // This rep's rows that some data issue names, as (sheet, row).
     let mut mine: Vec<(u32, u32)> = Vec::new();
-    let mut add = |s: crate::model::RowRef| mine.push((s.sheet, s.row));
-    let r = rep as usize;
-    cx.ix.contracts_by_rep[r]
-        .iter()
-        .flat_map(|&i| ds.contracts[i as usize].installments.iter())
-        .for_each(|&i| add(ds.installments[i as usize].meta.src));
-    cx.ix.installments_by_rep[r]
-        .iter()
-        .for_each(|&i| add(ds.installments[i as usize].meta.src));
-    cx.ix.followups_by_rep[r]
-        .iter()
-        .for_each(|&i| add(ds.followups[i as usize].meta.src));
-    cx.ix.scores_by_rep[r]
-        .iter()
-        .for_each(|&i| add(ds.scores[i as usize].meta.src));
-    cx.ix.adjustments_by_rep[r]
-        .iter()
-        .for_each(|&i| add(ds.adjustments[i as usize].meta.src));
-    cx.ix.targets_by_rep[r]
-        .iter()
-        .for_each(|&i| add(ds.targets[i as usize].meta.src));
-    cx.ix.rejected_by_rep[r]
-        .iter()
-        .for_each(|&i| add(ds.rejected[i as usize].src));
-    add(ds.reps[r].meta.src);
-    cx.ix.customer_rows_by_owner[r].iter().for_each(|&s| add(s));
-    mine.sort_unstable();
-    mine.dedup();
-    // An issue names its sheet by file and sheet name: the data set's sheets
-    // of that name, looked up again only when the issue's sheet changes
-    // (issues are sorted by position).
-    let mut named: Option<(Arc<str>, Arc<str>, Vec<u32>)> = None;
-    let mut is_mine = |pos: &crate::issues::Position| -> bool {
-        let same = named.as_ref().is_some_and(|(file, sheet, _)| {
-            Arc::ptr_eq(file, &pos.file) && Arc::ptr_eq(sheet, &pos.sheet)
-        });
-        if !same {
-            let sheets = ds
-                .sheets
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| {
-                    *s.name == *pos.sheet && *ds.files[s.file as usize].rel == *pos.file
-                })
-                .map(|(i, _)| i as u32)
-                .collect();
-            named = Some((pos.file.clone(), pos.sheet.clone(), sheets));
-        }
-        let sheets = named.as_ref().map_or(&[][..], |(_, _, v)| v.as_slice());
-        sheets
+    if issue_rows.any {
+        let mut add = |s: crate::model::RowRef| {
+            if issue_rows.named(s.sheet, s.row) {
+                mine.push((s.sheet, s.row));
+            }
+        };
+        let r = rep as usize;
+        cx.ix.contracts_by_rep[r]
             .iter()
-            .any(|&sh| mine.binary_search(&(sh, pos.row)).is_ok())
+            .flat_map(|&i| ds.contracts[i as usize].installments.iter())
+            .for_each(|&i| add(ds.installments[i as usize].meta.src));
+        cx.ix.installments_by_rep[r]
+            .iter()
+            .for_each(|&i| add(ds.installments[i as usize].meta.src));
+        cx.ix.followups_by_rep[r]
+            .iter()
+            .for_each(|&i| add(ds.followups[i as usize].meta.src));
+        cx.ix.scores_by_rep[r]
+            .iter()
+            .for_each(|&i| add(ds.scores[i as usize].meta.src));
+        cx.ix.adjustments_by_rep[r]
+            .iter()
+            .for_each(|&i| add(ds.adjustments[i as usize].meta.src));
+        cx.ix.targets_by_rep[r]
+            .iter()
+            .for_each(|&i| add(ds.targets[i as usize].meta.src));
+        cx.ix.rejected_by_rep[r]
+            .iter()
+            .for_each(|&i| add(ds.rejected[i as usize].src));
+        add(ds.reps[r].meta.src);
+        cx.ix.customer_rows_by_owner[r].iter().for_each(|&s| add(s));
+        mine.sort_unstable();
+        mine.dedup();
+    }
+    let issues: Vec<Vec<V>> = if mine.is_empty() {
+        Vec::new()
+    } else {
+        ds.issues
+            .iter()
+            .zip(&issue_rows.named)
+            .filter(|(i, &g)| {
+                issue_rows.sheets[g as usize]
+                    .iter()
+                    .any(|&sh| mine.binary_search(&(sh, i.pos.row)).is_ok())
+            })
+            .map(|(i, _)| {
+                vec![
+                    V::S(i.level.label(lang)),
+                    V::T(i.pos.address()),
+                    V::S(&i.header),
+                    V::S(&i.raw),
+                    V::T(i.reason.message(lang)),
+                ]
+            })
+            .collect()
     };
-    let issues: Vec<Vec<V>> = ds
-        .issues
-        .iter()
-        .filter(|i| is_mine(&i.pos))
-        .map(|i| {
-            vec![
-                V::S(i.level.label(lang)),
-                V::T(i.pos.address()),
-                V::S(&i.header),
-                V::S(&i.raw),
-                V::T(i.reason.message(lang)),
-            ]
-        })
-        .collect();
     let heads_d = if lang == Lang::Zh {
         vec!["级别", "位置", "列名", "原始值", "问题说明"]
     } else {
