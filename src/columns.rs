@@ -151,6 +151,19 @@ pub enum WordList {
     CalendarKind,
 }
 
+impl WordList {
+    pub const ALL: [WordList; 8] = [
+        WordList::Method,
+        WordList::Stage,
+        WordList::Status,
+        WordList::ContractType,
+        WordList::PaymentKind,
+        WordList::Rater,
+        WordList::AdjustmentKind,
+        WordList::CalendarKind,
+    ];
+}
+
 /// One column of a ledger kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ColumnDef {

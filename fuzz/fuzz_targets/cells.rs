@@ -47,16 +47,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = cell::yes_no(d);
         let _ = cell::id(d);
         let _ = cell::raw_text(d);
-        for list in [
-            WordList::Method,
-            WordList::Stage,
-            WordList::Status,
-            WordList::ContractType,
-            WordList::PaymentKind,
-            WordList::Rater,
-            WordList::AdjustmentKind,
-            WordList::CalendarKind,
-        ] {
+        for list in WordList::ALL {
             let _ = cell::word(d, list);
         }
     }

@@ -55,38 +55,45 @@ fn narrow(c: char) -> char {
 /// `s` lower-cased, borrowed when no character changes (as
 /// [`str::to_lowercase`]).
 pub fn lowercase_cow(s: &str) -> Cow<'_, str> {
-    let same = if s.is_ascii() {
-        !s.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
-        s.chars().all(|c| {
-            let mut l = c.to_lowercase();
-            l.next() == Some(c) && l.next().is_none()
-        })
-    };
-    if same {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(s.to_lowercase())
-    }
+    recased(
+        s,
+        u8::is_ascii_uppercase,
+        char::to_lowercase,
+        str::to_lowercase,
+    )
 }
 
 /// `s` upper-cased, borrowed when no character changes (as
 /// [`str::to_uppercase`]).
 pub fn uppercase_cow(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() {
-        if s.bytes().any(|b| b.is_ascii_lowercase()) {
-            return Cow::Owned(s.to_ascii_uppercase());
-        }
-        return Cow::Borrowed(s);
-    }
-    let same = s.chars().all(|c| {
-        let mut u = c.to_uppercase();
-        u.next() == Some(c) && u.next().is_none()
-    });
+    recased(
+        s,
+        u8::is_ascii_lowercase,
+        char::to_uppercase,
+        str::to_uppercase,
+    )
+}
+
+/// `s` with each character mapped by `one` (`changes` tells which ASCII
+/// bytes it changes), borrowed when no character changes, else `whole(s)`.
+fn recased<'a, I: Iterator<Item = char>>(
+    s: &'a str,
+    changes: fn(&u8) -> bool,
+    one: fn(char) -> I,
+    whole: fn(&str) -> String,
+) -> Cow<'a, str> {
+    let same = if s.is_ascii() {
+        !s.bytes().any(|b| changes(&b))
+    } else {
+        s.chars().all(|c| {
+            let mut m = one(c);
+            m.next() == Some(c) && m.next().is_none()
+        })
+    };
     if same {
         Cow::Borrowed(s)
     } else {
-        Cow::Owned(s.to_uppercase())
+        Cow::Owned(whole(s))
     }
 }
 

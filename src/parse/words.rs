@@ -176,16 +176,7 @@ mod tests {
 
     #[test]
     fn no_spelling_names_two_words_of_a_list() {
-        for which in [
-            WordList::Method,
-            WordList::Stage,
-            WordList::Status,
-            WordList::ContractType,
-            WordList::PaymentKind,
-            WordList::Rater,
-            WordList::AdjustmentKind,
-            WordList::CalendarKind,
-        ] {
+        for which in WordList::ALL {
             let mut seen: std::collections::HashMap<String, &str> = Default::default();
             for w in list(which) {
                 let forms = [w.zh, w.code, w.en]
