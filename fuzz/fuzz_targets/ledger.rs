@@ -51,13 +51,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let rel: Arc<str> = Arc::from(name);
     let matcher = HeaderMatcher::new(&ColumnAliases::default());
-    // Read (the library's part) first, then validate outside the tolerated
-    // region.
-    let mut raws = Vec::new();
+    // Sheets are validated as they are read (xlsx rows stream from the
+    // library into the validator), so the tolerated region is left for the
+    // validator: a panic there is reported, whichever side raised it.
+    let mut sheets = Vec::new();
     IN_LIBRARY.with(|f| f.set(true));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         read::read_bytes_unguarded(bytes.to_vec(), Path::new(name), &limits, &mut |raw| {
-            raws.push(raw)
+            IN_LIBRARY.with(|f| f.set(false));
+            sheets.push(validate::read_sheet(raw, &rel, None, &matcher));
+            IN_LIBRARY.with(|f| f.set(true));
         })
     }));
     IN_LIBRARY.with(|f| f.set(false));
@@ -65,10 +68,6 @@ fuzz_target!(|data: &[u8]| {
         Ok(r) => r.unwrap_or(Format::Xlsx),
         Err(_) => return,
     };
-    let sheets = raws
-        .iter()
-        .map(|raw| validate::read_sheet(raw, &rel, None, &matcher))
-        .collect();
     let files = vec![SourceFile {
         path: name.into(),
         rel: rel.clone(),
