@@ -2,16 +2,21 @@
 //! decide per period whether it must be computed, compute the periods that
 //! must in parallel, and write each period folder atomically.
 //!
-//! **What a period depends on.** A period is computed from the ledgers as
-//! they stood at its end: every file whose as-of month (from its name or
-//! folder) is on or before the period's last month, and every undated file
-//! (a roster or calendar at the top of the folder), plus the scheme. A
-//! January payment therefore counts for every later period, and a file
-//! dropped in for November changes nothing already computed for October.
-//! The period's `manifest.json` records exactly that input set with content
-//! hashes; when the set, the hashes, the scheme hash, the tool version and
-//! the output language all equal the manifest's, and every output file it
-//! lists is present, the period is skipped (`--force` recomputes).
+//! **What a period is computed from** (SPEC 4). Every period of a run is
+//! computed from one dataset of every file in the folder, as the ledgers
+//! stand at run time: rows count for a period by their own dates, a later
+//! snapshot's customer facts reach earlier periods, only a customer's state
+//! is taken by as-of month. So a November payment for an October due date
+//! within the grace days counts for October whenever it arrives.
+//!
+//! **Incremental by results.** A period whose manifest records this run's
+//! exact inputs, scheme, version and language (and whose outputs are
+//! present) is skipped without computing. Every other period is computed in
+//! memory; its content digest ([`crate::digest`]: every value, score, total,
+//! grade, evidence row and data issue bearing on it) is compared with the
+//! recorded one, and only a period whose results changed is rewritten (with
+//! a 变更 sheet naming the input files that changed since). `--force`
+//! rewrites every period.
 //!
 //! **Issued periods** (`issued.json`, see [`crate::issued`]): a recomputation
 //! that would change them goes to `OUT/<period>/draft/` unless `--reissue`.
@@ -31,7 +36,7 @@ use rust_decimal::Decimal;
 
 use crate::changes::Changes;
 use crate::cli::{EXIT_DATA_ISSUES, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE};
-use crate::dataset::{Dataset, Loaded};
+use crate::dataset::Dataset;
 use crate::issues::Level;
 use crate::period::{Period, YearMonth};
 use crate::progress::{Mode, Stage};
@@ -95,6 +100,9 @@ pub struct Report {
     /// The batch ran to its end (its exit code may still be 3 for
     /// unreadable files).
     pub completed: bool,
+    /// Periods whose grace window is still open at the ledgers' as-of date:
+    /// how many installments may still be paid in time.
+    pub open_grace: Vec<(Period, usize)>,
 }
 
 /// `kaohe run`: the incremental batch. Prints progress to standard error
@@ -170,20 +178,12 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     bar.finish(lang);
     drop(read_stage);
 
-    // The whole folder: problems, strictness, roles.
+    // The run's one dataset (SPEC 4): every file, repeats and corrections
+    // in path order, customer state by as-of month. The parsed rows are
+    // moved into it, not copied.
     let assemble_stage = crate::timing::stage("assemble");
-    // A run of one period that needs every file (the month-end run) has
-    // no other dataset to assemble: the parsed rows are moved into this
-    // one instead of copied, so they are not held twice.
-    let only_full = match o.sel {
-        crate::run::Selection::One(p) => input_set(&loaded, p).len() == loaded.files.len(),
-        _ => false,
-    };
-    let mut full = if only_full {
-        loaded.take_all()
-    } else {
-        loaded.assemble_all()
-    };
+    let mut full = loaded.take_all();
+    drop(loaded);
     drop(assemble_stage);
     crate::run::check_scores(&mut full, &scheme);
     let issues = (
@@ -227,6 +227,9 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         crate::cli::say(&crate::check::summary(&full, lang));
         return fail(EXIT_DATA_ISSUES);
     }
+    for w in folder_warnings(&full, lang) {
+        eprintln!("kaohe: {w}");
+    }
 
     // One run at a time per output folder (nothing is written before).
     let _lock = match lock(&o.out, lang)? {
@@ -237,14 +240,12 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         }
     };
 
-    // Plan: which periods, with which files, into which folder.
+    // Plan: a period whose manifest records exactly this run's inputs,
+    // scheme, version and language (and whose outputs are all present) is
+    // unchanged without computing it; every other period is computed.
     let periods = crate::run::periods(&full, o.sel);
-    let data_as_of = full
-        .files
-        .iter()
-        .filter_map(|f| f.as_of)
-        .max()
-        .map(|m| m.last_day());
+    let ledgers_as_of = ledgers_as_of(&full);
+    let inputs = input_files(&full);
     let mut report = Report {
         issues,
         unreadable,
@@ -252,145 +253,127 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
         ..Report::default()
     };
-    let mut groups: BTreeMap<Vec<usize>, Vec<Planned>> = BTreeMap::new();
+    let mut todo: Vec<Planned> = Vec::new();
     for &p in &periods {
-        let keep = input_set(&loaded, p);
-        let inputs = input_files(&loaded, &keep);
-        let plan = plan(o, p, &inputs, &scheme_hash);
-        match plan {
+        match plan(o, p, &inputs, &scheme_hash) {
             Err(fate) => report.periods.push((p, fate)),
-            Ok(planned) => groups.entry(keep).or_default().push(planned),
+            Ok(planned) => todo.push(planned),
         }
     }
 
-    // Compute and write, group by group (the smaller input sets first, so
-    // a year's trend finds its months computed).
-    let mut groups: Vec<(Vec<usize>, Vec<Planned>)> = groups.into_iter().collect();
-    groups.sort_by_key(|(keep, _)| keep.len());
-    let n_periods: usize = groups.iter().map(|g| g.1.len()).sum();
+    let compute = crate::timing::stage("index+compute+score");
+    let (ix, bearing) = rayon::join(
+        || crate::compute::Index::new(&full),
+        || crate::relevance::IssueBearing::new(&full),
+    );
+    let ps: Vec<Period> = todo.iter().map(|p| p.period).collect();
+    let results = crate::run::compute_with(&full, &ix, &scheme, &ps);
+    drop(compute);
+    let ds = &full;
     let mut month_totals: HashMap<(String, YearMonth), Option<Decimal>> = HashMap::new();
+    for r in &results {
+        if let Period::Month(m) = r.period {
+            let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+            month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
+        }
+    }
+    // A one-period run counts that period's data issues.
+    if let Selection::One(p) = o.sel {
+        let keep = bearing.mask(p);
+        let count = |level: Level| {
+            ds.issues
+                .iter()
+                .zip(&keep)
+                .filter(|(i, k)| **k && i.level == level)
+                .count()
+        };
+        report.issues = (
+            count(Level::Error),
+            count(Level::Warning),
+            count(Level::Info),
+        );
+    }
+    for &p in &periods {
+        let open = open_grace(ds, p, scheme.defaults.grace_days, ledgers_as_of);
+        if open > 0 {
+            report.open_grace.push((p, open));
+        }
+    }
+
     let bar = Stage::start(
         o.progress,
         lang.pick("计算并写出", "computing"),
-        n_periods as u64,
+        todo.len() as u64,
         lang.pick("个期间", "periods"),
     );
-    // A group's dataset (and its index) is assembled on a thread of its own
-    // while the group before it is computed and written (on the rayon
-    // pool), so that assembling does not leave a core idle.
-    //
-    // The whole folder's dataset serves a run of one group (a month run);
-    // with several, it is freed now and the last group assembles its own
-    // beside the earlier groups' work, so that at most two datasets (the
-    // one being written and the next) are held at a time.
-    let all = loaded.files.len();
-    let full = if groups.len() > 1 {
-        std::thread::spawn(move || drop(full));
-        None
-    } else {
-        Some(full)
-    };
-    type Assembled = Option<(Dataset, crate::compute::Index)>;
-    // The last group's dataset takes the parsed rows instead of copying
-    // them: nothing needs them after it. (One assembly runs at a time.)
-    let n_groups = groups.len();
-    let loaded = std::sync::Mutex::new(loaded);
-    let assemble_group = |gi: usize, keep: &[usize]| -> Assembled {
-        if keep.len() == all && full.is_some() {
-            return None;
-        }
-        let _t = crate::timing::stage("assemble+index-beside-write");
-        let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
-        let mut d = if gi + 1 == n_groups {
-            loaded.take_subset(keep)
-        } else {
-            loaded.assemble_subset(keep)
+    let _write = crate::timing::stage("write");
+    // `results` are in the order of `ps`, each period's reps together.
+    let mut rest: &[RepResult] = &results;
+    for pl in todo {
+        let n = rest.iter().take_while(|r| r.period == pl.period).count();
+        let (of_period, tail) = rest.split_at(n);
+        rest = tail;
+        let keep = bearing.mask(pl.period);
+        let at = crate::write::summary::AsOf {
+            ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
+            overdue: ledgers_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day())),
+            open_grace: open_grace(ds, pl.period, scheme.defaults.grace_days, ledgers_as_of),
+            issues: Some(&keep),
         };
-        drop(loaded);
-        crate::run::check_scores(&mut d, &scheme);
-        let ix = crate::compute::Index::new(&d);
-        Some((d, ix))
-    };
-    let join = |h: std::thread::ScopedJoinHandle<'_, Assembled>| {
-        h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-    };
-    let (keeps, planned_groups): (Vec<Vec<usize>>, Vec<Vec<Planned>>) = groups.into_iter().unzip();
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        let spawn = |i: usize| {
-            keeps
-                .get(i)
-                .map(|k| scope.spawn(move || assemble_group(i, k)))
-        };
-        let mut pending = spawn(0);
-        for (gi, planned) in planned_groups.into_iter().enumerate() {
-            let owned = {
-                let _wait = crate::timing::stage("assemble-wait");
-                pending.take().and_then(join)
-            };
-            pending = spawn(gi + 1);
-            let compute = crate::timing::stage("index+compute+score");
-            let own_ix;
-            let (ds, ix): (&Dataset, &crate::compute::Index) = match (&owned, &full) {
-                (Some((d, ix)), _) => (d, ix),
-                (None, Some(d)) => {
-                    own_ix = crate::compute::Index::new(d);
-                    (d, &own_ix)
-                }
-                (None, None) => unreachable!("a group's dataset is assembled unless it is `full`"),
-            };
-            let ps: Vec<Period> = planned.iter().map(|p| p.period).collect();
-            let results = crate::run::compute_with(ds, ix, &scheme, &ps);
-            drop(compute);
-            for r in &results {
-                if let Period::Month(m) = r.period {
-                    let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
-                    month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
-                }
-            }
-            let _write = crate::timing::stage("write");
-            for pl in planned {
-                let of_period: Vec<RepResult> = results
-                    .iter()
-                    .filter(|r| r.period == pl.period)
-                    .cloned()
-                    .collect();
-                for r in &of_period {
-                    match &r.outcome {
-                        Ok(a) => {
-                            report.assessed += 1;
-                            match &a.assessment.grade {
-                                Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
-                                    Some(x) => x.1 += 1,
-                                    None => report.grades.push((g.name.clone(), 1)),
-                                },
-                                None => report.ungraded += 1,
-                            }
-                        }
-                        Err(_) => report.not_assessed += 1,
-                    }
-                }
-                let as_of =
-                    data_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day()));
-                let w = PeriodWrite {
-                    ds,
-                    ix,
-                    scheme: &scheme,
-                    scheme_hash: &scheme_hash,
-                    as_of,
-                    lang,
-                };
-                let trends = trends(pl.period, &month_totals, &o.out);
-                let fate = w.write(&pl, &of_period, trends)?;
+        let trends = trends(pl.period, &month_totals, &o.out);
+        let csv = crate::results::to_csv(ds, of_period, lang)?;
+        let mut manifest = Manifest::new(ds, &scheme.file, &scheme_hash, pl.period, of_period);
+        manifest.inputs = inputs.clone();
+        manifest.lang = lang.code().to_string();
+        manifest.summary_file = crate::write::names::team_summary(pl.period, lang);
+        manifest.digest = crate::digest::period_digest(&crate::digest::PeriodContent {
+            ds,
+            ix: &ix,
+            scheme: &scheme,
+            scheme_hash: &scheme_hash,
+            period: pl.period,
+            results: of_period,
+            csv: &csv,
+            reps: &manifest.reps,
+            issues: &keep,
+            as_of: at.overdue,
+            trends: &trends,
+            lang,
+        });
+        let dir = match decide(o, &pl, &manifest.digest) {
+            Err(fate) => {
                 report.periods.push((pl.period, fate));
                 bar.inc();
+                continue;
             }
-            // Freed beside the next group's work.
-            if let Some(d) = owned {
-                scope.spawn(move || drop(d));
+            Ok(dir) => dir,
+        };
+        for r in of_period {
+            match &r.outcome {
+                Ok(a) => {
+                    report.assessed += 1;
+                    match &a.assessment.grade {
+                        Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
+                            Some(x) => x.1 += 1,
+                            None => report.grades.push((g.name.clone(), 1)),
+                        },
+                        None => report.ungraded += 1,
+                    }
+                }
+                Err(_) => report.not_assessed += 1,
             }
         }
-        Ok(())
-    })?;
+        let w = PeriodWrite {
+            ds,
+            ix: &ix,
+            scheme: &scheme,
+            at: &at,
+            lang,
+        };
+        let fate = w.write(&pl, &dir, of_period, csv, manifest, trends, keep.clone())?;
+        report.periods.push((pl.period, fate));
+        bar.inc();
+    }
     bar.finish(lang);
     report.periods.sort_by_key(|(p, _)| *p);
     crate::timing::report();
@@ -403,32 +386,113 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-/// A period to compute and where its outputs go.
+/// The ledgers' as-of date (SPEC 4): the last day of the latest as-of month
+/// of the files (from their names or folders); when no file is dated, the
+/// latest activity date in the data (a follow-up, lead, signing, approval
+/// or payment). `None` for a folder with neither.
+pub fn ledgers_as_of(ds: &Dataset) -> Option<chrono::NaiveDate> {
+    if let Some(m) = ds
+        .files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .filter_map(|f| f.as_of)
+        .max()
+    {
+        return Some(m.last_day());
+    }
+    ds.followups
+        .iter()
+        .map(|f| f.time.date())
+        .chain(ds.customers.iter().map(|c| c.facts().lead_time.date()))
+        .chain(ds.installments.iter().flat_map(|i| {
+            [Some(i.sign_date), i.approved_date, i.paid_date]
+                .into_iter()
+                .flatten()
+        }))
+        .max()
+}
+
+/// Installments due in `p`, not yet counted in full, whose grace window is
+/// still open at the ledgers' as-of date: a payment recorded in a later
+/// export could still count for the period.
+pub fn open_grace(
+    ds: &Dataset,
+    p: Period,
+    grace_days: i64,
+    as_of: Option<chrono::NaiveDate>,
+) -> usize {
+    let Some(as_of) = as_of else { return 0 };
+    let grace = chrono::Duration::days(grace_days);
+    ds.installments
+        .iter()
+        .filter(|i| p.contains(i.due_date) && i.due_date + grace > as_of)
+        .filter(|i| {
+            let counted = match (i.amount_paid, i.paid_date) {
+                (Some(paid), Some(d)) if d <= i.due_date + grace => paid.min(i.amount_due),
+                _ => Decimal::ZERO,
+            };
+            counted < i.amount_due
+        })
+        .count()
+}
+
+/// Warnings about the folder's order and its files (SPEC 3.8 relies on
+/// both): a file whose name gives a month other than its folder's, and
+/// byte-identical files in different places (score rows have no key, so a
+/// copied month would count every rating twice). Nothing is undone.
+pub fn folder_warnings(ds: &Dataset, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &ds.files {
+        let (folder, name) = match f.rel.rsplit_once('/') {
+            Some((folder, name)) => (folder, name),
+            None => continue,
+        };
+        let from_name = YearMonth::find_in(name);
+        let from_folder = folder.rsplit('/').find_map(YearMonth::find_in);
+        if let (Some(n), Some(d)) = (from_name, from_folder) {
+            if n != d {
+                out.push(if lang == Lang::Zh {
+                    format!("{}：文件名中的月份 {n} 与所在文件夹的月份 {d} 不一致；按文件名 {n} 计（客户状态、更正顺序都以此为准）。请确认文件没有放错文件夹", f.rel)
+                } else {
+                    format!("{}: the month in the file name ({n}) differs from its folder's ({d}); the file counts as {n} (customer state and correction order follow it). Check that it is in the right folder", f.rel)
+                });
+            }
+        }
+    }
+    let mut by_hash: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for f in &ds.files {
+        if let Some(h) = f.sha256.as_deref() {
+            by_hash.entry(h).or_default().push(&f.rel);
+        }
+    }
+    let mut groups: Vec<Vec<&str>> = by_hash.into_values().filter(|v| v.len() > 1).collect();
+    groups.sort();
+    for g in groups {
+        out.push(if lang == Lang::Zh {
+            format!("以下文件内容完全相同：{}。相同的行会合并，但评分表的行没有主键、每行都计为一次评分，复制的文件会让评分重复计入。请删除多余的副本", g.join("、"))
+        } else {
+            format!("these files are byte-identical: {}. Repeated rows are merged, but score rows have no key and each counts as one rating, so a copied file counts its ratings twice. Remove the extra copy", g.join(", "))
+        });
+    }
+    out
+}
+
+/// A period to compute and where its outputs may go.
 struct Planned {
     period: Period,
     /// `OUT/<period>`.
     home: PathBuf,
-    /// Where to write: `home`, or `home/draft` for an issued period.
-    dir: PathBuf,
     issued: bool,
-    inputs: Vec<InputFile>,
 }
 
-/// The files a period depends on (indices into `loaded.files`): those
-/// dated on or before its last month, and the undated ones.
-pub fn input_set(loaded: &Loaded, p: Period) -> Vec<usize> {
-    let last = YearMonth::of(p.last_day());
-    (0..loaded.files.len())
-        .filter(|&i| loaded.files[i].as_of.is_none_or(|m| m <= last))
-        .collect()
-}
-
-fn input_files(loaded: &Loaded, keep: &[usize]) -> Vec<InputFile> {
-    let mut v: Vec<InputFile> = keep
+/// Every input file of the run with its content hash, sorted.
+fn input_files(ds: &Dataset) -> Vec<InputFile> {
+    let mut v: Vec<InputFile> = ds
+        .files
         .iter()
-        .map(|&i| InputFile {
-            file: loaded.files[i].rel.to_string(),
-            sha256: loaded.hashes[i].clone().unwrap_or_default(),
+        .map(|f| InputFile {
+            file: f.rel.to_string(),
+            sha256: f.sha256.clone().unwrap_or_default(),
         })
         .collect();
     v.sort();
@@ -441,9 +505,21 @@ pub fn read_manifest(dir: &Path) -> Option<Manifest> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// Whether every output a manifest lists is present.
+fn outputs_present(dir: &Path, m: &Manifest) -> bool {
+    !m.summary_file.is_empty()
+        && dir.join("results.csv").is_file()
+        && dir.join(&m.summary_file).is_file()
+        && m.reps
+            .iter()
+            .filter(|r| !r.file.is_empty())
+            .all(|r| dir.join(&r.file).is_file())
+}
+
 /// Whether a manifest records exactly these inputs, scheme, version and
-/// language, and every output it lists is present.
-fn up_to_date(
+/// language, and every output it lists is present: the period's results
+/// cannot have changed.
+fn same_inputs(
     dir: &Path,
     m: &Manifest,
     inputs: &[InputFile],
@@ -456,50 +532,67 @@ fn up_to_date(
         && m.scheme_hash == scheme_hash
         && m.kaohe_version == env!("CARGO_PKG_VERSION")
         && m.lang == lang.code()
-        && !m.summary_file.is_empty()
-        && dir.join("results.csv").is_file()
-        && dir.join(&m.summary_file).is_file()
-        && m.reps
-            .iter()
-            .filter(|r| !r.file.is_empty())
-            .all(|r| dir.join(&r.file).is_file())
+        && !m.digest.is_empty()
+        && outputs_present(dir, m)
 }
 
-/// Skip (with why) or compute (where).
+/// Before computing: skip (with why) a period whose recorded inputs are
+/// this run's, or plan to compute it.
 fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Result<Planned, Fate> {
     let home = o.out.join(p.to_string());
     let issued = crate::issued::read(&home).is_some();
-    let current = read_manifest(&home);
-    let fresh = |dir: &Path, m: &Option<Manifest>| {
+    let fresh = |dir: &Path| {
         !o.force
-            && m.as_ref()
-                .is_some_and(|m| up_to_date(dir, m, inputs, scheme_hash, o.lang))
+            && read_manifest(dir).is_some_and(|m| same_inputs(dir, &m, inputs, scheme_hash, o.lang))
     };
-    if fresh(&home, &current) {
-        let _ = std::fs::remove_dir_all(home.join(PREVIOUS));
-        remove_stale_temporaries(&home);
+    if fresh(&home) {
+        tidy(&home);
         return Err(if issued {
             Fate::SkippedIssued
         } else {
             Fate::Skipped
         });
     }
-    let dir = if issued && !o.reissue {
-        let draft = home.join(crate::issued::DRAFT_DIR);
-        if fresh(&draft, &read_manifest(&draft)) {
-            return Err(Fate::SkippedDraft);
-        }
-        draft
-    } else {
-        home.clone()
-    };
+    if issued && !o.reissue && fresh(&home.join(crate::issued::DRAFT_DIR)) {
+        return Err(Fate::SkippedDraft);
+    }
     Ok(Planned {
         period: p,
         home,
-        dir,
         issued,
-        inputs: inputs.to_vec(),
     })
+}
+
+/// After computing: skip (with why) a period whose recorded results equal
+/// the new ones (same content digest, outputs present), or say where to
+/// write it: its folder, or `draft/` for an issued period.
+fn decide(o: &Options, pl: &Planned, digest: &str) -> Result<PathBuf, Fate> {
+    let same = |dir: &Path| {
+        !o.force
+            && read_manifest(dir).is_some_and(|m| m.digest == digest && outputs_present(dir, &m))
+    };
+    if same(&pl.home) {
+        tidy(&pl.home);
+        return Err(if pl.issued {
+            Fate::SkippedIssued
+        } else {
+            Fate::Skipped
+        });
+    }
+    if pl.issued && !o.reissue {
+        let draft = pl.home.join(crate::issued::DRAFT_DIR);
+        if same(&draft) {
+            return Err(Fate::SkippedDraft);
+        }
+        return Ok(draft);
+    }
+    Ok(pl.home.clone())
+}
+
+/// What a skipped period folder may still hold of a killed run.
+fn tidy(home: &Path) {
+    let _ = std::fs::remove_dir_all(home.join(PREVIOUS));
+    remove_stale_temporaries(home);
 }
 
 /// The month-by-month totals for a year's workbooks: months computed in
@@ -542,36 +635,33 @@ struct PeriodWrite<'a> {
     ds: &'a Dataset,
     ix: &'a crate::compute::Index,
     scheme: &'a Scheme,
-    scheme_hash: &'a str,
-    as_of: chrono::NaiveDate,
+    at: &'a crate::write::summary::AsOf<'a>,
     lang: Lang,
 }
 
 impl PeriodWrite<'_> {
     /// Write results.csv, the rep workbooks, the team summary (with a 变更
-    /// sheet over an earlier result) and, last, the manifest.
+    /// sheet over an earlier result) and, last, the manifest, into `dir`.
+    #[allow(clippy::too_many_arguments)]
     fn write(
         &self,
         pl: &Planned,
+        dir: &Path,
         results: &[RepResult],
+        csv: Vec<u8>,
+        mut manifest: Manifest,
         trends: HashMap<String, crate::write::Trend>,
+        issues: Vec<bool>,
     ) -> anyhow::Result<Fate> {
         let (ds, lang) = (self.ds, self.lang);
-        let dir = &pl.dir;
         std::fs::create_dir_all(dir)?;
         remove_stale_temporaries(dir);
-        let csv = crate::results::to_csv(ds, results, lang)?;
-        let mut manifest =
-            Manifest::new(ds, &self.scheme.file, self.scheme_hash, pl.period, results);
-        manifest.inputs = pl.inputs.clone();
-        manifest.lang = lang.code().to_string();
-        manifest.summary_file = crate::write::names::team_summary(pl.period, lang);
 
         // The earlier result this one replaces (the issued one for a draft),
         // kept aside until the new manifest lands so that a run killed
         // half-way still compares against it next time.
         let earlier = baseline(&pl.home);
-        if pl.dir == pl.home {
+        if dir == pl.home {
             if let Some((m, csv)) = &earlier {
                 keep_previous(&pl.home, m, csv)?;
             }
@@ -584,6 +674,7 @@ impl PeriodWrite<'_> {
         };
         let mut extras = crate::write::Extras {
             trends,
+            issues,
             ..Default::default()
         };
         if let (Some(ch), Some((old, _))) = (&changes, &earlier) {
@@ -629,7 +720,7 @@ impl PeriodWrite<'_> {
                     self.scheme,
                     pl.period,
                     results,
-                    self.as_of,
+                    self.at,
                     ch,
                     lang,
                 )?;
@@ -680,7 +771,7 @@ impl PeriodWrite<'_> {
             .as_ref()
             .map(|c| (c.reps_changed().len(), c.grades_changed()))
             .unwrap_or_default();
-        Ok(if pl.dir != pl.home {
+        Ok(if dir != pl.home {
             Fate::Draft { reps, grades }
         } else if pl.issued {
             crate::issued::clear(&pl.home)?;
@@ -855,7 +946,26 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
                 "reissued: replaced the issued results ({reps} reps changed, {grades} changed grade); send them again"
             ),
         };
-        let _ = writeln!(s, "  {p}: {line}");
+        // A period whose grace window is still open says so on its line.
+        let open = r
+            .open_grace
+            .iter()
+            .find(|(q, _)| q == p)
+            .and_then(|(_, n)| {
+                crate::write::summary::AsOf {
+                    open_grace: *n,
+                    ..crate::write::summary::AsOf::at(p.last_day())
+                }
+                .open_grace_note(lang)
+            });
+        match open {
+            Some(note) => {
+                let _ = writeln!(s, "  {p}: {line}{}{note}", lang.pick("；", "; "));
+            }
+            None => {
+                let _ = writeln!(s, "  {p}: {line}");
+            }
+        }
     }
     let grade_text: Vec<String> = grade_counts(r);
     let (e, w, i) = r.issues;

@@ -370,6 +370,9 @@ fn check(
         }
     };
     say(&crate::check::summary(&ds, lang));
+    for w in crate::batch::folder_warnings(&ds, lang) {
+        say(&format!("{} {w}\n", lang.pick("警告：", "warning:")));
+    }
     crate::check::write_issue_workbook(&ds, out, lang)?;
     say(&format!(
         "{} {} ({:.1}s)\n",

@@ -123,6 +123,30 @@ impl Customer {
             .last()
             .expect("a customer has at least one snapshot")
     }
+
+    /// Where the customer's current facts were first recorded: the earliest
+    /// of the latest snapshots that all give the same facts. Evidence cites
+    /// it, so a monthly export that repeats a customer unchanged does not
+    /// move the source of earlier periods' evidence.
+    pub fn facts_source(&self) -> RowRef {
+        let last = self.facts();
+        let same = |s: &CustomerRow| {
+            s.customer_name == last.customer_name
+                && s.lead_time == last.lead_time
+                && s.source == last.source
+                && s.referrer == last.referrer
+                && s.status == last.status
+                && s.end_date == last.end_date
+        };
+        self.snapshots
+            .iter()
+            .rev()
+            .take_while(|s| same(s))
+            .last()
+            .unwrap_or(last)
+            .meta
+            .src
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

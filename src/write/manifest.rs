@@ -60,6 +60,10 @@ pub struct Manifest {
     /// The team summary's file name, relative to the period folder.
     #[serde(default)]
     pub summary_file: String,
+    /// The period's content digest ([`crate::digest`]): what an incremental
+    /// run compares to decide whether the period's results changed.
+    #[serde(default)]
+    pub digest: String,
 }
 
 impl Manifest {
@@ -106,6 +110,7 @@ impl Manifest {
             kaohe_version: env!("CARGO_PKG_VERSION").to_string(),
             lang: String::new(),
             summary_file: String::new(),
+            digest: String::new(),
         };
         m.sort();
         m
@@ -197,6 +202,7 @@ mod tests {
             kaohe_version: "0.1.0".into(),
             lang: "zh".into(),
             summary_file: String::new(),
+            digest: String::new(),
         };
         let json = to_json(&m).unwrap();
         assert!(json.find("a.xlsx").unwrap() < json.find("b.xlsx").unwrap());

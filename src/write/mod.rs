@@ -59,6 +59,9 @@ pub struct Extras {
     pub trends: HashMap<String, Trend>,
     /// By rep id: a note that the workbook replaces an earlier version.
     pub notes: HashMap<String, String>,
+    /// Per issue of `ds.issues`: whether it bears on the period (empty:
+    /// every issue).
+    pub issues: Vec<bool>,
 }
 
 /// Write every assessed rep's workbook of one period into `dir`, in
@@ -85,7 +88,7 @@ pub fn rep_workbooks(
         defaults: &scheme.defaults,
     };
     let team = rep::team_averages(results.iter().copied());
-    let issue_rows = rep::IssueRows::new(ds);
+    let issue_rows = rep::IssueRows::new(ds, &extras.issues);
     results
         .par_iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.rep, a)))

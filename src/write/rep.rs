@@ -193,15 +193,22 @@ pub struct IssueRows {
     /// Groups of sheets (indexes into `ds.sheets`): an issue names its sheet
     /// by file and sheet name, which may be several of the data set's sheets.
     sheets: Vec<Vec<u32>>,
+    /// Per issue: whether it bears on the period (the others are not shown).
+    keep: Vec<bool>,
 }
 
 impl IssueRows {
-    pub fn new(ds: &crate::dataset::Dataset) -> IssueRows {
+    /// The rows named by the issues for which `keep` (by index into
+    /// `ds.issues`) is true: those bearing on the period written.
+    pub fn new(ds: &crate::dataset::Dataset, keep: &[bool]) -> IssueRows {
         let mut out = IssueRows {
             rows: Vec::new(),
             any: false,
             named: Vec::with_capacity(ds.issues.len()),
             sheets: Vec::new(),
+            keep: (0..ds.issues.len())
+                .map(|i| keep.get(i).copied().unwrap_or(true))
+                .collect(),
         };
         // The sheets of a name, looked up again only when the issue's sheet
         // changes (issues are sorted by position).
@@ -226,6 +233,9 @@ impl IssueRows {
             }
             let g = out.sheets.len() - 1;
             out.named.push(g as u32);
+            if !out.keep[out.named.len() - 1] {
+                continue;
+            }
             for &sh in &out.sheets[g] {
                 let (sh, row) = (sh as usize, pos.row as usize);
                 if out.rows.len() <= sh {
@@ -271,7 +281,7 @@ pub fn rep_workbook(
     scorecard(
         &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, lang,
     )?;
-    evidence(&mut wb, &fm, cx, rep, issue_rows, lang)?;
+    evidence(&mut wb, &fm, evidence_sheets(cx, rep, issue_rows, lang))?;
     Ok(wb)
 }
 
@@ -1217,15 +1227,14 @@ use chrono::Datelike;
 
 /// The evidence sheets: this rep's rows behind the numbers, each with its
 /// source (file!sheet!row).
-fn evidence(
-    wb: &mut Workbook,
-    fm: &Formats,
-    cx: &Ctx,
+fn evidence_sheets<'a>(
+    cx: &Ctx<'a>,
     rep: RepIdx,
     issue_rows: &IssueRows,
     lang: Lang,
-) -> Result<(), XlsxError> {
+) -> Vec<EvidenceSheet<'a>> {
     let ds = cx.ds;
+    let mut sheets: Vec<EvidenceSheet<'a>> = Vec::with_capacity(3);
     let p = cx.period();
     let addr = SrcAddr::new(ds);
     let src = |s: crate::model::RowRef| V::T(addr.address(s));
@@ -1233,9 +1242,7 @@ fn evidence(
     let yes_no = |b: bool| V::S(if b { yes } else { no });
 
     // Contracts and installments.
-    let ws = wb.add_worksheet();
-    ws.set_name(lang.pick("佐证-合同回款", "Evidence-contracts"))?;
-    let mut wd = Widths::default();
+    let mut tables = Vec::with_capacity(2);
     // The index lists are sorted by date: a period's part is a slice.
     let contracts: Vec<Vec<V>> = within(cx, &cx.ix.contracts_by_rep[rep as usize], |i| {
         ds.contracts[i as usize].sign_date
@@ -1293,15 +1300,13 @@ fn evidence(
             "Source",
         ]
     };
-    let next = table(
-        ws,
-        fm,
-        &mut wd,
-        0,
-        lang.pick("本期签约合同", "Contracts signed in the period"),
-        &heads_c,
-        contracts,
-    )?;
+    tables.push(EvidenceTable {
+        title: lang
+            .pick("本期签约合同", "Contracts signed in the period")
+            .to_string(),
+        heads: heads_c,
+        rows: contracts,
+    });
     let grace = cx.defaults.grace_days;
     let installments: Vec<Vec<V>> = within(cx, &cx.ix.installments_by_rep[rep as usize], |i| {
         ds.installments[i as usize].due_date
@@ -1367,12 +1372,8 @@ fn evidence(
             "Source",
         ]
     };
-    table(
-        ws,
-        fm,
-        &mut wd,
-        next,
-        &format!(
+    tables.push(EvidenceTable {
+        title: format!(
             "{}{grace}{}",
             lang.pick(
                 "本期应回款（宽限 ",
@@ -1380,15 +1381,16 @@ fn evidence(
             ),
             lang.pick(" 天）", " days)")
         ),
-        &heads_i,
-        installments,
-    )?;
-    wd.apply(ws)?;
+        heads: heads_i,
+        rows: installments,
+    });
+    sheets.push(EvidenceSheet {
+        name: lang.pick("佐证-合同回款", "Evidence-contracts"),
+        tables,
+    });
 
     // Customers: new customers and leads with their first follow-up delay.
-    let ws = wb.add_worksheet();
-    ws.set_name(lang.pick("佐证-客户跟进", "Evidence-customers"))?;
-    let mut wd = Widths::default();
+    let mut tables = Vec::with_capacity(4);
     let new: Vec<Vec<V>> = new_customer_set(cx, rep)
         .into_iter()
         .map(|(id, ci)| {
@@ -1403,7 +1405,7 @@ fn evidence(
                 lead.map_or(V::E, |l| V::N((c.sign_date - l).num_days() as f64, "0")),
                 V::S(&c.contract_id),
                 V::S(cust.and_then(|x| x.facts().source.as_deref()).unwrap_or("")),
-                cust.map_or(V::E, |x| src(x.facts().meta.src)),
+                cust.map_or(V::E, |x| src(x.facts_source())),
             ]
         })
         .collect();
@@ -1430,15 +1432,11 @@ fn evidence(
             "Row",
         ]
     };
-    let next = table(
-        ws,
-        fm,
-        &mut wd,
-        0,
-        lang.pick("本期新客户", "New customers"),
-        &heads_n,
-        new,
-    )?;
+    tables.push(EvidenceTable {
+        title: lang.pick("本期新客户", "New customers").to_string(),
+        heads: heads_n,
+        rows: new,
+    });
     let leads: Vec<Vec<V>> = leads_in_period(cx, rep)
         .iter()
         .map(|&i| &ds.customers[i as usize])
@@ -1470,7 +1468,7 @@ fn evidence(
                 V::T(first.map(|t| t.to_string()).unwrap_or_default()),
                 hours.map_or(V::E, |h| V::N(h, "0.0")),
                 yes_no(timely),
-                src(c.facts().meta.src),
+                src(c.facts_source()),
             ]
         })
         .collect();
@@ -1493,15 +1491,13 @@ fn evidence(
             "Source",
         ]
     };
-    let next = table(
-        ws,
-        fm,
-        &mut wd,
-        next,
-        lang.pick("本期新线索的首次跟进", "First follow-up of new leads"),
-        &heads_l,
-        leads,
-    )?;
+    tables.push(EvidenceTable {
+        title: lang
+            .pick("本期新线索的首次跟进", "First follow-up of new leads")
+            .to_string(),
+        heads: heads_l,
+        rows: leads,
+    });
 
     // Old customers on P.start, with their repurchase and churn flags.
     let first_day = p.first_day();
@@ -1561,18 +1557,16 @@ fn evidence(
             "Source",
         ]
     };
-    let next = table(
-        ws,
-        fm,
-        &mut wd,
-        next,
-        lang.pick(
-            "期初老客户（复购与流失）",
-            "Old customers on the period's first day",
-        ),
-        &heads_o,
-        old,
-    )?;
+    tables.push(EvidenceTable {
+        title: lang
+            .pick(
+                "期初老客户（复购与流失）",
+                "Old customers on the period's first day",
+            )
+            .to_string(),
+        heads: heads_o,
+        rows: old,
+    });
 
     // Follow-up counts by method and stage.
     let methods = crate::parse::words::METHODS;
@@ -1611,24 +1605,22 @@ fn evidence(
             row
         })
         .collect();
-    table(
-        ws,
-        fm,
-        &mut wd,
-        next,
-        lang.pick(
-            "本期跟进次数（按方式和阶段）",
-            "Follow-ups by method and stage",
-        ),
-        &heads_f,
+    tables.push(EvidenceTable {
+        title: lang
+            .pick(
+                "本期跟进次数（按方式和阶段）",
+                "Follow-ups by method and stage",
+            )
+            .to_string(),
+        heads: heads_f,
         rows,
-    )?;
-    wd.apply(ws)?;
+    });
+    sheets.push(EvidenceSheet {
+        name: lang.pick("佐证-客户跟进", "Evidence-customers"),
+        tables,
+    });
 
-    // This rep's data issues.
-    let ws = wb.add_worksheet();
-    ws.set_name(lang.pick("佐证-数据问题", "Evidence-data issues"))?;
-    let mut wd = Widths::default();
+    // This rep's data issues that bear on the period.
     // This rep's rows that some data issue names, as (sheet, row).
     let mut mine: Vec<(u32, u32)> = Vec::new();
     if issue_rows.any {
@@ -1671,6 +1663,9 @@ fn evidence(
         ds.issues
             .iter()
             .zip(&issue_rows.named)
+            .zip(&issue_rows.keep)
+            .filter(|(_, &keep)| keep)
+            .map(|(x, _)| x)
             .filter(|(i, &g)| {
                 issue_rows.sheets[g as usize]
                     .iter()
@@ -1692,20 +1687,78 @@ fn evidence(
     } else {
         vec!["Level", "Address", "Header", "Raw value", "Reason"]
     };
-    table(
-        ws,
-        fm,
-        &mut wd,
-        0,
-        lang.pick("本人台账的数据问题", "Data issues in this rep's rows"),
-        &heads_d,
-        issues,
-    )?;
-    wd.apply(ws)?;
+    sheets.push(EvidenceSheet {
+        name: lang.pick("佐证-数据问题", "Evidence-data issues"),
+        tables: vec![EvidenceTable {
+            title: lang
+                .pick("本人台账的数据问题", "Data issues in this rep's rows")
+                .to_string(),
+            heads: heads_d,
+            rows: issues,
+        }],
+    });
+    sheets
+}
+
+/// One evidence table: title, header row, rows.
+struct EvidenceTable<'a> {
+    title: String,
+    heads: Vec<&'static str>,
+    rows: Vec<Vec<V<'a>>>,
+}
+
+/// One evidence sheet: its name and its tables, top to bottom.
+struct EvidenceSheet<'a> {
+    name: &'static str,
+    tables: Vec<EvidenceTable<'a>>,
+}
+
+/// Write the evidence sheets into the workbook.
+fn evidence(wb: &mut Workbook, fm: &Formats, sheets: Vec<EvidenceSheet>) -> Result<(), XlsxError> {
+    for sheet in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet.name)?;
+        let mut wd = Widths::default();
+        let mut next = 0;
+        for t in sheet.tables {
+            next = table(ws, fm, &mut wd, next, &t.title, &t.heads, t.rows)?;
+        }
+        wd.apply(ws)?;
+    }
     for ws in wb.worksheets_mut().iter_mut().skip(1) {
         ws.set_paper_size(9)
             .set_landscape()
             .set_print_fit_to_pages(1, 0);
+    }
+    Ok(())
+}
+
+/// Feed a rep's evidence sheets, cell by cell, into `h`: what the period's
+/// content digest compares (see [`crate::digest`]).
+pub fn evidence_digest(
+    cx: &Ctx,
+    rep: RepIdx,
+    issue_rows: &IssueRows,
+    lang: Lang,
+    h: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    for sheet in evidence_sheets(cx, rep, issue_rows, lang) {
+        writeln!(h, "#{}", sheet.name)?;
+        for t in sheet.tables {
+            writeln!(h, "##{}|{}", t.title, t.heads.join("|"))?;
+            for row in t.rows {
+                for v in row {
+                    match v {
+                        V::T(t) => write!(h, "T{t}\u{1f}")?,
+                        V::S(s) => write!(h, "T{s}\u{1f}")?,
+                        V::N(n, f) => write!(h, "N{n:?}{f}\u{1f}")?,
+                        V::D(d) => write!(h, "D{d}\u{1f}")?,
+                        V::E => write!(h, "E\u{1f}")?,
+                    }
+                }
+                writeln!(h)?;
+            }
+        }
     }
     Ok(())
 }

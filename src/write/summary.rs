@@ -445,6 +445,49 @@ fn lines(a: &Assessed) -> impl Iterator<Item = (&RunLine, &Line)> {
     a.lines.iter().zip(&a.assessment.lines)
 }
 
+/// The dates a period's summary is taken at, and what depends on them.
+#[derive(Debug, Clone)]
+pub struct AsOf<'a> {
+    /// The ledgers' as-of date (SPEC 4: data as it stands at run time).
+    pub ledgers: NaiveDate,
+    /// The day overdue receivables are taken at: the ledgers' as-of date
+    /// or the period's last day, whichever is earlier.
+    pub overdue: NaiveDate,
+    /// Installments due in the period, not yet counted in full, whose grace
+    /// window is still open at the ledgers' as-of date.
+    pub open_grace: usize,
+    /// Per issue of `ds.issues`: whether it bears on the period (`None`:
+    /// every issue).
+    pub issues: Option<&'a [bool]>,
+}
+
+impl AsOf<'_> {
+    /// Ledgers and overdue receivables both taken at `day`, every issue
+    /// shown, no open grace window.
+    pub fn at(day: NaiveDate) -> AsOf<'static> {
+        AsOf {
+            ledgers: day,
+            overdue: day,
+            open_grace: 0,
+            issues: None,
+        }
+    }
+
+    /// The warning that a period's results may still change, if they may.
+    pub fn open_grace_note(&self, lang: Lang) -> Option<String> {
+        (self.open_grace > 0).then(|| match lang {
+            Lang::Zh => format!(
+                "{} 笔回款仍在宽限期内，结果可能随下月台账变化",
+                self.open_grace
+            ),
+            Lang::En => format!(
+                "{} installment(s) still within their grace days: the results may change with next month's ledgers",
+                self.open_grace
+            ),
+        })
+    }
+}
+
 /// Build the team summary workbook of one period.
 ///
 /// `results` are this period's, in rep order; `as_of` is the day overdue
@@ -459,7 +502,7 @@ pub fn team_summary(
     scheme: &Scheme,
     period: Period,
     results: &[RepResult],
-    as_of: NaiveDate,
+    at: &AsOf,
     changes: Option<(&crate::changes::Changes, &crate::write::manifest::Manifest)>,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
@@ -471,12 +514,23 @@ pub fn team_summary(
     indicator_stats(wb.add_worksheet(), &fm, results, lang)?;
     grade_distribution(wb.add_worksheet(), &fm, scheme, period, results, lang)?;
     below_pass(wb.add_worksheet(), &fm, ds, results, lang)?;
-    overdue(wb.add_worksheet(), &fm, ds, results, as_of, lang)?;
+    overdue(wb.add_worksheet(), &fm, ds, results, at, lang)?;
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("数据问题", "Data issues"))?;
-    crate::check::write_issue_sheet(ws, &ds.issues, lang)?;
+    let issues: Vec<crate::issues::DataIssue> = match at.issues {
+        Some(keep) => ds
+            .issues
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|(i, _)| i.clone())
+            .collect(),
+        None => ds.issues.clone(),
+    };
+    crate::check::write_issue_sheet(ws, &issues, lang)?;
+    drop(issues);
     adjustments_log(wb.add_worksheet(), &fm, ds, period, results, lang)?;
-    method(wb.add_worksheet(), &fm, ds, scheme, period, as_of, lang)?;
+    method(wb.add_worksheet(), &fm, ds, scheme, period, at, lang)?;
     if let Some((changes, old)) = changes {
         crate::changes::write_sheet(wb.add_worksheet(), changes, old, lang)?;
     }
@@ -1041,9 +1095,10 @@ fn overdue(
     fm: &Formats,
     ds: &Dataset,
     results: &[RepResult],
-    as_of: NaiveDate,
+    at: &AsOf,
     lang: Lang,
 ) -> Result<(), XlsxError> {
+    let as_of = at.overdue;
     ws.set_name(lang.pick("逾期回款", "Overdue receivables"))?;
     let headers: &[&str] = if lang == Lang::Zh {
         &[
@@ -1115,6 +1170,9 @@ fn overdue(
         Lang::En => format!("As of {as_of}: installments due on or before that day and not paid in full by then (reps assessed in the period only)."),
     };
     t.ws.write_string_with_format(t.row + 1, 0, &note, &fm.note)?;
+    if let Some(open) = at.open_grace_note(lang) {
+        t.ws.write_string_with_format(t.row + 2, 0, &open, &fm.note)?;
+    }
     t.finish(2, true, 36.0)
 }
 
@@ -1217,9 +1275,10 @@ fn method(
     ds: &Dataset,
     scheme: &Scheme,
     period: Period,
-    as_of: NaiveDate,
+    at: &AsOf,
     lang: Lang,
 ) -> Result<(), XlsxError> {
+    let as_of = at.overdue;
     ws.set_name(lang.pick("方法说明", "Method"))?;
     let zh = lang == Lang::Zh;
     let version = scheme.version_for(period.first_day());
@@ -1256,8 +1315,25 @@ fn method(
             version.effective_from.to_string(),
         ),
         (
+            lang.pick("台账截至日期", "Ledgers as of"),
+            at.ledgers.to_string(),
+        ),
+        (
+            lang.pick("数据口径", "Data basis"),
+            lang.pick(
+                "按运行时台账（全部文件）计算：行按自身日期计入期间，后来的更正会影响此前的期间",
+                "the ledgers as they stand at run time (every file): rows count for a period by their own dates, and a later correction reaches earlier periods",
+            )
+            .to_string(),
+        ),
+        (
             lang.pick("逾期回款截至日期", "Overdue receivables as of"),
             as_of.to_string(),
+        ),
+        (
+            lang.pick("宽限期内未结回款", "Installments still within grace"),
+            at.open_grace_note(lang)
+                .unwrap_or_else(|| lang.pick("无", "none").to_string()),
         ),
         (lang.pick("不适用指标", "N/A indicators"), na),
         (
@@ -1470,10 +1546,18 @@ mod tests {
         .unwrap();
         let p = period("2026-03");
         let results = crate::run::compute(&ds, &scheme, &[p]);
-        let bytes = team_summary(&ds, &scheme, p, &results, p.last_day(), None, Lang::Zh)
-            .unwrap()
-            .save_to_buffer()
-            .unwrap();
+        let bytes = team_summary(
+            &ds,
+            &scheme,
+            p,
+            &results,
+            &AsOf::at(p.last_day()),
+            None,
+            Lang::Zh,
+        )
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
         let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let r = wb.worksheet_range("调整记录").unwrap();
         let rows: Vec<Vec<String>> = r

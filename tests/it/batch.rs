@@ -1,5 +1,5 @@
 //! Incremental batches (`kaohe run` over a folder that grows month by
-//! month): skip and recompute, which periods a changed file reaches, the
+//! month): skip and recompute, which periods a changed file's results reach, the
 //! change report's exact rows, issued periods, the output-folder lock.
 //!
 //! The ledgers: a roster at the top (undated), and one workbook per month
@@ -254,8 +254,13 @@ fn skip_recompute_propagation_change_report_and_issued_periods() {
     let inputs: Vec<&str> = manifest.inputs.iter().map(|f| f.file.as_str()).collect();
     assert_eq!(
         inputs,
-        ["2026-01/台账_2026-01.xlsx", "人员表.xlsx"],
-        "January depends on January's file and the undated roster only"
+        [
+            "2026-01/台账_2026-01.xlsx",
+            "2026-02/台账_2026-02.xlsx",
+            "2026-03/台账_2026-03.xlsx",
+            "人员表.xlsx"
+        ],
+        "every period is computed from every file (SPEC 4)"
     );
 
     // 2. Nothing changed: everything skipped, nothing rewritten.
@@ -271,8 +276,8 @@ fn skip_recompute_propagation_change_report_and_issued_periods() {
     );
     assert_eq!(files(&s.out), before);
 
-    // 3. March changes (HT4 150 000 → 110 000): January and February do
-    // not depend on March's file and are skipped.
+    // 3. March changes (HT4 150 000 → 110 000): it is signed in March, so
+    // January's and February's results do not change and they are skipped.
     month(
         &s.ledgers,
         "2026-03",
@@ -312,8 +317,11 @@ fn skip_recompute_propagation_change_report_and_issued_periods() {
         ]
     );
 
-    // 4. A January payment changes (HT2 40 000 → 90 000): every later
-    // period depends on January's file and is recomputed.
+    // 4. A January contract changes (HT2 40 000 → 90 000): January and the
+    // quarter change; February's and March's scores do not, but their
+    // overdue receivables do (HT2's installment, due 2026-01-25, is unpaid:
+    // 40 000 → 90 000 outstanding), so they are rewritten with no rep
+    // changed.
     month(
         &s.ledgers,
         "2026-01",
@@ -341,10 +349,14 @@ fn skip_recompute_propagation_change_report_and_issued_periods() {
             "S002|李四||等级|D|B",
         ]
     );
+    // February was last written in step 1: both files changed since.
     assert!(change_rows(&summary_of(&s.out, "2026-02")).is_empty());
     assert_eq!(
         input_rows(&summary_of(&s.out, "2026-02")),
-        ["2026-01/台账_2026-01.xlsx|内容变化"]
+        [
+            "2026-01/台账_2026-01.xlsx|内容变化",
+            "2026-03/台账_2026-03.xlsx|内容变化"
+        ]
     );
     // Q1 S002: 90 000 + 0 + 110 000 = 200 000 → 60 + 40·50000/300000 = 66.67.
     assert_eq!(

@@ -10,6 +10,7 @@ mod mail;
 mod properties;
 mod reading;
 mod run;
+mod runtime;
 mod samples;
 mod scale;
 mod schemes;

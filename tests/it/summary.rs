@@ -24,7 +24,8 @@ fn load() -> (Dataset, Scheme) {
 }
 
 fn bytes(ds: &Dataset, scheme: &Scheme, p: Period, results: &[RepResult]) -> Vec<u8> {
-    team_summary(ds, scheme, p, results, p.last_day(), None, Lang::Zh)
+    let at = kaohe::write::summary::AsOf::at(p.last_day());
+    team_summary(ds, scheme, p, results, &at, None, Lang::Zh)
         .unwrap()
         .save_to_buffer()
         .unwrap()
