@@ -374,6 +374,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         report.periods.push((pl.period, fate));
         bar.inc();
     }
+    drop(_write);
     bar.finish(lang);
     report.periods.sort_by_key(|(p, _)| *p);
     crate::timing::report();

@@ -16,6 +16,7 @@
 use std::io::Write;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::compute::{Ctx, Index, PeriodIx};
@@ -87,7 +88,6 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
     for r in c.reps {
         writeln!(h, "{r:?}")?;
     }
-    let address = |m: &RowMeta| ds.position(m.src).address();
     let px = PeriodIx::new(ds, c.period);
     let cx = Ctx {
         ds,
@@ -96,40 +96,18 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
         defaults: &c.scheme.defaults,
     };
     let issue_rows = IssueRows::new(ds, c.issues);
-    for r in c.results {
-        let rep = &ds.reps[r.rep as usize];
-        let mut plain = rep.clone();
-        plain.meta = RowMeta::default();
-        writeln!(h, "rep {plain:?} {}", address(&rep.meta))?;
-        let a = match &r.outcome {
-            Ok(a) => a,
-            Err(why) => {
-                writeln!(h, "not assessed {why:?}")?;
-                continue;
-            }
-        };
-        writeln!(
-            h,
-            "{}|{:?}|{}|{}",
-            a.profile, a.variant, a.on_probation, a.version
-        )?;
-        for l in &a.lines {
-            writeln!(h, "{:?}|{:?}", l.spec, l.eval)?;
-        }
-        // Adjustments by content and source address (their positions in
-        // the dataset move when files are added).
-        let mut s = a.assessment.clone();
-        for adj in s.adjustments.iter_mut().chain(s.veto.iter_mut()) {
-            writeln!(h, "adjustment at {}", address(&adj.meta))?;
-            adj.meta = RowMeta::default();
-            // Rep positions move when the roster grows; the rep is this one.
-            adj.rep = 0;
-        }
-        writeln!(h, "{s:?}")?;
-        if let Some(t) = c.trends.get(&rep.rep_id) {
-            writeln!(h, "trend {t:?}")?;
-        }
-        crate::write::rep::evidence_digest(&cx, r.rep, &issue_rows, c.lang, h)?;
+    // Each rep's part is hashed on its own, in parallel, and fed in rep order.
+    let parts: Vec<[u8; 32]> = c
+        .results
+        .par_iter()
+        .map(|r| {
+            let mut part = Feed(Sha256::new());
+            let _ = rep_part(c, &cx, &issue_rows, r, &mut part);
+            part.0.finalize().into()
+        })
+        .collect();
+    for part in parts {
+        h.write_all(&part)?;
     }
     for (i, keep) in ds.issues.iter().zip(c.issues) {
         if *keep {
@@ -152,4 +130,47 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
         writeln!(h, "{} {plain:?}", ds.reps[i.rep as usize].rep_id)?;
     }
     Ok(())
+}
+
+/// One rep's part of the digest: roster entry, lines, adjustments, trend
+/// and every evidence row.
+fn rep_part(
+    c: &PeriodContent,
+    cx: &Ctx,
+    issue_rows: &IssueRows,
+    r: &RepResult,
+    h: &mut impl Write,
+) -> std::io::Result<()> {
+    let ds = c.ds;
+    let address = |m: &RowMeta| ds.position(m.src).address();
+    let rep = &ds.reps[r.rep as usize];
+    let mut plain = rep.clone();
+    plain.meta = RowMeta::default();
+    writeln!(h, "rep {plain:?} {}", address(&rep.meta))?;
+    let a = match &r.outcome {
+        Ok(a) => a,
+        Err(why) => return writeln!(h, "not assessed {why:?}"),
+    };
+    writeln!(
+        h,
+        "{}|{:?}|{}|{}",
+        a.profile, a.variant, a.on_probation, a.version
+    )?;
+    for l in &a.lines {
+        writeln!(h, "{:?}|{:?}", l.spec, l.eval)?;
+    }
+    // Adjustments by content and source address (their positions in the
+    // dataset move when files are added).
+    let mut s = a.assessment.clone();
+    for adj in s.adjustments.iter_mut().chain(s.veto.iter_mut()) {
+        writeln!(h, "adjustment at {}", address(&adj.meta))?;
+        adj.meta = RowMeta::default();
+        // Rep positions move when the roster grows; the rep is this one.
+        adj.rep = 0;
+    }
+    writeln!(h, "{s:?}")?;
+    if let Some(t) = c.trends.get(&rep.rep_id) {
+        writeln!(h, "trend {t:?}")?;
+    }
+    crate::write::rep::evidence_digest(cx, r.rep, issue_rows, c.lang, h)
 }
