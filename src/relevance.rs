@@ -56,53 +56,6 @@ pub struct IssueBearing {
 impl IssueBearing {
     /// Work out every issue's bearing once for the dataset.
     pub fn new(ds: &Dataset) -> IssueBearing {
-        let mut rows: HashMap<RowRef, Bearing> = HashMap::new();
-        let mut put = |src: RowRef, b: Bearing| {
-            rows.insert(src, b);
-        };
-        for r in &ds.reps {
-            put(r.meta.src, Bearing::All);
-        }
-        for f in &ds.followups {
-            put(f.meta.src, Bearing::Dates(vec![f.time.date()]));
-        }
-        for i in &ds.installments {
-            let dates = [
-                Some(i.sign_date),
-                Some(i.due_date),
-                i.paid_date,
-                i.submitted_date,
-                i.approved_date,
-            ];
-            put(
-                i.meta.src,
-                Bearing::Dates(dates.into_iter().flatten().collect()),
-            );
-        }
-        for c in &ds.customers {
-            for s in &c.snapshots {
-                let mut dates = vec![s.lead_time.date()];
-                dates.extend(s.as_of.map(|m| m.first_day()));
-                put(s.meta.src, Bearing::Dates(dates));
-            }
-        }
-        for t in &ds.targets {
-            put(t.meta.src, Bearing::Within(t.period));
-        }
-        for s in &ds.scores {
-            put(s.meta.src, Bearing::Within(s.period));
-        }
-        for a in &ds.adjustments {
-            put(a.meta.src, Bearing::Within(a.period));
-        }
-        for d in &ds.calendar_days {
-            put(d.meta.src, Bearing::Dates(vec![d.date]));
-        }
-        for r in &ds.rejected {
-            if !r.dates.is_empty() {
-                put(r.src, Bearing::Dates(r.dates.clone()));
-            }
-        }
         // (file, sheet name) → the dataset's sheets of that name.
         let mut sheets: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
         for (i, s) in ds.sheets.iter().enumerate() {
@@ -110,6 +63,73 @@ impl IssueBearing {
                 .entry((&*ds.files[s.file as usize].rel, &*s.name))
                 .or_default()
                 .push(i as u32);
+        }
+        // The rows some issue names, each with its bearing once found.
+        let candidates = |pos: &crate::issues::Position| -> Vec<RowRef> {
+            sheets
+                .get(&(&*pos.file, &*pos.sheet))
+                .into_iter()
+                .flatten()
+                .map(|&sheet| RowRef {
+                    sheet,
+                    row: pos.row,
+                })
+                .collect()
+        };
+        let mut rows: HashMap<RowRef, Option<Bearing>> = ds
+            .issues
+            .iter()
+            .flat_map(|i| candidates(&i.pos))
+            .map(|r| (r, None))
+            .collect();
+        let mut put = |src: RowRef, b: &dyn Fn() -> Bearing| {
+            if let Some(slot) = rows.get_mut(&src) {
+                *slot = Some(b());
+            }
+        };
+        for r in &ds.reps {
+            put(r.meta.src, &|| Bearing::All);
+        }
+        for f in &ds.followups {
+            put(f.meta.src, &|| Bearing::Dates(vec![f.time.date()]));
+        }
+        for i in &ds.installments {
+            put(i.meta.src, &|| {
+                let dates = [
+                    Some(i.sign_date),
+                    Some(i.due_date),
+                    i.paid_date,
+                    i.submitted_date,
+                    i.approved_date,
+                ];
+                Bearing::Dates(dates.into_iter().flatten().collect())
+            });
+        }
+        for c in &ds.customers {
+            for s in &c.snapshots {
+                put(s.meta.src, &|| {
+                    let mut dates = vec![s.lead_time.date()];
+                    dates.extend(s.as_of.map(|m| m.first_day()));
+                    Bearing::Dates(dates)
+                });
+            }
+        }
+        for t in &ds.targets {
+            put(t.meta.src, &|| Bearing::Within(t.period));
+        }
+        for s in &ds.scores {
+            put(s.meta.src, &|| Bearing::Within(s.period));
+        }
+        for a in &ds.adjustments {
+            put(a.meta.src, &|| Bearing::Within(a.period));
+        }
+        for d in &ds.calendar_days {
+            put(d.meta.src, &|| Bearing::Dates(vec![d.date]));
+        }
+        for r in &ds.rejected {
+            if !r.dates.is_empty() {
+                put(r.src, &|| Bearing::Dates(r.dates.clone()));
+            }
         }
         let as_of: HashMap<&str, Option<NaiveDate>> = ds
             .files
@@ -124,19 +144,10 @@ impl IssueBearing {
             .issues
             .iter()
             .map(|i| {
-                let pos = &i.pos;
-                sheets
-                    .get(&(&*pos.file, &*pos.sheet))
-                    .into_iter()
-                    .flatten()
-                    .find_map(|&sheet| {
-                        rows.get(&RowRef {
-                            sheet,
-                            row: pos.row,
-                        })
-                    })
-                    .cloned()
-                    .unwrap_or_else(|| by_file(&pos.file))
+                candidates(&i.pos)
+                    .iter()
+                    .find_map(|r| rows.get(r).cloned().flatten())
+                    .unwrap_or_else(|| by_file(&i.pos.file))
             })
             .collect();
         IssueBearing { per_issue }
