@@ -290,7 +290,7 @@ fn child_report(values: Result<Vec<(&'static str, f64)>>) -> Result<()> {
 /// counting rows and cells, in parallel over files.
 fn read_floor_child() -> Result<Vec<(&'static str, f64)>> {
     let dir = PathBuf::from(std::env::args().nth(1).context("ledger folder")?);
-    let (files, _) = kaohe::read::discover(&dir)?;
+    let (files, _) = kaohe::input::read::discover(&dir)?;
     let counts: Vec<(u64, u64)> = files
         .par_iter()
         .map(|f| -> Result<(u64, u64)> {
@@ -385,7 +385,7 @@ fn write_floor_child() -> Result<Vec<(&'static str, f64)>> {
         .map(|&(pi, bi)| -> Result<u64> {
             let sample = &samples[pi][bi % samples[pi].len()];
             let mut wb = rust_xlsxwriter::Workbook::new();
-            wb.set_zip_compression_level(kaohe::xlsx_util::ZIP_LEVEL);
+            wb.set_zip_compression_level(kaohe::output::xlsx::ZIP_LEVEL);
             for s in sample {
                 let ws = wb.add_worksheet();
                 ws.set_name(&s.name)?;

@@ -49,9 +49,9 @@ use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime, Timelike, Wee
 use rayon::prelude::*;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use crate::columns::Kind;
-use crate::parse::words;
-use crate::xlsx_util;
+use crate::input::columns::Kind;
+use crate::input::parse::words;
+use crate::output::xlsx;
 
 // ---------------------------------------------------------------------------
 // Options and summary
@@ -381,7 +381,7 @@ fn month_of(d: NaiveDate, year: i32) -> Option<u32> {
 /// Working days of the fictional company: the built-in official calendar
 /// (holidays and 调休) plus the company's own days.
 struct WorkCalendar {
-    cal: crate::calendar::Calendar,
+    cal: crate::input::calendar::Calendar,
     /// The company's own days (date, is day off), written to the calendar
     /// workbook.
     company_days: Vec<(NaiveDate, bool)>,
@@ -389,7 +389,7 @@ struct WorkCalendar {
 
 impl WorkCalendar {
     fn new(year: i32) -> WorkCalendar {
-        let official = crate::calendar::Calendar::builtin();
+        let official = crate::input::calendar::Calendar::builtin();
         // Company anniversary: the first working weekday from June 8 (not a
         // Friday) is a day off, made up on the Saturday of the same week.
         let mut anniversary = ymd(year, 6, 8);
@@ -404,20 +404,20 @@ impl WorkCalendar {
             last = last.pred_opt().expect("valid date");
         }
         let company_days = vec![(anniversary, true), (saturday, false), (last, true)];
-        let days: Vec<crate::model::CalendarDay> = company_days
+        let days: Vec<crate::input::model::CalendarDay> = company_days
             .iter()
-            .map(|&(date, off)| crate::model::CalendarDay {
+            .map(|&(date, off)| crate::input::model::CalendarDay {
                 date,
                 kind: if off {
-                    crate::model::DayKind::Holiday
+                    crate::input::model::DayKind::Holiday
                 } else {
-                    crate::model::DayKind::Workday
+                    crate::input::model::DayKind::Workday
                 },
-                meta: crate::model::RowMeta::default(),
+                meta: crate::input::model::RowMeta::default(),
             })
             .collect();
         WorkCalendar {
-            cal: crate::calendar::Calendar::with_company(&days),
+            cal: crate::input::calendar::Calendar::with_company(&days),
             company_days,
         }
     }
@@ -2142,7 +2142,7 @@ fn write_table<T>(
         };
         ws.set_name(name)?;
         for (c, col) in cols.iter().enumerate() {
-            let w = xlsx_util::fit_width([col.zh, width_sample(col.key)], 8.0, 48.0);
+            let w = xlsx::fit_width([col.zh, width_sample(col.key)], 8.0, 48.0);
             ws.set_column_width(c as u16, w)?;
         }
         if let Some(t) = title {
@@ -2189,7 +2189,7 @@ struct FileStat {
 }
 
 fn save(mut wb: Workbook, path: &Path, rows: Vec<(Kind, u64)>) -> Result<FileStat> {
-    xlsx_util::save_atomic(&mut wb, path)?;
+    xlsx::save_atomic(&mut wb, path)?;
     let bytes = std::fs::metadata(path)
         .with_context(|| format!("reading size of {}", path.display()))?
         .len();
@@ -2228,7 +2228,7 @@ fn write_month(dir: &Path, co: &Company, data: &MonthData) -> Result<Vec<FileSta
     jobs.par_iter()
         .map(|job| {
             let f = Formats::new();
-            let mut wb = xlsx_util::new_workbook();
+            let mut wb = xlsx::new_workbook();
             let name = match job {
                 Job::RosterTargets => format!("人员与目标_{ym}.xlsx"),
                 Job::Customers => format!("{}_{ym}.xlsx", Kind::Customers.zh()),

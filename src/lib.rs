@@ -1,40 +1,34 @@
 //! kaohe (考核): turns a sales team's Excel ledgers into KPI assessments.
 //!
-//! Data flows one way:
-//! `read` (files → raw cells with positions) → `validate` (raw rows → typed
-//! rows | data issues) → `dataset` (typed, de-duplicated, cross-checked)
-//! → compute → score → write. Only `read` and the writers touch the file
-//! system.
+//! The folders are the stages, and every import points down this list
+//! (`tests/it/architecture.rs` fails on one that points up; see
+//! docs/architecture.md):
+//!
+//! 1. foundation — `period`, `text`, `timing`, `progress`, `exit`, [`Lang`];
+//! 2. [`input`] — the ledger folder read into one validated dataset;
+//! 3. [`scheme`] — the assessment scheme and the indicator catalogue;
+//! 4. [`compute`] — indicators, scores, assessments of reps × periods;
+//! 5. [`output`] — every writer's content: workbooks, summary, results.csv,
+//!    change sheet, issue sheet, manifest format, content digest (bytes and
+//!    workbooks, never files);
+//! 6. [`store`] — the output folder: the only module that touches `OUT/`;
+//! 7. [`mail`], [`demo`], [`templates`] — delivery and generators;
+//! 8. [`cli`] — one file per command on top.
 
-pub mod batch;
-pub mod calendar;
-pub mod changes;
-pub mod check;
 pub mod cli;
-pub mod columns;
 pub mod compute;
-pub mod dataset;
 pub mod demo;
-pub mod digest;
-pub mod issued;
-pub mod issues;
+pub mod exit;
+pub mod input;
 pub mod mail;
-pub mod model;
-pub mod parse;
+pub mod output;
 pub mod period;
 pub mod progress;
-pub mod read;
-pub mod relevance;
-pub mod results;
-pub mod run;
 pub mod scheme;
-pub mod score;
+pub mod store;
 pub mod templates;
+pub mod text;
 pub mod timing;
-pub mod validate;
-pub mod watch;
-pub mod write;
-pub mod xlsx_util;
 
 /// Language of user-facing text (workbooks, messages). Chinese by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -27,9 +27,9 @@ use rust_xlsxwriter::{
     FormatBorder, Note, Workbook, Worksheet,
 };
 
-use crate::columns::{ColType, ColumnDef, Kind};
-use crate::parse::words;
-use crate::xlsx_util::{display_width, fit_width, new_workbook, save_atomic};
+use crate::input::columns::{ColType, ColumnDef, Kind};
+use crate::input::parse::words;
+use crate::output::xlsx::{display_width, fit_width, new_workbook, save_atomic};
 use crate::Lang;
 
 /// Zero-based row of the merged title.
@@ -785,7 +785,7 @@ mod tests {
 
     #[test]
     fn list_words_follow_the_vocabularies() {
-        use crate::columns::WordList;
+        use crate::input::columns::WordList;
         assert_eq!(
             list_words(ColType::Word(WordList::CalendarKind), Lang::Zh),
             ["休", "班"]

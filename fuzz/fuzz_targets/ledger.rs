@@ -10,7 +10,7 @@ use std::sync::{Arc, Once};
 
 use kaohe::dataset;
 use kaohe::read::{self, Format, Limits, SourceFile};
-use kaohe::scheme::ColumnAliases;
+use kaohe::input::aliases::ColumnAliases;
 use kaohe::validate::{self, HeaderMatcher};
 use libfuzzer_sys::fuzz_target;
 

@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::model::{Customer, RepIdx};
-use crate::parse::text::fold;
+use crate::input::model::{Customer, RepIdx};
+use crate::text::fold;
 use crate::scheme::IndicatorSpec;
 
 use super::performance::new_customer_set;
@@ -213,8 +213,8 @@ pub fn customer_coverage(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value 
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
-    use crate::dataset::Dataset;
-    use crate::model::Status;
+    use crate::input::dataset::Dataset;
+    use crate::input::model::Status;
 
     type Indicator = fn(&Ctx, RepIdx, &IndicatorSpec) -> Value;
 
@@ -236,7 +236,7 @@ mod tests {
         })
     }
 
-    fn terminate(row: &mut crate::model::CustomerRow, end: &str) {
+    fn terminate(row: &mut crate::input::model::CustomerRow, end: &str) {
         row.status = Some(Status::Terminated);
         row.end_date = Some(day(end));
     }

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::targets::{target, TargetValue};
 use super::{customers, manual, performance, process, ratio, Ctx, Na, Value};
-use crate::model::RepIdx;
+use crate::input::model::RepIdx;
 use crate::scheme::IndicatorSpec;
 
 /// An indicator function.
@@ -89,7 +89,7 @@ pub fn evaluate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Evaluated {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::catalogue::INDICATORS;
+    use crate::scheme::catalogue::INDICATORS;
     use crate::compute::testkit::*;
     use crate::compute::{Index, PeriodIx};
     use crate::scheme::Defaults;

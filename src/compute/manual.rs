@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{ratio, Ctx, Na, Value};
-use crate::model::{RepIdx, Score};
-use crate::parse::text::fold;
+use crate::input::model::{RepIdx, Score};
+use crate::text::fold;
 use crate::scheme::IndicatorSpec;
 
 /// The rep's score rows for an indicator (by code or any of `names`) whose
@@ -84,7 +84,7 @@ mod tests {
     use crate::compute::testkit::*;
 
     fn value(
-        ds: &crate::dataset::Dataset,
+        ds: &crate::input::dataset::Dataset,
         p: &str,
         rep: RepIdx,
         spec: &IndicatorSpec,

@@ -5,20 +5,21 @@
 //! for what depends on the period's first day ([`PeriodIx`]: owners on
 //! P.start). Each indicator is then a pass over one rep's own rows.
 
-pub mod catalogue;
+pub mod assess;
 pub mod customers;
 pub mod eval;
 pub mod manual;
 pub mod performance;
 pub mod process;
+pub mod score;
 pub mod targets;
 pub mod testkit;
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::dataset::Dataset;
-use crate::model::{Customer, RepIdx, Text};
+use crate::input::dataset::Dataset;
+use crate::input::model::{Customer, RepIdx, Text};
 use crate::period::Period;
 use crate::scheme::Defaults;
 use crate::Lang;
@@ -100,7 +101,7 @@ pub struct Index {
     /// their lead date, by lead time.
     pub leads_by_owner: Vec<Vec<u32>>,
     /// Per rep: the customer-ledger rows (snapshots) naming the rep as owner.
-    pub customer_rows_by_owner: Vec<Vec<crate::model::RowRef>>,
+    pub customer_rows_by_owner: Vec<Vec<crate::input::model::RowRef>>,
     /// Customer id → index into `ds.customers`.
     pub customer: FxHashMap<Text, u32>,
     /// Customer id → its contracts (indexes into `ds.contracts`), by sign
@@ -176,7 +177,7 @@ impl Index {
         let customers = || {
             let mut customer: FxHashMap<Text, u32> = FxHashMap::default();
             customer.reserve(ds.customers.len());
-            let mut rows_by_owner: Vec<Vec<crate::model::RowRef>> = vec![Vec::new(); n];
+            let mut rows_by_owner: Vec<Vec<crate::input::model::RowRef>> = vec![Vec::new(); n];
             let mut leads_by_owner: Vec<Vec<u32>> = vec![Vec::new(); n];
             for (i, c) in ds.customers.iter().enumerate() {
                 customer.insert(c.customer_id.clone(), i as u32);

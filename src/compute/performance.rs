@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{ratio, Ctx, Na, Value};
-use crate::model::{Contract, Installment, PaymentKind, RepIdx};
+use crate::input::model::{Contract, Installment, PaymentKind, RepIdx};
 use crate::scheme::{IndicatorSpec, SalesBasis};
 
 /// N(r,P) = customers with F(c)∈P credited to the rep of their earliest
@@ -203,7 +203,7 @@ pub fn sales_cycle_days(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
-    use crate::dataset::Dataset;
+    use crate::input::dataset::Dataset;
 
     fn value(
         ds: &Dataset,

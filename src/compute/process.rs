@@ -7,9 +7,9 @@ use std::collections::HashSet;
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::columns::Kind;
-use crate::model::{ContractType, RepIdx, RowMeta};
-use crate::parse::date::Stamp;
+use crate::input::columns::Kind;
+use crate::input::model::{ContractType, RepIdx, RowMeta};
+use crate::input::parse::date::Stamp;
 use crate::scheme::IndicatorSpec;
 
 use super::{ratio, Ctx, Na, Value};
@@ -334,7 +334,7 @@ pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 mod tests {
     use super::*;
     use crate::compute::testkit::*;
-    use crate::dataset::Dataset;
+    use crate::input::dataset::Dataset;
 
     type Indicator = fn(&Ctx, RepIdx, &IndicatorSpec) -> Value;
 

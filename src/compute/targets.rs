@@ -7,8 +7,8 @@
 use rust_decimal::Decimal;
 
 use super::Ctx;
-use crate::model::{Adjustment, AdjustmentKind, RepIdx, Target};
-use crate::parse::text::fold;
+use crate::input::model::{Adjustment, AdjustmentKind, RepIdx, Target};
+use crate::text::fold;
 use crate::period::{Period, YearMonth};
 use crate::Lang;
 

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::columns::Kind;
-use crate::dataset::{consolidate_contracts, Dataset, FileInfo, SheetInfo};
-use crate::model::*;
-use crate::parse::date::{parse_text, Stamp};
+use crate::input::columns::Kind;
+use crate::input::dataset::{consolidate_contracts, Dataset, FileInfo, SheetInfo};
+use crate::input::model::*;
+use crate::input::parse::date::{parse_text, Stamp};
 use crate::period::{Period, YearMonth};
-use crate::validate::{SheetStats, SheetStatus};
+use crate::input::validate::{SheetStats, SheetStatus};
 
 /// Parse `2026-03-05`.
 pub fn day(s: &str) -> NaiveDate {
@@ -379,7 +379,7 @@ impl Ledger {
                 _ => None,
             };
         }
-        self.ds.calendar = crate::calendar::Calendar::with_company(&self.ds.calendar_days);
+        self.ds.calendar = crate::input::calendar::Calendar::with_company(&self.ds.calendar_days);
         consolidate_contracts(&mut self.ds);
         self.ds
     }

@@ -14,7 +14,7 @@
 //! - the SMTP password comes from an environment variable and is never
 //!   printed, logged or written ([`smtp`]);
 //! - once any message of the period has been accepted, the period is marked
-//!   issued ([`crate::issued`]): results a rep holds never change silently;
+//!   issued ([`crate::store::issued`]): results a rep holds never change silently;
 //! - sending holds the output folder's lock (the one `kaohe run` takes), so
 //!   two mailings never run at once and no run rewrites the workbooks
 //!   while they are being sent.
@@ -30,11 +30,11 @@ use lettre::message::Mailbox;
 use lettre::Transport as _;
 
 use crate::scheme::mail::{check_from, MailTemplate, Values};
-use crate::write::manifest::Manifest;
+use crate::output::manifest::Manifest;
 use crate::Lang;
 use plan::{Action, Item};
 
-pub use crate::cli::EXIT_NOT_DELIVERED;
+pub use crate::exit::EXIT_NOT_DELIVERED;
 
 /// The arguments of `kaohe mail`.
 #[derive(clap::Args, Debug, Clone)]
@@ -139,15 +139,15 @@ pub fn run(args: &MailArgs) -> i32 {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        match crate::batch::lock(out, lang) {
+        match crate::cli::run::lock(out, lang) {
             Ok(Ok(f)) => Some(f),
             Ok(Err(busy)) => {
                 warn(&format!("kaohe: {busy}"));
-                return crate::cli::EXIT_USAGE;
+                return crate::exit::EXIT_USAGE;
             }
             Err(e) => {
                 warn(&format!("kaohe: {e:#}"));
-                return crate::cli::EXIT_UNREADABLE;
+                return crate::exit::EXIT_UNREADABLE;
             }
         }
     } else {
@@ -157,7 +157,7 @@ pub fn run(args: &MailArgs) -> i32 {
         Ok(l) => l,
         Err(e) => {
             warn(&format!("kaohe: {e:#}"));
-            return crate::cli::EXIT_UNREADABLE;
+            return crate::exit::EXIT_UNREADABLE;
         }
     };
     let opts = plan::Options {
@@ -178,7 +178,7 @@ pub fn run(args: &MailArgs) -> i32 {
                 "no workbook of this rep id in the period"
             )
         ));
-        return crate::cli::EXIT_USAGE;
+        return crate::exit::EXIT_USAGE;
     }
     let items = plan::plan(&job.period_dir, &job.manifest, &log, &opts);
     say(&header(&job, &items));
@@ -199,7 +199,7 @@ type Failure = (i32, String);
 fn prepare(args: &MailArgs) -> Result<Job, Failure> {
     let lang = args.lang;
     // A message written `中文 / English`, in the user's language.
-    let usage = |bilingual: String| (crate::cli::EXIT_USAGE, lang.pick_in(&bilingual).to_string());
+    let usage = |bilingual: String| (crate::exit::EXIT_USAGE, lang.pick_in(&bilingual).to_string());
     let dir = &args.period_dir;
     if let Some(parent) = draft_of_issued(dir) {
         return Err(usage(format!(
@@ -225,7 +225,7 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
                 )
             })
         })
-        .map_err(|m| (crate::cli::EXIT_UNREADABLE, lang.pick_in(&m).to_string()))?;
+        .map_err(|m| (crate::exit::EXIT_UNREADABLE, lang.pick_in(&m).to_string()))?;
 
     // The scheme's [mail] table: --scheme, else the run's scheme when it is
     // still where the manifest says.
@@ -236,7 +236,7 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
     let settings = match &scheme_path {
         Some(p) => {
             crate::scheme::Scheme::load(p)
-                .map_err(|e| (crate::cli::EXIT_USAGE, e.to_string()))?
+                .map_err(|e| (crate::exit::EXIT_USAGE, e.to_string()))?
                 .mail
         }
         None => Default::default(),
@@ -251,7 +251,7 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
         })?;
         let t = MailTemplate::parse_file(&text).map_err(|e| {
             (
-                crate::cli::EXIT_USAGE,
+                crate::exit::EXIT_USAGE,
                 format!("{}: {}", path.display(), lang.pick_in(&e)),
             )
         })?;
@@ -334,7 +334,7 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
 fn draft_of_issued(dir: &Path) -> Option<PathBuf> {
     let dir = dir.canonicalize().ok()?;
     let parent = dir.parent()?;
-    (dir.file_name()? == crate::issued::DRAFT_DIR && crate::issued::read(parent).is_some())
+    (dir.file_name()? == crate::store::issued::DRAFT_DIR && crate::store::issued::read(parent).is_some())
         .then(|| parent.to_path_buf())
 }
 
@@ -456,7 +456,7 @@ fn skipped(items: &[Item]) -> Vec<&Item> {
 /// The list of reps not reached (stderr) and the exit code.
 fn finish(lang: Lang, failures: &[(String, String)]) -> i32 {
     if failures.is_empty() {
-        return crate::cli::EXIT_OK;
+        return crate::exit::EXIT_OK;
     }
     let mut s = format!(
         "{} ({}):\n",
@@ -568,7 +568,7 @@ fn write_emls(job: &Job, items: &[Item], dir: &Path) -> i32 {
             .map_or(i.rep.file.as_str(), |(s, _)| s);
         let path = dir.join(format!("{stem}.eml"));
         let result = build_message(job, i, n).and_then(|(m, _)| {
-            crate::xlsx_util::write_atomic(&path, &m.formatted()).map_err(|e| format!("{e:#}"))
+            crate::output::xlsx::write_atomic(&path, &m.formatted()).map_err(|e| format!("{e:#}"))
         });
         match result {
             Ok(()) => {
@@ -732,8 +732,8 @@ fn send_all(
         .reps
         .iter()
         .any(|r| !r.sha256.is_empty() && log.sent(&r.rep_id, &r.sha256).is_some());
-    if out_there && crate::issued::read(&job.period_dir).is_none() {
-        match crate::issued::mark(&job.period_dir, "mail") {
+    if out_there && crate::store::issued::read(&job.period_dir).is_none() {
+        match crate::store::issued::mark(&job.period_dir, "mail") {
             Ok(_) => say(lang.pick(
                 "本期间已标记为已发放（issued.json）：重新计算需 --reissue\n",
                 "period marked issued (issued.json): recomputing it needs --reissue\n",

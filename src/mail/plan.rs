@@ -9,7 +9,7 @@ use std::path::Path;
 use lettre::message::Mailbox;
 
 use super::log::Log;
-use crate::write::manifest::{Manifest, RepEntry};
+use crate::output::manifest::{Manifest, RepEntry};
 use crate::Lang;
 
 /// Why a rep gets no message.
@@ -148,7 +148,7 @@ fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
         Ok(b) if safe => b,
         _ => return skip(out, Skip::MissingFile),
     };
-    if r.sha256.is_empty() || crate::read::sha256_hex(&bytes) != r.sha256 {
+    if r.sha256.is_empty() || crate::input::read::sha256_hex(&bytes) != r.sha256 {
         return skip(out, Skip::Changed);
     }
     out.bytes = bytes;

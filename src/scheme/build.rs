@@ -15,10 +15,10 @@ use super::{
     default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Method, NaPolicy, Profile,
     SalesBasis, Scheme, SchemeError, Version,
 };
-use crate::columns::{Kind, WordList};
-use crate::compute::catalogue::{Direction, Scaling};
-use crate::parse::text::fold;
-use crate::parse::words;
+use crate::input::columns::{Kind, WordList};
+use crate::scheme::catalogue::{Direction, Scaling};
+use crate::text::fold;
+use crate::input::parse::words;
 
 /// Columns of the targets ledger an indicator may be scored against.
 pub const TARGET_COLUMNS: [&str; 4] = [
@@ -91,7 +91,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scheme, SchemeError> {
         message,
     };
     let raw: RawScheme = toml::from_str(text).map_err(|e| fail(toml_error(text, &e)))?;
-    let columns = ColumnAliases::parse(text).map_err(fail)?;
+    let columns = super::columns::parse_aliases(text).map_err(fail)?;
     let mut errs = Errors::default();
     let scheme = build(raw, columns, file, &mut errs);
     if errs.0.is_empty() {

@@ -7,18 +7,11 @@
 //! "payments.amount_due" = "本期应收"          # one kind only
 //! ```
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use crate::columns::Kind;
-use crate::parse::text::header_key;
-
-/// Extra header texts per column, from the scheme's `[columns]` table.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ColumnAliases {
-    /// (kind or every kind, column key) → header keys (normalised).
-    map: HashMap<(Option<Kind>, String), Vec<String>>,
-}
+use crate::input::aliases::ColumnAliases;
+use crate::input::columns::Kind;
+use crate::text::header_key;
 
 /// A scheme file that cannot be used, with what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,26 +28,18 @@ impl std::fmt::Display for SchemeError {
 
 impl std::error::Error for SchemeError {}
 
-impl ColumnAliases {
-    /// Aliases (normalised header keys) for a column of a kind.
-    pub fn for_column(&self, kind: Kind, key: &str) -> impl Iterator<Item = &str> {
-        let own = self.map.get(&(Some(kind), key.to_string()));
-        let any = self.map.get(&(None, key.to_string()));
-        own.into_iter().chain(any).flatten().map(String::as_str)
-    }
-
-    /// Read the `[columns]` table of a scheme file.
-    pub fn load(path: &Path) -> Result<ColumnAliases, SchemeError> {
+/// Read the `[columns]` table of a scheme file.
+pub fn load_aliases(path: &Path) -> Result<ColumnAliases, SchemeError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| SchemeError {
             file: file.clone(),
             message: format!("无法读取方案文件 / cannot read the scheme file: {e}"),
         })?;
-        Self::parse(&text).map_err(|message| SchemeError { file, message })
-    }
+    parse_aliases(&text).map_err(|message| SchemeError { file, message })
+}
 
-    /// Parse the `[columns]` table from scheme text.
-    pub fn parse(text: &str) -> Result<ColumnAliases, String> {
+/// Parse the `[columns]` table from scheme text.
+pub fn parse_aliases(text: &str) -> Result<ColumnAliases, String> {
         let table: toml::Table =
             toml::from_str(text).map_err(|e| super::build::toml_error(text, &e))?;
         let mut out = ColumnAliases::default();
@@ -94,11 +79,9 @@ impl ColumnAliases {
                 ))
                 }
             };
-            let entry = out.map.entry((kind, key.to_string())).or_default();
-            entry.extend(headers.iter().map(|h| header_key(h).0));
+            out.add(kind, key, headers.iter().map(|h| header_key(h).0));
         }
         Ok(out)
-    }
 }
 
 #[cfg(test)]
@@ -107,7 +90,7 @@ mod tests {
 
     #[test]
     fn aliases_by_kind_and_for_all() {
-        let a = ColumnAliases::parse("[columns]\ncustomer_id = [\"客户代码\", \"客户 ID\"]\n\"payments.amount_due\" = \"本期应收（元）\"\n[grades]\nS = 90\n").unwrap();
+        let a = parse_aliases("[columns]\ncustomer_id = [\"客户代码\", \"客户 ID\"]\n\"payments.amount_due\" = \"本期应收（元）\"\n[grades]\nS = 90\n").unwrap();
         let v: Vec<&str> = a.for_column(Kind::Payments, "customer_id").collect();
         assert_eq!(v, ["客户代码", "客户 id"]);
         let v: Vec<&str> = a.for_column(Kind::Payments, "amount_due").collect();
@@ -117,18 +100,18 @@ mod tests {
 
     #[test]
     fn mistakes_are_named() {
-        assert!(ColumnAliases::parse("[columns]\nfoo = \"x\"")
+        assert!(parse_aliases("[columns]\nfoo = \"x\"")
             .unwrap_err()
             .contains("foo"));
         assert!(
-            ColumnAliases::parse("[columns]\n\"ledger.customer_id\" = \"x\"")
+            parse_aliases("[columns]\n\"ledger.customer_id\" = \"x\"")
                 .unwrap_err()
                 .contains("ledger")
         );
-        assert!(ColumnAliases::parse("[columns]\ncustomer_id = 3")
+        assert!(parse_aliases("[columns]\ncustomer_id = 3")
             .unwrap_err()
             .contains("customer_id"));
-        assert!(ColumnAliases::parse("[columns")
+        assert!(parse_aliases("[columns")
             .unwrap_err()
             .contains("TOML"));
     }

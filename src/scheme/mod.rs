@@ -6,6 +6,7 @@
 //! The file format is described in [`raw`] and `docs/scheme.md`.
 
 mod build;
+pub mod catalogue;
 mod columns;
 pub mod mail;
 pub mod raw;
@@ -16,11 +17,12 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::columns::Kind;
-use crate::compute::catalogue::{self, Direction, IndicatorDef};
-use crate::parse::text::fold;
+use crate::input::columns::Kind;
+use catalogue::{Direction, IndicatorDef};
+use crate::text::fold;
 pub use build::TARGET_COLUMNS;
-pub use columns::{ColumnAliases, SchemeError};
+pub use crate::input::aliases::ColumnAliases;
+pub use columns::{load_aliases, parse_aliases, SchemeError};
 
 /// How an indicator's value becomes a 0–100 score (SPEC 6.1).
 #[derive(Debug, Clone, PartialEq)]

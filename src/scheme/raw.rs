@@ -121,7 +121,7 @@ pub struct RawScheme {
     #[serde(default)]
     pub defaults: RawDefaults,
     pub grades: Option<Vec<RawGrade>>,
-    /// Read separately by [`super::ColumnAliases::parse`].
+    /// Read separately by [`super::parse_aliases`].
     pub columns: Option<toml::Table>,
     #[serde(default)]
     pub profiles: Vec<RawProfile>,

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use kaohe::columns::{Kind, WordList};
+use kaohe::input::columns::{Kind, WordList};
 use kaohe::demo::{generate, DemoOptions, DemoSummary, Scale};
-use kaohe::parse::words;
+use kaohe::input::parse::words;
 
 fn tiny(reps: usize, months: u32) -> DemoOptions {
     DemoOptions {

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use kaohe::dataset::{self, Dataset, Problem};
-use kaohe::issues::Level;
-use kaohe::parse::date::Stamp;
-use kaohe::read::Limits;
-use kaohe::scheme::ColumnAliases;
+use kaohe::input::dataset::{self, Dataset, Problem};
+use kaohe::input::issues::Level;
+use kaohe::input::parse::date::Stamp;
+use kaohe::input::read::Limits;
+use kaohe::input::aliases::ColumnAliases;
 use rust_decimal::Decimal;
 
 use crate::common::*;
@@ -122,7 +122,7 @@ fn libreoffice_copies_of_the_templates_are_recognised_with_no_data_rows() {
             })
             .collect();
         kinds.sort();
-        assert_eq!(kinds, kaohe::columns::Kind::ALL, "{ext}");
+        assert_eq!(kinds, kaohe::input::columns::Kind::ALL, "{ext}");
         for s in &ds.sheets {
             assert_eq!(s.stats.data_rows, 0, "{ext}/{}", s.name);
         }
@@ -765,7 +765,7 @@ fn limits_on_the_command_line() {
 #[test]
 fn fuzz_regressions_read_without_panic() {
     let dir = fixtures().join("fuzz-regressions");
-    let matcher = kaohe::validate::HeaderMatcher::new(&ColumnAliases::default());
+    let matcher = kaohe::input::validate::HeaderMatcher::new(&ColumnAliases::default());
     let inputs = |target: &str| -> Vec<(PathBuf, Vec<u8>)> {
         std::fs::read_dir(dir.join(target))
             .unwrap()
@@ -784,12 +784,12 @@ fn fuzz_regressions_read_without_panic() {
         let name = if pick & 1 == 1 { "f.csv" } else { "f.xlsx" };
         let rel: std::sync::Arc<str> = name.into();
         let mut sheets = Vec::new();
-        let r = kaohe::read::read_bytes_guarded(
+        let r = kaohe::input::read::read_bytes_guarded(
             bytes.to_vec(),
             &rel,
             Path::new(name),
             &Limits::default(),
-            &mut |raw| sheets.push(kaohe::validate::read_sheet(raw, &rel, None, &matcher)),
+            &mut |raw| sheets.push(kaohe::input::validate::read_sheet(raw, &rel, None, &matcher)),
         );
         if let Err(e) = r {
             assert!(
@@ -825,11 +825,11 @@ fn fuzz_regressions_read_without_panic() {
             )));
         }
         for d in &values {
-            let _ = kaohe::parse::cell::stamp(d, is_1904);
-            let _ = kaohe::parse::cell::raw_text(d);
-            let _ = kaohe::parse::cell::money(d, Decimal::ONE);
-            let _ = kaohe::parse::cell::money(d, Decimal::from(10_000));
-            let _ = kaohe::parse::cell::period(d, is_1904);
+            let _ = kaohe::input::parse::cell::stamp(d, is_1904);
+            let _ = kaohe::input::parse::cell::raw_text(d);
+            let _ = kaohe::input::parse::cell::money(d, Decimal::ONE);
+            let _ = kaohe::input::parse::cell::money(d, Decimal::from(10_000));
+            let _ = kaohe::input::parse::cell::period(d, is_1904);
         }
     }
     assert!(!ledger.is_empty() && !cells.is_empty());

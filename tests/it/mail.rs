@@ -363,7 +363,7 @@ fn smtp_delivers_each_rep_their_own_workbook_once() {
     bytes.extend_from_slice(b"reissued");
     std::fs::write(&s003, &bytes).unwrap();
     let old = reps["S003"].sha256.clone();
-    let new = kaohe::read::sha256_hex(&bytes);
+    let new = kaohe::input::read::sha256_hex(&bytes);
     let json = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
     std::fs::write(dir.join("manifest.json"), json.replace(&old, &new)).unwrap();
     let o4 = kaohe(&args, &env);
@@ -836,7 +836,7 @@ fn usage_errors_never_show_the_password() {
     let server = SmtpServer::start(login());
     let url = smtp_url(&server);
     {
-        let _held = kaohe::batch::lock(tmp.path(), kaohe::Lang::Zh)
+        let _held = kaohe::cli::run::lock(tmp.path(), kaohe::Lang::Zh)
             .unwrap()
             .unwrap();
         let o = kaohe(&["mail", d, "--smtp", &url, "--from", FROM], &env);

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use calamine::{CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType, Range};
 use kaohe::compute::Index;
-use kaohe::dataset::{assemble, FileOutcome};
-use kaohe::read::{Format, RangeRows, RawSheet, SourceFile};
-use kaohe::run::compute_with;
+use kaohe::input::dataset::{assemble, FileOutcome};
+use kaohe::input::read::{Format, RangeRows, RawSheet, SourceFile};
+use kaohe::compute::assess::compute_with;
 use kaohe::scheme::{ColumnAliases, Scheme};
-use kaohe::validate::{read_sheet, HeaderMatcher};
+use kaohe::input::validate::{read_sheet, HeaderMatcher};
 use proptest::prelude::*;
 
 /// Plausible and implausible values for every column type.
@@ -154,7 +154,7 @@ proptest! {
         let all: Vec<Vec<SheetSpec>> = std::iter::once(vec![roster]).chain(files).collect();
         for (fi, sheets) in all.iter().enumerate() {
             let rel: Arc<str> = format!("2026-0{}/f{fi}.xlsx", 2 + fi % 2).into();
-            let as_of = kaohe::read::as_of_month(&rel);
+            let as_of = kaohe::input::read::as_of_month(&rel);
             let outs = sheets
                 .iter()
                 .enumerate()
@@ -174,7 +174,7 @@ proptest! {
             .flatten()
             .map(|s| {
                 // Data rows run to the last non-empty row.
-                let nonempty = |r: &Vec<Data>| r.iter().any(|d| !kaohe::parse::cell::is_empty(d));
+                let nonempty = |r: &Vec<Data>| r.iter().any(|d| !kaohe::input::parse::cell::is_empty(d));
                 s.rows.iter().rposition(nonempty).map_or(0, |i| i as u64 + 1)
             })
             .sum();
@@ -189,7 +189,7 @@ proptest! {
         let rows_with_errors: std::collections::HashSet<(String, String, u32)> = ds
             .issues
             .iter()
-            .filter(|i| i.level == kaohe::issues::Level::Error)
+            .filter(|i| i.level == kaohe::input::issues::Level::Error)
             .map(|i| (i.pos.file.to_string(), i.pos.sheet.to_string(), i.pos.row))
             .collect();
         prop_assert_eq!(rows_with_errors.len() as u64, errors);

@@ -5,13 +5,13 @@ use std::path::Path;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use kaohe::dataset::{self, Dataset, Problem};
-use kaohe::issues::{Level, Reason};
-use kaohe::model::*;
-use kaohe::parse::cell::Bad;
-use kaohe::parse::date::Stamp;
-use kaohe::scheme::ColumnAliases;
-use kaohe::validate::{SheetStats, SheetStatus};
+use kaohe::input::dataset::{self, Dataset, Problem};
+use kaohe::input::issues::{Level, Reason};
+use kaohe::input::model::*;
+use kaohe::input::parse::cell::Bad;
+use kaohe::input::parse::date::Stamp;
+use kaohe::input::aliases::ColumnAliases;
+use kaohe::input::validate::{SheetStats, SheetStatus};
 use rust_decimal::Decimal;
 
 use crate::common::*;
@@ -361,7 +361,7 @@ fn messy_workbook_every_issue_and_every_row() {
         .iter()
         .map(|i| (i.level, i.pos.address(), i.raw.clone(), i.reason.clone()))
         .collect();
-    let prev = kaohe::issues::Position {
+    let prev = kaohe::input::issues::Position {
         file: f.into(),
         sheet: "回款".into(),
         row: 4,
@@ -398,7 +398,7 @@ fn messy_workbook_every_issue_and_every_row() {
             Level::Warning,
             "台账_2026-03.xlsx!回款!G4",
             "预付",
-            Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::PaymentKind)),
+            Reason::Bad(Bad::UnknownWord(kaohe::input::columns::WordList::PaymentKind)),
         ),
         (
             Level::Info,
@@ -406,7 +406,7 @@ fn messy_workbook_every_issue_and_every_row() {
             "",
             Reason::Corrected {
                 previous: prev,
-                changes: vec![kaohe::issues::Change {
+                changes: vec![kaohe::input::issues::Change {
                     header: "合同金额".into(),
                     old: "15000.00".into(),
                     new: "16000.00".into(),
@@ -417,7 +417,7 @@ fn messy_workbook_every_issue_and_every_row() {
             Level::Warning,
             "台账_2026-03.xlsx!回款!G5",
             "预付",
-            Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::PaymentKind)),
+            Reason::Bad(Bad::UnknownWord(kaohe::input::columns::WordList::PaymentKind)),
         ),
         (
             Level::Warning,
@@ -435,7 +435,7 @@ fn messy_workbook_every_issue_and_every_row() {
             Level::Warning,
             "台账_2026-03.xlsx!跟进!D4",
             "飞鸽传书",
-            Reason::Bad(Bad::UnknownWord(kaohe::columns::WordList::Method)),
+            Reason::Bad(Bad::UnknownWord(kaohe::input::columns::WordList::Method)),
         ),
         (
             Level::Error,
@@ -594,7 +594,7 @@ fn committed_templates_are_recognised_with_no_data_rows() {
         let ds = load(&dir.join(sub));
         assert!(ds.problems.is_empty(), "{sub}: {:?}", ds.problems);
         assert!(ds.issues.is_empty(), "{sub}: {:?}", ds.issues);
-        let mut kinds: Vec<kaohe::columns::Kind> = ds
+        let mut kinds: Vec<kaohe::input::columns::Kind> = ds
             .sheets
             .iter()
             .map(|s| {
@@ -603,7 +603,7 @@ fn committed_templates_are_recognised_with_no_data_rows() {
             })
             .collect();
         kinds.sort();
-        assert_eq!(kinds, kaohe::columns::Kind::ALL, "{sub}");
+        assert_eq!(kinds, kaohe::input::columns::Kind::ALL, "{sub}");
         for s in &ds.sheets {
             assert_eq!(s.stats, SheetStats::default(), "{sub}/{}", s.name);
             let kind = s.kind().unwrap();
@@ -664,7 +664,7 @@ fn sheets_that_are_not_quite_ledgers() {
             .status
             .clone()
     };
-    use kaohe::columns::Kind;
+    use kaohe::input::columns::Kind;
     assert_eq!(
         status("缺列"),
         SheetStatus::MissingColumns {

@@ -2,10 +2,10 @@
 //! `run::compute`, and every number worked out by hand in the comments.
 
 use kaohe::compute::testkit::*;
-use kaohe::model::AdjustmentKind;
-use kaohe::run::{compute, periods, Selection};
+use kaohe::input::model::AdjustmentKind;
+use kaohe::compute::assess::{compute, periods, Selection};
 use kaohe::scheme::{Scheme, Variant};
-use kaohe::score::{GateOutcome, LineStatus};
+use kaohe::compute::score::{GateOutcome, LineStatus};
 
 const SCHEME: &str = r#"
 name = "测试方案"
@@ -31,7 +31,7 @@ indicators = [
 
 /// S001 张三, hired 2026-02-10: on probation in March (03-31 < 05-10).
 /// S002 李四, hired 2025: regular; vetoed in March.
-fn ledger() -> kaohe::dataset::Dataset {
+fn ledger() -> kaohe::input::dataset::Dataset {
     let mut l = Ledger::new();
     let a = l.rep("S001", "张三", "商务专员-B2B", "2026-02-10");
     l.last_rep().bonus_base = Some(dec("10000"));
@@ -163,7 +163,7 @@ fn a_probation_rep_worked_end_to_end_and_a_veto() {
 fn results_do_not_depend_on_the_number_of_threads() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
-    let ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ds = kaohe::input::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
     let ps = periods(&ds, Selection::Year(2026));
     assert_eq!(ps.len(), 17);
     let on = |n: usize| {
@@ -175,8 +175,8 @@ fn results_do_not_depend_on_the_number_of_threads() {
     };
     let (one, four) = (on(1), on(4));
     assert!(one == four, "--jobs 1 and --jobs 4 differ");
-    let csv1 = kaohe::results::to_csv(&ds, &one, kaohe::Lang::Zh).unwrap();
-    let csv4 = kaohe::results::to_csv(&ds, &four, kaohe::Lang::Zh).unwrap();
+    let csv1 = kaohe::output::results_csv::to_csv(&ds, &one, kaohe::Lang::Zh).unwrap();
+    let csv4 = kaohe::output::results_csv::to_csv(&ds, &four, kaohe::Lang::Zh).unwrap();
     assert_eq!(csv1, csv4);
     assert!(csv1.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
 }

@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Reader};
-use kaohe::batch::{run_batch, Fate, Options};
+use kaohe::cli::run::{run_batch, Fate, Options};
 use kaohe::period::{Period, YearMonth};
 use kaohe::progress::Mode;
-use kaohe::run::Selection;
+use kaohe::compute::assess::Selection;
 use kaohe::Lang;
 
 use crate::common::*;
@@ -495,8 +495,8 @@ fn folder_order_warnings_name_the_files() {
     let roster = std::fs::read(f.ledgers.join("人员表.xlsx")).unwrap();
     std::fs::create_dir_all(f.ledgers.join("2026-02")).unwrap();
     std::fs::write(f.ledgers.join("2026-02/人员表_2026-01.xlsx"), &roster).unwrap();
-    let ds = kaohe::dataset::load(&f.ledgers, &Default::default()).unwrap();
-    let warnings = kaohe::batch::folder_warnings(&ds, Lang::Zh);
+    let ds = kaohe::input::dataset::load(&f.ledgers, &Default::default()).unwrap();
+    let warnings = kaohe::cli::run::folder_warnings(&ds, Lang::Zh);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
         warnings[0].starts_with(
@@ -538,7 +538,7 @@ fn the_samples_monthly_sales_add_up_to_the_year() {
     // Signed sales count by sign date from one dataset, so the twelve
     // months partition the year: Σ over reps and months = the year's Σ.
     let scheme = kaohe::scheme::Scheme::load(&samples().join("考核方案.toml")).unwrap();
-    let ds = kaohe::dataset::load(&samples().join("ledgers"), &scheme.columns).unwrap();
+    let ds = kaohe::input::dataset::load(&samples().join("ledgers"), &scheme.columns).unwrap();
     let ix = kaohe::compute::Index::new(&ds);
     let spec = scheme
         .versions

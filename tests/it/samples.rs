@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use kaohe::columns::Kind;
+use kaohe::input::columns::Kind;
 use kaohe::demo::{generate, DemoOptions, Scale};
-use kaohe::issues::Level;
+use kaohe::input::issues::Level;
 
 use crate::common::files;
 
@@ -34,7 +34,7 @@ fn regenerating_the_samples_changes_nothing() {
 
 #[test]
 fn samples_read_clean_for_all_twelve_months() {
-    let ds = kaohe::dataset::load(&samples(), &Default::default()).unwrap();
+    let ds = kaohe::input::dataset::load(&samples(), &Default::default()).unwrap();
     assert!(ds.problems.is_empty(), "{:?}", ds.problems);
     let serious: Vec<_> = ds
         .issues
@@ -91,7 +91,7 @@ fn samples_read_clean_for_all_twelve_months() {
 fn a_dataset_made_by_moving_the_rows_equals_one_made_by_copying_them() {
     // A month-end run moves the parsed rows into its one dataset; every
     // other run copies them (each period cutoff needs its own dataset).
-    let mut loaded = kaohe::dataset::read_all(&samples(), &Default::default(), &|_| {}).unwrap();
+    let mut loaded = kaohe::input::dataset::read_all(&samples(), &Default::default(), &|_| {}).unwrap();
     let copied = loaded.assemble_all();
     let moved = loaded.take_all();
     assert!(loaded.outcomes.is_empty());

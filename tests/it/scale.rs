@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use kaohe::columns::Kind;
+use kaohe::input::columns::Kind;
 use kaohe::demo::{generate, DemoOptions, Scale};
 
 /// Every file below `dir` by relative path, with its bytes (the output
@@ -48,7 +48,7 @@ fn medium_workload_gives_identical_outputs_for_jobs_1_and_the_default() {
     // Every generated row is read: the dataset's rows per kind, plus rows
     // merged as identical repeats, equal what the generator wrote.
     let s = kaohe::scheme::Scheme::load(&scheme).unwrap();
-    let ds = kaohe::dataset::load(&ledgers, &s.columns).unwrap();
+    let ds = kaohe::input::dataset::load(&ledgers, &s.columns).unwrap();
     assert!(ds.problems.is_empty(), "{:?}", ds.problems);
     for kind in [Kind::Customers, Kind::Followups, Kind::Payments] {
         let data_rows: u64 = ds

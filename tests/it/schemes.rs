@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kaohe::compute::catalogue::{COLLABORATION, CUSTOMER_OPS, PERFORMANCE, PROCESS};
+use kaohe::scheme::catalogue::{COLLABORATION, CUSTOMER_OPS, PERFORMANCE, PROCESS};
 use kaohe::scheme::{IndicatorSpec, Scheme};
 use rust_decimal::Decimal;
 

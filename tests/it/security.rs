@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use kaohe::compute::Index;
-use kaohe::run::compute_with;
+use kaohe::compute::assess::compute_with;
 use kaohe::scheme::Scheme;
 
 use crate::common::*;
@@ -461,12 +461,12 @@ fn tokens(text: &str) -> std::collections::HashSet<&str> {
 fn a_rep_workbook_holds_nothing_of_another_rep_in_any_part() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
-    let ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ds = kaohe::input::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
     let ix = Index::new(&ds);
     let period = kaohe::period::Period::parse("2026-Q1").unwrap();
     let results = compute_with(&ds, &ix, &scheme, &[period]);
     let tmp = tempfile::tempdir().unwrap();
-    let written = kaohe::write::rep_workbooks(
+    let written = kaohe::output::rep_workbooks(
         &ds,
         &ix,
         &scheme,

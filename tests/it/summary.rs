@@ -8,23 +8,23 @@ use calamine::{open_workbook, Data, DataType, Range, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 
-use kaohe::dataset::Dataset;
+use kaohe::input::dataset::Dataset;
 use kaohe::period::Period;
-use kaohe::run::{compute, RepResult};
+use kaohe::compute::assess::{compute, RepResult};
 use kaohe::scheme::Scheme;
-use kaohe::write::summary::team_summary;
+use kaohe::output::summary::team_summary;
 use kaohe::Lang;
 
 fn load() -> (Dataset, Scheme) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
-    let mut ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
-    kaohe::run::check_scores(&mut ds, &scheme);
+    let mut ds = kaohe::input::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    kaohe::compute::assess::check_scores(&mut ds, &scheme);
     (ds, scheme)
 }
 
 fn bytes(ds: &Dataset, scheme: &Scheme, p: Period, results: &[RepResult]) -> Vec<u8> {
-    let at = kaohe::write::summary::AsOf::at(p.last_day());
+    let at = kaohe::output::summary::AsOf::at(p.last_day());
     team_summary(ds, scheme, p, results, &at, None, Lang::Zh)
         .unwrap()
         .save_to_buffer()
@@ -164,7 +164,7 @@ fn overdue_rows_are_due_and_unpaid_as_of() {
     let p = Period::parse("2026-03").unwrap();
     let results = compute(&ds, &scheme, &[p]);
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
-    let rows = kaohe::write::summary::overdue_installments(&ds, &results, as_of);
+    let rows = kaohe::output::summary::overdue_installments(&ds, &results, as_of);
     assert!(!rows.is_empty());
     for i in &rows {
         assert!(i.due_date <= as_of);

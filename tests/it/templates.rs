@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
-use kaohe::columns::{ColType, Kind};
+use kaohe::input::columns::{ColType, Kind};
 use kaohe::templates::{file_name, list_words, write_templates, FIRST_DATA_ROW, HEADER_ROW};
 use kaohe::Lang;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 use kaohe::compute::Index;
-use kaohe::run::compute_with;
+use kaohe::compute::assess::compute_with;
 use kaohe::scheme::Scheme;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -32,12 +32,12 @@ fn num(d: &Data) -> Option<f64> {
 fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
-    let ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ds = kaohe::input::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
     let ix = Index::new(&ds);
     let period = kaohe::period::Period::parse("2026-Q1").unwrap();
     let results = compute_with(&ds, &ix, &scheme, &[period]);
     let tmp = tempfile::tempdir().unwrap();
-    let written = kaohe::write::rep_workbooks(
+    let written = kaohe::output::rep_workbooks(
         &ds,
         &ix,
         &scheme,
@@ -176,7 +176,7 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
 fn rep_workbooks_are_byte_identical_across_thread_counts() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
-    let ds = kaohe::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ds = kaohe::input::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
     let ix = Index::new(&ds);
     let period = kaohe::period::Period::parse("2026-03").unwrap();
     let write = |n: usize, dir: &Path| {
@@ -186,7 +186,7 @@ fn rep_workbooks_are_byte_identical_across_thread_counts() {
             .unwrap()
             .install(|| {
                 let results = compute_with(&ds, &ix, &scheme, &[period]);
-                kaohe::write::rep_workbooks(
+                kaohe::output::rep_workbooks(
                     &ds,
                     &ix,
                     &scheme,
@@ -234,7 +234,7 @@ fn ledger_text_never_becomes_a_formula() {
     let p = period("2026-03");
     let results = compute_with(&ds, &ix, &scheme, &[p]);
     let tmp = tempfile::tempdir().unwrap();
-    let written = kaohe::write::rep_workbooks(
+    let written = kaohe::output::rep_workbooks(
         &ds,
         &ix,
         &scheme,

@@ -1,0 +1,1019 @@
+//! The batch behind `kaohe run` (and `kaohe watch`): read every ledger once,
+//! decide per period whether it must be computed, compute the periods that
+//! must in parallel, and write each period folder atomically.
+//!
+//! **What a period is computed from** (SPEC 4). Every period of a run is
+//! computed from one dataset of every file in the folder, as the ledgers
+//! stand at run time: rows count for a period by their own dates, a later
+//! snapshot's customer facts reach earlier periods, only a customer's state
+//! is taken by as-of month. So a November payment for an October due date
+//! within the grace days counts for October whenever it arrives.
+//!
+//! **Incremental by results.** A period whose manifest records this run's
+//! exact inputs, scheme, version and language (and whose outputs are
+//! present) is skipped without computing. Every other period is computed in
+//! memory; its content digest ([`crate::output::digest`]: every value, score, total,
+//! grade, evidence row and data issue bearing on it) is compared with the
+//! recorded one, and only a period whose results changed is rewritten (with
+//! a 变更 sheet naming the input files that changed since). `--force`
+//! rewrites every period.
+//!
+//! **Issued periods** (`issued.json`, see [`crate::store::issued`]): a recomputation
+//! that would change them goes to `OUT/<period>/draft/` unless `--reissue`.
+//!
+//! **Safety.** One run at a time per output folder (an OS file lock on
+//! `OUT/.kaohe.lock`, released when the process ends however it ends); every
+//! file is written to a temporary file and renamed; a period's manifest is
+//! written last, so a run killed half-way is repaired by the next one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rust_decimal::Decimal;
+
+use crate::output::changes::Changes;
+use crate::exit::{EXIT_DATA_ISSUES, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE};
+use crate::input::dataset::Dataset;
+use crate::input::issues::Level;
+use crate::period::{Period, YearMonth};
+use crate::progress::{Mode, Stage};
+use crate::compute::assess::{RepResult, Selection};
+use crate::scheme::Scheme;
+use crate::output::manifest::{InputFile, Manifest};
+use crate::Lang;
+
+/// What `kaohe run` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub ledger_dir: PathBuf,
+    pub sel: Selection,
+    /// `--scheme`; else 考核方案.toml in the ledger folder or its parent.
+    pub scheme: Option<PathBuf>,
+    pub out: PathBuf,
+    pub lang: Lang,
+    pub strict: bool,
+    pub force: bool,
+    pub reissue: bool,
+    pub progress: Mode,
+    /// What one ledger file may hold (`--limit`).
+    pub limits: crate::input::read::Limits,
+}
+
+/// What happened to one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Inputs, scheme and outputs as recorded: nothing done.
+    Skipped,
+    /// Issued and unchanged: nothing done.
+    SkippedIssued,
+    /// Issued; its draft is up to date: nothing done.
+    SkippedDraft,
+    /// Computed for the first time.
+    New,
+    /// Recomputed over an earlier result (`reps changed`, `grades changed`).
+    Recomputed { reps: usize, grades: usize },
+    /// Issued: recomputed into `draft/`, the issued files kept.
+    Draft { reps: usize, grades: usize },
+    /// Issued and recomputed with `--reissue`: replaced.
+    Reissued { reps: usize, grades: usize },
+}
+
+/// The outcome of a batch, for the closing summary and for tests.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub exit: i32,
+    pub periods: Vec<(Period, Fate)>,
+    /// Assessments computed (rep × period) and not assessed.
+    pub assessed: usize,
+    pub not_assessed: usize,
+    /// Grade counts in the scheme's order.
+    pub grades: Vec<(String, usize)>,
+    pub ungraded: usize,
+    /// Data issues of the whole folder: errors, warnings, info.
+    pub issues: (usize, usize, usize),
+    pub reps: usize,
+    /// Files that could not be read (the batch went on without them).
+    pub unreadable: usize,
+    /// The batch ran to its end (its exit code may still be 3 for
+    /// unreadable files).
+    pub completed: bool,
+    /// Periods whose grace window is still open at the ledgers' as-of date:
+    /// how many installments may still be paid in time.
+    pub open_grace: Vec<(Period, usize)>,
+}
+
+/// `kaohe run`: the incremental batch. Prints progress to standard error
+/// and the closing summary to standard output; returns the exit code.
+pub fn run(o: &Options) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let report = run_batch(o)?;
+    if report.completed {
+        crate::exit::say(&summary(&report, o, started.elapsed().as_secs_f64()));
+    }
+    if report.unreadable > 0 {
+        eprintln!(
+            "kaohe: {}",
+            if o.lang == Lang::Zh {
+                format!(
+                    "{} 个文件无法读取（见上），结果中不含其中的数据",
+                    report.unreadable
+                )
+            } else {
+                format!(
+                    "{} file(s) could not be read (see above); the results leave out their rows",
+                    report.unreadable
+                )
+            }
+        );
+    }
+    Ok(report.exit)
+}
+
+/// Run the batch and return what it did (messages for problems are printed
+/// as they happen).
+pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
+    let lang = o.lang;
+    let fail = |exit: i32| {
+        Ok(Report {
+            exit,
+            ..Report::default()
+        })
+    };
+    let Some(scheme_path) = crate::cli::find_scheme(&o.ledger_dir, o.scheme.as_deref()) else {
+        eprintln!(
+            "kaohe: {}",
+            lang.pick(
+                "没有找到考核方案：请用 --scheme 指定，或在台账文件夹（或其上级）放置 考核方案.toml；预设方案见 workbook-templates/schemes/",
+                "no scheme found: give --scheme, or put 考核方案.toml in the ledger folder or beside it; presets are in workbook-templates/schemes/"
+            )
+        );
+        return fail(EXIT_USAGE);
+    };
+    let scheme = match Scheme::load(&scheme_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kaohe: {e}");
+            return fail(EXIT_USAGE);
+        }
+    };
+    let scheme_hash = std::fs::read(&scheme_path)
+        .map(|b| crate::input::read::sha256_hex(&b))
+        .unwrap_or_default();
+    crate::cli::refuse_inside(&o.out, &o.ledger_dir)?;
+
+    // Read every file once.
+    let read_stage = crate::timing::stage("read+validate");
+    let (files, ignored) = crate::input::read::discover(&o.ledger_dir)?;
+    let bar = Stage::start(
+        o.progress,
+        lang.pick("读取台账", "reading"),
+        files.len() as u64,
+        lang.pick("个文件", "files"),
+    );
+    let mut loaded =
+        crate::input::dataset::read_files(files, ignored, &scheme.columns, &o.limits, &|_| bar.inc());
+    bar.finish(lang);
+    drop(read_stage);
+
+    // The run's one dataset (SPEC 4): every file, repeats and corrections
+    // in path order, customer state by as-of month. The parsed rows are
+    // moved into it, not copied.
+    let assemble_stage = crate::timing::stage("assemble");
+    let mut full = loaded.take_all();
+    drop(loaded);
+    drop(assemble_stage);
+    crate::compute::assess::check_scores(&mut full, &scheme);
+    let issues = (
+        full.count(Level::Error),
+        full.count(Level::Warning),
+        full.count(Level::Info),
+    );
+    // An unreadable file is one line; the batch goes on from the other
+    // files and exits 3 at the end (under --strict it stops here). A
+    // missing kind or column stops it.
+    let unreadable: Vec<&crate::input::read::ReadError> = full
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            crate::input::dataset::Problem::Unreadable(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if full.problems.len() > unreadable.len() || (o.strict && !unreadable.is_empty()) {
+        crate::exit::say(&crate::cli::check::summary(&full, lang));
+        return fail(EXIT_UNREADABLE);
+    }
+    for e in &unreadable {
+        eprintln!(
+            "kaohe: {} {}: {}",
+            lang.pick("无法读取", "cannot read"),
+            e.file,
+            e.reason(lang)
+        );
+    }
+    let unreadable = unreadable.len();
+    let roles: Vec<&str> = full.reps.iter().map(|r| r.role.as_str()).collect();
+    let bad_roles = scheme.check_roles(&roles);
+    if !bad_roles.is_empty() {
+        for m in &bad_roles {
+            eprintln!("kaohe: {}: {}", scheme_path.display(), lang.pick_in(m));
+        }
+        return fail(EXIT_USAGE);
+    }
+    if o.strict && issues.0 + issues.1 > 0 {
+        crate::exit::say(&crate::cli::check::summary(&full, lang));
+        return fail(EXIT_DATA_ISSUES);
+    }
+    for w in folder_warnings(&full, lang) {
+        eprintln!("kaohe: {w}");
+    }
+
+    // One run at a time per output folder (nothing is written before).
+    let _lock = match lock(&o.out, lang)? {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("kaohe: {msg}");
+            return fail(EXIT_USAGE);
+        }
+    };
+
+    // Plan: a period whose manifest records exactly this run's inputs,
+    // scheme, version and language (and whose outputs are all present) is
+    // unchanged without computing it; every other period is computed.
+    let periods = crate::compute::assess::periods(&full, o.sel);
+    let ledgers_as_of = ledgers_as_of(&full);
+    let inputs = input_files(&full);
+    let mut report = Report {
+        issues,
+        unreadable,
+        reps: full.reps.len(),
+        grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
+        ..Report::default()
+    };
+    let mut todo: Vec<Planned> = Vec::new();
+    for &p in &periods {
+        match plan(o, p, &inputs, &scheme_hash) {
+            Err(fate) => report.periods.push((p, fate)),
+            Ok(planned) => todo.push(planned),
+        }
+    }
+
+    let compute = crate::timing::stage("index+compute+score");
+    let (ix, bearing) = rayon::join(
+        || crate::compute::Index::new(&full),
+        || crate::input::relevance::IssueBearing::new(&full),
+    );
+    let ps: Vec<Period> = todo.iter().map(|p| p.period).collect();
+    let results = crate::compute::assess::compute_with(&full, &ix, &scheme, &ps);
+    drop(compute);
+    let ds = &full;
+    let mut month_totals: HashMap<(String, YearMonth), Option<Decimal>> = HashMap::new();
+    for r in &results {
+        if let Period::Month(m) = r.period {
+            let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+            month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
+        }
+    }
+    // A one-period run counts that period's data issues.
+    if let Selection::One(p) = o.sel {
+        let keep = bearing.mask(p);
+        let count = |level: Level| {
+            ds.issues
+                .iter()
+                .zip(&keep)
+                .filter(|(i, k)| **k && i.level == level)
+                .count()
+        };
+        report.issues = (
+            count(Level::Error),
+            count(Level::Warning),
+            count(Level::Info),
+        );
+    }
+    for &p in &periods {
+        let open = open_grace(ds, p, scheme.defaults.grace_days, ledgers_as_of);
+        if open > 0 {
+            report.open_grace.push((p, open));
+        }
+    }
+
+    let bar = Stage::start(
+        o.progress,
+        lang.pick("计算并写出", "computing"),
+        todo.len() as u64,
+        lang.pick("个期间", "periods"),
+    );
+    let _write = crate::timing::stage("write");
+    // `results` are in the order of `ps`, each period's reps together.
+    let mut rest: &[RepResult] = &results;
+    for pl in todo {
+        let n = rest.iter().take_while(|r| r.period == pl.period).count();
+        let (of_period, tail) = rest.split_at(n);
+        rest = tail;
+        let keep = bearing.mask(pl.period);
+        let at = crate::output::summary::AsOf {
+            ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
+            overdue: ledgers_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day())),
+            open_grace: open_grace(ds, pl.period, scheme.defaults.grace_days, ledgers_as_of),
+            issues: Some(&keep),
+        };
+        let trends = trends(pl.period, &month_totals, &o.out);
+        let csv = crate::output::results_csv::to_csv(ds, of_period, lang)?;
+        let mut manifest = Manifest::new(ds, &scheme.file, &scheme_hash, pl.period, of_period);
+        manifest.inputs = inputs.clone();
+        manifest.lang = lang.code().to_string();
+        manifest.summary_file = crate::output::names::team_summary(pl.period, lang);
+        manifest.digest = crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
+            ds,
+            ix: &ix,
+            scheme: &scheme,
+            scheme_hash: &scheme_hash,
+            period: pl.period,
+            results: of_period,
+            csv: &csv,
+            reps: &manifest.reps,
+            issues: &keep,
+            as_of: at.overdue,
+            trends: &trends,
+            lang,
+        });
+        let dir = match decide(o, &pl, &manifest.digest) {
+            Err(fate) => {
+                report.periods.push((pl.period, fate));
+                bar.inc();
+                continue;
+            }
+            Ok(dir) => dir,
+        };
+        for r in of_period {
+            match &r.outcome {
+                Ok(a) => {
+                    report.assessed += 1;
+                    match &a.assessment.grade {
+                        Some(g) => match report.grades.iter_mut().find(|x| x.0 == g.name) {
+                            Some(x) => x.1 += 1,
+                            None => report.grades.push((g.name.clone(), 1)),
+                        },
+                        None => report.ungraded += 1,
+                    }
+                }
+                Err(_) => report.not_assessed += 1,
+            }
+        }
+        let w = PeriodWrite {
+            ds,
+            ix: &ix,
+            scheme: &scheme,
+            at: &at,
+            lang,
+        };
+        let fate = w.write(&pl, &dir, of_period, csv, manifest, trends, keep.clone())?;
+        report.periods.push((pl.period, fate));
+        bar.inc();
+    }
+    drop(_write);
+    bar.finish(lang);
+    report.periods.sort_by_key(|(p, _)| *p);
+    crate::timing::report();
+    report.completed = true;
+    report.exit = if report.unreadable > 0 {
+        EXIT_UNREADABLE
+    } else {
+        EXIT_OK
+    };
+    Ok(report)
+}
+
+/// The ledgers' as-of date (SPEC 4): the last day of the latest as-of month
+/// of the files (from their names or folders); when no file is dated, the
+/// latest activity date in the data (a follow-up, lead, signing, approval
+/// or payment). `None` for a folder with neither.
+pub fn ledgers_as_of(ds: &Dataset) -> Option<chrono::NaiveDate> {
+    if let Some(m) = ds
+        .files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .filter_map(|f| f.as_of)
+        .max()
+    {
+        return Some(m.last_day());
+    }
+    ds.followups
+        .iter()
+        .map(|f| f.time.date())
+        .chain(ds.customers.iter().map(|c| c.facts().lead_time.date()))
+        .chain(ds.installments.iter().flat_map(|i| {
+            [Some(i.sign_date), i.approved_date, i.paid_date]
+                .into_iter()
+                .flatten()
+        }))
+        .max()
+}
+
+/// Installments due in `p`, not yet counted in full, whose grace window is
+/// still open at the ledgers' as-of date: a payment recorded in a later
+/// export could still count for the period.
+pub fn open_grace(
+    ds: &Dataset,
+    p: Period,
+    grace_days: i64,
+    as_of: Option<chrono::NaiveDate>,
+) -> usize {
+    let Some(as_of) = as_of else { return 0 };
+    let grace = chrono::Duration::days(grace_days);
+    ds.installments
+        .iter()
+        .filter(|i| p.contains(i.due_date) && i.due_date + grace > as_of)
+        .filter(|i| {
+            let counted = match (i.amount_paid, i.paid_date) {
+                (Some(paid), Some(d)) if d <= i.due_date + grace => paid.min(i.amount_due),
+                _ => Decimal::ZERO,
+            };
+            counted < i.amount_due
+        })
+        .count()
+}
+
+/// Warnings about the folder's order and its files (SPEC 3.8 relies on
+/// both): a file whose name gives a month other than its folder's, and
+/// byte-identical files in different places (score rows have no key, so a
+/// copied month would count every rating twice). Nothing is undone.
+pub fn folder_warnings(ds: &Dataset, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &ds.files {
+        let (folder, name) = match f.rel.rsplit_once('/') {
+            Some((folder, name)) => (folder, name),
+            None => continue,
+        };
+        let from_name = YearMonth::find_in(name);
+        let from_folder = folder.rsplit('/').find_map(YearMonth::find_in);
+        if let (Some(n), Some(d)) = (from_name, from_folder) {
+            if n != d {
+                out.push(if lang == Lang::Zh {
+                    format!("{}：文件名中的月份 {n} 与所在文件夹的月份 {d} 不一致；按文件名 {n} 计（客户状态、更正顺序都以此为准）。请确认文件没有放错文件夹", f.rel)
+                } else {
+                    format!("{}: the month in the file name ({n}) differs from its folder's ({d}); the file counts as {n} (customer state and correction order follow it). Check that it is in the right folder", f.rel)
+                });
+            }
+        }
+    }
+    let mut by_hash: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for f in &ds.files {
+        if let Some(h) = f.sha256.as_deref() {
+            by_hash.entry(h).or_default().push(&f.rel);
+        }
+    }
+    let mut groups: Vec<Vec<&str>> = by_hash.into_values().filter(|v| v.len() > 1).collect();
+    groups.sort();
+    for g in groups {
+        out.push(if lang == Lang::Zh {
+            format!("以下文件内容完全相同：{}。相同的行会合并，但评分表的行没有主键、每行都计为一次评分，复制的文件会让评分重复计入。请删除多余的副本", g.join("、"))
+        } else {
+            format!("these files are byte-identical: {}. Repeated rows are merged, but score rows have no key and each counts as one rating, so a copied file counts its ratings twice. Remove the extra copy", g.join(", "))
+        });
+    }
+    out
+}
+
+/// A period to compute and where its outputs may go.
+struct Planned {
+    period: Period,
+    /// `OUT/<period>`.
+    home: PathBuf,
+    issued: bool,
+}
+
+/// Every input file of the run with its content hash, sorted.
+fn input_files(ds: &Dataset) -> Vec<InputFile> {
+    let mut v: Vec<InputFile> = ds
+        .files
+        .iter()
+        .map(|f| InputFile {
+            file: f.rel.to_string(),
+            sha256: f.sha256.clone().unwrap_or_default(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Read a period folder's manifest, if it has a readable one.
+pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Whether every output a manifest lists is present.
+fn outputs_present(dir: &Path, m: &Manifest) -> bool {
+    !m.summary_file.is_empty()
+        && dir.join("results.csv").is_file()
+        && dir.join(&m.summary_file).is_file()
+        && m.reps
+            .iter()
+            .filter(|r| !r.file.is_empty())
+            .all(|r| dir.join(&r.file).is_file())
+}
+
+/// Whether a manifest records exactly these inputs, scheme, version and
+/// language, and every output it lists is present: the period's results
+/// cannot have changed.
+fn same_inputs(
+    dir: &Path,
+    m: &Manifest,
+    inputs: &[InputFile],
+    scheme_hash: &str,
+    lang: Lang,
+) -> bool {
+    let mut recorded = m.inputs.clone();
+    recorded.sort();
+    recorded == inputs
+        && m.scheme_hash == scheme_hash
+        && m.kaohe_version == env!("CARGO_PKG_VERSION")
+        && m.lang == lang.code()
+        && !m.digest.is_empty()
+        && outputs_present(dir, m)
+}
+
+/// Before computing: skip (with why) a period whose recorded inputs are
+/// this run's, or plan to compute it.
+fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Result<Planned, Fate> {
+    let home = o.out.join(p.to_string());
+    let issued = crate::store::issued::read(&home).is_some();
+    let fresh = |dir: &Path| {
+        !o.force
+            && read_manifest(dir).is_some_and(|m| same_inputs(dir, &m, inputs, scheme_hash, o.lang))
+    };
+    if fresh(&home) {
+        tidy(&home);
+        return Err(if issued {
+            Fate::SkippedIssued
+        } else {
+            Fate::Skipped
+        });
+    }
+    if issued && !o.reissue && fresh(&home.join(crate::store::issued::DRAFT_DIR)) {
+        return Err(Fate::SkippedDraft);
+    }
+    Ok(Planned {
+        period: p,
+        home,
+        issued,
+    })
+}
+
+/// After computing: skip (with why) a period whose recorded results equal
+/// the new ones (same content digest, outputs present), or say where to
+/// write it: its folder, or `draft/` for an issued period.
+fn decide(o: &Options, pl: &Planned, digest: &str) -> Result<PathBuf, Fate> {
+    let same = |dir: &Path| {
+        !o.force
+            && read_manifest(dir).is_some_and(|m| m.digest == digest && outputs_present(dir, &m))
+    };
+    if same(&pl.home) {
+        tidy(&pl.home);
+        return Err(if pl.issued {
+            Fate::SkippedIssued
+        } else {
+            Fate::Skipped
+        });
+    }
+    if pl.issued && !o.reissue {
+        let draft = pl.home.join(crate::store::issued::DRAFT_DIR);
+        if same(&draft) {
+            return Err(Fate::SkippedDraft);
+        }
+        return Ok(draft);
+    }
+    Ok(pl.home.clone())
+}
+
+/// What a skipped period folder may still hold of a killed run.
+fn tidy(home: &Path) {
+    let _ = std::fs::remove_dir_all(home.join(PREVIOUS));
+    remove_stale_temporaries(home);
+}
+
+/// The month-by-month totals for a year's workbooks: months computed in
+/// this run, else as recorded in the month's manifest.
+fn trends(
+    p: Period,
+    computed: &HashMap<(String, YearMonth), Option<Decimal>>,
+    out: &Path,
+) -> HashMap<String, crate::output::Trend> {
+    let Period::Year(year) = p else {
+        return HashMap::new();
+    };
+    let mut by_rep: HashMap<String, BTreeMap<Period, Option<Decimal>>> = HashMap::new();
+    for month in 1..=12 {
+        let m = YearMonth { year, month };
+        let period = Period::Month(m);
+        if let Some(manifest) = read_manifest(&out.join(period.to_string())) {
+            for r in manifest.reps {
+                let total = r.total.as_deref().and_then(|t| t.parse::<Decimal>().ok());
+                by_rep.entry(r.rep_id).or_default().insert(period, total);
+            }
+        }
+    }
+    for ((rep, m), total) in computed {
+        if m.year == year {
+            by_rep
+                .entry(rep.clone())
+                .or_default()
+                .insert(Period::Month(*m), *total);
+        }
+    }
+    by_rep
+        .into_iter()
+        .map(|(rep, months)| (rep, months.into_iter().collect()))
+        .collect()
+}
+
+/// Everything needed to write one period's folder.
+struct PeriodWrite<'a> {
+    ds: &'a Dataset,
+    ix: &'a crate::compute::Index,
+    scheme: &'a Scheme,
+    at: &'a crate::output::summary::AsOf<'a>,
+    lang: Lang,
+}
+
+impl PeriodWrite<'_> {
+    /// Write results.csv, the rep workbooks, the team summary (with a 变更
+    /// sheet over an earlier result) and, last, the manifest, into `dir`.
+    #[allow(clippy::too_many_arguments)]
+    fn write(
+        &self,
+        pl: &Planned,
+        dir: &Path,
+        results: &[RepResult],
+        csv: Vec<u8>,
+        mut manifest: Manifest,
+        trends: HashMap<String, crate::output::Trend>,
+        issues: Vec<bool>,
+    ) -> anyhow::Result<Fate> {
+        let (ds, lang) = (self.ds, self.lang);
+        std::fs::create_dir_all(dir)?;
+        remove_stale_temporaries(dir);
+
+        // The earlier result this one replaces (the issued one for a draft),
+        // kept aside until the new manifest lands so that a run killed
+        // half-way still compares against it next time.
+        let earlier = baseline(&pl.home);
+        if dir == pl.home {
+            if let Some((m, csv)) = &earlier {
+                keep_previous(&pl.home, m, csv)?;
+            }
+        }
+        let changes: Option<Changes> = match &earlier {
+            Some((old, old_csv)) => {
+                Some(crate::output::changes::diff(old_csv, &csv, old, &manifest, lang)?)
+            }
+            None => None,
+        };
+        let mut extras = crate::output::Extras {
+            trends,
+            issues,
+            ..Default::default()
+        };
+        if let (Some(ch), Some((old, _))) = (&changes, &earlier) {
+            for rep in ch.reps_changed() {
+                let before = old.reps.iter().find(|r| r.rep_id == rep);
+                let total = before
+                    .and_then(|r| r.total.clone())
+                    .unwrap_or_else(|| "-".into());
+                let grade = before
+                    .and_then(|r| r.grade.clone())
+                    .unwrap_or_else(|| "-".into());
+                extras.notes.insert(
+                    rep.to_string(),
+                    if lang == Lang::Zh {
+                        format!("本表替换此前的版本（原总分 {total}，原等级 {grade}）；变化见团队汇总的“变更”表。")
+                    } else {
+                        format!("This workbook replaces an earlier version (total was {total}, grade {grade}); see the Changes sheet of the team summary.")
+                    },
+                );
+            }
+        }
+
+        crate::output::xlsx::write_atomic(&dir.join("results.csv"), &csv)?;
+        let ch = changes.as_ref().zip(earlier.as_ref().map(|e| &e.0));
+        // The team summary is one workbook on one thread: built beside the
+        // rep workbooks rather than after them.
+        let (written, summary) = rayon::join(
+            || {
+                crate::output::rep_workbooks(
+                    ds,
+                    self.ix,
+                    self.scheme,
+                    pl.period,
+                    results,
+                    dir,
+                    lang,
+                    &extras,
+                )
+            },
+            || -> anyhow::Result<()> {
+                let mut wb = crate::output::summary::team_summary(
+                    ds,
+                    self.scheme,
+                    pl.period,
+                    results,
+                    self.at,
+                    ch,
+                    lang,
+                )?;
+                crate::output::xlsx::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
+                Ok(())
+            },
+        );
+        let written = written?;
+        summary?;
+        let at: HashMap<String, usize> = manifest
+            .reps
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.rep_id.clone(), i))
+            .collect();
+        for w in &written {
+            if let Some(&i) = at.get(&ds.reps[w.rep as usize].rep_id) {
+                let e = &mut manifest.reps[i];
+                e.file = w.file.clone();
+                e.sha256 = w.sha256.clone();
+            }
+        }
+        // Files of the result this one replaces that it no longer has (a
+        // rep no longer assessed, a renamed rep): removed before the new
+        // manifest lands, so an interruption here is redone next time.
+        if let Some(old) = read_manifest(dir) {
+            let keep: std::collections::HashSet<&str> = manifest
+                .reps
+                .iter()
+                .map(|r| r.file.as_str())
+                .chain([manifest.summary_file.as_str()])
+                .collect();
+            for f in old
+                .reps
+                .iter()
+                .map(|r| r.file.as_str())
+                .chain([old.summary_file.as_str()])
+            {
+                if !f.is_empty() && !keep.contains(f) && is_plain_name(f) {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
+            }
+        }
+        crate::output::manifest::write(&dir.join("manifest.json"), &manifest)?;
+        let _ = std::fs::remove_dir_all(dir.join(PREVIOUS));
+
+        let (reps, grades) = changes
+            .as_ref()
+            .map(|c| (c.reps_changed().len(), c.grades_changed()))
+            .unwrap_or_default();
+        Ok(if dir != pl.home {
+            Fate::Draft { reps, grades }
+        } else if pl.issued {
+            crate::store::issued::clear(&pl.home)?;
+            let _ = std::fs::remove_dir_all(pl.home.join(crate::store::issued::DRAFT_DIR));
+            Fate::Reissued { reps, grades }
+        } else if changes.is_some() {
+            Fate::Recomputed { reps, grades }
+        } else {
+            Fate::New
+        })
+    }
+}
+
+/// Where a period folder keeps its last complete result while it is being
+/// rewritten.
+const PREVIOUS: &str = ".previous";
+
+/// The last complete result of a period folder: its manifest and
+/// results.csv, or what `.previous/` kept of them when a run was killed
+/// before its new manifest landed (the folder's manifest then still equals
+/// the kept one, while its results.csv may already be new).
+fn baseline(home: &Path) -> Option<(Manifest, Vec<u8>)> {
+    let current = std::fs::read(home.join("manifest.json")).ok()?;
+    let prev = home.join(PREVIOUS);
+    let kept = std::fs::read(prev.join("manifest.json"))
+        .ok()
+        .zip(std::fs::read(prev.join("results.csv")).ok());
+    let (manifest, csv) = match kept {
+        Some((m, csv)) if m == current => (m, csv),
+        _ => (current, std::fs::read(home.join("results.csv")).ok()?),
+    };
+    Some((serde_json::from_slice(&manifest).ok()?, csv))
+}
+
+/// Keep the last complete result in `.previous/` (unless it is already
+/// there), written whole before it replaces any earlier copy.
+fn keep_previous(home: &Path, m: &Manifest, csv: &[u8]) -> anyhow::Result<()> {
+    let prev = home.join(PREVIOUS);
+    let json = crate::output::manifest::to_json(m)?;
+    if std::fs::read(prev.join("manifest.json")).ok().as_deref() == Some(json.as_bytes())
+        && std::fs::read(prev.join("results.csv")).ok().as_deref() == Some(csv)
+    {
+        return Ok(());
+    }
+    let tmp = home.join(format!("{PREVIOUS}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    std::fs::write(tmp.join("manifest.json"), &json)?;
+    std::fs::write(tmp.join("results.csv"), csv)?;
+    let _ = std::fs::remove_dir_all(&prev);
+    std::fs::rename(&tmp, &prev)?;
+    Ok(())
+}
+
+/// A file name with no folder part (what a manifest may name for removal).
+fn is_plain_name(f: &str) -> bool {
+    !f.contains(['/', '\\']) && f != "." && f != ".."
+}
+
+/// Temporary files a killed run left behind (`.<name>.<pid>.tmp`, and the
+/// `.previous.<pid>.tmp` folder).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            let _ = if e.path().is_dir() {
+                std::fs::remove_dir_all(e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            };
+        }
+    }
+}
+
+/// Take the output folder's lock: `Ok(Err(message))` when another run
+/// holds it. The lock is the operating system's, on an open file, so a run
+/// that dies for any reason releases it.
+pub fn lock(out: &Path, lang: Lang) -> anyhow::Result<Result<File, String>> {
+    use anyhow::Context;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating output folder {}", out.display()))?;
+    let path = out.join(".kaohe.lock");
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match f.try_lock() {
+        Ok(()) => {
+            f.set_len(0)?;
+            writeln!(f, "{}", std::process::id())?;
+            Ok(Ok(f))
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            Ok(Err(format!(
+                "{}: {} {} {}",
+                out.display(),
+                lang.pick(
+                    "另一个 kaohe 正在写入这个输出文件夹（进程",
+                    "another kaohe run is writing to this output folder (process"
+                ),
+                if holder.is_empty() { "?" } else { holder },
+                lang.pick(
+                    "）；请等它结束后再运行",
+                    "); wait for it to finish and run again"
+                ),
+            )))
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", path.display()))
+        }
+    }
+}
+
+/// The one-screen summary of a batch.
+pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
+    use std::fmt::Write;
+    let lang = o.lang;
+    let zh = lang == Lang::Zh;
+    let mut s = String::new();
+    let count = |f: fn(&Fate) -> bool| r.periods.iter().filter(|(_, x)| f(x)).count();
+    let computed = count(|f| {
+        matches!(
+            f,
+            Fate::New | Fate::Recomputed { .. } | Fate::Draft { .. } | Fate::Reissued { .. }
+        )
+    });
+    let skipped = r.periods.len() - computed;
+    let grade_changes: usize = r
+        .periods
+        .iter()
+        .map(|(_, f)| match f {
+            Fate::Recomputed { grades, .. }
+            | Fate::Draft { grades, .. }
+            | Fate::Reissued { grades, .. } => *grades,
+            _ => 0,
+        })
+        .sum();
+    for (p, f) in &r.periods {
+        let line = match (f, zh) {
+            (Fate::Skipped, true) => "未变化，跳过".to_string(),
+            (Fate::Skipped, false) => "unchanged, skipped".to_string(),
+            (Fate::SkippedIssued, true) => "已发放，未变化，跳过".to_string(),
+            (Fate::SkippedIssued, false) => "issued and unchanged, skipped".to_string(),
+            (Fate::SkippedDraft, true) => "已发放；草稿已是最新，跳过".to_string(),
+            (Fate::SkippedDraft, false) => "issued; its draft is up to date, skipped".to_string(),
+            (Fate::New, true) => "已计算".to_string(),
+            (Fate::New, false) => "computed".to_string(),
+            (Fate::Recomputed { reps, grades }, true) => {
+                format!("已重新计算：{reps} 人结果变化，{grades} 人等级变化（见团队汇总“变更”表）")
+            }
+            (Fate::Recomputed { reps, grades }, false) => format!(
+                "recomputed: {reps} reps changed, {grades} changed grade (see the summary's Changes sheet)"
+            ),
+            (Fate::Draft { reps, grades }, true) => format!(
+                "已发放，结果保留不动；重新计算的版本写入 {p}/draft/（{reps} 人结果变化，{grades} 人等级变化）。确认替换请加 --reissue"
+            ),
+            (Fate::Draft { reps, grades }, false) => format!(
+                "issued: the issued files are kept; the recomputed version is in {p}/draft/ ({reps} reps changed, {grades} changed grade). Replace with --reissue"
+            ),
+            (Fate::Reissued { reps, grades }, true) => {
+                format!("已重新发放版本：替换已发放的结果（{reps} 人结果变化，{grades} 人等级变化），需重新发送")
+            }
+            (Fate::Reissued { reps, grades }, false) => format!(
+                "reissued: replaced the issued results ({reps} reps changed, {grades} changed grade); send them again"
+            ),
+        };
+        // A period whose grace window is still open says so on its line.
+        let open = r
+            .open_grace
+            .iter()
+            .find(|(q, _)| q == p)
+            .and_then(|(_, n)| {
+                crate::output::summary::AsOf {
+                    open_grace: *n,
+                    ..crate::output::summary::AsOf::at(p.last_day())
+                }
+                .open_grace_note(lang)
+            });
+        match open {
+            Some(note) => {
+                let _ = writeln!(s, "  {p}: {line}{}{note}", lang.pick("；", "; "));
+            }
+            None => {
+                let _ = writeln!(s, "  {p}: {line}");
+            }
+        }
+    }
+    let grade_text: Vec<String> = grade_counts(r);
+    let (e, w, i) = r.issues;
+    let _ = if zh {
+        writeln!(
+            s,
+            "期间：计算 {computed} 个，跳过 {skipped} 个；人员 {} 人",
+            r.reps
+        )
+        .and_then(|_| {
+            writeln!(
+                s,
+                "考核 {} 人次，未考核 {} 人次；等级变化 {grade_changes} 人次",
+                r.assessed, r.not_assessed
+            )
+        })
+        .and_then(|_| writeln!(s, "等级：{}", grade_text.join(" · ")))
+        .and_then(|_| {
+            writeln!(
+                s,
+                "数据问题：错误 {e}，警告 {w}，提示 {i}（详见 kaohe check）"
+            )
+        })
+        .and_then(|_| {
+            writeln!(
+                s,
+                "结果：{}/<期间>/ — 每人考核表、团队汇总、results.csv、manifest.json（{secs:.1}s）",
+                o.out.display()
+            )
+        })
+    } else {
+        writeln!(s, "periods: {computed} computed, {skipped} skipped; {} reps", r.reps)
+            .and_then(|_| writeln!(s, "{} assessments, {} not assessed; {grade_changes} grade changes", r.assessed, r.not_assessed))
+            .and_then(|_| writeln!(s, "grades: {}", grade_text.join(" · ")))
+            .and_then(|_| writeln!(s, "data issues: {e} errors, {w} warnings, {i} info (see kaohe check)"))
+            .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, results.csv, manifest.json ({secs:.1}s)", o.out.display()))
+    };
+    s
+}
+
+fn grade_counts(r: &Report) -> Vec<String> {
+    let mut v: Vec<String> = r.grades.iter().map(|(g, n)| format!("{g} {n}")).collect();
+    if r.ungraded > 0 {
+        v.push(format!("- {}", r.ungraded));
+    }
+    if v.is_empty() {
+        v.push("-".into());
+    }
+    v
+}

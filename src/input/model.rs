@@ -1,0 +1,278 @@
+//! The typed, validated ledgers: one struct per ledger kind, money as
+//! `Decimal`, dates as `chrono` values, every row with its source position
+//! and which of its cells were filled (for ledger completeness).
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::input::parse::date::Stamp;
+use crate::period::{Period, YearMonth};
+
+/// Shared, immutable text of a ledger row (ids, names, notes): cloned by
+/// reference count, so the datasets of several period cutoffs share it.
+pub type Text = Arc<str>;
+
+/// Index of a rep in [`crate::input::dataset::Dataset::reps`].
+pub type RepIdx = u32;
+
+/// Placeholder before rep resolution.
+pub const NO_REP: RepIdx = u32::MAX;
+
+/// Where a record came from: a sheet of [`crate::input::dataset::Dataset::sheets`]
+/// and its 1-based Excel row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RowRef {
+    pub sheet: u32,
+    pub row: u32,
+}
+
+/// Per-row facts kept for evidence and for ledger completeness/accuracy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RowMeta {
+    pub src: RowRef,
+    /// Bit i set: column i of the kind's catalogue (`Kind::columns()`) has a
+    /// value in this row (a cell with a warning counts as filled).
+    pub filled: u32,
+    /// The row has at least one warning.
+    pub warned: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rep {
+    pub rep_id: String,
+    pub name: String,
+    pub team: Option<String>,
+    pub role: String,
+    pub hire_date: NaiveDate,
+    pub email: Option<String>,
+    /// The supervisor as written (rep id or name).
+    pub supervisor: Option<String>,
+    pub bonus_base: Option<Decimal>,
+    pub leave_date: Option<NaiveDate>,
+    pub meta: RowMeta,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub rep: RepIdx,
+    pub period: Period,
+    pub sales_target: Option<Decimal>,
+    pub new_customer_target: Option<Decimal>,
+    pub followup_target: Option<Decimal>,
+    pub area_target: Option<Decimal>,
+    pub meta: RowMeta,
+}
+
+/// Cooperation status of a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Terminated,
+}
+
+/// One customer row of one customer-ledger file: a snapshot as of that
+/// file's month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRow {
+    pub customer_id: Text,
+    pub customer_name: Text,
+    pub owner: RepIdx,
+    pub lead_time: Stamp,
+    pub tier: Option<Text>,
+    pub channel: Option<Text>,
+    pub source: Option<Text>,
+    pub referrer: Option<Text>,
+    pub status: Option<Status>,
+    pub end_date: Option<NaiveDate>,
+    /// The file's as-of month (`None`: undated, older than every dated one).
+    pub as_of: Option<YearMonth>,
+    pub meta: RowMeta,
+}
+
+/// A customer with its history of snapshots (SPEC 3 item 8).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub customer_id: Text,
+    /// Snapshots in as-of order (undated first); at most one per as-of month.
+    pub snapshots: Vec<CustomerRow>,
+    /// When the customer counts as terminated: the end date, or for 已终止
+    /// without one, the first day of the as-of month of the first snapshot
+    /// that shows it terminated.
+    pub terminated_from: Option<NaiveDate>,
+}
+
+impl Customer {
+    /// The snapshot giving the customer's state (owner, tier, channel) on
+    /// `d`: the latest whose as-of month is not after d's month, else the
+    /// earliest.
+    pub fn state_on(&self, d: NaiveDate) -> &CustomerRow {
+        let m = Some(YearMonth::of(d));
+        self.snapshots
+            .iter()
+            .rev()
+            .find(|s| s.as_of <= m)
+            .unwrap_or(&self.snapshots[0])
+    }
+
+    /// The snapshot giving the customer's dated facts (name, lead time,
+    /// source, referrer, status, end date): the latest of all.
+    pub fn facts(&self) -> &CustomerRow {
+        self.snapshots
+            .last()
+            .expect("a customer has at least one snapshot")
+    }
+
+    /// Where the customer's current facts were first recorded: the earliest
+    /// of the latest snapshots that all give the same facts. Evidence cites
+    /// it, so a monthly export that repeats a customer unchanged does not
+    /// move the source of earlier periods' evidence.
+    pub fn facts_source(&self) -> RowRef {
+        let last = self.facts();
+        let same = |s: &CustomerRow| {
+            s.customer_name == last.customer_name
+                && s.lead_time == last.lead_time
+                && s.source == last.source
+                && s.referrer == last.referrer
+                && s.status == last.status
+                && s.end_date == last.end_date
+        };
+        self.snapshots
+            .iter()
+            .rev()
+            .take_while(|s| same(s))
+            .last()
+            .unwrap_or(last)
+            .meta
+            .src
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Followup {
+    pub time: Stamp,
+    pub rep: RepIdx,
+    pub customer_id: Text,
+    /// Method code (`visit`, `call`, …; see `parse::words::METHODS`).
+    pub method: Option<&'static str>,
+    /// Stage code (`lead`, `intent`, …; see `parse::words::STAGES`).
+    pub stage: Option<&'static str>,
+    pub notes: Option<Text>,
+    pub next_time: Option<NaiveDate>,
+    pub meta: RowMeta,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractType {
+    Regular,
+    Special,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentKind {
+    First,
+    Final,
+}
+
+/// One payment row: a contract installment (合同 × 期次).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Installment {
+    pub contract_id: Text,
+    pub installment: u32,
+    pub customer_id: Text,
+    pub rep: RepIdx,
+    pub sign_date: NaiveDate,
+    pub contract_amount: Decimal,
+    pub contract_type: Option<ContractType>,
+    pub submitted_date: Option<NaiveDate>,
+    pub approved_date: Option<NaiveDate>,
+    /// As written, or the default: installment 1 first, others final.
+    pub payment_kind: PaymentKind,
+    pub amount_due: Decimal,
+    pub due_date: NaiveDate,
+    pub amount_paid: Option<Decimal>,
+    pub paid_date: Option<NaiveDate>,
+    pub gross_profit: Option<Decimal>,
+    pub area: Option<Decimal>,
+    pub key_project: Option<bool>,
+    pub meta: RowMeta,
+}
+
+/// A contract, consolidated from its installment rows: contract-level fields
+/// come from installment 1 (or the lowest installment present); a blank
+/// there is filled from the next installment that has the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contract {
+    pub contract_id: Text,
+    pub customer_id: Text,
+    pub rep: RepIdx,
+    pub sign_date: NaiveDate,
+    pub amount: Decimal,
+    pub contract_type: Option<ContractType>,
+    pub submitted_date: Option<NaiveDate>,
+    pub approved_date: Option<NaiveDate>,
+    pub gross_profit: Option<Decimal>,
+    pub area: Option<Decimal>,
+    pub key_project: Option<bool>,
+    /// Indexes into [`crate::input::dataset::Dataset::installments`], by installment.
+    pub installments: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub rep: RepIdx,
+    pub period: Period,
+    /// Indicator code or Chinese name, as written (matched against the scheme).
+    pub indicator: String,
+    /// Rater code (`supervisor`, `peer`, …; see `parse::words::RATERS`).
+    pub rater: Option<&'static str>,
+    pub score: Decimal,
+    pub meta: RowMeta,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdjustmentKind {
+    Target,
+    Exclude,
+    Bonus,
+    Deduction,
+    Veto,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    pub rep: RepIdx,
+    pub period: Period,
+    pub kind: AdjustmentKind,
+    pub indicator: Option<String>,
+    pub value: Option<Decimal>,
+    pub reason: String,
+    pub approver: Option<String>,
+    pub meta: RowMeta,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    /// 休: a weekday off.
+    Holiday,
+    /// 班: a weekend day worked (调休).
+    Workday,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    pub meta: RowMeta,
+}
+
+/// A row left out with an error, kept for ledger accuracy (SPEC 5): the rep
+/// it names, if that resolves, and its readable activity dates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedRow {
+    pub kind: crate::input::columns::Kind,
+    pub src: RowRef,
+    pub rep: Option<RepIdx>,
+    pub dates: Vec<NaiveDate>,
+}

@@ -1,0 +1,214 @@
+//! `manifest.json` of a period (SPEC 8): the scheme's and the inputs'
+//! content hashes and, per rep, the output file, its hash, the rep's email
+//! and supervisor's email, total and grade — what incremental runs compare
+//! and what mailing reads.
+//! Pretty JSON with a fixed field order and sorted lists, so identical runs
+//! give identical files.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::input::read::sha256_hex;
+
+/// One input file and its content hash.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputFile {
+    /// Path relative to the ledger folder, `/`-separated.
+    pub file: String,
+    /// SHA-256 of its bytes (empty when they could not be read).
+    pub sha256: String,
+}
+
+/// One rep of the period and their output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepEntry {
+    pub rep_id: String,
+    pub name: String,
+    /// Empty when the roster has none.
+    pub email: String,
+    /// The email of the rep's supervisor (上级, looked up in the roster by id,
+    /// then by unique name); empty when there is none. For `kaohe mail
+    /// --cc-supervisor`.
+    #[serde(default)]
+    pub supervisor_email: String,
+    /// The rep's workbook, relative to the period folder (empty until it is written).
+    pub file: String,
+    /// SHA-256 of the workbook's bytes (empty until it is written).
+    pub sha256: String,
+    /// The total as printed (`86.5`); `None` when not assessed or not graded.
+    pub total: Option<String>,
+    /// The grade; `None` when not assessed or not graded.
+    pub grade: Option<String>,
+}
+
+/// The manifest of one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// `2026-10`, `2026-Q4`, `2026`.
+    pub period: String,
+    pub scheme_file: String,
+    pub scheme_hash: String,
+    /// Sorted by file.
+    pub inputs: Vec<InputFile>,
+    /// Sorted by rep id.
+    pub reps: Vec<RepEntry>,
+    pub kaohe_version: String,
+    /// Language of the outputs (`zh`, `en`).
+    #[serde(default)]
+    pub lang: String,
+    /// The team summary's file name, relative to the period folder.
+    #[serde(default)]
+    pub summary_file: String,
+    /// The period's content digest ([`crate::output::digest`]): what an incremental
+    /// run compares to decide whether the period's results changed.
+    #[serde(default)]
+    pub digest: String,
+}
+
+impl Manifest {
+    /// The manifest of one period's results (in rep order). The per-rep
+    /// `file` and `sha256` are left empty: the writer of the rep workbooks
+    /// fills them from the bytes it wrote.
+    pub fn new(
+        ds: &crate::input::dataset::Dataset,
+        scheme_file: &str,
+        scheme_hash: &str,
+        period: crate::period::Period,
+        results: &[crate::compute::assess::RepResult],
+    ) -> Manifest {
+        let roster = crate::input::dataset::RepIndex::new(&ds.reps);
+        let mut m = Manifest {
+            period: period.to_string(),
+            scheme_file: scheme_file.to_string(),
+            scheme_hash: scheme_hash.to_string(),
+            inputs: ds
+                .files
+                .iter()
+                .map(|f| InputFile {
+                    file: f.rel.to_string(),
+                    sha256: f.sha256.clone().unwrap_or_default(),
+                })
+                .collect(),
+            reps: results
+                .iter()
+                .map(|r| {
+                    let rep = &ds.reps[r.rep as usize];
+                    let a = r.outcome.as_ref().ok().map(|a| &a.assessment);
+                    RepEntry {
+                        rep_id: rep.rep_id.clone(),
+                        name: rep.name.clone(),
+                        email: rep.email.clone().unwrap_or_default(),
+                        supervisor_email: supervisor_email(ds, &roster, r.rep),
+                        file: String::new(),
+                        sha256: String::new(),
+                        total: a.and_then(|a| a.total).map(|t| t.normalize().to_string()),
+                        grade: a.and_then(|a| a.grade.as_ref()).map(|g| g.name.clone()),
+                    }
+                })
+                .collect(),
+            kaohe_version: env!("CARGO_PKG_VERSION").to_string(),
+            lang: String::new(),
+            summary_file: String::new(),
+            digest: String::new(),
+        };
+        m.sort();
+        m
+    }
+
+    /// Sort the lists (inputs by file, reps by id), as they are written.
+    pub fn sort(&mut self) {
+        self.inputs.sort();
+        self.reps.sort_by(|a, b| a.rep_id.cmp(&b.rep_id));
+    }
+}
+
+/// The roster email of a rep's supervisor (empty: none, unknown, or no email).
+fn supervisor_email(
+    ds: &crate::input::dataset::Dataset,
+    roster: &crate::input::dataset::RepIndex,
+    rep: crate::input::model::RepIdx,
+) -> String {
+    ds.reps[rep as usize]
+        .supervisor
+        .as_deref()
+        .and_then(|s| roster.resolve(s).ok())
+        .and_then(|i| ds.reps[i as usize].email.clone())
+        .unwrap_or_default()
+}
+
+/// The manifest as written: pretty JSON, lists sorted, ending in a newline.
+pub fn to_json(m: &Manifest) -> serde_json::Result<String> {
+    let mut m = m.clone();
+    m.sort();
+    let mut s = serde_json::to_string_pretty(&m)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Write a manifest atomically (temporary file, then rename).
+pub fn write(path: &Path, m: &Manifest) -> anyhow::Result<()> {
+    crate::output::xlsx::write_atomic(path, to_json(m)?.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_texts() {
+        let cases = [
+            (
+                "",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
+            (
+                "abc",
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sha256_hex(text.as_bytes()), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lists_are_sorted_and_the_field_order_fixed() {
+        let rep = |id: &str| RepEntry {
+            rep_id: id.into(),
+            name: "张三".into(),
+            email: String::new(),
+            supervisor_email: String::new(),
+            file: String::new(),
+            sha256: String::new(),
+            total: Some("86.5".into()),
+            grade: Some("A".into()),
+        };
+        let m = Manifest {
+            period: "2026-10".into(),
+            scheme_file: "考核方案.toml".into(),
+            scheme_hash: "x".into(),
+            inputs: vec![
+                InputFile {
+                    file: "b.xlsx".into(),
+                    sha256: "2".into(),
+                },
+                InputFile {
+                    file: "a.xlsx".into(),
+                    sha256: "1".into(),
+                },
+            ],
+            reps: vec![rep("S002"), rep("S001")],
+            kaohe_version: "0.1.0".into(),
+            lang: "zh".into(),
+            summary_file: String::new(),
+            digest: String::new(),
+        };
+        let json = to_json(&m).unwrap();
+        assert!(json.find("a.xlsx").unwrap() < json.find("b.xlsx").unwrap());
+        assert!(json.find("S001").unwrap() < json.find("S002").unwrap());
+        assert!(json.find("\"period\"").unwrap() < json.find("\"kaohe_version\"").unwrap());
+        let back: Manifest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.reps[0].rep_id, "S001");
+    }
+}

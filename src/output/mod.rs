@@ -1,0 +1,120 @@
+//! Output workbooks and files (SPEC 8). Only this module and `read` touch
+//! the file system; everything is written atomically (temporary file in the
+//! same folder, then renamed).
+
+pub mod changes;
+pub mod digest;
+pub mod manifest;
+pub mod names;
+pub mod rep;
+pub mod results_csv;
+pub mod summary;
+pub mod xlsx;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::compute::{Ctx, Index, PeriodIx};
+use crate::input::dataset::Dataset;
+use crate::input::model::RepIdx;
+use crate::period::Period;
+use crate::compute::assess::RepResult;
+use crate::scheme::Scheme;
+use crate::Lang;
+
+/// One written per-rep workbook: its rep, file name and bytes' SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub rep: RepIdx,
+    pub file: String,
+    pub bytes: usize,
+    pub sha256: String,
+}
+
+/// A rep's month-by-month totals, for the trend chart of a year's workbook.
+pub type Trend = Vec<(Period, Option<rust_decimal::Decimal>)>;
+
+/// Each rep's monthly totals inside `year` (by rep id), from a run's
+/// results (only months that were computed; `None` for a month not graded).
+pub fn year_trends(ds: &Dataset, results: &[RepResult], year: i32) -> HashMap<String, Trend> {
+    let mut out: HashMap<String, Trend> = HashMap::new();
+    for r in results {
+        if let Period::Month(m) = r.period {
+            if m.year == year {
+                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+                out.entry(ds.reps[r.rep as usize].rep_id.clone())
+                    .or_default()
+                    .push((r.period, total));
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by_key(|(p, _)| *p);
+    }
+    out
+}
+
+/// What a rep workbook shows beyond its own period's result.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// By rep id: the month-by-month totals for a year's trend chart.
+    pub trends: HashMap<String, Trend>,
+    /// By rep id: a note that the workbook replaces an earlier version.
+    pub notes: HashMap<String, String>,
+    /// Per issue of `ds.issues`: whether it bears on the period (empty:
+    /// every issue).
+    pub issues: Vec<bool>,
+}
+
+/// Write every assessed rep's workbook of one period into `dir`, in
+/// parallel; each is built in memory and renamed into place. Returned in
+/// rep order. `results` may hold other periods too; the period's own are
+/// written.
+#[allow(clippy::too_many_arguments)]
+pub fn rep_workbooks(
+    ds: &Dataset,
+    ix: &Index,
+    scheme: &Scheme,
+    period: Period,
+    results: &[RepResult],
+    dir: &Path,
+    lang: Lang,
+    extras: &Extras,
+) -> anyhow::Result<Vec<Written>> {
+    let results: Vec<&RepResult> = results.iter().filter(|r| r.period == period).collect();
+    let px = PeriodIx::new(ds, period);
+    let cx = Ctx {
+        ds,
+        ix,
+        px: &px,
+        defaults: &scheme.defaults,
+    };
+    let team = rep::team_averages(results.iter().copied());
+    let issue_rows = rep::IssueRows::new(ds, &extras.issues);
+    results
+        .par_iter()
+        .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.rep, a)))
+        .map(|(rep, a)| {
+            let person = &ds.reps[rep as usize];
+            let file = names::rep_workbook(&person.rep_id, &person.name, period);
+            let trend = extras
+                .trends
+                .get(&person.rep_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let note = extras.notes.get(&person.rep_id).map(String::as_str);
+            let mut wb =
+                rep::rep_workbook(&cx, scheme, rep, a, &team, trend, note, &issue_rows, lang)?;
+            let bytes = wb.save_to_buffer()?;
+            crate::output::xlsx::write_atomic(&dir.join(&file), &bytes)?;
+            Ok(Written {
+                rep,
+                file,
+                bytes: bytes.len(),
+                sha256: manifest::sha256_hex(&bytes),
+            })
+        })
+        .collect()
+}
