@@ -1,8 +1,8 @@
-//! Regenerate `src/calendar/cn_data.rs` from holiday-cn JSON files
+//! Regenerate `src/input/calendar/cn_data.rs` from holiday-cn JSON files
 //! (`{year, papers[], days[{name, date, isOffDay}]}`, transcriptions of the
 //! State Council's yearly notices).
 //!
-//! `cargo run --example gen_calendar -- DIR_WITH_JSON > src/calendar/cn_data.rs`
+//! `cargo run --example gen_calendar -- DIR_WITH_JSON > src/input/calendar/cn_data.rs`
 
 use std::fmt::Write;
 

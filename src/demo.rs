@@ -2189,7 +2189,7 @@ struct FileStat {
 }
 
 fn save(mut wb: Workbook, path: &Path, rows: Vec<(Kind, u64)>) -> Result<FileStat> {
-    xlsx::save_atomic(&mut wb, path)?;
+    crate::store::fs::save_atomic(&mut wb, path)?;
     let bytes = std::fs::metadata(path)
         .with_context(|| format!("reading size of {}", path.display()))?
         .len();

@@ -29,7 +29,8 @@ use rust_xlsxwriter::{
 
 use crate::input::columns::{ColType, ColumnDef, Kind};
 use crate::input::parse::words;
-use crate::output::xlsx::{display_width, fit_width, new_workbook, save_atomic};
+use crate::output::xlsx::{display_width, fit_width, new_workbook};
+use crate::store::fs::save_atomic;
 use crate::Lang;
 
 /// Zero-based row of the merged title.

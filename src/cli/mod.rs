@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::input::aliases::ColumnAliases;
 use crate::input::dataset::{self, Problem};
 use crate::input::issues::Level;
-use crate::input::aliases::ColumnAliases;
 use crate::Lang;
 
 pub mod check;
@@ -174,7 +174,11 @@ fn parse_limit(s: &str) -> Result<String, String> {
 }
 
 impl BatchArgs {
-    fn options(&self, ledger_dir: PathBuf, sel: crate::compute::assess::Selection) -> crate::cli::run::Options {
+    fn options(
+        &self,
+        ledger_dir: PathBuf,
+        sel: crate::compute::assess::Selection,
+    ) -> crate::cli::run::Options {
         crate::cli::run::Options {
             limits: crate::input::read::Limits::from_settings(&self.limit)
                 .expect("checked by parse_limit"),
@@ -197,7 +201,6 @@ pub enum ScaleArg {
     Medium,
     Large,
 }
-
 
 /// `--jobs N`: the number of worker threads (default: one per core).
 fn set_jobs(jobs: Option<usize>) {
@@ -261,27 +264,32 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             debounce_ms,
         } => {
             set_jobs(batch.jobs);
-            let o = batch.options(ledger_dir, crate::compute::assess::Selection::MonthsWithData);
+            let o = batch.options(
+                ledger_dir,
+                crate::compute::assess::Selection::MonthsWithData,
+            );
             crate::cli::watch::watch(&o, std::time::Duration::from_millis(debounce_ms))
         }
-        Command::Issue { period_dir, lang } => match crate::store::issued::mark(&period_dir, "manual") {
-            Ok(m) => {
-                say(&format!(
-                    "{} {}: {}\n",
-                    period_dir.display(),
-                    m.period,
-                    lang.pick(
-                        "已标记为已发放；此后重新计算需加 --reissue",
-                        "marked issued; recomputing it now needs --reissue"
-                    )
-                ));
-                Ok(EXIT_OK)
+        Command::Issue { period_dir, lang } => {
+            match crate::store::issued::mark(&period_dir, "manual") {
+                Ok(m) => {
+                    say(&format!(
+                        "{} {}: {}\n",
+                        period_dir.display(),
+                        m.period,
+                        lang.pick(
+                            "已标记为已发放；此后重新计算需加 --reissue",
+                            "marked issued; recomputing it now needs --reissue"
+                        )
+                    ));
+                    Ok(EXIT_OK)
+                }
+                Err(e) => {
+                    eprintln!("kaohe: {e:#}");
+                    Ok(EXIT_USAGE)
+                }
             }
-            Err(e) => {
-                eprintln!("kaohe: {e:#}");
-                Ok(EXIT_USAGE)
-            }
-        },
+        }
         Command::Check {
             ledger_dir,
             scheme,
@@ -351,7 +359,7 @@ fn check(
         },
         None => ColumnAliases::default(),
     };
-    refuse_inside(out, ledger_dir)?;
+    crate::store::refuse_inside(out, ledger_dir)?;
     let started = std::time::Instant::now();
     let ds = match dataset::load_with(ledger_dir, &aliases, limits) {
         Ok(ds) => ds,
@@ -361,7 +369,7 @@ fn check(
         }
     };
     say(&crate::cli::check::summary(&ds, lang));
-    for w in crate::cli::run::folder_warnings(&ds, lang) {
+    for w in crate::input::dataset::folder_warnings(&ds, lang) {
         say(&format!("{} {w}\n", lang.pick("警告：", "warning:")));
     }
     crate::cli::check::write_issue_workbook(&ds, out, lang)?;
@@ -384,40 +392,6 @@ fn check(
         return Ok(EXIT_DATA_ISSUES);
     }
     Ok(EXIT_OK)
-}
-
-/// Outputs never go into the ledger folder (SPEC 10).
-pub(crate) fn refuse_inside(out: &Path, ledger_dir: &Path) -> anyhow::Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Canonicalise the nearest existing ancestor, then re-append the rest.
-        let mut existing = p.clone();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (
-                existing.file_name().map(|n| n.to_os_string()),
-                existing.parent(),
-            ) {
-                (Some(n), Some(parent)) => {
-                    rest.push(n);
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
-        }
-        let mut c = existing.canonicalize().unwrap_or(existing);
-        for n in rest.into_iter().rev() {
-            c.push(n);
-        }
-        c
-    };
-    let (o, l) = (abs(out), abs(ledger_dir));
-    anyhow::ensure!(!o.starts_with(&l), "{} 在台账文件夹内；kaohe 不会写入台账文件夹，请用 --out 指定别处 / is inside the ledger folder; kaohe never writes there — choose another --out", out.display());
-    Ok(())
 }
 
 fn demo_data(
@@ -514,24 +488,6 @@ fn explain(
             Ok(EXIT_USAGE)
         }
     }
-}
-
-/// The scheme file: `--scheme`, else 考核方案.toml in the ledger folder or
-/// its parent.
-pub(crate) fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
-    if let Some(p) = given {
-        return Some(p.to_path_buf());
-    }
-    let parent = ledger_dir
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    [
-        ledger_dir.join("考核方案.toml"),
-        parent.join("考核方案.toml"),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
 }
 
 /// How a scheme uses an indicator: per version, profile and variant, its

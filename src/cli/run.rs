@@ -27,22 +27,20 @@
 //! written last, so a run killed half-way is repaired by the next one.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rust_decimal::Decimal;
 
-use crate::output::changes::Changes;
+use crate::compute::assess::{RepResult, Selection};
 use crate::exit::{EXIT_DATA_ISSUES, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE};
 use crate::input::dataset::Dataset;
 use crate::input::issues::Level;
+use crate::output::changes::Changes;
+use crate::output::manifest::{InputFile, Manifest};
 use crate::period::{Period, YearMonth};
 use crate::progress::{Mode, Stage};
-use crate::compute::assess::{RepResult, Selection};
 use crate::scheme::Scheme;
-use crate::output::manifest::{InputFile, Manifest};
 use crate::Lang;
 
 /// What `kaohe run` was asked to do.
@@ -142,7 +140,8 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
             ..Report::default()
         })
     };
-    let Some(scheme_path) = crate::cli::find_scheme(&o.ledger_dir, o.scheme.as_deref()) else {
+    let Some(scheme_path) = crate::scheme::locate::find_scheme(&o.ledger_dir, o.scheme.as_deref())
+    else {
         eprintln!(
             "kaohe: {}",
             lang.pick(
@@ -162,7 +161,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     let scheme_hash = std::fs::read(&scheme_path)
         .map(|b| crate::input::read::sha256_hex(&b))
         .unwrap_or_default();
-    crate::cli::refuse_inside(&o.out, &o.ledger_dir)?;
+    crate::store::refuse_inside(&o.out, &o.ledger_dir)?;
 
     // Read every file once.
     let read_stage = crate::timing::stage("read+validate");
@@ -174,7 +173,9 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         lang.pick("个文件", "files"),
     );
     let mut loaded =
-        crate::input::dataset::read_files(files, ignored, &scheme.columns, &o.limits, &|_| bar.inc());
+        crate::input::dataset::read_files(files, ignored, &scheme.columns, &o.limits, &|_| {
+            bar.inc()
+        });
     bar.finish(lang);
     drop(read_stage);
 
@@ -227,12 +228,12 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         crate::exit::say(&crate::cli::check::summary(&full, lang));
         return fail(EXIT_DATA_ISSUES);
     }
-    for w in folder_warnings(&full, lang) {
+    for w in crate::input::dataset::folder_warnings(&full, lang) {
         eprintln!("kaohe: {w}");
     }
 
     // One run at a time per output folder (nothing is written before).
-    let _lock = match lock(&o.out, lang)? {
+    let _lock = match crate::store::lock(&o.out, lang)? {
         Ok(f) => f,
         Err(msg) => {
             eprintln!("kaohe: {msg}");
@@ -244,8 +245,8 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     // scheme, version and language (and whose outputs are all present) is
     // unchanged without computing it; every other period is computed.
     let periods = crate::compute::assess::periods(&full, o.sel);
-    let ledgers_as_of = ledgers_as_of(&full);
-    let inputs = input_files(&full);
+    let ledgers_as_of = crate::input::dataset::ledgers_as_of(&full);
+    let inputs = crate::output::manifest::input_files(&full);
     let mut report = Report {
         issues,
         unreadable,
@@ -294,7 +295,12 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         );
     }
     for &p in &periods {
-        let open = open_grace(ds, p, scheme.defaults.grace_days, ledgers_as_of);
+        let open = crate::compute::performance::open_grace(
+            ds,
+            p,
+            scheme.defaults.grace_days,
+            ledgers_as_of,
+        );
         if open > 0 {
             report.open_grace.push((p, open));
         }
@@ -317,7 +323,12 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         let at = crate::output::summary::AsOf {
             ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
             overdue: ledgers_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day())),
-            open_grace: open_grace(ds, pl.period, scheme.defaults.grace_days, ledgers_as_of),
+            open_grace: crate::compute::performance::open_grace(
+                ds,
+                pl.period,
+                scheme.defaults.grace_days,
+                ledgers_as_of,
+            ),
             issues: Some(&keep),
         };
         let trends = trends(pl.period, &month_totals, &o.out);
@@ -326,20 +337,21 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         manifest.inputs = inputs.clone();
         manifest.lang = lang.code().to_string();
         manifest.summary_file = crate::output::names::team_summary(pl.period, lang);
-        manifest.digest = crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
-            ds,
-            ix: &ix,
-            scheme: &scheme,
-            scheme_hash: &scheme_hash,
-            period: pl.period,
-            results: of_period,
-            csv: &csv,
-            reps: &manifest.reps,
-            issues: &keep,
-            as_of: at.overdue,
-            trends: &trends,
-            lang,
-        });
+        manifest.digest =
+            crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
+                ds,
+                ix: &ix,
+                scheme: &scheme,
+                scheme_hash: &scheme_hash,
+                period: pl.period,
+                results: of_period,
+                csv: &csv,
+                reps: &manifest.reps,
+                issues: &keep,
+                as_of: at.overdue,
+                trends: &trends,
+                lang,
+            });
         let dir = match decide(o, &pl, &manifest.digest) {
             Err(fate) => {
                 report.periods.push((pl.period, fate));
@@ -387,154 +399,12 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-/// The ledgers' as-of date (SPEC 4): the last day of the latest as-of month
-/// of the files (from their names or folders); when no file is dated, the
-/// latest activity date in the data (a follow-up, lead, signing, approval
-/// or payment). `None` for a folder with neither.
-pub fn ledgers_as_of(ds: &Dataset) -> Option<chrono::NaiveDate> {
-    if let Some(m) = ds
-        .files
-        .iter()
-        .filter(|f| f.error.is_none())
-        .filter_map(|f| f.as_of)
-        .max()
-    {
-        return Some(m.last_day());
-    }
-    ds.followups
-        .iter()
-        .map(|f| f.time.date())
-        .chain(ds.customers.iter().map(|c| c.facts().lead_time.date()))
-        .chain(ds.installments.iter().flat_map(|i| {
-            [Some(i.sign_date), i.approved_date, i.paid_date]
-                .into_iter()
-                .flatten()
-        }))
-        .max()
-}
-
-/// Installments due in `p`, not yet counted in full, whose grace window is
-/// still open at the ledgers' as-of date: a payment recorded in a later
-/// export could still count for the period.
-pub fn open_grace(
-    ds: &Dataset,
-    p: Period,
-    grace_days: i64,
-    as_of: Option<chrono::NaiveDate>,
-) -> usize {
-    let Some(as_of) = as_of else { return 0 };
-    let grace = chrono::Duration::days(grace_days);
-    ds.installments
-        .iter()
-        .filter(|i| p.contains(i.due_date) && i.due_date + grace > as_of)
-        .filter(|i| {
-            let counted = match (i.amount_paid, i.paid_date) {
-                (Some(paid), Some(d)) if d <= i.due_date + grace => paid.min(i.amount_due),
-                _ => Decimal::ZERO,
-            };
-            counted < i.amount_due
-        })
-        .count()
-}
-
-/// Warnings about the folder's order and its files (SPEC 3.8 relies on
-/// both): a file whose name gives a month other than its folder's, and
-/// byte-identical files in different places (score rows have no key, so a
-/// copied month would count every rating twice). Nothing is undone.
-pub fn folder_warnings(ds: &Dataset, lang: Lang) -> Vec<String> {
-    let mut out = Vec::new();
-    for f in &ds.files {
-        let (folder, name) = match f.rel.rsplit_once('/') {
-            Some((folder, name)) => (folder, name),
-            None => continue,
-        };
-        let from_name = YearMonth::find_in(name);
-        let from_folder = folder.rsplit('/').find_map(YearMonth::find_in);
-        if let (Some(n), Some(d)) = (from_name, from_folder) {
-            if n != d {
-                out.push(if lang == Lang::Zh {
-                    format!("{}：文件名中的月份 {n} 与所在文件夹的月份 {d} 不一致；按文件名 {n} 计（客户状态、更正顺序都以此为准）。请确认文件没有放错文件夹", f.rel)
-                } else {
-                    format!("{}: the month in the file name ({n}) differs from its folder's ({d}); the file counts as {n} (customer state and correction order follow it). Check that it is in the right folder", f.rel)
-                });
-            }
-        }
-    }
-    let mut by_hash: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for f in &ds.files {
-        if let Some(h) = f.sha256.as_deref() {
-            by_hash.entry(h).or_default().push(&f.rel);
-        }
-    }
-    let mut groups: Vec<Vec<&str>> = by_hash.into_values().filter(|v| v.len() > 1).collect();
-    groups.sort();
-    for g in groups {
-        out.push(if lang == Lang::Zh {
-            format!("以下文件内容完全相同：{}。相同的行会合并，但评分表的行没有主键、每行都计为一次评分，复制的文件会让评分重复计入。请删除多余的副本", g.join("、"))
-        } else {
-            format!("these files are byte-identical: {}. Repeated rows are merged, but score rows have no key and each counts as one rating, so a copied file counts its ratings twice. Remove the extra copy", g.join(", "))
-        });
-    }
-    out
-}
-
 /// A period to compute and where its outputs may go.
 struct Planned {
     period: Period,
     /// `OUT/<period>`.
     home: PathBuf,
     issued: bool,
-}
-
-/// Every input file of the run with its content hash, sorted.
-fn input_files(ds: &Dataset) -> Vec<InputFile> {
-    let mut v: Vec<InputFile> = ds
-        .files
-        .iter()
-        .map(|f| InputFile {
-            file: f.rel.to_string(),
-            sha256: f.sha256.clone().unwrap_or_default(),
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-/// Read a period folder's manifest, if it has a readable one.
-pub fn read_manifest(dir: &Path) -> Option<Manifest> {
-    let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
-/// Whether every output a manifest lists is present.
-fn outputs_present(dir: &Path, m: &Manifest) -> bool {
-    !m.summary_file.is_empty()
-        && dir.join("results.csv").is_file()
-        && dir.join(&m.summary_file).is_file()
-        && m.reps
-            .iter()
-            .filter(|r| !r.file.is_empty())
-            .all(|r| dir.join(&r.file).is_file())
-}
-
-/// Whether a manifest records exactly these inputs, scheme, version and
-/// language, and every output it lists is present: the period's results
-/// cannot have changed.
-fn same_inputs(
-    dir: &Path,
-    m: &Manifest,
-    inputs: &[InputFile],
-    scheme_hash: &str,
-    lang: Lang,
-) -> bool {
-    let mut recorded = m.inputs.clone();
-    recorded.sort();
-    recorded == inputs
-        && m.scheme_hash == scheme_hash
-        && m.kaohe_version == env!("CARGO_PKG_VERSION")
-        && m.lang == lang.code()
-        && !m.digest.is_empty()
-        && outputs_present(dir, m)
 }
 
 /// Before computing: skip (with why) a period whose recorded inputs are
@@ -544,10 +414,11 @@ fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Resu
     let issued = crate::store::issued::read(&home).is_some();
     let fresh = |dir: &Path| {
         !o.force
-            && read_manifest(dir).is_some_and(|m| same_inputs(dir, &m, inputs, scheme_hash, o.lang))
+            && crate::store::read_manifest(dir)
+                .is_some_and(|m| crate::store::same_inputs(dir, &m, inputs, scheme_hash, o.lang))
     };
     if fresh(&home) {
-        tidy(&home);
+        crate::store::tidy(&home);
         return Err(if issued {
             Fate::SkippedIssued
         } else {
@@ -570,10 +441,11 @@ fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Resu
 fn decide(o: &Options, pl: &Planned, digest: &str) -> Result<PathBuf, Fate> {
     let same = |dir: &Path| {
         !o.force
-            && read_manifest(dir).is_some_and(|m| m.digest == digest && outputs_present(dir, &m))
+            && crate::store::read_manifest(dir)
+                .is_some_and(|m| m.digest == digest && crate::store::outputs_present(dir, &m))
     };
     if same(&pl.home) {
-        tidy(&pl.home);
+        crate::store::tidy(&pl.home);
         return Err(if pl.issued {
             Fate::SkippedIssued
         } else {
@@ -590,12 +462,6 @@ fn decide(o: &Options, pl: &Planned, digest: &str) -> Result<PathBuf, Fate> {
     Ok(pl.home.clone())
 }
 
-/// What a skipped period folder may still hold of a killed run.
-fn tidy(home: &Path) {
-    let _ = std::fs::remove_dir_all(home.join(PREVIOUS));
-    remove_stale_temporaries(home);
-}
-
 /// The month-by-month totals for a year's workbooks: months computed in
 /// this run, else as recorded in the month's manifest.
 fn trends(
@@ -610,7 +476,7 @@ fn trends(
     for month in 1..=12 {
         let m = YearMonth { year, month };
         let period = Period::Month(m);
-        if let Some(manifest) = read_manifest(&out.join(period.to_string())) {
+        if let Some(manifest) = crate::store::read_manifest(&out.join(period.to_string())) {
             for r in manifest.reps {
                 let total = r.total.as_deref().and_then(|t| t.parse::<Decimal>().ok());
                 by_rep.entry(r.rep_id).or_default().insert(period, total);
@@ -656,21 +522,21 @@ impl PeriodWrite<'_> {
     ) -> anyhow::Result<Fate> {
         let (ds, lang) = (self.ds, self.lang);
         std::fs::create_dir_all(dir)?;
-        remove_stale_temporaries(dir);
+        crate::store::remove_stale_temporaries(dir);
 
         // The earlier result this one replaces (the issued one for a draft),
         // kept aside until the new manifest lands so that a run killed
         // half-way still compares against it next time.
-        let earlier = baseline(&pl.home);
+        let earlier = crate::store::baseline(&pl.home);
         if dir == pl.home {
             if let Some((m, csv)) = &earlier {
-                keep_previous(&pl.home, m, csv)?;
+                crate::store::keep_previous(&pl.home, m, csv)?;
             }
         }
         let changes: Option<Changes> = match &earlier {
-            Some((old, old_csv)) => {
-                Some(crate::output::changes::diff(old_csv, &csv, old, &manifest, lang)?)
-            }
+            Some((old, old_csv)) => Some(crate::output::changes::diff(
+                old_csv, &csv, old, &manifest, lang,
+            )?),
             None => None,
         };
         let mut extras = crate::output::Extras {
@@ -698,7 +564,7 @@ impl PeriodWrite<'_> {
             }
         }
 
-        crate::output::xlsx::write_atomic(&dir.join("results.csv"), &csv)?;
+        crate::store::fs::write_atomic(&dir.join("results.csv"), &csv)?;
         let ch = changes.as_ref().zip(earlier.as_ref().map(|e| &e.0));
         // The team summary is one workbook on one thread: built beside the
         // rep workbooks rather than after them.
@@ -710,7 +576,7 @@ impl PeriodWrite<'_> {
                     self.scheme,
                     pl.period,
                     results,
-                    dir,
+                    &|file, bytes| crate::store::fs::write_atomic(&dir.join(file), bytes),
                     lang,
                     &extras,
                 )
@@ -725,7 +591,7 @@ impl PeriodWrite<'_> {
                     ch,
                     lang,
                 )?;
-                crate::output::xlsx::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
+                crate::store::fs::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;
                 Ok(())
             },
         );
@@ -744,29 +610,11 @@ impl PeriodWrite<'_> {
                 e.sha256 = w.sha256.clone();
             }
         }
-        // Files of the result this one replaces that it no longer has (a
-        // rep no longer assessed, a renamed rep): removed before the new
-        // manifest lands, so an interruption here is redone next time.
-        if let Some(old) = read_manifest(dir) {
-            let keep: std::collections::HashSet<&str> = manifest
-                .reps
-                .iter()
-                .map(|r| r.file.as_str())
-                .chain([manifest.summary_file.as_str()])
-                .collect();
-            for f in old
-                .reps
-                .iter()
-                .map(|r| r.file.as_str())
-                .chain([old.summary_file.as_str()])
-            {
-                if !f.is_empty() && !keep.contains(f) && is_plain_name(f) {
-                    let _ = std::fs::remove_file(dir.join(f));
-                }
-            }
+        if let Some(old) = crate::store::read_manifest(dir) {
+            crate::store::remove_replaced(dir, &old, &manifest);
         }
-        crate::output::manifest::write(&dir.join("manifest.json"), &manifest)?;
-        let _ = std::fs::remove_dir_all(dir.join(PREVIOUS));
+        crate::store::write_manifest(dir, &manifest)?;
+        crate::store::drop_previous(dir);
 
         let (reps, grades) = changes
             .as_ref()
@@ -776,121 +624,13 @@ impl PeriodWrite<'_> {
             Fate::Draft { reps, grades }
         } else if pl.issued {
             crate::store::issued::clear(&pl.home)?;
-            let _ = std::fs::remove_dir_all(pl.home.join(crate::store::issued::DRAFT_DIR));
+            crate::store::drop_draft(&pl.home);
             Fate::Reissued { reps, grades }
         } else if changes.is_some() {
             Fate::Recomputed { reps, grades }
         } else {
             Fate::New
         })
-    }
-}
-
-/// Where a period folder keeps its last complete result while it is being
-/// rewritten.
-const PREVIOUS: &str = ".previous";
-
-/// The last complete result of a period folder: its manifest and
-/// results.csv, or what `.previous/` kept of them when a run was killed
-/// before its new manifest landed (the folder's manifest then still equals
-/// the kept one, while its results.csv may already be new).
-fn baseline(home: &Path) -> Option<(Manifest, Vec<u8>)> {
-    let current = std::fs::read(home.join("manifest.json")).ok()?;
-    let prev = home.join(PREVIOUS);
-    let kept = std::fs::read(prev.join("manifest.json"))
-        .ok()
-        .zip(std::fs::read(prev.join("results.csv")).ok());
-    let (manifest, csv) = match kept {
-        Some((m, csv)) if m == current => (m, csv),
-        _ => (current, std::fs::read(home.join("results.csv")).ok()?),
-    };
-    Some((serde_json::from_slice(&manifest).ok()?, csv))
-}
-
-/// Keep the last complete result in `.previous/` (unless it is already
-/// there), written whole before it replaces any earlier copy.
-fn keep_previous(home: &Path, m: &Manifest, csv: &[u8]) -> anyhow::Result<()> {
-    let prev = home.join(PREVIOUS);
-    let json = crate::output::manifest::to_json(m)?;
-    if std::fs::read(prev.join("manifest.json")).ok().as_deref() == Some(json.as_bytes())
-        && std::fs::read(prev.join("results.csv")).ok().as_deref() == Some(csv)
-    {
-        return Ok(());
-    }
-    let tmp = home.join(format!("{PREVIOUS}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp)?;
-    std::fs::write(tmp.join("manifest.json"), &json)?;
-    std::fs::write(tmp.join("results.csv"), csv)?;
-    let _ = std::fs::remove_dir_all(&prev);
-    std::fs::rename(&tmp, &prev)?;
-    Ok(())
-}
-
-/// A file name with no folder part (what a manifest may name for removal).
-fn is_plain_name(f: &str) -> bool {
-    !f.contains(['/', '\\']) && f != "." && f != ".."
-}
-
-/// Temporary files a killed run left behind (`.<name>.<pid>.tmp`, and the
-/// `.previous.<pid>.tmp` folder).
-fn remove_stale_temporaries(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".tmp") {
-            let _ = if e.path().is_dir() {
-                std::fs::remove_dir_all(e.path())
-            } else {
-                std::fs::remove_file(e.path())
-            };
-        }
-    }
-}
-
-/// Take the output folder's lock: `Ok(Err(message))` when another run
-/// holds it. The lock is the operating system's, on an open file, so a run
-/// that dies for any reason releases it.
-pub fn lock(out: &Path, lang: Lang) -> anyhow::Result<Result<File, String>> {
-    use anyhow::Context;
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("creating output folder {}", out.display()))?;
-    let path = out.join(".kaohe.lock");
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    match f.try_lock() {
-        Ok(()) => {
-            f.set_len(0)?;
-            writeln!(f, "{}", std::process::id())?;
-            Ok(Ok(f))
-        }
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let holder = std::fs::read_to_string(&path).unwrap_or_default();
-            let holder = holder.trim();
-            Ok(Err(format!(
-                "{}: {} {} {}",
-                out.display(),
-                lang.pick(
-                    "另一个 kaohe 正在写入这个输出文件夹（进程",
-                    "another kaohe run is writing to this output folder (process"
-                ),
-                if holder.is_empty() { "?" } else { holder },
-                lang.pick(
-                    "）；请等它结束后再运行",
-                    "); wait for it to finish and run again"
-                ),
-            )))
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("locking {}", path.display()))
-        }
     }
 }
 

@@ -89,7 +89,7 @@ pub fn watch(o: &Options, debounce: Duration) -> anyhow::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
-    crate::cli::refuse_inside(&o.out, &o.ledger_dir)?;
+    crate::store::refuse_inside(&o.out, &o.ledger_dir)?;
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<Event>| {
         let _ = tx.send(res);

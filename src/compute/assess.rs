@@ -10,13 +10,13 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::compute::eval::{evaluate, Evaluated};
+use crate::compute::score::{assess, Assessment, LineInput};
 use crate::compute::{add_months, days, months, Ctx, Index, PeriodIx};
 use crate::input::dataset::Dataset;
 use crate::input::model::{Adjustment, AdjustmentKind, Rep, RepIdx};
-use crate::text::fold;
 use crate::period::{Period, YearMonth};
 use crate::scheme::{IndicatorSpec, Scheme, Variant};
-use crate::compute::score::{assess, Assessment, LineInput};
+use crate::text::fold;
 use crate::Lang;
 
 /// Which periods a run computes.

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::input::model::{Customer, RepIdx};
-use crate::text::fold;
 use crate::scheme::IndicatorSpec;
+use crate::text::fold;
 
 use super::performance::new_customer_set;
 use super::{add_months, ratio, Ctx, Na, Value};

@@ -89,9 +89,9 @@ pub fn evaluate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Evaluated {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheme::catalogue::INDICATORS;
     use crate::compute::testkit::*;
     use crate::compute::{Index, PeriodIx};
+    use crate::scheme::catalogue::INDICATORS;
     use crate::scheme::Defaults;
 
     #[test]

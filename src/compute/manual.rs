@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::{ratio, Ctx, Na, Value};
 use crate::input::model::{RepIdx, Score};
-use crate::text::fold;
 use crate::scheme::IndicatorSpec;
+use crate::text::fold;
 
 /// The rep's score rows for an indicator (by code or any of `names`) whose
 /// own period lies inside P (a month's rows count for its quarter and year).

@@ -199,6 +199,30 @@ pub fn sales_cycle_days(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
         .ok_or_else(|| Na::new("本期没有新成交客户", "no new customer won in the period"))
 }
 
+/// Installments due in `p`, not yet counted in full, whose grace window is
+/// still open at the ledgers' as-of date: a payment recorded in a later
+/// export could still count for the period.
+pub fn open_grace(
+    ds: &crate::input::dataset::Dataset,
+    p: crate::period::Period,
+    grace_days: i64,
+    as_of: Option<chrono::NaiveDate>,
+) -> usize {
+    let Some(as_of) = as_of else { return 0 };
+    let grace = chrono::Duration::days(grace_days);
+    ds.installments
+        .iter()
+        .filter(|i| p.contains(i.due_date) && i.due_date + grace > as_of)
+        .filter(|i| {
+            let counted = match (i.amount_paid, i.paid_date) {
+                (Some(paid), Some(d)) if d <= i.due_date + grace => paid.min(i.amount_due),
+                _ => rust_decimal::Decimal::ZERO,
+            };
+            counted < i.amount_due
+        })
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,9 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::scheme::catalogue::Direction;
 use crate::compute::{Na, Value};
 use crate::input::model::{Adjustment, AdjustmentKind};
+use crate::scheme::catalogue::Direction;
 use crate::scheme::{Defaults, Grade, IndicatorSpec, Method, NaPolicy};
 
 /// Round half away from zero to 2 places.

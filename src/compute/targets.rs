@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 use super::Ctx;
 use crate::input::model::{Adjustment, AdjustmentKind, RepIdx, Target};
-use crate::text::fold;
 use crate::period::{Period, YearMonth};
+use crate::text::fold;
 use crate::Lang;
 
 /// Where a target came from, for the workbook's note.

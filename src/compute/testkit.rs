@@ -15,8 +15,8 @@ use crate::input::columns::Kind;
 use crate::input::dataset::{consolidate_contracts, Dataset, FileInfo, SheetInfo};
 use crate::input::model::*;
 use crate::input::parse::date::{parse_text, Stamp};
-use crate::period::{Period, YearMonth};
 use crate::input::validate::{SheetStats, SheetStatus};
+use crate::period::{Period, YearMonth};
 
 /// Parse `2026-03-05`.
 pub fn day(s: &str) -> NaiveDate {

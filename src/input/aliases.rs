@@ -23,7 +23,12 @@ impl ColumnAliases {
 
     /// Add normalised header keys for a column of one kind (`None`: every
     /// kind with that column).
-    pub fn add(&mut self, kind: Option<Kind>, key: &str, headers: impl IntoIterator<Item = String>) {
+    pub fn add(
+        &mut self,
+        kind: Option<Kind>,
+        key: &str,
+        headers: impl IntoIterator<Item = String>,
+    ) {
         self.map
             .entry((kind, key.to_string()))
             .or_default()

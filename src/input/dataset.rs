@@ -17,17 +17,17 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::input::aliases::ColumnAliases;
 use crate::input::calendar::Calendar;
 use crate::input::columns::Kind;
 use crate::input::issues::{Change, DataIssue, Level, Position, Reason};
 use crate::input::model::*;
-use crate::text::{fold, id_key};
-use crate::period::YearMonth;
 use crate::input::read::{self, Format, Limits, ReadError, SourceFile};
-use crate::input::aliases::ColumnAliases;
 use crate::input::validate::{
     self, HeaderMatcher, Parsed, Records, RepCell, SheetOutcome, SheetStats, SheetStatus,
 };
+use crate::period::YearMonth;
+use crate::text::{fold, id_key};
 
 /// One file of the ledger folder and how it was read.
 #[derive(Debug, Clone)]
@@ -1333,4 +1333,72 @@ pub fn consolidate_contracts(ds: &mut Dataset) {
         ds.installments[i as usize].meta.warned = true;
     }
     ds.contracts = contracts;
+}
+
+/// The ledgers' as-of date (SPEC 4): the last day of the latest as-of month
+/// of the files (from their names or folders); when no file is dated, the
+/// latest activity date in the data (a follow-up, lead, signing, approval
+/// or payment). `None` for a folder with neither.
+pub fn ledgers_as_of(ds: &Dataset) -> Option<chrono::NaiveDate> {
+    if let Some(m) = ds
+        .files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .filter_map(|f| f.as_of)
+        .max()
+    {
+        return Some(m.last_day());
+    }
+    ds.followups
+        .iter()
+        .map(|f| f.time.date())
+        .chain(ds.customers.iter().map(|c| c.facts().lead_time.date()))
+        .chain(ds.installments.iter().flat_map(|i| {
+            [Some(i.sign_date), i.approved_date, i.paid_date]
+                .into_iter()
+                .flatten()
+        }))
+        .max()
+}
+
+/// Warnings about the folder's order and its files (SPEC 3.8 relies on
+/// both): a file whose name gives a month other than its folder's, and
+/// byte-identical files in different places (score rows have no key, so a
+/// copied month would count every rating twice). Nothing is undone.
+pub fn folder_warnings(ds: &Dataset, lang: crate::Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &ds.files {
+        let (folder, name) = match f.rel.rsplit_once('/') {
+            Some((folder, name)) => (folder, name),
+            None => continue,
+        };
+        let from_name = YearMonth::find_in(name);
+        let from_folder = folder.rsplit('/').find_map(YearMonth::find_in);
+        if let (Some(n), Some(d)) = (from_name, from_folder) {
+            if n != d {
+                out.push(if lang == crate::Lang::Zh {
+                    format!("{}：文件名中的月份 {n} 与所在文件夹的月份 {d} 不一致；按文件名 {n} 计（客户状态、更正顺序都以此为准）。请确认文件没有放错文件夹", f.rel)
+                } else {
+                    format!("{}: the month in the file name ({n}) differs from its folder's ({d}); the file counts as {n} (customer state and correction order follow it). Check that it is in the right folder", f.rel)
+                });
+            }
+        }
+    }
+    let mut by_hash: std::collections::BTreeMap<&str, Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for f in &ds.files {
+        if let Some(h) = f.sha256.as_deref() {
+            by_hash.entry(h).or_default().push(&f.rel);
+        }
+    }
+    let mut groups: Vec<Vec<&str>> = by_hash.into_values().filter(|v| v.len() > 1).collect();
+    groups.sort();
+    for g in groups {
+        out.push(if lang == crate::Lang::Zh {
+            format!("以下文件内容完全相同：{}。相同的行会合并，但评分表的行没有主键、每行都计为一次评分，复制的文件会让评分重复计入。请删除多余的副本", g.join("、"))
+        } else {
+            format!("these files are byte-identical: {}. Repeated rows are merged, but score rows have no key and each counts as one rating, so a copied file counts its ratings twice. Remove the extra copy", g.join(", "))
+        });
+    }
+    out
 }

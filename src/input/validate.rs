@@ -17,16 +17,16 @@ use calamine::{Data, Dimensions};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::input::aliases::ColumnAliases;
 use crate::input::columns::{ColType, ColumnDef, Kind};
 use crate::input::issues::{DataIssue, Level, Position, Reason};
 use crate::input::model::*;
 use crate::input::parse::cell::{self, CellResult};
 use crate::input::parse::date::Stamp;
 use crate::input::parse::money::header_scale;
-use crate::text::{header_key, uppercase_cow};
-use crate::period::{Period, YearMonth};
 use crate::input::read::RawSheet;
-use crate::input::aliases::ColumnAliases;
+use crate::period::{Period, YearMonth};
+use crate::text::{header_key, uppercase_cow};
 
 /// The header row must be within the first this many rows of a sheet.
 pub const HEADER_SEARCH_ROWS: u32 = 20;

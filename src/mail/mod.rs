@@ -29,8 +29,8 @@ use std::path::{Path, PathBuf};
 use lettre::message::Mailbox;
 use lettre::Transport as _;
 
-use crate::scheme::mail::{check_from, MailTemplate, Values};
 use crate::output::manifest::Manifest;
+use crate::scheme::mail::{check_from, MailTemplate, Values};
 use crate::Lang;
 use plan::{Action, Item};
 
@@ -139,7 +139,7 @@ pub fn run(args: &MailArgs) -> i32 {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        match crate::cli::run::lock(out, lang) {
+        match crate::store::lock(out, lang) {
             Ok(Ok(f)) => Some(f),
             Ok(Err(busy)) => {
                 warn(&format!("kaohe: {busy}"));
@@ -199,7 +199,12 @@ type Failure = (i32, String);
 fn prepare(args: &MailArgs) -> Result<Job, Failure> {
     let lang = args.lang;
     // A message written `中文 / English`, in the user's language.
-    let usage = |bilingual: String| (crate::exit::EXIT_USAGE, lang.pick_in(&bilingual).to_string());
+    let usage = |bilingual: String| {
+        (
+            crate::exit::EXIT_USAGE,
+            lang.pick_in(&bilingual).to_string(),
+        )
+    };
     let dir = &args.period_dir;
     if let Some(parent) = draft_of_issued(dir) {
         return Err(usage(format!(
@@ -334,8 +339,9 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
 fn draft_of_issued(dir: &Path) -> Option<PathBuf> {
     let dir = dir.canonicalize().ok()?;
     let parent = dir.parent()?;
-    (dir.file_name()? == crate::store::issued::DRAFT_DIR && crate::store::issued::read(parent).is_some())
-        .then(|| parent.to_path_buf())
+    (dir.file_name()? == crate::store::issued::DRAFT_DIR
+        && crate::store::issued::read(parent).is_some())
+    .then(|| parent.to_path_buf())
 }
 
 /// The lines above the plan: period, counts, template, sender, route.
@@ -568,7 +574,7 @@ fn write_emls(job: &Job, items: &[Item], dir: &Path) -> i32 {
             .map_or(i.rep.file.as_str(), |(s, _)| s);
         let path = dir.join(format!("{stem}.eml"));
         let result = build_message(job, i, n).and_then(|(m, _)| {
-            crate::output::xlsx::write_atomic(&path, &m.formatted()).map_err(|e| format!("{e:#}"))
+            crate::store::fs::write_atomic(&path, &m.formatted()).map_err(|e| format!("{e:#}"))
         });
         match result {
             Ok(()) => {

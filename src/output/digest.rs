@@ -19,15 +19,15 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::compute::assess::RepResult;
 use crate::compute::{Ctx, Index, PeriodIx};
 use crate::input::dataset::Dataset;
 use crate::input::model::RowMeta;
-use crate::period::Period;
-use crate::compute::assess::RepResult;
-use crate::scheme::Scheme;
 use crate::output::manifest::RepEntry;
 use crate::output::rep::IssueRows;
 use crate::output::Trend;
+use crate::period::Period;
+use crate::scheme::Scheme;
 use crate::Lang;
 
 /// Adapts a SHA-256 hasher to `io::Write`, so `write!` feeds it.

@@ -5,8 +5,6 @@
 //! Pretty JSON with a fixed field order and sorted lists, so identical runs
 //! give identical files.
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 
 pub use crate::input::read::sha256_hex;
@@ -137,6 +135,20 @@ fn supervisor_email(
         .unwrap_or_default()
 }
 
+/// Every input file of the run with its content hash, sorted.
+pub fn input_files(ds: &crate::input::dataset::Dataset) -> Vec<InputFile> {
+    let mut v: Vec<InputFile> = ds
+        .files
+        .iter()
+        .map(|f| InputFile {
+            file: f.rel.to_string(),
+            sha256: f.sha256.clone().unwrap_or_default(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// The manifest as written: pretty JSON, lists sorted, ending in a newline.
 pub fn to_json(m: &Manifest) -> serde_json::Result<String> {
     let mut m = m.clone();
@@ -147,9 +159,6 @@ pub fn to_json(m: &Manifest) -> serde_json::Result<String> {
 }
 
 /// Write a manifest atomically (temporary file, then rename).
-pub fn write(path: &Path, m: &Manifest) -> anyhow::Result<()> {
-    crate::output::xlsx::write_atomic(path, to_json(m)?.as_bytes())
-}
 
 #[cfg(test)]
 mod tests {

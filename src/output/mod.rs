@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod digest;
+pub mod issue_sheet;
 pub mod manifest;
 pub mod names;
 pub mod rep;
@@ -12,15 +13,14 @@ pub mod summary;
 pub mod xlsx;
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::compute::assess::RepResult;
 use crate::compute::{Ctx, Index, PeriodIx};
 use crate::input::dataset::Dataset;
 use crate::input::model::RepIdx;
 use crate::period::Period;
-use crate::compute::assess::RepResult;
 use crate::scheme::Scheme;
 use crate::Lang;
 
@@ -68,10 +68,10 @@ pub struct Extras {
     pub issues: Vec<bool>,
 }
 
-/// Write every assessed rep's workbook of one period into `dir`, in
-/// parallel; each is built in memory and renamed into place. Returned in
-/// rep order. `results` may hold other periods too; the period's own are
-/// written.
+/// Build every assessed rep's workbook of one period, in parallel, and hand
+/// each (file name, bytes) to `save` as it is built (the caller stores it;
+/// nothing here touches the file system). Returned in rep order. `results`
+/// may hold other periods too; the period's own are built.
 #[allow(clippy::too_many_arguments)]
 pub fn rep_workbooks(
     ds: &Dataset,
@@ -79,7 +79,7 @@ pub fn rep_workbooks(
     scheme: &Scheme,
     period: Period,
     results: &[RepResult],
-    dir: &Path,
+    save: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
     lang: Lang,
     extras: &Extras,
 ) -> anyhow::Result<Vec<Written>> {
@@ -108,7 +108,7 @@ pub fn rep_workbooks(
             let mut wb =
                 rep::rep_workbook(&cx, scheme, rep, a, &team, trend, note, &issue_rows, lang)?;
             let bytes = wb.save_to_buffer()?;
-            crate::output::xlsx::write_atomic(&dir.join(&file), &bytes)?;
+            save(&file, &bytes)?;
             Ok(Written {
                 rep,
                 file,

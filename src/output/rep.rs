@@ -14,18 +14,18 @@ use rust_xlsxwriter::{
     ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::scheme::catalogue::Unit;
+use crate::compute::assess::{Assessed, RepResult};
 use crate::compute::performance::{counted_amount, new_customer_set};
 use crate::compute::process::{followups_in_period, leads_in_period, within};
+use crate::compute::score::{GateOutcome, LineStatus};
 use crate::compute::Ctx;
 use crate::input::model::{AdjustmentKind, RepIdx};
-use crate::period::Period;
-use crate::compute::assess::{Assessed, RepResult};
-use crate::scheme::{Scheme, Variant};
-use crate::compute::score::{GateOutcome, LineStatus};
 use crate::output::xlsx::{
     display_width, fit_width, needs_quote_prefix, new_output_workbook, write_text,
 };
+use crate::period::Period;
+use crate::scheme::catalogue::Unit;
+use crate::scheme::{Scheme, Variant};
 use crate::Lang;
 
 /// Mean dimension score rate (subtotal ÷ renormalised weight × 100) over the

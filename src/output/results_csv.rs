@@ -6,10 +6,10 @@
 
 use rust_decimal::Decimal;
 
-use crate::input::dataset::Dataset;
 use crate::compute::assess::{Assessed, RepResult};
-use crate::scheme::Variant;
 use crate::compute::score::LineStatus;
+use crate::input::dataset::Dataset;
+use crate::scheme::Variant;
 use crate::Lang;
 
 const HEADERS_ZH: [&str; 25] = [
@@ -161,7 +161,9 @@ fn write_assessed(
         };
         let note = if scored.is_gate {
             let g = match scored.gate {
-                Some(crate::compute::score::GateOutcome::Met) => lang.pick("达标项：达标", "gate met"),
+                Some(crate::compute::score::GateOutcome::Met) => {
+                    lang.pick("达标项：达标", "gate met")
+                }
                 Some(crate::compute::score::GateOutcome::Missed) => {
                     lang.pick("达标项：未达标，扣分", "gate missed: penalty")
                 }
@@ -201,13 +203,13 @@ fn write_assessed(
             grade.clone(),
             coef.clone(),
             bonus.clone(),
-            csv_text(
-                &if scored.is_gate && scored.gate == Some(crate::compute::score::GateOutcome::Missed) {
-                    format!("{note} {}", scored.penalty.normalize())
-                } else {
-                    note
-                },
-            ),
+            csv_text(&if scored.is_gate
+                && scored.gate == Some(crate::compute::score::GateOutcome::Missed)
+            {
+                format!("{note} {}", scored.penalty.normalize())
+            } else {
+                note
+            }),
         ];
         w.write_record(&row)?;
     }

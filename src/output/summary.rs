@@ -16,17 +16,17 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartDataLabel, Format, Workbook, Worksheet, XlsxError};
 
-use crate::scheme::catalogue::{Direction, Unit};
+use crate::compute::assess::{Assessed, Line as RunLine, RepResult};
 use crate::compute::months;
+use crate::compute::score::{effective_lines, Line, LineStatus};
 use crate::input::dataset::Dataset;
 use crate::input::model::{AdjustmentKind, Installment, RepIdx};
-use crate::period::Period;
-use crate::compute::assess::{Assessed, Line as RunLine, RepResult};
-use crate::scheme::{IndicatorSpec, Scheme, Variant};
-use crate::compute::score::{effective_lines, Line, LineStatus};
 use crate::output::xlsx::{
     display_width, header_format, needs_quote_prefix, new_output_workbook, print_setup, write_text,
 };
+use crate::period::Period;
+use crate::scheme::catalogue::{Direction, Unit};
+use crate::scheme::{IndicatorSpec, Scheme, Variant};
 use crate::Lang;
 
 /// Number formats of the summary's cells.
@@ -503,7 +503,10 @@ pub fn team_summary(
     period: Period,
     results: &[RepResult],
     at: &AsOf,
-    changes: Option<(&crate::output::changes::Changes, &crate::output::manifest::Manifest)>,
+    changes: Option<(
+        &crate::output::changes::Changes,
+        &crate::output::manifest::Manifest,
+    )>,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = new_output_workbook();
@@ -527,7 +530,7 @@ pub fn team_summary(
             .collect(),
         None => ds.issues.clone(),
     };
-    crate::cli::check::write_issue_sheet(ws, &issues, lang)?;
+    crate::output::issue_sheet::write_issue_sheet(ws, &issues, lang)?;
     drop(issues);
     adjustments_log(wb.add_worksheet(), &fm, ds, period, results, lang)?;
     method(wb.add_worksheet(), &fm, ds, scheme, period, at, lang)?;
@@ -662,7 +665,9 @@ fn mean(values: &[Decimal]) -> Option<Decimal> {
         return None;
     }
     let sum: Decimal = values.iter().sum();
-    Some(crate::compute::score::round2(sum / Decimal::from(values.len())))
+    Some(crate::compute::score::round2(
+        sum / Decimal::from(values.len()),
+    ))
 }
 
 fn median(values: &[Decimal]) -> Option<Decimal> {

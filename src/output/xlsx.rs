@@ -1,9 +1,6 @@
 //! Small helpers every workbook writer shares: deterministic document
 //! properties, atomic saving, and column widths that fit Chinese text.
 
-use std::path::Path;
-
-use anyhow::Context;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -50,32 +47,6 @@ pub fn print_setup(ws: &mut Worksheet) -> Result<(), XlsxError> {
         .set_landscape()
         .set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
-    Ok(())
-}
-
-/// Save a workbook atomically: write to a temporary file in the same folder,
-/// then rename it into place, so a reader sees either the old or the new file.
-pub fn save_atomic(wb: &mut Workbook, path: &Path) -> anyhow::Result<()> {
-    let bytes = wb
-        .save_to_buffer()
-        .with_context(|| format!("building {}", path.display()))?;
-    write_atomic(path, &bytes)
-}
-
-/// Write bytes atomically (temporary file in the same folder + rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
     Ok(())
 }
 

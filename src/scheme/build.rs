@@ -9,16 +9,16 @@ use rust_decimal::Decimal;
 
 use super::mail::{check_from, MailSettings, MailTemplate};
 use super::raw::{
-    Num, RawDate, RawDefaults, RawGrade, RawIndicator, RawMail, RawProfile, RawScheme,
+    toml_error, Num, RawDate, RawDefaults, RawGrade, RawIndicator, RawMail, RawProfile, RawScheme,
 };
 use super::{
     default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Method, NaPolicy, Profile,
     SalesBasis, Scheme, SchemeError, Version,
 };
 use crate::input::columns::{Kind, WordList};
+use crate::input::parse::words;
 use crate::scheme::catalogue::{Direction, Scaling};
 use crate::text::fold;
-use crate::input::parse::words;
 
 /// Columns of the targets ledger an indicator may be scored against.
 pub const TARGET_COLUMNS: [&str; 4] = [
@@ -98,32 +98,6 @@ pub fn parse(text: &str, file: &str) -> Result<Scheme, SchemeError> {
         Ok(scheme)
     } else {
         Err(fail(errs.0.join("\n")))
-    }
-}
-
-/// A TOML error in one line: where it is (line and column, 1-based) and
-/// what is wrong, with toml's own explanation (for an unknown key, the keys
-/// allowed there).
-pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
-    let what = e
-        .message()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            format!(
-                "第 {line} 行第 {col} 列：TOML 格式有误或含未知的键：{what} / line {line}, column {col}: invalid TOML or an unknown key: {what}"
-            )
-        }
-        None => {
-            format!("TOML 格式有误或含未知的键：{what} / invalid TOML or an unknown key: {what}")
-        }
     }
 }
 

@@ -250,7 +250,7 @@ pub fn explain(d: &IndicatorDef, lang: Lang) -> String {
 pub fn markdown() -> String {
     let mut s = String::from(
         "# Indicators 指标定义\n\n\
-         Generated from `src/compute/catalogue.rs` by `kaohe explain --all`; do not edit by hand \
+         Generated from `src/scheme/catalogue.rs` by `kaohe explain --all`; do not edit by hand \
          (a test checks this file matches). The same text is printed by `kaohe explain CODE`.\n\n\
          Notation: P = [P.start, P.end] is the period; r the rep; contract C has customer c(C), rep r(C), \
          sign date s(C), amount a(C); F(c) is a customer's first sign date over all contracts; lead(c) its lead time. \

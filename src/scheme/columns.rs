@@ -30,58 +30,57 @@ impl std::error::Error for SchemeError {}
 
 /// Read the `[columns]` table of a scheme file.
 pub fn load_aliases(path: &Path) -> Result<ColumnAliases, SchemeError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SchemeError {
-            file: file.clone(),
-            message: format!("无法读取方案文件 / cannot read the scheme file: {e}"),
-        })?;
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| SchemeError {
+        file: file.clone(),
+        message: format!("无法读取方案文件 / cannot read the scheme file: {e}"),
+    })?;
     parse_aliases(&text).map_err(|message| SchemeError { file, message })
 }
 
 /// Parse the `[columns]` table from scheme text.
 pub fn parse_aliases(text: &str) -> Result<ColumnAliases, String> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| super::build::toml_error(text, &e))?;
-        let mut out = ColumnAliases::default();
-        let Some(columns) = table.get("columns") else {
-            return Ok(out);
-        };
-        let columns = columns
-            .as_table()
-            .ok_or("[columns] 必须是表 / [columns] must be a table")?;
-        for (name, value) in columns {
-            let (kind, key) = match name.split_once('.') {
+    let table: toml::Table = toml::from_str(text).map_err(|e| super::raw::toml_error(text, &e))?;
+    let mut out = ColumnAliases::default();
+    let Some(columns) = table.get("columns") else {
+        return Ok(out);
+    };
+    let columns = columns
+        .as_table()
+        .ok_or("[columns] 必须是表 / [columns] must be a table")?;
+    for (name, value) in columns {
+        let (kind, key) = match name.split_once('.') {
                 Some((k, key)) => (Some(Kind::from_key(k).ok_or_else(|| format!("[columns] {name}: 未知的台账类型 {k} / unknown ledger kind {k} (roster, targets, customers, followups, payments, scores, adjustments, calendar)"))?), key),
                 None => (None, name.as_str()),
             };
-            let known = match kind {
-                Some(k) => k.column(key).is_some(),
-                None => Kind::ALL.iter().any(|k| k.column(key).is_some()),
-            };
-            if !known {
-                return Err(format!(
-                    "[columns] {name}: 未知的列 {key} / unknown column key {key}"
-                ));
-            }
-            let headers: Vec<String> = match value {
-                toml::Value::String(s) => vec![s.clone()],
-                toml::Value::Array(a) => a
-                    .iter()
-                    .map(|v| {
-                        v.as_str().map(str::to_string).ok_or_else(|| {
-                            format!("[columns] {name}: 别名必须是文本 / aliases must be strings")
-                        })
+        let known = match kind {
+            Some(k) => k.column(key).is_some(),
+            None => Kind::ALL.iter().any(|k| k.column(key).is_some()),
+        };
+        if !known {
+            return Err(format!(
+                "[columns] {name}: 未知的列 {key} / unknown column key {key}"
+            ));
+        }
+        let headers: Vec<String> = match value {
+            toml::Value::String(s) => vec![s.clone()],
+            toml::Value::Array(a) => a
+                .iter()
+                .map(|v| {
+                    v.as_str().map(str::to_string).ok_or_else(|| {
+                        format!("[columns] {name}: 别名必须是文本 / aliases must be strings")
                     })
-                    .collect::<Result<_, _>>()?,
-                _ => {
-                    return Err(format!(
+                })
+                .collect::<Result<_, _>>()?,
+            _ => {
+                return Err(format!(
                     "[columns] {name}: 应为文本或文本列表 / expected a string or a list of strings"
                 ))
-                }
-            };
-            out.add(kind, key, headers.iter().map(|h| header_key(h).0));
-        }
-        Ok(out)
+            }
+        };
+        out.add(kind, key, headers.iter().map(|h| header_key(h).0));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -103,16 +102,12 @@ mod tests {
         assert!(parse_aliases("[columns]\nfoo = \"x\"")
             .unwrap_err()
             .contains("foo"));
-        assert!(
-            parse_aliases("[columns]\n\"ledger.customer_id\" = \"x\"")
-                .unwrap_err()
-                .contains("ledger")
-        );
+        assert!(parse_aliases("[columns]\n\"ledger.customer_id\" = \"x\"")
+            .unwrap_err()
+            .contains("ledger"));
         assert!(parse_aliases("[columns]\ncustomer_id = 3")
             .unwrap_err()
             .contains("customer_id"));
-        assert!(parse_aliases("[columns")
-            .unwrap_err()
-            .contains("TOML"));
+        assert!(parse_aliases("[columns").unwrap_err().contains("TOML"));
     }
 }

@@ -8,6 +8,7 @@
 mod build;
 pub mod catalogue;
 mod columns;
+pub mod locate;
 pub mod mail;
 pub mod raw;
 
@@ -17,11 +18,11 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub use crate::input::aliases::ColumnAliases;
 use crate::input::columns::Kind;
-use catalogue::{Direction, IndicatorDef};
 use crate::text::fold;
 pub use build::TARGET_COLUMNS;
-pub use crate::input::aliases::ColumnAliases;
+use catalogue::{Direction, IndicatorDef};
 pub use columns::{load_aliases, parse_aliases, SchemeError};
 
 /// How an indicator's value becomes a 0–100 score (SPEC 6.1).

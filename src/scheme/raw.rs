@@ -231,3 +231,29 @@ pub struct RawIndicator {
     pub raters: Option<BTreeMap<String, Num>>,
     pub scale: Option<Num>,
 }
+
+/// A TOML error in one line: where it is (line and column, 1-based) and
+/// what is wrong, with toml's own explanation (for an unknown key, the keys
+/// allowed there).
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let what = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!(
+                "第 {line} 行第 {col} 列：TOML 格式有误或含未知的键：{what} / line {line}, column {col}: invalid TOML or an unknown key: {what}"
+            )
+        }
+        None => {
+            format!("TOML 格式有误或含未知的键：{what} / invalid TOML or an unknown key: {what}")
+        }
+    }
+}

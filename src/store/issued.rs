@@ -72,7 +72,7 @@ pub fn mark(period_dir: &Path, how: &str) -> anyhow::Result<Issued> {
     };
     let mut json = serde_json::to_string_pretty(&issued)?;
     json.push('\n');
-    crate::output::xlsx::write_atomic(&period_dir.join(FILE), json.as_bytes())?;
+    crate::store::fs::write_atomic(&period_dir.join(FILE), json.as_bytes())?;
     Ok(issued)
 }
 

@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Reader};
 use kaohe::cli::run::{run_batch, Fate, Options};
+use kaohe::compute::assess::Selection;
 use kaohe::period::Period;
 use kaohe::progress::Mode;
-use kaohe::compute::assess::Selection;
 use kaohe::Lang;
 
 use crate::common::*;
@@ -250,7 +250,7 @@ fn skip_recompute_propagation_change_report_and_issued_periods() {
         csv.contains("2026-01,S002,李四,,商务专员-B2B,商务专员,常规,业绩产出,sales,销售额,100,50000,150000,,,40000,40000,,48,48,48,D"),
         "{csv}"
     );
-    let manifest = kaohe::cli::run::read_manifest(&s.out.join("2026-01")).unwrap();
+    let manifest = kaohe::store::read_manifest(&s.out.join("2026-01")).unwrap();
     let inputs: Vec<&str> = manifest.inputs.iter().map(|f| f.file.as_str()).collect();
     assert_eq!(
         inputs,
@@ -472,7 +472,7 @@ fn a_period_missing_an_output_file_is_repaired() {
 #[test]
 fn a_second_run_on_the_same_output_folder_is_refused() {
     let s = setup();
-    let held = kaohe::cli::run::lock(&s.out, Lang::Zh).unwrap().unwrap();
+    let held = kaohe::store::lock(&s.out, Lang::Zh).unwrap().unwrap();
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
         .args([
             "run",

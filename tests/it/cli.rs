@@ -328,7 +328,7 @@ fn run_writes_results_for_every_period_of_the_year() {
             .count();
         // One total or not-assessed row per rep of the roster as it stood
         // at the period's end (the year's: all 26).
-        let manifest = kaohe::cli::run::read_manifest(&out.join(f)).unwrap();
+        let manifest = kaohe::store::read_manifest(&out.join(f)).unwrap();
         assert_eq!(
             totals + not_assessed,
             manifest.reps.len(),

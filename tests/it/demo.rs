@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use kaohe::input::columns::{Kind, WordList};
 use kaohe::demo::{generate, DemoOptions, DemoSummary, Scale};
+use kaohe::input::columns::{Kind, WordList};
 use kaohe::input::parse::words;
 
 fn tiny(reps: usize, months: u32) -> DemoOptions {

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use kaohe::input::aliases::ColumnAliases;
 use kaohe::input::dataset::{self, Dataset, Problem};
 use kaohe::input::parse::date::Stamp;
-use kaohe::input::aliases::ColumnAliases;
 use rust_decimal::Decimal;
 
 use crate::common::*;

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use kaohe::input::aliases::ColumnAliases;
 use kaohe::input::dataset::{self, Dataset, Problem};
 use kaohe::input::issues::Level;
 use kaohe::input::parse::date::Stamp;
 use kaohe::input::read::Limits;
-use kaohe::input::aliases::ColumnAliases;
 use rust_decimal::Decimal;
 
 use crate::common::*;
@@ -789,7 +789,11 @@ fn fuzz_regressions_read_without_panic() {
             &rel,
             Path::new(name),
             &Limits::default(),
-            &mut |raw| sheets.push(kaohe::input::validate::read_sheet(raw, &rel, None, &matcher)),
+            &mut |raw| {
+                sheets.push(kaohe::input::validate::read_sheet(
+                    raw, &rel, None, &matcher,
+                ))
+            },
         );
         if let Err(e) = r {
             assert!(

@@ -836,7 +836,7 @@ fn usage_errors_never_show_the_password() {
     let server = SmtpServer::start(login());
     let url = smtp_url(&server);
     {
-        let _held = kaohe::cli::run::lock(tmp.path(), kaohe::Lang::Zh)
+        let _held = kaohe::store::lock(tmp.path(), kaohe::Lang::Zh)
             .unwrap()
             .unwrap();
         let o = kaohe(&["mail", d, "--smtp", &url, "--from", FROM], &env);

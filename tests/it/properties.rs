@@ -7,12 +7,12 @@
 use std::sync::Arc;
 
 use calamine::{CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType, Range};
+use kaohe::compute::assess::compute_with;
 use kaohe::compute::Index;
 use kaohe::input::dataset::{assemble, FileOutcome};
 use kaohe::input::read::{Format, RangeRows, RawSheet, SourceFile};
-use kaohe::compute::assess::compute_with;
-use kaohe::scheme::{ColumnAliases, Scheme};
 use kaohe::input::validate::{read_sheet, HeaderMatcher};
+use kaohe::scheme::{ColumnAliases, Scheme};
 use proptest::prelude::*;
 
 /// Plausible and implausible values for every column type.

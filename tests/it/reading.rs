@@ -5,12 +5,12 @@ use std::path::Path;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use kaohe::input::aliases::ColumnAliases;
 use kaohe::input::dataset::{self, Dataset, Problem};
 use kaohe::input::issues::{Level, Reason};
 use kaohe::input::model::*;
 use kaohe::input::parse::cell::Bad;
 use kaohe::input::parse::date::Stamp;
-use kaohe::input::aliases::ColumnAliases;
 use kaohe::input::validate::{SheetStats, SheetStatus};
 use rust_decimal::Decimal;
 
@@ -398,7 +398,9 @@ fn messy_workbook_every_issue_and_every_row() {
             Level::Warning,
             "台账_2026-03.xlsx!回款!G4",
             "预付",
-            Reason::Bad(Bad::UnknownWord(kaohe::input::columns::WordList::PaymentKind)),
+            Reason::Bad(Bad::UnknownWord(
+                kaohe::input::columns::WordList::PaymentKind,
+            )),
         ),
         (
             Level::Info,
@@ -417,7 +419,9 @@ fn messy_workbook_every_issue_and_every_row() {
             Level::Warning,
             "台账_2026-03.xlsx!回款!G5",
             "预付",
-            Reason::Bad(Bad::UnknownWord(kaohe::input::columns::WordList::PaymentKind)),
+            Reason::Bad(Bad::UnknownWord(
+                kaohe::input::columns::WordList::PaymentKind,
+            )),
         ),
         (
             Level::Warning,

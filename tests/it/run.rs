@@ -1,11 +1,11 @@
 //! Whole assessments end to end: tiny ledgers written here, a small scheme,
 //! `run::compute`, and every number worked out by hand in the comments.
 
+use kaohe::compute::assess::{compute, periods, Selection};
+use kaohe::compute::score::{GateOutcome, LineStatus};
 use kaohe::compute::testkit::*;
 use kaohe::input::model::AdjustmentKind;
-use kaohe::compute::assess::{compute, periods, Selection};
 use kaohe::scheme::{Scheme, Variant};
-use kaohe::compute::score::{GateOutcome, LineStatus};
 
 const SCHEME: &str = r#"
 name = "测试方案"

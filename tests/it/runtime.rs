@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Reader};
 use kaohe::cli::run::{run_batch, Fate, Options};
+use kaohe::compute::assess::Selection;
 use kaohe::period::{Period, YearMonth};
 use kaohe::progress::Mode;
-use kaohe::compute::assess::Selection;
 use kaohe::Lang;
 
 use crate::common::*;
@@ -496,7 +496,7 @@ fn folder_order_warnings_name_the_files() {
     std::fs::create_dir_all(f.ledgers.join("2026-02")).unwrap();
     std::fs::write(f.ledgers.join("2026-02/人员表_2026-01.xlsx"), &roster).unwrap();
     let ds = kaohe::input::dataset::load(&f.ledgers, &Default::default()).unwrap();
-    let warnings = kaohe::cli::run::folder_warnings(&ds, Lang::Zh);
+    let warnings = kaohe::input::dataset::folder_warnings(&ds, Lang::Zh);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
         warnings[0].starts_with(

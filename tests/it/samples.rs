@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use kaohe::input::columns::Kind;
 use kaohe::demo::{generate, DemoOptions, Scale};
+use kaohe::input::columns::Kind;
 use kaohe::input::issues::Level;
 
 use crate::common::files;
@@ -91,7 +91,8 @@ fn samples_read_clean_for_all_twelve_months() {
 fn a_dataset_made_by_moving_the_rows_equals_one_made_by_copying_them() {
     // A month-end run moves the parsed rows into its one dataset; every
     // other run copies them (each period cutoff needs its own dataset).
-    let mut loaded = kaohe::input::dataset::read_all(&samples(), &Default::default(), &|_| {}).unwrap();
+    let mut loaded =
+        kaohe::input::dataset::read_all(&samples(), &Default::default(), &|_| {}).unwrap();
     let copied = loaded.assemble_all();
     let moved = loaded.take_all();
     assert!(loaded.outcomes.is_empty());

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use kaohe::input::columns::Kind;
 use kaohe::demo::{generate, DemoOptions, Scale};
+use kaohe::input::columns::Kind;
 
 /// Every file below `dir` by relative path, with its bytes (the output
 /// folder's lock file, which names the process, left out).

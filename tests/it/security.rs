@@ -10,8 +10,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use kaohe::compute::Index;
 use kaohe::compute::assess::compute_with;
+use kaohe::compute::Index;
 use kaohe::scheme::Scheme;
 
 use crate::common::*;
@@ -472,7 +472,7 @@ fn a_rep_workbook_holds_nothing_of_another_rep_in_any_part() {
         &scheme,
         period,
         &results,
-        tmp.path(),
+        &|f, b| kaohe::store::fs::write_atomic(&tmp.path().join(f), b),
         kaohe::Lang::Zh,
         &Default::default(),
     )

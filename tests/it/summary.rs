@@ -8,11 +8,11 @@ use calamine::{open_workbook, Data, DataType, Range, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 
-use kaohe::input::dataset::Dataset;
-use kaohe::period::Period;
 use kaohe::compute::assess::{compute, RepResult};
-use kaohe::scheme::Scheme;
+use kaohe::input::dataset::Dataset;
 use kaohe::output::summary::team_summary;
+use kaohe::period::Period;
+use kaohe::scheme::Scheme;
 use kaohe::Lang;
 
 fn load() -> (Dataset, Scheme) {

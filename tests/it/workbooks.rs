@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
-use kaohe::compute::Index;
 use kaohe::compute::assess::compute_with;
+use kaohe::compute::Index;
 use kaohe::scheme::Scheme;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -43,7 +43,7 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
         &scheme,
         period,
         &results,
-        tmp.path(),
+        &|f, b| kaohe::store::fs::write_atomic(&tmp.path().join(f), b),
         kaohe::Lang::Zh,
         &Default::default(),
     )
@@ -192,7 +192,7 @@ fn rep_workbooks_are_byte_identical_across_thread_counts() {
                     &scheme,
                     period,
                     &results,
-                    dir,
+                    &|f, b| kaohe::store::fs::write_atomic(&dir.join(f), b),
                     kaohe::Lang::Zh,
                     &Default::default(),
                 )
@@ -240,7 +240,7 @@ fn ledger_text_never_becomes_a_formula() {
         &scheme,
         p,
         &results,
-        tmp.path(),
+        &|f, b| kaohe::store::fs::write_atomic(&tmp.path().join(f), b),
         kaohe::Lang::Zh,
         &Default::default(),
     )

@@ -14,10 +14,10 @@ use rust_decimal::Decimal;
 
 use super::date::{self, Stamp};
 use super::money::{self, round2};
-use crate::text::{fold, fold_cow, is_totals_label};
 use super::words::{self, Word};
 use crate::input::columns::WordList;
 use crate::period::{Period, YearMonth};
+use crate::text::{fold, fold_cow, is_totals_label};
 use crate::Lang;
 
 /// Why a cell could not be read as the column's type.

@@ -221,7 +221,11 @@ pub fn check_cell_text(
         let chars = s.chars().count() as u64;
         if chars > limits.cell_chars {
             let hint = Limit::CellChars.raise_hint(limits, chars);
-            let cell = format!("{}{}", crate::input::columns::col_letter(col), u64::from(row) + 1);
+            let cell = format!(
+                "{}{}",
+                crate::input::columns::col_letter(col),
+                u64::from(row) + 1
+            );
             return Err(format!(
                 "工作表“{sheet}”的单元格 {cell} 有 {chars} 个字符，超过上限 {}；如确需读取请用 {hint} / sheet '{sheet}', cell {cell} holds {chars} characters, more than the limit {}; to read it anyway use {hint}",
                 limits.cell_chars,
