@@ -198,6 +198,28 @@ impl std::fmt::Display for Period {
     }
 }
 
+/// `d + m months`, clamped to the month's end (Aug 31 + 6 months = Feb 28/29).
+pub fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
+    d.checked_add_months(chrono::Months::new(m))
+        .expect("date within chrono's range")
+}
+
+impl Period {
+    /// Number of months in the period (1, 3, 12).
+    pub fn months(self) -> u32 {
+        match self {
+            Period::Month(_) => 1,
+            Period::Quarter { .. } => 3,
+            Period::Year(_) => 12,
+        }
+    }
+
+    /// Days in the period, both ends included.
+    pub fn days(self) -> i64 {
+        (self.last_day() - self.first_day()).num_days() + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,9 +11,10 @@ use rust_decimal::Decimal;
 
 use crate::compute::eval::{evaluate, Evaluated};
 use crate::compute::score::{assess, Assessment, LineInput};
-use crate::compute::{add_months, days, months, Ctx, Index, PeriodIx};
+use crate::compute::{Ctx, Index, PeriodIx};
 use crate::input::dataset::Dataset;
 use crate::input::model::{Adjustment, AdjustmentKind, Rep, RepIdx};
+use crate::period::add_months;
 use crate::period::{Period, YearMonth};
 use crate::scheme::{IndicatorSpec, Scheme, Variant};
 use crate::text::fold;
@@ -121,7 +122,7 @@ pub fn employment(rep: &Rep, p: Period, min_share: Decimal) -> Result<(), NotAss
             en: en.into(),
         });
     }
-    let total = days(p);
+    let total = p.days();
     if Decimal::from(employed) < min_share * Decimal::from(total) {
         return Err(NotAssessed {
             zh: format!(
@@ -276,7 +277,7 @@ fn assess_rep(cx: &Ctx, scheme: &Scheme, r: RepIdx) -> Result<Assessed, NotAsses
         &applied,
         &scheme.defaults,
         &scheme.grades,
-        months(p),
+        p.months(),
         rep.bonus_base,
     );
     Ok(Assessed {

@@ -14,7 +14,8 @@ use crate::scheme::IndicatorSpec;
 use crate::text::fold;
 
 use super::performance::new_customer_set;
-use super::{add_months, ratio, Ctx, Na, Value};
+use super::{ratio, Ctx, Na, Value};
+use crate::period::add_months;
 
 /// The customer's contracts (any rep), by sign date then contract id.
 fn contracts_of<'a>(cx: &Ctx<'a>, c: &Customer) -> &'a [u32] {

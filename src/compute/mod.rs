@@ -13,9 +13,12 @@ pub mod performance;
 pub mod process;
 pub mod score;
 pub mod targets;
+/// Small hand-written ledgers for the indicator tests (unit tests, and the
+/// integration tests through the `testkit` feature they turn on).
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::input::dataset::Dataset;
@@ -57,26 +60,6 @@ pub fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
     }
     num.checked_div(den)
         .map(|r| r.round_dp_with_strategy(10, RoundingStrategy::MidpointAwayFromZero))
-}
-
-/// `d + m months`, clamped to the month's end (Aug 31 + 6 months = Feb 28/29).
-pub fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(m))
-        .expect("date within chrono's range")
-}
-
-/// Number of months in a period (1, 3, 12).
-pub fn months(p: Period) -> u32 {
-    match p {
-        Period::Month(_) => 1,
-        Period::Quarter { .. } => 3,
-        Period::Year(_) => 12,
-    }
-}
-
-/// Days in a period, both ends included.
-pub fn days(p: Period) -> i64 {
-    (p.last_day() - p.first_day()).num_days() + 1
 }
 
 /// The run-wide index of the dataset. All lists are sorted as documented,
@@ -318,10 +301,10 @@ mod tests {
     #[test]
     fn month_arithmetic_clamps_to_month_end() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        assert_eq!(add_months(d(2026, 8, 31), 6), d(2027, 2, 28));
-        assert_eq!(add_months(d(2027, 8, 31), 6), d(2028, 2, 29));
-        assert_eq!(add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
-        assert_eq!(add_months(d(2026, 3, 15), 6), d(2026, 9, 15));
+        assert_eq!(crate::period::add_months(d(2026, 8, 31), 6), d(2027, 2, 28));
+        assert_eq!(crate::period::add_months(d(2027, 8, 31), 6), d(2028, 2, 29));
+        assert_eq!(crate::period::add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
+        assert_eq!(crate::period::add_months(d(2026, 3, 15), 6), d(2026, 9, 15));
     }
 
     #[test]

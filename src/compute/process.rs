@@ -114,7 +114,7 @@ pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -
         .iter()
         .filter(|&&i| ic.contains(cx.ds.followups[i as usize].customer_id.as_ref()))
         .count();
-    let den = Decimal::from(ic.len()) * Decimal::from(super::days(cx.period()));
+    let den = Decimal::from(ic.len()) * Decimal::from(cx.period().days());
     ratio(Decimal::from(n) * Decimal::from(7), den).ok_or_else(|| {
         Na::new(
             "本期没有意向阶段的跟进客户",

@@ -158,8 +158,6 @@ pub fn to_json(m: &Manifest) -> serde_json::Result<String> {
     Ok(s)
 }
 
-/// Write a manifest atomically (temporary file, then rename).
-
 #[cfg(test)]
 mod tests {
     use super::*;

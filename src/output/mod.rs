@@ -36,26 +36,6 @@ pub struct Written {
 /// A rep's month-by-month totals, for the trend chart of a year's workbook.
 pub type Trend = Vec<(Period, Option<rust_decimal::Decimal>)>;
 
-/// Each rep's monthly totals inside `year` (by rep id), from a run's
-/// results (only months that were computed; `None` for a month not graded).
-pub fn year_trends(ds: &Dataset, results: &[RepResult], year: i32) -> HashMap<String, Trend> {
-    let mut out: HashMap<String, Trend> = HashMap::new();
-    for r in results {
-        if let Period::Month(m) = r.period {
-            if m.year == year {
-                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
-                out.entry(ds.reps[r.rep as usize].rep_id.clone())
-                    .or_default()
-                    .push((r.period, total));
-            }
-        }
-    }
-    for v in out.values_mut() {
-        v.sort_by_key(|(p, _)| *p);
-    }
-    out
-}
-
 /// What a rep workbook shows beyond its own period's result.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {

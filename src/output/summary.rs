@@ -17,7 +17,6 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartDataLabel, Format, Workbook, Worksheet, XlsxError};
 
 use crate::compute::assess::{Assessed, Line as RunLine, RepResult};
-use crate::compute::months;
 use crate::compute::score::{effective_lines, Line, LineStatus};
 use crate::input::dataset::Dataset;
 use crate::input::model::{AdjustmentKind, Installment, RepIdx};
@@ -1287,7 +1286,7 @@ fn method(
     ws.set_name(lang.pick("方法说明", "Method"))?;
     let zh = lang == Lang::Zh;
     let version = scheme.version_for(period.first_day());
-    let n = months(period);
+    let n = period.months();
     let mut t = Table::new(
         ws,
         fm,

@@ -1,0 +1,680 @@
+//! The 考核表 sheet: header, one row per indicator grouped by dimension,
+//! subtotals, gates, adjustments, total, grade, bonus, the team comparison
+//! chart, the trend of a year, 评语 and signatures.
+
+use super::*;
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn scorecard(
+    wb: &mut Workbook,
+    fm: &Formats,
+    cx: &Ctx,
+    scheme: &Scheme,
+    rep: RepIdx,
+    a: &Assessed,
+    team: &BTreeMap<String, Decimal>,
+    trend: &[(Period, Option<Decimal>)],
+    replaces: Option<&str>,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let ds = cx.ds;
+    let r = &ds.reps[rep as usize];
+    let s = &a.assessment;
+    let p = cx.period();
+    let zh = lang == Lang::Zh;
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("考核表", "Scorecard"))?;
+    // A formula whose result is blank (an N/A line's points, an ungraded
+    // total) caches an empty text, not 0.
+    ws.set_formula_result_default("");
+    let mut widths: Vec<Vec<String>> = (0..11).map(|_| Vec::new()).collect();
+    let probation = if a.on_probation {
+        lang.pick("（试用期）", " (probation)")
+    } else if a.variant == Variant::Senior {
+        lang.pick("（资深）", " (senior)")
+    } else {
+        ""
+    };
+    let title = if zh {
+        format!("{} {}绩效考核表", period_title(p, lang), a.profile)
+    } else {
+        format!("{} performance assessment — {}", p, a.profile)
+    };
+    ws.merge_range(0, 0, 0, 10, &title, &fm.title)?;
+    ws.set_row_height(0, 30)?;
+    let info: [(&str, String); 4] = [
+        (lang.pick("工号", "Rep ID"), r.rep_id.clone()),
+        (lang.pick("姓名", "Name"), r.name.clone()),
+        (
+            lang.pick("团队", "Team"),
+            r.team.clone().unwrap_or_default(),
+        ),
+        (
+            lang.pick("岗位/方案", "Role/profile"),
+            format!("{} / {}{probation}", r.role, a.profile),
+        ),
+    ];
+    for (i, (k, v)) in info.iter().enumerate() {
+        let c = (i * 2) as u16;
+        ws.write_string_with_format(1, c, *k, &fm.label)?;
+        write_text(ws, 1, c + 1, v, &Format::new())?;
+    }
+    ws.write_string_with_format(2, 0, lang.pick("考核期间", "Period"), &fm.label)?;
+    ws.write_string(2, 1, format!("{p}（{} — {}）", p.first_day(), p.last_day()))?;
+    ws.write_string_with_format(2, 4, lang.pick("考核方案", "Scheme"), &fm.label)?;
+    ws.write_string(
+        2,
+        5,
+        format!(
+            "{} {}（{} {}）",
+            scheme.name,
+            scheme.label,
+            lang.pick("版本生效", "effective"),
+            a.version
+        ),
+    )?;
+
+    if let Some(note) = replaces {
+        let f = Format::new().set_italic().set_font_color("#C00000");
+        ws.merge_range(3, 0, 3, 10, note, &f)?;
+    }
+    let head_row = 4u32;
+    let heads = if zh { HEAD_ZH } else { HEAD_EN };
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(head_row, c as u16, *h, &fm.head)?;
+        widths[c].push(h.to_string());
+    }
+    let mut row = head_row + 1;
+    let first_line_row = row;
+    let w_cell = |last: u32| cell(last, COL_WEIGHT);
+    // Weighted lines grouped by dimension, each followed by its subtotal.
+    let mut subtotal_cells = Vec::new();
+    let mut manual_rows = Vec::new();
+    // The W cell sits below the lines; its address is known once they are laid out.
+    let weighted: Vec<usize> = (0..s.lines.len())
+        .filter(|&i| !s.lines[i].is_gate)
+        .collect();
+    let n_rows = weighted.len() + s.dimensions.len();
+    let w_row = first_line_row + n_rows as u32;
+    let w_ref = format!(
+        "${}${}",
+        crate::input::columns::col_letter(COL_WEIGHT as u32),
+        w_row + 1
+    );
+    for d in &s.dimensions {
+        let start = row;
+        for &i in weighted.iter().filter(|&&i| s.lines[i].dimension == d.name) {
+            let (line, l) = (&a.lines[i], &s.lines[i]);
+            let ratio = line.spec.target.is_some();
+            let unit = line.spec.def.unit;
+            // The actual and target of an achievement line are in the
+            // measured quantity's unit (sales in 元 for 销售额达成率).
+            let base = if line.spec.code == "sales_achievement" {
+                Unit::Money
+            } else {
+                unit
+            };
+            write_text(ws, row, 0, &d.name, &fm.text)?;
+            // Catalogue indicators in the chosen language; ratings keep the
+            // company's own name.
+            let shown = if lang == Lang::En && line.spec.rating_name().is_none() {
+                line.spec.def.en.to_string()
+            } else {
+                l.name.clone()
+            };
+            write_text(ws, row, 1, &shown, &fm.text)?;
+            ws.write_number_with_format(row, COL_WEIGHT, f(l.weight), &fm.num2)?;
+            let line_fmt = fm.unit(unit, ratio);
+            for (c, v) in [(3u16, l.pass), (4, l.excellent)] {
+                match v {
+                    Some(v) => ws.write_number_with_format(row, c, f(v), &line_fmt)?,
+                    None => ws.write_blank(row, c, &fm.text)?,
+                };
+            }
+            match &line.eval.target {
+                Some(t) => {
+                    ws.write_number_with_format(row, 5, f(t.value), &fm.unit(base, false))?
+                }
+                None => ws.write_blank(row, 5, &fm.text)?,
+            };
+            match &line.eval.actual {
+                Ok(v) => ws.write_number_with_format(row, 6, f(*v), &fm.unit(base, false))?,
+                Err(_) => ws.write_blank(row, 6, &fm.text)?,
+            };
+            match l.value {
+                Some(v) => ws.write_number_with_format(row, 7, f(v), &line_fmt)?,
+                None => ws.write_blank(row, 7, &fm.text)?,
+            };
+            let manual = line.spec.rating_name().is_some();
+            let score_fmt = if manual { &fm.unlocked2 } else { &fm.num2 };
+            match l.score {
+                Some(v) => ws.write_number_with_format(row, COL_SCORE, f(v), score_fmt)?,
+                None => ws.write_blank(row, COL_SCORE, score_fmt)?,
+            };
+            if manual {
+                manual_rows.push(row);
+            }
+            let sc = cell(row, COL_SCORE);
+            let formula = format!(
+                "=IF({sc}=\"\",\"\",ROUND({}*{sc}/{w_ref},2))",
+                cell(row, COL_WEIGHT)
+            );
+            let cached = l
+                .points
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default();
+            ws.write_formula_with_format(
+                row,
+                COL_POINTS,
+                Formula::new(formula).set_result(cached),
+                &fm.num2,
+            )?;
+            let mut note = match &l.status {
+                LineStatus::Scored => String::new(),
+                LineStatus::Na(na) => {
+                    format!("{}{}", lang.pick("不适用：", "N/A: "), na.reason(lang))
+                }
+                LineStatus::NaScored(na) => format!(
+                    "{}{}",
+                    lang.pick("不适用，按规定分值计：", "N/A, scored: "),
+                    na.reason(lang)
+                ),
+                LineStatus::Excluded { reason, approver } => format!(
+                    "{}{reason}{}",
+                    lang.pick("剔除：", "excluded: "),
+                    approver
+                        .as_ref()
+                        .map(|a| format!("（{a}）"))
+                        .unwrap_or_default()
+                ),
+            };
+            if let Some(t) = &line.eval.target {
+                let src = format!(
+                    "{}{}",
+                    lang.pick("目标来源：", "target: "),
+                    t.source.describe(lang)
+                );
+                note = if note.is_empty() {
+                    src
+                } else {
+                    format!("{note}；{src}")
+                };
+            }
+            if manual {
+                let m = lang.pick("人工评分，可修改得分", "manual score: editable");
+                note = if note.is_empty() {
+                    m.to_string()
+                } else {
+                    format!("{note}；{m}")
+                };
+            }
+            write_text(ws, row, 10, &note, &fm.wrap)?;
+            widths[0].push(d.name.clone());
+            widths[1].push(shown);
+            widths[10].push(note);
+            row += 1;
+        }
+        write_text(ws, row, 0, &d.name, &fm.sub)?;
+        ws.write_string_with_format(row, 1, lang.pick("小计", "Subtotal"), &fm.sub)?;
+        for c in 2..COL_POINTS {
+            ws.write_blank(row, c, &fm.sub)?;
+        }
+        let formula = format!(
+            "=SUM({}:{})",
+            cell(start, COL_POINTS),
+            cell(row - 1, COL_POINTS)
+        );
+        ws.write_formula_with_format(
+            row,
+            COL_POINTS,
+            Formula::new(formula).set_result(d.subtotal.normalize().to_string()),
+            &fm.bold2,
+        )?;
+        let nw = d
+            .renormalised_weight
+            .map(|w| {
+                format!(
+                    "{} {}",
+                    lang.pick("归一权重", "renormalised weight"),
+                    w.normalize()
+                )
+            })
+            .unwrap_or_default();
+        write_text(ws, row, 10, &nw, &fm.sub)?;
+        subtotal_cells.push(cell(row, COL_POINTS));
+        row += 1;
+    }
+    debug_assert_eq!(row, w_row);
+    // W: the weights of the lines that have a score.
+    ws.write_string_with_format(
+        row,
+        1,
+        lang.pick("有效权重合计 W", "Applicable weight W"),
+        &fm.label,
+    )?;
+    let wf = format!(
+        "=SUMIFS({}:{},{}:{},\"<>\")",
+        cell(first_line_row, COL_WEIGHT),
+        cell(row - 1, COL_WEIGHT),
+        cell(first_line_row, COL_SCORE),
+        cell(row - 1, COL_SCORE)
+    );
+    ws.write_formula_with_format(
+        row,
+        COL_WEIGHT,
+        Formula::new(wf).set_result(s.applicable_weight.normalize().to_string()),
+        &fm.num2,
+    )?;
+    let _ = w_cell;
+    row += 2;
+
+    // Gates.
+    let gates: Vec<usize> = (0..s.lines.len()).filter(|&i| s.lines[i].is_gate).collect();
+    let mut penalty_cells = Vec::new();
+    if !gates.is_empty() {
+        ws.merge_range(
+            row,
+            0,
+            row,
+            10,
+            lang.pick("达标项（未达标扣分）", "Gates (a miss costs points)"),
+            &fm.head,
+        )?;
+        row += 1;
+        for i in gates {
+            let (line, l) = (&a.lines[i], &s.lines[i]);
+            write_text(ws, row, 0, &l.dimension, &fm.text)?;
+            write_text(ws, row, 1, &l.name, &fm.text)?;
+            let fmt = fm.unit(line.spec.def.unit, false);
+            match l.pass {
+                Some(v) => ws.write_number_with_format(row, 3, f(v), &fmt)?,
+                None => ws.write_blank(row, 3, &fm.text)?,
+            };
+            match l.value {
+                Some(v) => ws.write_number_with_format(row, 7, f(v), &fmt)?,
+                None => ws.write_blank(row, 7, &fm.text)?,
+            };
+            let (result, pen) = match l.gate {
+                Some(GateOutcome::Met) => (lang.pick("达标", "met"), Decimal::ZERO),
+                Some(GateOutcome::Missed) => (lang.pick("未达标", "missed"), l.penalty),
+                _ => (lang.pick("不适用", "N/A"), Decimal::ZERO),
+            };
+            write_text(ws, row, 8, result, &fm.text)?;
+            ws.write_number_with_format(row, COL_POINTS, f(pen), &fm.num2)?;
+            let why = match &l.status {
+                LineStatus::Na(na) | LineStatus::NaScored(na) => na.reason(lang).to_string(),
+                LineStatus::Excluded { reason, .. } => reason.clone(),
+                LineStatus::Scored => format!(
+                    "{} {}",
+                    lang.pick("未达标扣", "penalty if missed"),
+                    l.penalty.normalize()
+                ),
+            };
+            write_text(ws, row, 10, &why, &fm.wrap)?;
+            penalty_cells.push(cell(row, COL_POINTS));
+            row += 1;
+        }
+        row += 1;
+    }
+
+    // Adjustments of this period.
+    let mut bonus_cells = Vec::new();
+    let mut deduction_cells = Vec::new();
+    let mut veto = false;
+    if !a.adjustments.is_empty() {
+        ws.merge_range(
+            row,
+            0,
+            row,
+            10,
+            lang.pick(
+                "调整（加分、扣分、剔除、目标调整、一票否决）",
+                "Adjustments",
+            ),
+            &fm.head,
+        )?;
+        row += 1;
+        for &i in &a.adjustments {
+            let adj = &ds.adjustments[i as usize];
+            let kind = match adj.kind {
+                AdjustmentKind::Target => lang.pick("目标调整", "target"),
+                AdjustmentKind::Exclude => lang.pick("剔除", "exclude"),
+                AdjustmentKind::Bonus => lang.pick("加分", "bonus"),
+                AdjustmentKind::Deduction => lang.pick("扣分", "deduction"),
+                AdjustmentKind::Veto => lang.pick("一票否决", "veto"),
+            };
+            write_text(ws, row, 0, kind, &fm.text)?;
+            write_text(ws, row, 1, adj.indicator.as_deref().unwrap_or(""), &fm.text)?;
+            if let Some(v) = adj.value {
+                ws.write_number_with_format(row, COL_WEIGHT, f(v), &fm.num2)?;
+            }
+            let points = match adj.kind {
+                AdjustmentKind::Bonus | AdjustmentKind::Deduction => {
+                    Some(adj.value.unwrap_or_default().abs())
+                }
+                _ => None,
+            };
+            if let Some(pts) = points {
+                ws.write_number_with_format(row, COL_POINTS, f(pts), &fm.num2)?;
+                if adj.kind == AdjustmentKind::Bonus {
+                    bonus_cells.push(cell(row, COL_POINTS));
+                } else {
+                    deduction_cells.push(cell(row, COL_POINTS));
+                }
+            }
+            veto |= adj.kind == AdjustmentKind::Veto;
+            let src = ds.position(adj.meta.src).address();
+            let text = format!(
+                "{}{}{}  [{src}]",
+                adj.reason,
+                lang.pick("；审批人：", "; approved by: "),
+                adj.approver.as_deref().unwrap_or("-")
+            );
+            write_text(ws, row, 10, &text, &fm.wrap)?;
+            widths[10].push(text);
+            row += 1;
+        }
+        row += 1;
+    }
+
+    // Totals.
+    let sum_of = |cells: &[String]| {
+        if cells.is_empty() {
+            "0".to_string()
+        } else {
+            cells.join("+")
+        }
+    };
+    let show = |v: Option<Decimal>| v.map(|v| v.normalize().to_string()).unwrap_or_default();
+    // A labelled total line: the formula in the points column, its result cached.
+    let put = |ws: &mut Worksheet,
+               row: u32,
+               label: &str,
+               formula: String,
+               cached: String,
+               format: &Format|
+     -> Result<(), XlsxError> {
+        ws.write_string_with_format(row, 7, label, &fm.label)?;
+        ws.write_formula_with_format(
+            row,
+            COL_POINTS,
+            Formula::new(formula).set_result(cached),
+            format,
+        )?;
+        Ok(())
+    };
+    let max_bonus = scheme.defaults.max_bonus.normalize();
+    let ws_row = row;
+    put(
+        ws,
+        row,
+        lang.pick("加权得分", "Weighted score"),
+        format!("={}", sum_of(&subtotal_cells)),
+        show(s.weighted_score),
+        &fm.bold2,
+    )?;
+    let bonus_row = row + 1;
+    put(
+        ws,
+        bonus_row,
+        &format!("{}{max_bonus}）", lang.pick("加分（上限 ", "Bonus (max ")),
+        format!("=MIN({},{max_bonus})", sum_of(&bonus_cells)),
+        show(Some(s.bonus)),
+        &fm.num2,
+    )?;
+    let ded_row = row + 2;
+    put(
+        ws,
+        ded_row,
+        lang.pick("扣分", "Deductions"),
+        format!("={}", sum_of(&deduction_cells)),
+        show(Some(s.deductions)),
+        &fm.num2,
+    )?;
+    let pen_row = row + 3;
+    put(
+        ws,
+        pen_row,
+        lang.pick("达标项扣分", "Gate penalties"),
+        format!("={}", sum_of(&penalty_cells)),
+        show(Some(s.gate_penalties)),
+        &fm.num2,
+    )?;
+    let veto_row = row + 4;
+    ws.write_string_with_format(veto_row, 7, lang.pick("一票否决", "Veto"), &fm.label)?;
+    ws.write_string_with_format(
+        veto_row,
+        COL_POINTS,
+        if veto {
+            lang.pick("是", "yes")
+        } else {
+            lang.pick("否", "no")
+        },
+        &fm.text,
+    )?;
+    let total_row = row + 5;
+    let total_f = format!(
+        "=IF({v}=\"{yes}\",0,IF({w}=0,\"\",MAX(0,MIN(120,{ws}+{b}-{d}-{p}))))",
+        yes = lang.pick("是", "yes"),
+        v = cell(veto_row, COL_POINTS),
+        w = w_ref,
+        ws = cell(ws_row, COL_POINTS),
+        b = cell(bonus_row, COL_POINTS),
+        d = cell(ded_row, COL_POINTS),
+        p = cell(pen_row, COL_POINTS)
+    );
+    put(
+        ws,
+        total_row,
+        lang.pick("总分", "Total"),
+        total_f,
+        show(s.total),
+        &fm.total,
+    )?;
+    // Grade and coefficient: nested IFs over the scheme's bands, highest first.
+    let t = cell(total_row, COL_POINTS);
+    let mut grades = scheme.grades.clone();
+    grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+    let nested = |pick: &dyn Fn(&crate::scheme::Grade) -> String| -> String {
+        let mut expr = pick(grades.last().expect("grades"));
+        for g in grades.iter().rev().skip(1) {
+            expr = format!("IF({t}>={},{},{expr})", g.min.normalize(), pick(g));
+        }
+        format!("=IF({t}=\"\",\"\",{expr})")
+    };
+    put(
+        ws,
+        row + 6,
+        lang.pick("等级", "Grade"),
+        nested(&|g| format!("\"{}\"", g.name)),
+        s.grade.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
+        &fm.total,
+    )?;
+    let coef_row = row + 7;
+    put(
+        ws,
+        coef_row,
+        lang.pick("系数", "Coefficient"),
+        nested(&|g| g.coefficient.normalize().to_string()),
+        show(s.grade.as_ref().map(|g| g.coefficient)),
+        &fm.num2,
+    )?;
+    let base_row = row + 8;
+    ws.write_string_with_format(
+        base_row,
+        7,
+        lang.pick("绩效奖金基数", "Bonus base"),
+        &fm.label,
+    )?;
+    match r.bonus_base {
+        Some(b) => ws.write_number_with_format(base_row, COL_POINTS, f(b), &fm.money)?,
+        None => ws.write_blank(base_row, COL_POINTS, &fm.money)?,
+    };
+    let bonus_f = format!(
+        "=IF(OR({b}=\"\",{c}=\"\"),\"\",ROUND({b}*{c},2))",
+        b = cell(base_row, COL_POINTS),
+        c = cell(coef_row, COL_POINTS)
+    );
+    put(
+        ws,
+        row + 9,
+        lang.pick("绩效奖金", "Bonus amount"),
+        bonus_f,
+        show(s.bonus_amount),
+        &fm.money,
+    )?;
+    row += 11;
+
+    // Dimension rates against the team average, and a chart of them.
+    let chart_row = row;
+    ws.write_string_with_format(row, 0, lang.pick("维度", "Dimension"), &fm.head)?;
+    ws.write_string_with_format(row, 1, lang.pick("本人得分率", "Own rate"), &fm.head)?;
+    ws.write_string_with_format(row, 2, lang.pick("团队平均", "Team average"), &fm.head)?;
+    row += 1;
+    let first_dim = row;
+    for d in &s.dimensions {
+        write_text(ws, row, 0, &d.name, &fm.text)?;
+        match dimension_rate(d.subtotal, d.renormalised_weight) {
+            Some(v) => ws.write_number_with_format(row, 1, f(v), &fm.num2)?,
+            None => ws.write_blank(row, 1, &fm.text)?,
+        };
+        match team.get(&d.name) {
+            Some(v) => ws.write_number_with_format(row, 2, f(*v), &fm.num2)?,
+            None => ws.write_blank(row, 2, &fm.text)?,
+        };
+        row += 1;
+    }
+    if !s.dimensions.is_empty() {
+        let sheet = lang.pick("考核表", "Scorecard");
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .title()
+            .set_name(lang.pick("维度得分率与团队平均", "Dimension scores vs team average"));
+        for (col, name) in [
+            (1u16, lang.pick("本人", "Own")),
+            (2, lang.pick("团队平均", "Team average")),
+        ] {
+            chart
+                .add_series()
+                .set_name(name)
+                .set_categories((sheet, first_dim, 0, row - 1, 0))
+                .set_values((sheet, first_dim, col, row - 1, col))
+                .set_data_label(rust_xlsxwriter::ChartDataLabel::new().show_value());
+        }
+        chart
+            .y_axis()
+            .set_name(lang.pick("得分率", "score rate"))
+            .set_min(0)
+            .set_max(120);
+        ws.insert_chart(chart_row, 4, &chart)?;
+    }
+    row = row.max(chart_row + 16) + 1;
+
+    // A year's workbook: the month-by-month total, with a line chart.
+    if !trend.is_empty() {
+        let trend_row = row;
+        ws.write_string_with_format(row, 0, lang.pick("月份", "Month"), &fm.head)?;
+        ws.write_string_with_format(row, 1, lang.pick("月度总分", "Monthly total"), &fm.head)?;
+        row += 1;
+        let first = row;
+        for (p, total) in trend {
+            ws.write_string_with_format(row, 0, p.to_string(), &fm.text)?;
+            match total {
+                Some(t) => ws.write_number_with_format(row, 1, f(*t), &fm.num2)?,
+                None => ws.write_blank(row, 1, &fm.text)?,
+            };
+            row += 1;
+        }
+        let sheet = lang.pick("考核表", "Scorecard");
+        let mut chart = Chart::new(ChartType::Line);
+        chart
+            .title()
+            .set_name(lang.pick("月度总分趋势", "Monthly total trend"));
+        chart
+            .add_series()
+            .set_name(lang.pick("月度总分", "Monthly total"))
+            .set_categories((sheet, first, 0, row - 1, 0))
+            .set_values((sheet, first, 1, row - 1, 1))
+            .set_data_label(rust_xlsxwriter::ChartDataLabel::new().show_value());
+        chart
+            .y_axis()
+            .set_name(lang.pick("总分", "total"))
+            .set_min(0)
+            .set_max(120);
+        chart.legend().set_hidden();
+        ws.insert_chart(trend_row, 4, &chart)?;
+        row = row.max(trend_row + 16) + 1;
+    }
+
+    // Comment box and signatures.
+    ws.merge_range(row, 0, row, 10, lang.pick("评语", "Comments"), &fm.head)?;
+    ws.merge_range(row + 1, 0, row + 4, 10, "", &fm.wrap.clone().set_unlocked())?;
+    row += 6;
+    ws.write_string(
+        row,
+        0,
+        lang.pick(
+            "被考核人签字：______________    日期：__________",
+            "Rep signature: ______________    Date: __________",
+        ),
+    )?;
+    ws.write_string(
+        row + 2,
+        0,
+        lang.pick(
+            "直属领导签字：______________    日期：__________",
+            "Supervisor signature: ______________    Date: __________",
+        ),
+    )?;
+
+    // Conditional formats on the scores: below pass red, excellent green.
+    let last_line = w_row - 1;
+    let red = Format::new()
+        .set_font_color("#9C0006")
+        .set_background_color("#FFC7CE");
+    let green = Format::new()
+        .set_font_color("#006100")
+        .set_background_color("#C6EFCE");
+    let first_score = cell(first_line_row, COL_SCORE).replace(char::is_alphabetic, "");
+    let col = crate::input::columns::col_letter(COL_SCORE as u32);
+    let below = format!("=AND(${col}{first_score}<>\"\",${col}{first_score}<60)");
+    ws.add_conditional_format(
+        first_line_row,
+        COL_SCORE,
+        last_line,
+        COL_SCORE,
+        &ConditionalFormatFormula::new()
+            .set_rule(below.as_str())
+            .set_format(red),
+    )?;
+    ws.add_conditional_format(
+        first_line_row,
+        COL_SCORE,
+        last_line,
+        COL_SCORE,
+        &ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::GreaterThanOrEqualTo(100))
+            .set_format(green),
+    )?;
+
+    // Layout: widths from display width, frozen header, A4 one page wide.
+    let (mins, maxs) = (
+        [10.0, 14.0, 7.0, 9.0, 9.0, 12.0, 13.0, 10.0, 8.0, 10.0, 24.0],
+        [
+            16.0, 22.0, 8.0, 10.0, 10.0, 14.0, 14.0, 10.0, 9.0, 11.0, 40.0,
+        ],
+    );
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(
+            c as u16,
+            fit_width(w.iter().map(String::as_str), mins[c], maxs[c]),
+        )?;
+    }
+    ws.set_freeze_panes(head_row + 1, 2)?;
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(head_row, head_row)?;
+    // An accidental-edit guard: only manual scores and the comment box are editable.
+    ws.protect();
+    let _ = manual_rows;
+    Ok(())
+}
