@@ -158,9 +158,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
             return fail(EXIT_USAGE);
         }
     };
-    let scheme_hash = std::fs::read(&scheme_path)
-        .map(|b| crate::input::read::sha256_hex(&b))
-        .unwrap_or_default();
+    let scheme_hash = crate::scheme::locate::file_hash(&scheme_path);
     crate::store::refuse_inside(&o.out, &o.ledger_dir)?;
 
     // Read every file once.
@@ -521,8 +519,7 @@ impl PeriodWrite<'_> {
         issues: Vec<bool>,
     ) -> anyhow::Result<Fate> {
         let (ds, lang) = (self.ds, self.lang);
-        std::fs::create_dir_all(dir)?;
-        crate::store::remove_stale_temporaries(dir);
+        crate::store::prepare(dir)?;
 
         // The earlier result this one replaces (the issued one for a draft),
         // kept aside until the new manifest lands so that a run killed

@@ -16,7 +16,6 @@
 //! accept. Rows are read by position, so the header's language does not
 //! matter.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -147,7 +146,7 @@ impl Log {
             bytes.push(b'\n');
         }
         bytes.extend(csv_line(&entry.record())?);
-        write_durable(&self.path, &bytes)?;
+        crate::store::fs::write_durable(&self.path, &bytes)?;
         self.bytes = bytes;
         self.entries.push(entry);
         Ok(())
@@ -197,29 +196,6 @@ fn parse(bytes: &[u8]) -> anyhow::Result<Vec<Entry>> {
         });
     }
     Ok(out)
-}
-
-/// Write `bytes` to a temporary file beside `path`, flush it to disk and
-/// rename it into place.
-fn write_durable(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        // Make the rename itself durable where the platform allows it.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    };
-    write().with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]

@@ -19,3 +19,11 @@ pub fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
     .into_iter()
     .find(|p| p.is_file())
 }
+
+/// SHA-256 of the scheme file's bytes (empty when it cannot be read): what
+/// a period's manifest records of its scheme.
+pub fn file_hash(path: &Path) -> String {
+    std::fs::read(path)
+        .map(|b| crate::input::read::sha256_hex(&b))
+        .unwrap_or_default()
+}

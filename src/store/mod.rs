@@ -24,6 +24,15 @@ pub fn read_manifest(dir: &Path) -> Option<Manifest> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// Make a period folder ready to be written: created, and cleared of the
+/// temporary files a killed run left.
+pub fn prepare(dir: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    remove_stale_temporaries(dir);
+    Ok(())
+}
+
 /// Write a period folder's manifest (atomically).
 pub fn write_manifest(dir: &Path, m: &Manifest) -> anyhow::Result<()> {
     fs::write_atomic(

@@ -1,5 +1,6 @@
 //! One integration test binary (modules per area).
 
+mod architecture;
 mod batch;
 mod cli;
 mod common;
