@@ -101,6 +101,10 @@ pub struct Report {
     /// Periods whose grace window is still open at the ledgers' as-of date:
     /// how many installments may still be paid in time.
     pub open_grace: Vec<(Period, usize)>,
+    /// Periods where HR's edits were read from the workbooks: how many
+    /// records the period's review holds, and how many edited cells were
+    /// not carried.
+    pub reviews: Vec<(Period, usize, usize)>,
 }
 
 /// `kaohe run`: the incremental batch. Prints progress to standard error
@@ -252,9 +256,41 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
         ..Report::default()
     };
+    // HR's review: the edits made in each period's workbooks since kaohe
+    // wrote them, harvested into the period's review record (an input of
+    // the period from then on).
+    let mut reviews = crate::compute::assess::Reviews::new();
+    let mut period_inputs: HashMap<Period, Vec<InputFile>> = HashMap::new();
+    for &p in &periods {
+        let home = o.out.join(p.to_string());
+        let mut mine = inputs.clone();
+        if let Some(m) = crate::store::read_manifest(&home) {
+            let h = crate::store::review::harvest(&home, &m, lang);
+            for msg in h.refused.iter().chain(&h.not_carried) {
+                eprintln!("kaohe: {p}: {msg}");
+            }
+            if h.changed {
+                crate::store::review::write_records(&home, &h.records)?;
+            }
+            if h.found > 0 || !h.not_carried.is_empty() {
+                report
+                    .reviews
+                    .push((p, h.records.len(), h.not_carried.len()));
+            }
+            crate::store::review::reviews(p, &h.records, &mut reviews);
+            if let Ok(bytes) = std::fs::read(home.join(crate::store::review::RECORD)) {
+                mine.push(InputFile {
+                    file: crate::store::review::RECORD.to_string(),
+                    sha256: crate::input::read::sha256_hex(&bytes),
+                });
+                mine.sort();
+            }
+        }
+        period_inputs.insert(p, mine);
+    }
     let mut todo: Vec<Planned> = Vec::new();
     for &p in &periods {
-        match plan(o, p, &inputs, &scheme_hash) {
+        match plan(o, p, &period_inputs[&p], &scheme_hash) {
             Err(fate) => report.periods.push((p, fate)),
             Ok(planned) => todo.push(planned),
         }
@@ -266,7 +302,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         || crate::input::relevance::IssueBearing::new(&full),
     );
     let ps: Vec<Period> = todo.iter().map(|p| p.period).collect();
-    let results = crate::compute::assess::compute_with(&full, &ix, &scheme, &ps);
+    let results = crate::compute::assess::compute_reviewed(&full, &ix, &scheme, &ps, &reviews);
     drop(compute);
     let ds = &full;
     let mut month_totals: HashMap<(String, YearMonth), Option<Decimal>> = HashMap::new();
@@ -332,7 +368,7 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         let trends = trends(pl.period, &month_totals, &o.out);
         let csv = crate::output::results_csv::to_csv(ds, of_period, lang)?;
         let mut manifest = Manifest::new(ds, &scheme.file, &scheme_hash, pl.period, of_period);
-        manifest.inputs = inputs.clone();
+        manifest.inputs = period_inputs[&pl.period].clone();
         manifest.lang = lang.code().to_string();
         manifest.summary_file = crate::output::names::team_summary(pl.period, lang);
         manifest.digest =
@@ -605,6 +641,7 @@ impl PeriodWrite<'_> {
                 let e = &mut manifest.reps[i];
                 e.file = w.file.clone();
                 e.sha256 = w.sha256.clone();
+                e.layout = Some(w.layout.clone());
             }
         }
         if let Some(old) = crate::store::read_manifest(dir) {
@@ -683,6 +720,29 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
             (Fate::Reissued { reps, grades }, false) => format!(
                 "reissued: replaced the issued results ({reps} reps changed, {grades} changed grade); send them again"
             ),
+        };
+        // HR's review of the period's workbooks.
+        let line = match r.reviews.iter().find(|(q, _, _)| q == p) {
+            Some((_, n, refused)) => {
+                let mut l = format!(
+                    "{line}{}{}",
+                    lang.pick("；HR 审阅修改 ", "; HR review: "),
+                    if zh {
+                        format!("{n} 项")
+                    } else {
+                        format!("{n} edit(s)")
+                    }
+                );
+                if *refused > 0 {
+                    l.push_str(&if zh {
+                        format!("，{refused} 处修改未采用（数据请改台账，而不是考核表；见上）")
+                    } else {
+                        format!(", {refused} edited cell(s) not carried (fix data in the ledgers, not the workbook; see above)")
+                    });
+                }
+                l
+            }
+            None => line,
         };
         // A period whose grace window is still open says so on its line.
         let open = r

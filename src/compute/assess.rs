@@ -175,6 +175,9 @@ pub struct Assessed {
     /// Indexes into `ds.adjustments` applied in this period.
     pub adjustments: Vec<u32>,
     pub assessment: Assessment,
+    /// HR's 评语 from the period's review record, written back into the
+    /// workbook's comment box.
+    pub comment: Option<String>,
 }
 
 /// The outcome for one rep in one period.
@@ -184,6 +187,18 @@ pub struct RepResult {
     pub rep: RepIdx,
     pub outcome: Result<Assessed, NotAssessed>,
 }
+
+/// HR's edits of one rep's workbook for one period, harvested into the
+/// period's review record (审阅记录.csv): manual scores by indicator code,
+/// and the 评语.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Review {
+    pub scores: std::collections::BTreeMap<String, Decimal>,
+    pub comment: Option<String>,
+}
+
+/// Reviews by period and rep id.
+pub type Reviews = std::collections::HashMap<(Period, String), Review>;
 
 /// Compute every rep in every period. Results are ordered by the periods
 /// as given, then by rep id.
@@ -197,6 +212,17 @@ pub fn compute_with(
     ix: &Index,
     scheme: &Scheme,
     periods: &[Period],
+) -> Vec<RepResult> {
+    compute_reviewed(ds, ix, scheme, periods, &Reviews::new())
+}
+
+/// [`compute_with`], with HR's reviewed scores and comments applied.
+pub fn compute_reviewed(
+    ds: &Dataset,
+    ix: &Index,
+    scheme: &Scheme,
+    periods: &[Period],
+    reviews: &Reviews,
 ) -> Vec<RepResult> {
     periods
         .par_iter()
@@ -213,7 +239,12 @@ pub fn compute_with(
                 .map(|r| RepResult {
                     period: p,
                     rep: r,
-                    outcome: assess_rep(&cx, scheme, r),
+                    outcome: assess_rep(
+                        &cx,
+                        scheme,
+                        r,
+                        reviews.get(&(p, ds.reps[r as usize].rep_id.clone())),
+                    ),
                 })
                 .collect();
             reps
@@ -221,7 +252,12 @@ pub fn compute_with(
         .collect()
 }
 
-fn assess_rep(cx: &Ctx, scheme: &Scheme, r: RepIdx) -> Result<Assessed, NotAssessed> {
+fn assess_rep(
+    cx: &Ctx,
+    scheme: &Scheme,
+    r: RepIdx,
+    review: Option<&Review>,
+) -> Result<Assessed, NotAssessed> {
     let ds = cx.ds;
     let rep = &ds.reps[r as usize];
     let p = cx.period();
@@ -270,6 +306,10 @@ fn assess_rep(cx: &Ctx, scheme: &Scheme, r: RepIdx) -> Result<Assessed, NotAsses
             spec: &l.spec,
             value: l.eval.value.clone(),
             exclusion: l.excluded.map(|i| adj(&i)),
+            // Only manual indicators are edited in the workbook.
+            review: review
+                .filter(|_| l.spec.rating_name().is_some())
+                .and_then(|rv| rv.scores.get(&l.spec.code).copied()),
         })
         .collect();
     let assessment = assess(
@@ -288,6 +328,7 @@ fn assess_rep(cx: &Ctx, scheme: &Scheme, r: RepIdx) -> Result<Assessed, NotAsses
         lines,
         adjustments,
         assessment,
+        comment: review.and_then(|rv| rv.comment.clone()),
     })
 }
 

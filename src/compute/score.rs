@@ -166,6 +166,10 @@ pub struct LineInput<'a> {
     /// A 剔除 adjustment of this rep and period naming this indicator: the
     /// indicator drops out whatever the N/A option.
     pub exclusion: Option<&'a Adjustment>,
+    /// The score HR typed into the rep's workbook for this line (a manual
+    /// indicator), harvested into the period's review record: it replaces
+    /// the line's own score (not for a gate or an excluded line).
+    pub review: Option<Decimal>,
 }
 
 /// How a line took part in the assessment.
@@ -225,6 +229,11 @@ pub struct Line {
     pub gate: Option<GateOutcome>,
     /// Points deducted by this gate (its penalty when missed, else 0).
     pub penalty: Decimal,
+    /// The score kaohe computed itself, before HR's review replaced it
+    /// (equal to `score` when HR did not change it).
+    pub own_score: Option<Decimal>,
+    /// HR's reviewed score replaced the line's own (see [`LineInput::review`]).
+    pub reviewed: bool,
 }
 
 impl Line {
@@ -466,6 +475,8 @@ fn score_line(l: &LineInput<'_>, defaults: &Defaults, months: u32) -> Line {
         points: None,
         gate: None,
         penalty: Decimal::ZERO,
+        own_score: None,
+        reviewed: false,
     };
     if spec.gate {
         let outcome = match (&line.status, value) {
@@ -483,6 +494,13 @@ fn score_line(l: &LineInput<'_>, defaults: &Defaults, months: u32) -> Line {
             (LineStatus::NaScored(_), _) => Some(round2(defaults.na_score)),
             _ => None,
         };
+        line.own_score = line.score;
+        let excluded = matches!(line.status, LineStatus::Excluded { .. });
+        if let (Some(s), false) = (l.review, excluded) {
+            line.score = Some(round2(s));
+            line.status = LineStatus::Scored;
+            line.reviewed = true;
+        }
     }
     line
 }

@@ -164,6 +164,7 @@ pub fn run(args: &MailArgs) -> i32 {
         cc_supervisor: args.cc_supervisor,
         resend: args.resend,
         only: &args.reps,
+        lang,
     };
     if let Some(unknown) = args.reps.iter().find(|id| {
         !job.manifest
@@ -443,6 +444,9 @@ fn notes(item: &Item, lang: Lang) -> String {
 
 fn action_text(item: &Item, lang: Lang) -> String {
     match &item.action {
+        Action::Send if item.reviewed => lang
+            .pick("将发送（已审阅）", "will send (reviewed)")
+            .to_string(),
         Action::Send => lang.pick("将发送", "will send").to_string(),
         Action::AlreadySent { at, .. } => match lang {
             Lang::Zh => format!("已于 {at} 发送过，不再发送（--resend 可重发）"),
@@ -737,7 +741,11 @@ fn send_all(
         .manifest
         .reps
         .iter()
-        .any(|r| !r.sha256.is_empty() && log.sent(&r.rep_id, &r.sha256).is_some());
+        .any(|r| !r.sha256.is_empty() && log.sent(&r.rep_id, &r.sha256).is_some())
+        // A workbook HR reviewed is logged with its own hash.
+        || items
+            .iter()
+            .any(|i| i.reviewed && log.sent(&i.rep.rep_id, &i.rep.sha256).is_some());
     if out_there && crate::store::issued::read(&job.period_dir).is_none() {
         match crate::store::issued::mark(&job.period_dir, "mail") {
             Ok(_) => say(lang.pick(

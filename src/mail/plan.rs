@@ -21,8 +21,9 @@ pub enum Skip {
     BadEmail(String),
     /// The workbook named in the manifest is not there.
     MissingFile,
-    /// The workbook's bytes no longer match the manifest's hash.
-    Changed,
+    /// The workbook's bytes no longer match the manifest's hash, and the
+    /// change is not (only) HR's review: why.
+    Changed(String),
 }
 
 impl Skip {
@@ -36,12 +37,19 @@ impl Skip {
             Skip::MissingFile => lang
                 .pick("考核表文件不存在", "the workbook is missing")
                 .into(),
-            Skip::Changed => lang
+            Skip::Changed(why) if why.is_empty() => lang
                 .pick(
                     "考核表与 manifest.json 的哈希不一致（生成后被改动过？请重新运行 kaohe run）",
                     "the workbook does not match its hash in manifest.json (changed since the run? run kaohe run again)",
                 )
                 .into(),
+            Skip::Changed(why) => format!(
+                "{}{why}",
+                lang.pick(
+                    "考核表生成后被改动，且不只是审阅可改的单元格：",
+                    "the workbook changed since the run, beyond the cells HR may edit: "
+                )
+            ),
         }
     }
 }
@@ -86,6 +94,9 @@ pub struct Item {
     pub bytes: Vec<u8>,
     pub action: Action,
     pub notes: Vec<Note>,
+    /// HR edited the workbook's editable cells (manual scores, 评语) since
+    /// the run: it is sent as reviewed, and logged with its own hash.
+    pub reviewed: bool,
 }
 
 /// Options that shape the plan.
@@ -95,6 +106,8 @@ pub struct Options<'a> {
     pub resend: bool,
     /// Only these rep ids (empty: every rep).
     pub only: &'a [String],
+    /// Language of the reasons.
+    pub lang: Lang,
 }
 
 /// A roster email as a mailbox named after the rep.
@@ -127,6 +140,7 @@ fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
         bytes: Vec::new(),
         action: Action::Send,
         notes: Vec::new(),
+        reviewed: false,
     };
     let skip = |mut out: Item, why: Skip| {
         out.action = Action::Skip(why);
@@ -148,8 +162,22 @@ fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
         Ok(b) if safe => b,
         _ => return skip(out, Skip::MissingFile),
     };
-    if r.sha256.is_empty() || crate::input::read::sha256_hex(&bytes) != r.sha256 {
-        return skip(out, Skip::Changed);
+    let actual = crate::input::read::sha256_hex(&bytes);
+    if r.sha256.is_empty() || actual != r.sha256 {
+        // Edited since the run: sent when only the cells HR may edit changed
+        // (the rep id, period and every computed cell as written).
+        let Some(layout) = &r.layout else {
+            return skip(out, Skip::Changed(String::new()));
+        };
+        let seen = crate::store::review::inspect(&bytes, layout, opts.lang);
+        if let Some(why) = seen.refused {
+            return skip(out, Skip::Changed(why));
+        }
+        if !seen.fixed_changed.is_empty() {
+            return skip(out, Skip::Changed(seen.fixed_changed.join("；")));
+        }
+        out.reviewed = true;
+        out.rep.sha256 = actual;
     }
     out.bytes = bytes;
     if opts.cc_supervisor {
@@ -164,7 +192,7 @@ fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
         }
     }
     if !opts.resend {
-        if let Some(e) = log.sent(&r.rep_id, &r.sha256) {
+        if let Some(e) = log.sent(&r.rep_id, &out.rep.sha256) {
             out.action = Action::AlreadySent {
                 at: e.at.clone(),
                 message_id: e.message_id.clone(),

@@ -23,6 +23,10 @@ const C_SCORE: usize = 18;
 const C_TOTAL: usize = 20;
 const C_GRADE: usize = 21;
 
+/// The name a period's review record has among its inputs (the store's
+/// `审阅记录.csv`).
+pub const REVIEW_RECORD: &str = "审阅记录.csv";
+
 /// What one field of a rep's result was and is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
@@ -317,7 +321,17 @@ pub fn write_sheet(
     let mut col0: Vec<String> = vec![lang.pick("文件", "File").to_string()];
     for (file, change) in &changes.inputs {
         write_text(ws, row, 0, file, &Format::new())?;
-        ws.write_string(row, 1, change.label(lang))?;
+        // The period's review record: HR's edits in the workbooks.
+        let label = if file == REVIEW_RECORD {
+            format!(
+                "{}（{}）",
+                lang.pick("HR 审阅修改", "HR review"),
+                change.label(lang)
+            )
+        } else {
+            change.label(lang).to_string()
+        };
+        ws.write_string(row, 1, label)?;
         col0.push(file.clone());
         row += 1;
     }

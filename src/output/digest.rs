@@ -169,6 +169,7 @@ fn rep_part(
         adj.rep = 0;
     }
     writeln!(h, "{s:?}")?;
+    writeln!(h, "comment {:?}", a.comment)?;
     if let Some(t) = c.trends.get(&rep.rep_id) {
         writeln!(h, "trend {t:?}")?;
     }

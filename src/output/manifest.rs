@@ -38,6 +38,71 @@ pub struct RepEntry {
     pub total: Option<String>,
     /// The grade; `None` when not assessed or not graded.
     pub grade: Option<String>,
+    /// The scorecard's editable and fixed cells (empty until written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
+}
+
+/// A value as a workbook cell shows it: a number, or text (blank: empty text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Shown {
+    Number(f64),
+    Text(String),
+}
+
+impl Shown {
+    /// The value as text for people (numbers without a trailing `.0`).
+    pub fn text(&self) -> String {
+        match self {
+            Shown::Number(n) => {
+                let s = format!("{n}");
+                s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+            }
+            Shown::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// A cell HR should not change (it identifies the workbook, or kaohe
+/// computed it from the ledgers), with what kaohe wrote there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixedCell {
+    /// `B2`.
+    pub cell: String,
+    /// What it is, for messages (`工号`, `销售额 实际值`).
+    pub what: String,
+    pub value: Shown,
+    /// The cell identifies the workbook (rep id, period): a workbook that
+    /// differs there is not this rep's.
+    #[serde(default)]
+    pub identity: bool,
+}
+
+/// A cell HR may edit: a manual indicator's score, or the 评语 box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditableCell {
+    pub cell: String,
+    /// The indicator code, or [`COMMENT`] for the 评语 box.
+    pub code: String,
+    /// The indicator's name (or 评语), for the review record.
+    pub name: String,
+    /// What kaohe computes there by itself (before any review).
+    pub own: Shown,
+    /// What kaohe wrote there (HR's reviewed value, when there is one).
+    pub written: Shown,
+}
+
+/// The code of the 评语 box in a review record.
+pub const COMMENT: &str = "评语";
+
+/// Where a rep workbook's scorecard keeps what HR may and may not edit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Layout {
+    /// The scorecard sheet's name.
+    pub sheet: String,
+    pub fixed: Vec<FixedCell>,
+    pub editable: Vec<EditableCell>,
 }
 
 /// The manifest of one period.
@@ -102,6 +167,7 @@ impl Manifest {
                         sha256: String::new(),
                         total: a.and_then(|a| a.total).map(|t| t.normalize().to_string()),
                         grade: a.and_then(|a| a.grade.as_ref()).map(|g| g.name.clone()),
+                        layout: None,
                     }
                 })
                 .collect(),
@@ -190,6 +256,7 @@ mod tests {
             sha256: String::new(),
             total: Some("86.5".into()),
             grade: Some("A".into()),
+            layout: None,
         };
         let m = Manifest {
             period: "2026-10".into(),

@@ -25,12 +25,14 @@ use crate::scheme::Scheme;
 use crate::Lang;
 
 /// One written per-rep workbook: its rep, file name and bytes' SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Written {
     pub rep: RepIdx,
     pub file: String,
     pub bytes: usize,
     pub sha256: String,
+    /// The scorecard's editable and fixed cells.
+    pub layout: manifest::Layout,
 }
 
 /// A rep's month-by-month totals, for the trend chart of a year's workbook.
@@ -85,7 +87,7 @@ pub fn rep_workbooks(
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let note = extras.notes.get(&person.rep_id).map(String::as_str);
-            let mut wb =
+            let (mut wb, layout) =
                 rep::rep_workbook(&cx, scheme, rep, a, &team, trend, note, &issue_rows, lang)?;
             let bytes = wb.save_to_buffer()?;
             save(&file, &bytes)?;
@@ -94,6 +96,7 @@ pub fn rep_workbooks(
                 file,
                 bytes: bytes.len(),
                 sha256: manifest::sha256_hex(&bytes),
+                layout,
             })
         })
         .collect()

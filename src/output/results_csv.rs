@@ -159,6 +159,28 @@ fn write_assessed(
                 (lang.pick("已剔除", "excluded").to_string(), reason.clone())
             }
         };
+        // A score HR changed in the workbook (the period's review record).
+        let note = if scored.reviewed {
+            let own = d(scored.own_score);
+            let r = if zh_of(lang) {
+                format!(
+                    "HR 审阅修改（原得分 {}）",
+                    if own.is_empty() { "-" } else { &own }
+                )
+            } else {
+                format!(
+                    "HR review (own score {})",
+                    if own.is_empty() { "-" } else { &own }
+                )
+            };
+            if note.is_empty() {
+                r
+            } else {
+                format!("{note}；{r}")
+            }
+        } else {
+            note
+        };
         let note = if scored.is_gate {
             let g = match scored.gate {
                 Some(crate::compute::score::GateOutcome::Met) => {
@@ -243,6 +265,13 @@ fn write_assessed(
             format!("veto: {}", v.reason)
         });
     }
+    if let Some(c) = a.comment.as_deref().filter(|c| !c.is_empty()) {
+        notes.push(if zh {
+            format!("评语：{c}")
+        } else {
+            format!("comment: {c}")
+        });
+    }
     if s.total.is_none() && s.veto.is_none() {
         notes.push(
             lang.pick(
@@ -282,4 +311,8 @@ fn write_assessed(
     ]);
     w.write_record(&row)?;
     Ok(())
+}
+
+fn zh_of(lang: Lang) -> bool {
+    lang == Lang::Zh
 }

@@ -1267,6 +1267,49 @@ fn adjustments_log(
         t.text(8, &ds.position(a.meta.src).address())?;
         t.next();
     }
+    // HR's edits in the workbooks (the period's review record).
+    let hr = lang.pick("HR 审阅修改", "HR review");
+    for r in results {
+        let Ok(a) = &r.outcome else { continue };
+        let rep = &ds.reps[r.rep as usize];
+        for l in a.assessment.lines.iter().filter(|l| l.reviewed) {
+            let own = l
+                .own_score
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_else(|| "-".into());
+            let new = l
+                .score
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default();
+            t.text(0, &rep.rep_id)?;
+            t.text(1, &rep.name)?;
+            t.text(2, hr)?;
+            t.text(3, &l.name)?;
+            t.number(4, l.score, Kind::Num)?;
+            t.text(
+                5,
+                &if lang == Lang::Zh {
+                    format!("得分 {own} → {new}（考核表中修改）")
+                } else {
+                    format!("score {own} → {new} (edited in the workbook)")
+                },
+            )?;
+            t.text(6, "")?;
+            t.text(7, lang.pick("已应用", "applied"))?;
+            t.text(8, crate::output::changes::REVIEW_RECORD)?;
+            t.next();
+        }
+        if let Some(c) = a.comment.as_deref().filter(|c| !c.is_empty()) {
+            t.text(0, &rep.rep_id)?;
+            t.text(1, &rep.name)?;
+            t.text(2, hr)?;
+            t.text(3, lang.pick("评语", "Comments"))?;
+            t.text(5, c)?;
+            t.text(7, lang.pick("已应用", "applied"))?;
+            t.text(8, crate::output::changes::REVIEW_RECORD)?;
+            t.next();
+        }
+    }
     t.finish(2, true, 50.0)
 }
 

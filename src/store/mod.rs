@@ -6,6 +6,7 @@
 pub mod fs;
 pub mod issued;
 pub mod lock;
+pub mod review;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -84,6 +84,7 @@ fn input(spec: &IndicatorSpec, v: Value) -> LineInput<'_> {
         spec,
         value: v,
         exclusion: None,
+        review: None,
     }
 }
 
@@ -398,6 +399,7 @@ fn an_exclusion_drops_out_whatever_the_na_option() {
             spec: &b,
             value: ok("0.5"),
             exclusion: Some(&ex),
+            review: None,
         },
         input(&c, ok("8.5")),
     ];
@@ -581,6 +583,7 @@ fn a_rep_end_to_end() {
             spec: &first,
             value: ok("0.8"), // would be 60·0.8/0.9 = 53.33, but excluded
             exclusion: Some(&ex),
+            review: None,
         },
         input(&churn, ok("0.04")), // 60 + 40·0.01/0.03 = 73.333… → 73.33
         input(&sat, ok("8.2")),    // 60 + 40·1.2/1.5 = 92.00

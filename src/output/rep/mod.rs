@@ -31,6 +31,7 @@ use crate::compute::process::{followups_in_period, leads_in_period, within};
 use crate::compute::score::{GateOutcome, LineStatus};
 use crate::compute::Ctx;
 use crate::input::model::{AdjustmentKind, RepIdx};
+use crate::output::manifest::{EditableCell, FixedCell, Layout, Shown, COMMENT};
 use crate::output::xlsx::{
     display_width, fit_width, needs_quote_prefix, new_output_workbook, write_text,
 };
@@ -203,12 +204,12 @@ pub fn rep_workbook(
     replaces: Option<&str>,
     issue_rows: &IssueRows,
     lang: Lang,
-) -> Result<Workbook, XlsxError> {
+) -> Result<(Workbook, Layout), XlsxError> {
     let mut wb = new_output_workbook();
     let fm = Formats::new();
-    scorecard(
+    let layout = scorecard(
         &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, lang,
     )?;
     evidence(&mut wb, &fm, evidence_sheets(cx, rep, issue_rows, lang))?;
-    Ok(wb)
+    Ok((wb, layout))
 }

@@ -16,7 +16,7 @@ pub(super) fn scorecard(
     trend: &[(Period, Option<Decimal>)],
     replaces: Option<&str>,
     lang: Lang,
-) -> Result<(), XlsxError> {
+) -> Result<Layout, XlsxError> {
     let ds = cx.ds;
     let r = &ds.reps[rep as usize];
     let s = &a.assessment;
@@ -60,7 +60,26 @@ pub(super) fn scorecard(
         write_text(ws, 1, c + 1, v, &Format::new())?;
     }
     ws.write_string_with_format(2, 0, lang.pick("考核期间", "Period"), &fm.label)?;
-    ws.write_string(2, 1, format!("{p}（{} — {}）", p.first_day(), p.last_day()))?;
+    let period_text = format!("{p}（{} — {}）", p.first_day(), p.last_day());
+    ws.write_string(2, 1, &period_text)?;
+    let mut layout = Layout {
+        sheet: lang.pick("考核表", "Scorecard").to_string(),
+        fixed: vec![
+            FixedCell {
+                cell: cell(1, 1),
+                what: lang.pick("工号", "Rep ID").to_string(),
+                value: Shown::Text(r.rep_id.clone()),
+                identity: true,
+            },
+            FixedCell {
+                cell: cell(2, 1),
+                what: lang.pick("考核期间", "Period").to_string(),
+                value: Shown::Text(period_text.clone()),
+                identity: true,
+            },
+        ],
+        editable: Vec::new(),
+    };
     ws.write_string_with_format(2, 4, lang.pick("考核方案", "Scheme"), &fm.label)?;
     ws.write_string(
         2,
@@ -141,6 +160,33 @@ pub(super) fn scorecard(
                 Ok(v) => ws.write_number_with_format(row, 6, f(*v), &fm.unit(base, false))?,
                 Err(_) => ws.write_blank(row, 6, &fm.text)?,
             };
+            // What HR should not edit: the row's indicator, weight and actual.
+            let shown_num =
+                |v: Option<Decimal>| v.map_or(Shown::Text(String::new()), |v| Shown::Number(f(v)));
+            for (c, what, value) in [
+                (
+                    1u16,
+                    lang.pick("指标", "indicator"),
+                    Shown::Text(shown.clone()),
+                ),
+                (
+                    COL_WEIGHT,
+                    lang.pick("权重", "weight"),
+                    Shown::Number(f(l.weight)),
+                ),
+                (
+                    6,
+                    lang.pick("实际值", "actual"),
+                    shown_num(line.eval.actual.as_ref().ok().copied()),
+                ),
+            ] {
+                layout.fixed.push(FixedCell {
+                    cell: cell(row, c),
+                    what: format!("{shown} {what}"),
+                    value,
+                    identity: false,
+                });
+            }
             match l.value {
                 Some(v) => ws.write_number_with_format(row, 7, f(v), &line_fmt)?,
                 None => ws.write_blank(row, 7, &fm.text)?,
@@ -153,6 +199,13 @@ pub(super) fn scorecard(
             };
             if manual {
                 manual_rows.push(row);
+                layout.editable.push(EditableCell {
+                    cell: cell(row, COL_SCORE),
+                    code: line.spec.code.clone(),
+                    name: shown.clone(),
+                    own: shown_num(l.own_score),
+                    written: shown_num(l.score),
+                });
             }
             let sc = cell(row, COL_SCORE);
             let formula = format!(
@@ -608,7 +661,22 @@ pub(super) fn scorecard(
 
     // Comment box and signatures.
     ws.merge_range(row, 0, row, 10, lang.pick("评语", "Comments"), &fm.head)?;
-    ws.merge_range(row + 1, 0, row + 4, 10, "", &fm.wrap.clone().set_unlocked())?;
+    let comment = a.comment.clone().unwrap_or_default();
+    ws.merge_range(
+        row + 1,
+        0,
+        row + 4,
+        10,
+        &comment,
+        &fm.wrap.clone().set_unlocked(),
+    )?;
+    layout.editable.push(EditableCell {
+        cell: cell(row + 1, 0),
+        code: COMMENT.to_string(),
+        name: lang.pick("评语", "Comments").to_string(),
+        own: Shown::Text(String::new()),
+        written: Shown::Text(comment),
+    });
     row += 6;
     ws.write_string(
         row,
@@ -676,5 +744,5 @@ pub(super) fn scorecard(
     // An accidental-edit guard: only manual scores and the comment box are editable.
     ws.protect();
     let _ = manual_rows;
-    Ok(())
+    Ok(layout)
 }

@@ -1,0 +1,356 @@
+//! HR reviews in Excel and kaohe keeps every edit (SPEC 8 "HR review"): the
+//! workbook round trip on the samples' 2026-03, S002 陈颖, with workbooks
+//! edited and saved by LibreOffice and by openpyxl (tests/fixtures/review/).
+//!
+//! S002's scorecard, by hand: W = Σ applicable weights = 25 + 8 + 7 + 5 + 10
+//! + 8 + 5 + 5 + 6 + 6 = 85 (repurchase and churn are N/A). The two manual
+//! lines weigh 6 each; kaohe's own scores are 94 (I19, 协作响应速度) and 89
+//! (I20, 协作任务质量), worth round2(6·94/85) = 6.64 and round2(6·89/85) =
+//! 6.28 points; the total is 65.13 (C: 60 ≤ total < 70).
+//! - HR's 20 and 30: round2(6·20/85) = 1.41, round2(6·30/85) = 2.12 →
+//!   65.13 − 6.64 − 6.28 + 1.41 + 2.12 = 55.74 → D.
+//! - 20 set back to 94, 30 kept: 65.13 − 6.28 + 2.12 = 60.97 → C.
+//! - openpyxl's 75 (I20): round2(6·75/85) = 5.29 → 65.13 − 6.28 + 5.29 = 64.14.
+//! - 70 (I19) beside an edited actual value: round2(6·70/85) = 4.94 →
+//!   65.13 − 6.64 + 4.94 = 63.43; the actual value is not carried.
+
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use kaohe::cli::run::{run_batch, Fate, Options, Report};
+use kaohe::compute::assess::Selection;
+use kaohe::period::{Period, YearMonth};
+use kaohe::progress::Mode;
+use kaohe::Lang;
+
+use crate::common::files;
+use crate::smtp_server::{Behaviour, SmtpServer};
+
+const WORKBOOK: &str = "S002_陈颖_2026-03.xlsx";
+const FROM: &str = "人力资源部 <hr@example.com>";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/review").join(name)
+}
+
+const MARCH: Period = Period::Month(YearMonth {
+    year: 2026,
+    month: 3,
+});
+
+fn options(out: &Path, force: bool) -> Options {
+    Options {
+        ledger_dir: root().join("samples/ledgers"),
+        sel: Selection::One(MARCH),
+        scheme: Some(root().join("samples/考核方案.toml")),
+        out: out.to_path_buf(),
+        lang: Lang::Zh,
+        strict: false,
+        force,
+        reissue: false,
+        progress: Mode::Quiet,
+        limits: Default::default(),
+    }
+}
+
+fn run(out: &Path, force: bool) -> Report {
+    let r = run_batch(&options(out, force)).unwrap();
+    assert_eq!(r.exit, 0);
+    r
+}
+
+/// A first run; the regenerated workbook must be the fixtures' original.
+fn first_run(out: &Path) -> PathBuf {
+    assert_eq!(run(out, false).periods, [(MARCH, Fate::New)]);
+    let wb = out.join("2026-03").join(WORKBOOK);
+    assert!(
+        std::fs::read(&wb).unwrap() == std::fs::read(fixture("S002_2026-03_kaohe.xlsx")).unwrap(),
+        "the samples' S002 workbook changed: make tests/fixtures/review/ again (see its README)"
+    );
+    wb
+}
+
+/// HR saves an edited copy over the workbook.
+fn hr_saves(wb: &Path, fixture_name: &str) {
+    std::fs::copy(fixture(fixture_name), wb).unwrap();
+}
+
+/// S002's rows of a results.csv: code → (score, note); and the total row.
+fn s002(dir: &Path) -> std::collections::BTreeMap<String, (String, String, String, String)> {
+    let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    rdr.records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[1] == "S002")
+        .map(|r| {
+            (
+                r[8].to_string(),
+                (
+                    r[18].to_string(),
+                    r[20].to_string(),
+                    r[21].to_string(),
+                    r[24].to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A cell of the scorecard (`(row, col)`, 0-based) as text.
+fn cell(wb: &Path, at: (u32, u32)) -> String {
+    let mut book = open_workbook_auto(wb).unwrap();
+    let range = book.worksheet_range("考核表").unwrap();
+    match range.get_value(at) {
+        Some(Data::Float(f)) => format!("{f}"),
+        Some(d) => d.to_string(),
+        None => String::new(),
+    }
+}
+
+const I19: (u32, u32) = (18, 8);
+const I20: (u32, u32) = (19, 8);
+const A56: (u32, u32) = (55, 0);
+
+fn kaohe(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `kaohe mail` of S002 only, through a loopback SMTP server.
+fn mail_s002(period: &Path, server: &SmtpServer) -> std::process::Output {
+    let url = format!("smtp://127.0.0.1:{}?tls=none", server.port);
+    kaohe(&[
+        "mail",
+        period.to_str().unwrap(),
+        "--smtp",
+        &url,
+        "--from",
+        FROM,
+        "--rep",
+        "S002",
+    ])
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let wb = first_run(&out);
+    let period = out.join("2026-03");
+    // HR, in LibreOffice: I19 94 → 20, I20 89 → 30, and a 评语.
+    hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
+
+    // The dry run sends it, marked reviewed.
+    let o = kaohe(&["mail", period.to_str().unwrap(), "--dry-run"]);
+    let t = text(&o);
+    assert!(
+        t.contains("S002 陈颖 → chenying@example.com  S002_陈颖_2026-03.xlsx: 将发送（已审阅）"),
+        "{t}"
+    );
+    // Mailed (to a loopback SMTP server): the attachment is HR's workbook,
+    // byte for byte, and the log records its hash.
+    let server = SmtpServer::start(Behaviour::default());
+    let o = mail_s002(&period, &server);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    let m = mail_parser::MessageParser::default()
+        .parse(&got[0].data)
+        .unwrap();
+    let hr = std::fs::read(fixture("S002_2026-03_libreoffice.xlsx")).unwrap();
+    assert!(m.attachment(0).unwrap().contents() == hr.as_slice());
+    let log = std::fs::read_to_string(period.join("mail-log.csv")).unwrap();
+    assert!(log.contains(&kaohe::input::read::sha256_hex(&hr)), "{log}");
+
+    // `--force` recalculates the period, now issued: into draft/, with
+    // HR's scores and 评语; total and grade follow the scores.
+    let r = run(&out, true);
+    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 1 })]);
+    let draft = period.join("draft");
+    let rows = s002(&draft);
+    assert_eq!(rows["rating:协作响应速度"].0, "20");
+    assert_eq!(rows["rating:协作任务质量"].0, "30");
+    assert_eq!(rows["rating:协作响应速度"].3, "HR 审阅修改（原得分 94）");
+    assert_eq!(rows["TOTAL"].1, "55.74");
+    assert_eq!(rows["TOTAL"].2, "D");
+    assert_eq!(rows["TOTAL"].3, "评语：表现稳定，跨部门协作需加强");
+    let rewritten = draft.join(WORKBOOK);
+    assert_eq!(cell(&rewritten, I19), "20");
+    assert_eq!(cell(&rewritten, I20), "30");
+    assert_eq!(cell(&rewritten, A56), "表现稳定，跨部门协作需加强");
+    // The review record lists the three edits.
+    let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
+    let lines: Vec<&str> = record.lines().collect();
+    assert_eq!(lines.len(), 4, "{record}");
+    assert!(lines[1].starts_with(
+        "S002,陈颖,协作任务质量,rating:协作任务质量,89,30,S002_陈颖_2026-03.xlsx!I20,"
+    ));
+    assert!(lines[2].starts_with(
+        "S002,陈颖,协作响应速度,rating:协作响应速度,94,20,S002_陈颖_2026-03.xlsx!I19,"
+    ));
+    assert!(lines[3].starts_with(
+        "S002,陈颖,评语,评语,,表现稳定，跨部门协作需加强,S002_陈颖_2026-03.xlsx!A56,"
+    ));
+    // The summary's 调整记录 lists them as HR 审阅修改.
+    let mut book = open_workbook_auto(draft.join("团队汇总_2026-03.xlsx")).unwrap();
+    let log = book.worksheet_range("调整记录").unwrap();
+    let hr_rows: Vec<String> = log
+        .rows()
+        .filter(|r| r.get(2).is_some_and(|c| c.to_string() == "HR 审阅修改"))
+        .map(|r| format!("{}|{}|{}", r[0], r[3], r[5]))
+        .collect();
+    assert_eq!(
+        hr_rows,
+        [
+            "S002|协作响应速度|得分 94 → 20（考核表中修改）",
+            "S002|协作任务质量|得分 89 → 30（考核表中修改）",
+            "S002|评语|表现稳定，跨部门协作需加强",
+        ]
+    );
+    // The 变更 sheet names the review record as what changed.
+    let changes = book.worksheet_range("变更").unwrap();
+    assert!(
+        changes.rows().any(
+            |r| r[0].to_string() == "审阅记录.csv" && r[1].to_string() == "HR 审阅修改（新增）"
+        ),
+        "the change report names HR's review"
+    );
+}
+
+#[test]
+fn setting_a_cell_back_removes_its_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let wb = first_run(&out);
+    hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
+    // Harvested and written back with HR's values (not issued: in place).
+    let r = run(&out, false);
+    assert_eq!(
+        r.periods,
+        [(MARCH, Fate::Recomputed { reps: 1, grades: 1 })]
+    );
+    assert!(
+        std::fs::read(&wb).unwrap()
+            == std::fs::read(fixture("S002_2026-03_reviewed_kaohe.xlsx")).unwrap(),
+        "the rewritten workbook changed: make tests/fixtures/review/ again"
+    );
+    // Nothing new: the rewritten workbook is what the manifest records.
+    assert_eq!(run(&out, false).periods, [(MARCH, Fate::Skipped)]);
+    // HR sets I19 back to kaohe's own 94.
+    hr_saves(&wb, "S002_2026-03_set_back.xlsx");
+    run(&out, false);
+    let period = out.join("2026-03");
+    let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
+    assert!(!record.contains("协作响应速度"), "{record}");
+    assert!(
+        record.contains("协作任务质量,rating:协作任务质量,89,30"),
+        "{record}"
+    );
+    let rows = s002(&period);
+    assert_eq!(rows["rating:协作响应速度"].0, "94");
+    assert_eq!(rows["rating:协作响应速度"].3, "");
+    assert_eq!(rows["TOTAL"].1, "60.97");
+    assert_eq!(rows["TOTAL"].2, "C");
+    assert_eq!(cell(&wb, I19), "94");
+    assert_eq!(cell(&wb, A56), "表现稳定，跨部门协作需加强");
+}
+
+#[test]
+fn a_workbook_saved_without_cached_results_is_harvested_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let wb = first_run(&out);
+    hr_saves(&wb, "S002_2026-03_openpyxl.xlsx");
+    let o = kaohe(&["mail", out.join("2026-03").to_str().unwrap(), "--dry-run"]);
+    assert!(
+        text(&o).contains("S002_陈颖_2026-03.xlsx: 将发送（已审阅）"),
+        "{}",
+        text(&o)
+    );
+    run(&out, false);
+    let rows = s002(&out.join("2026-03"));
+    assert_eq!(rows["rating:协作任务质量"].0, "75");
+    assert_eq!(rows["TOTAL"].1, "64.14");
+    assert_eq!(rows["TOTAL"].3, "评语：任务质量需提升");
+}
+
+#[test]
+fn an_edited_computed_cell_is_reported_and_not_carried() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let wb = first_run(&out);
+    // G6 (销售额达成率's actual, 659000) → 800000, and I19 94 → 70.
+    hr_saves(&wb, "S002_2026-03_computed_edit.xlsx");
+    let period = out.join("2026-03");
+    // Mail refuses it: more than HR may edit changed.
+    let o = kaohe(&["mail", period.to_str().unwrap(), "--dry-run"]);
+    let t = text(&o);
+    assert!(
+        t.contains(
+            "考核表生成后被改动，且不只是审阅可改的单元格：销售额达成率 实际值 G6: 659000 → 800000"
+        ),
+        "{t}"
+    );
+    // The run carries the score, not the actual value, and says so.
+    let r = run(&out, false);
+    assert_eq!(r.reviews, [(MARCH, 1, 1)]);
+    let rows = s002(&period);
+    assert_eq!(rows["rating:协作响应速度"].0, "70");
+    assert_eq!(rows["TOTAL"].1, "63.43");
+    let summary = kaohe::cli::run::summary(&r, &options(&out, false), 0.0);
+    assert!(
+        summary.contains("2026-03: 已重新计算：1 人结果变化，0 人等级变化（见团队汇总“变更”表）；HR 审阅修改 1 项，1 处修改未采用（数据请改台账，而不是考核表；见上）"),
+        "{summary}"
+    );
+    let text = std::fs::read_to_string(period.join("results.csv")).unwrap();
+    assert!(
+        text.contains(",sales_achievement,销售额达成率,25,0.8,1.2,"),
+        "{text}"
+    );
+    assert!(!text.contains("800000"), "{text}");
+}
+
+#[test]
+fn an_issued_period_edited_after_mailing_goes_to_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let wb = first_run(&out);
+    let period = out.join("2026-03");
+    let server = SmtpServer::start(Behaviour::default());
+    let o = mail_s002(&period, &server);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(period.join("issued.json").is_file());
+    let before: Vec<_> = files(&period).into_keys().collect();
+    // HR edits after mailing.
+    hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
+    let r = run(&out, false);
+    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 1 })]);
+    let rows = s002(&period.join("draft"));
+    assert_eq!(rows["TOTAL"].1, "55.74");
+    // The issued files stay (only the review record is new beside them).
+    let mut after: Vec<_> = files(&period)
+        .into_keys()
+        .filter(|p| !p.starts_with("draft"))
+        .collect();
+    after.retain(|p| p != Path::new("审阅记录.csv"));
+    assert_eq!(after, before);
+    assert_eq!(
+        std::fs::read(&wb).unwrap(),
+        std::fs::read(fixture("S002_2026-03_libreoffice.xlsx")).unwrap(),
+        "HR's workbook is left as HR saved it"
+    );
+}
