@@ -10,6 +10,7 @@ mod hardening;
 mod mail;
 mod properties;
 mod reading;
+mod review;
 mod run;
 mod runtime;
 mod samples;
