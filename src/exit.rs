@@ -11,6 +11,8 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_UNREADABLE: i32 = 3;
 /// `kaohe mail`: some rep was not reached.
 pub const EXIT_NOT_DELIVERED: i32 = 4;
+/// The output could not be written (a full disk, no permission).
+pub const EXIT_NOT_WRITTEN: i32 = 5;
 
 /// Print to standard output; a closed pipe (`kaohe check … | head`) is not
 /// an error worth a panic, so write failures are ignored.

@@ -71,6 +71,47 @@ pub fn write_templates(dir: &Path, lang: Lang) -> anyhow::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
+/// The scheme presets (workbook-templates/schemes/), shipped in the binary
+/// so that an installed kaohe can write them: (file name, text).
+pub const PRESETS: [(&str, &str); 5] = [
+    (
+        "商务专员-B2B.toml",
+        include_str!("../workbook-templates/schemes/商务专员-B2B.toml"),
+    ),
+    (
+        "商务专员-B2C.toml",
+        include_str!("../workbook-templates/schemes/商务专员-B2C.toml"),
+    ),
+    (
+        "招商专员.toml",
+        include_str!("../workbook-templates/schemes/招商专员.toml"),
+    ),
+    (
+        "客户经理.toml",
+        include_str!("../workbook-templates/schemes/客户经理.toml"),
+    ),
+    (
+        "商务总监.toml",
+        include_str!("../workbook-templates/schemes/商务总监.toml"),
+    ),
+];
+
+/// The sample company's scheme (samples/考核方案.toml), written beside demo
+/// ledgers so that `kaohe demo-data X && kaohe run X` works.
+pub const SAMPLE_SCHEME: &str = include_str!("../samples/考核方案.toml");
+
+/// Write the scheme presets into `dir/schemes/` and return their paths.
+pub fn write_presets(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let schemes = dir.join("schemes");
+    let mut out = Vec::new();
+    for (name, text) in PRESETS {
+        let path = schemes.join(name);
+        crate::store::fs::write_atomic(&path, text.as_bytes())?;
+        out.push(path);
+    }
+    Ok(out)
+}
+
 /// File name of a kind's template: `客户台账.xlsx`, `Customers.xlsx`.
 pub fn file_name(kind: Kind, lang: Lang) -> String {
     format!("{}.xlsx", kind.name(lang))
@@ -563,6 +604,18 @@ fn help(kind: Kind, key: &str) -> Help {
             "Leave date; periods starting after it are not assessed.",
             "2026-06-30",
             "2026-06-30",
+        ),
+        (Roster, "file_password") => h(
+            "本人考核表附件的打开密码（kaohe mail --encrypt 时使用，不写入任何输出）；每人不同。",
+            "Open password of the rep's workbook attachment (kaohe mail --encrypt; never written to any output); one per rep.",
+            "Zq-7731",
+            "Zq-7731",
+        ),
+        (Roster, "id_number") => h(
+            "身份证号；方案的 [mail] password 可取其后几位作为附件密码（不写入任何输出）。",
+            "ID number; the scheme's [mail] password may take its last characters as the attachment password (never written to any output).",
+            "110101199001011234",
+            "110101199001011234",
         ),
 
         (_, "rep_id") => h("{kind:roster}中的工号。", "Rep ID from the {kind:roster}.", "A001", "A001"),

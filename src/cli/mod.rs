@@ -12,6 +12,7 @@ use crate::input::issues::Level;
 use crate::Lang;
 
 pub mod check;
+pub mod explain;
 pub mod run;
 pub mod watch;
 
@@ -93,6 +94,10 @@ pub enum Command {
         /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
         #[arg(long = "limit", value_name = "NAME=VALUE")]
         limit: Vec<String>,
+        /// The environment variable holding the open password of encrypted
+        /// ledger workbooks.
+        #[arg(long, value_name = "NAME")]
+        ledger_password_env: Option<String>,
     },
     /// Explain an indicator: definition, unit, direction (and, with a scheme,
     /// its weights and lines in every profile).
@@ -116,12 +121,17 @@ pub enum Command {
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
+        /// Write into a folder that already holds files (they may be
+        /// overwritten).
+        #[arg(long)]
+        force: bool,
     },
     /// Write a deterministic fictional company's ledgers (samples and
     /// benchmark workloads).
     DemoData {
         dir: PathBuf,
-        /// Number of reps (default: 24 / 200 / 2000 by scale).
+        /// Reps at the start of the year (default: 24 / 200 / 2000 by
+        /// scale); the year's hires come on top (the samples: 24 + 2 = 26).
         #[arg(long)]
         reps: Option<usize>,
         #[arg(long, default_value_t = 2026)]
@@ -133,6 +143,10 @@ pub enum Command {
         months: u32,
         #[arg(long, value_enum, default_value_t = ScaleArg::Sample)]
         scale: ScaleArg,
+        /// Write into a folder that already holds files (they may be
+        /// overwritten, and old ledgers would mix with the new ones).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -165,6 +179,34 @@ pub struct BatchArgs {
     /// rows=500000 (per sheet), cells=20000000 (per sheet), cell-chars=32767.
     #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
     pub limit: Vec<String>,
+    /// The environment variable holding the open password of encrypted
+    /// ledger workbooks (never on the command line).
+    #[arg(long, value_name = "NAME")]
+    pub ledger_password_env: Option<String>,
+}
+
+/// The open password of encrypted ledgers, from the environment variable
+/// `--ledger-password-env` names (an unset or empty variable: a message).
+fn ledger_passwords(
+    name: Option<&str>,
+    lang: Lang,
+) -> Result<Option<&'static crate::input::read::LedgerPasswords>, String> {
+    let Some(name) = name else { return Ok(None) };
+    match std::env::var(name) {
+        Ok(pw) if !pw.is_empty() => Ok(Some(
+            crate::input::read::LedgerPasswords {
+                all: Some(pw),
+                by_pattern: Vec::new(),
+            }
+            .leak(),
+        )),
+        _ => Err(match lang {
+            Lang::Zh => format!("--ledger-password-env：环境变量 {name} 未设置或为空"),
+            Lang::En => {
+                format!("--ledger-password-env: the environment variable {name} is unset or empty")
+            }
+        }),
+    }
 }
 
 /// One `--limit` setting, checked when the command line is parsed.
@@ -180,8 +222,15 @@ impl BatchArgs {
         sel: crate::compute::assess::Selection,
     ) -> crate::cli::run::Options {
         crate::cli::run::Options {
-            limits: crate::input::read::Limits::from_settings(&self.limit)
-                .expect("checked by parse_limit"),
+            limits: crate::input::read::Limits {
+                passwords: ledger_passwords(self.ledger_password_env.as_deref(), self.lang)
+                    .unwrap_or_else(|m| {
+                        eprintln!("kaohe: {m}");
+                        std::process::exit(EXIT_USAGE)
+                    }),
+                ..crate::input::read::Limits::from_settings(&self.limit)
+                    .expect("checked by parse_limit")
+            },
             ledger_dir,
             sel,
             scheme: self.scheme.clone(),
@@ -214,20 +263,125 @@ fn set_jobs(jobs: Option<usize>) {
 
 /// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
+    let args: Vec<String> = std::env::args().collect();
+    let lang = if args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
+        || args.iter().any(|a| a == "--lang=en")
+    {
+        Lang::En
+    } else {
+        Lang::Zh
+    };
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
+            if let Some(hint) = usage_hint(&args, lang) {
+                eprintln!("kaohe: {hint}");
+                return EXIT_USAGE;
+            }
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let _ = e.print();
             return code;
         }
     };
+    let out = match &cli.command {
+        Command::Run { batch, .. } | Command::Watch { batch, .. } => Some(batch.out.clone()),
+        _ => None,
+    };
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kaohe: {e:#}");
-            EXIT_USAGE
+            let (code, message) = describe_error(&e, lang);
+            if code == crate::exit::EXIT_NOT_WRITTEN {
+                // Nothing half-written stays behind to fill the disk.
+                if let Some(out) = &out {
+                    crate::store::remove_run_temporaries(out);
+                }
+            }
+            eprintln!("kaohe: {message}");
+            code
         }
+    }
+}
+
+/// A hint for the mistakes a new user makes on the command line, said in
+/// the user's language before clap's own message.
+fn usage_hint(args: &[String], lang: Lang) -> Option<String> {
+    let has = |flag: &str| {
+        args.iter()
+            .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    };
+    if has("--month") {
+        return Some(
+            lang.pick(
+                "没有 --month 选项：计算一个月请用 --period 2026-03（季度 --quarter 2026-Q1，整年 --year 2026）",
+                "there is no --month: compute a month with --period 2026-03 (a quarter: --quarter 2026-Q1, a year: --year 2026)",
+            )
+            .to_string(),
+        );
+    }
+    if args.get(1).map(String::as_str) == Some("mail")
+        && !has("--eml-dir")
+        && !has("--smtp")
+        && !has("--dry-run")
+        && !has("--help")
+        && !has("-h")
+    {
+        return Some(
+            lang.pick(
+                "kaohe mail 需要选择一种方式：--dry-run（只看将发给谁）、--eml-dir 文件夹（写出邮件文件）或 --smtp 地址（发送）",
+                "kaohe mail needs one of --dry-run (see who gets what), --eml-dir DIR (write .eml files) or --smtp URL (send)",
+            )
+            .to_string(),
+        );
+    }
+    None
+}
+
+/// The exit code and the message, in the user's language, of an error that
+/// ended a command: output that could not be written (a full disk, no
+/// permission) has a code of its own.
+fn describe_error(e: &anyhow::Error, lang: Lang) -> (i32, String) {
+    let io = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>());
+    let Some(io) = io else {
+        return (EXIT_USAGE, format!("{e:#}"));
+    };
+    // The outermost context names the file ("writing …").
+    let what = e.to_string();
+    let place = what
+        .split_once(' ')
+        .map(|(_, p)| p.to_string())
+        .unwrap_or(what.clone());
+    let folder = std::path::Path::new(&place)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    match io.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => (
+            crate::exit::EXIT_NOT_WRITTEN,
+            match lang {
+                Lang::Zh => format!(
+                    "输出无法写入：磁盘已满（{folder}）。已写完的期间保留不变，本次的临时文件已删除；请腾出空间（一个期间的输出约为其人数 × 30 KB）后重新运行，会接着完成"
+                ),
+                Lang::En => format!(
+                    "the output could not be written: the disk is full ({folder}). Periods already written are intact and this run's temporary files are removed; free some space (a period's outputs take about 30 KB per rep) and run again to finish"
+                ),
+            },
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            crate::exit::EXIT_NOT_WRITTEN,
+            match lang {
+                Lang::Zh => format!("没有权限：{place}（请检查文件夹的权限，或文件是否被其他程序锁定）"),
+                Lang::En => format!("permission denied: {place} (check the folder's permissions, or whether another program locks the file)"),
+            },
+        ),
+        std::io::ErrorKind::NotFound => (
+            EXIT_USAGE,
+            match lang {
+                Lang::Zh => format!("找不到：{place}"),
+                Lang::En => format!("not found: {place}"),
+            },
+        ),
+        _ => (EXIT_USAGE, format!("{e:#}")),
     }
 }
 
@@ -247,8 +401,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
                     Some(p) => crate::compute::assess::Selection::One(p),
                     None => {
                         eprintln!(
-                            "kaohe: {} {p}",
-                            lang.pick("无法识别的期间", "not a period:")
+                            "kaohe: {} {p}{}",
+                            lang.pick("无法识别的期间", "not a period:"),
+                            lang.pick(
+                                "（月份写 2026-03 或 2026年3月，季度写 2026-Q1，整年用 --year 2026）",
+                                " (a month is 2026-03, a quarter 2026-Q1; a whole year: --year 2026)"
+                            )
                         );
                         return Ok(EXIT_USAGE);
                     }
@@ -298,11 +456,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             strict,
             jobs,
             limit,
+            ledger_password_env,
         } => {
             set_jobs(jobs);
-            let Some(limits) = limits(&limit) else {
+            let Some(mut limits) = limits(&limit) else {
                 return Ok(EXIT_USAGE);
             };
+            match ledger_passwords(ledger_password_env.as_deref(), lang) {
+                Ok(p) => limits.passwords = p,
+                Err(m) => {
+                    eprintln!("kaohe: {m}");
+                    return Ok(EXIT_USAGE);
+                }
+            }
             check(&ledger_dir, scheme.as_deref(), &out, lang, strict, &limits)
         }
         Command::Explain {
@@ -310,10 +476,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             all,
             scheme,
             lang,
-        } => explain(indicator.as_deref(), all, scheme.as_deref(), lang),
+        } => crate::cli::explain::explain(indicator.as_deref(), all, scheme.as_deref(), lang),
         Command::Mail(args) => Ok(crate::mail::run(&args)),
-        Command::Templates { dir, lang } => {
-            let written = crate::templates::write_templates(&dir, lang)?;
+        Command::Templates { dir, lang, force } => {
+            if let Some(code) = refuse_non_empty(&dir, force, lang) {
+                return Ok(code);
+            }
+            let mut written = crate::templates::write_templates(&dir, lang)?;
+            written.extend(crate::templates::write_presets(&dir)?);
             for p in &written {
                 say(&format!("{}\n", p.display()));
             }
@@ -326,8 +496,30 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             year,
             months,
             scale,
-        } => demo_data(&dir, reps, seed, year, months, scale),
+            force,
+        } => match refuse_non_empty(&dir, force, Lang::Zh) {
+            Some(code) => Ok(code),
+            None => demo_data(&dir, reps, seed, year, months, scale),
+        },
     }
+}
+
+/// A generator's target folder must be empty (or new) unless `--force`:
+/// the exit code when it is not, after saying so.
+fn refuse_non_empty(dir: &Path, force: bool, lang: Lang) -> Option<i32> {
+    let holds = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+    if !holds || force {
+        return None;
+    }
+    eprintln!(
+        "kaohe: {}: {}",
+        dir.display(),
+        lang.pick(
+            "文件夹不是空的，写入会覆盖或混入已有文件；请换一个空文件夹，或加 --force",
+            "the folder is not empty: writing would overwrite or mix with its files; choose an empty folder, or add --force"
+        )
+    );
+    Some(EXIT_USAGE)
 }
 
 /// The `--limit` settings; a mistake is printed (usage error).
@@ -349,17 +541,30 @@ fn check(
     strict: bool,
     limits: &crate::input::read::Limits,
 ) -> anyhow::Result<i32> {
+    // A scheme given is checked whole, with the messages `run` gives.
     let aliases = match scheme {
-        Some(p) => match crate::scheme::load_aliases(p) {
-            Ok(a) => a,
+        Some(p) => match crate::scheme::Scheme::load(p) {
+            Ok(s) => s.columns,
             Err(e) => {
-                eprintln!("kaohe: {e}");
+                eprintln!("kaohe: {}", e.message_in(lang));
                 return Ok(EXIT_USAGE);
             }
         },
         None => ColumnAliases::default(),
     };
     crate::store::refuse_inside(out, ledger_dir)?;
+    if !ledger_dir.is_dir() {
+        // A wrong folder is a usage error, as for `kaohe run`.
+        eprintln!(
+            "kaohe: {}: {}",
+            ledger_dir.display(),
+            lang.pick(
+                "不是文件夹（请给出台账文件夹）",
+                "is not a folder (give the ledger folder)"
+            )
+        );
+        return Ok(EXIT_USAGE);
+    }
     let started = std::time::Instant::now();
     let ds = match dataset::load_with(ledger_dir, &aliases, limits) {
         Ok(ds) => ds,
@@ -417,6 +622,11 @@ fn demo_data(
     };
     let started = std::time::Instant::now();
     let summary = crate::demo::generate(dir, &opts)?;
+    // The sample scheme beside the ledgers: `kaohe run DIR` finds it.
+    crate::store::fs::write_atomic(
+        &dir.join("考核方案.toml"),
+        crate::templates::SAMPLE_SCHEME.as_bytes(),
+    )?;
     let rows: Vec<String> = summary
         .rows_by_kind
         .iter()
@@ -436,128 +646,42 @@ fn demo_data(
     Ok(EXIT_OK)
 }
 
-fn explain(
-    indicator: Option<&str>,
-    all: bool,
-    scheme: Option<&Path>,
-    lang: Lang,
-) -> anyhow::Result<i32> {
-    use crate::scheme::catalogue;
-    if all {
-        say(&catalogue::markdown());
-        return Ok(EXIT_OK);
-    }
-    let Some(name) = indicator else {
-        eprintln!(
-            "kaohe: {}",
-            lang.pick(
-                "请给出指标代码或名称，或用 --all",
-                "give an indicator code or name, or --all"
-            )
-        );
-        return Ok(EXIT_USAGE);
-    };
-    match catalogue::lookup(name) {
-        Some(d) => {
-            say(&catalogue::explain(&d, lang));
-            if let Some(path) = scheme {
-                let scheme = match crate::scheme::Scheme::load(path) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("kaohe: {e}");
-                        return Ok(EXIT_USAGE);
-                    }
-                };
-                let code = if name.starts_with("rating:") {
-                    name.to_string()
-                } else {
-                    d.code.to_string()
-                };
-                say(&scheme_lines(&scheme, &code, lang));
-            }
-            Ok(EXIT_OK)
-        }
-        None => {
-            let codes: Vec<&str> = catalogue::INDICATORS.iter().map(|d| d.code).collect();
-            eprintln!(
-                "kaohe: {} {name}; {}: {}, rating:NAME",
-                lang.pick("未知指标", "unknown indicator"),
-                lang.pick("可用", "known"),
-                codes.join(", ")
-            );
-            Ok(EXIT_USAGE)
-        }
-    }
-}
+#[cfg(test)]
+mod disk_tests {
+    use super::*;
 
-/// How a scheme uses an indicator: per version, profile and variant, its
-/// weight (or gate and penalty), lines and method.
-fn scheme_lines(scheme: &crate::scheme::Scheme, code: &str, lang: Lang) -> String {
-    use crate::scheme::Variant;
-    let mut out = format!(
-        "\n{} {}（{}）:\n",
-        lang.pick("考核方案", "Scheme"),
-        scheme.name,
-        scheme.label
-    );
-    let mut any = false;
-    for v in &scheme.versions {
-        for p in &v.profiles {
-            for (variant, label) in [
-                (Variant::Regular, lang.pick("常规", "regular")),
-                (Variant::Probation, lang.pick("试用期", "probation")),
-                (Variant::Senior, lang.pick("资深", "senior")),
-            ] {
-                let (specs, used) = p.indicators(variant);
-                if used != variant {
-                    continue;
-                }
-                for spec in specs.iter().filter(|s| {
-                    s.code == code || (code == "rating" && s.code.starts_with("rating:"))
-                }) {
-                    any = true;
-                    let d = |x: Option<rust_decimal::Decimal>| {
-                        x.map(|v| v.normalize().to_string())
-                            .unwrap_or_else(|| "-".into())
-                    };
-                    let weight = if spec.gate {
-                        format!(
-                            "{} {}",
-                            lang.pick("达标项，未达扣", "gate, penalty"),
-                            spec.penalty.normalize()
-                        )
-                    } else {
-                        format!(
-                            "{} {}",
-                            lang.pick("权重", "weight"),
-                            spec.weight.normalize()
-                        )
-                    };
-                    let method = spec.method.describe(lang);
-                    let target = spec
-                        .target
-                        .as_deref()
-                        .map(|t| format!("，{} {t}", lang.pick("对目标", "against")))
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "  {} {} / {}: {weight}，{} {} / {} {}，{method}{target}\n",
-                        v.effective_from,
-                        p.name,
-                        label,
-                        lang.pick("达标", "pass"),
-                        d(spec.pass),
-                        lang.pick("优秀", "excellent"),
-                        d(spec.excellent)
-                    ));
-                }
-            }
+    #[test]
+    fn a_full_disk_is_said_in_the_users_language_with_its_own_exit_code() {
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let e = anyhow::Error::new(io).context("writing /data/out/2026-05/.results.csv.15720.tmp");
+        let (code, zh) = describe_error(&e, Lang::Zh);
+        assert_eq!(code, crate::exit::EXIT_NOT_WRITTEN);
+        assert!(
+            zh.starts_with("输出无法写入：磁盘已满（/data/out/2026-05）"),
+            "{zh}"
+        );
+        let (_, en) = describe_error(&e, Lang::En);
+        assert!(en.contains("the disk is full (/data/out/2026-05)"), "{en}");
+        // Anything else keeps the usage code.
+        let (code, _) = describe_error(&anyhow::anyhow!("bad"), Lang::Zh);
+        assert_eq!(code, EXIT_USAGE);
+    }
+
+    #[test]
+    fn a_stopped_run_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let period = dir.path().join("2026-05");
+        std::fs::create_dir_all(period.join("draft")).unwrap();
+        for p in [
+            period.join(".results.csv.15720.tmp"),
+            period.join("draft/.S001.xlsx.15720.tmp"),
+            period.join("results.csv"),
+        ] {
+            std::fs::write(p, b"x").unwrap();
         }
+        crate::store::remove_run_temporaries(dir.path());
+        assert!(!period.join(".results.csv.15720.tmp").exists());
+        assert!(!period.join("draft/.S001.xlsx.15720.tmp").exists());
+        assert!(period.join("results.csv").exists());
     }
-    if !any {
-        out.push_str(lang.pick(
-            "  （本方案未使用该指标）\n",
-            "  (not used by this scheme)\n",
-        ));
-    }
-    out
 }

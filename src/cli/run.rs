@@ -135,8 +135,18 @@ pub fn run(o: &Options) -> anyhow::Result<i32> {
 }
 
 /// Run the batch and return what it did (messages for problems are printed
-/// as they happen).
+/// as they happen). A run that stops before writing any period leaves no
+/// output folder behind when there was none.
 pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
+    let existed = o.out.exists();
+    let report = run_batch_locked(o);
+    if !existed && !report.as_ref().is_ok_and(|r| r.completed) {
+        crate::store::lock::remove_unused(&o.out);
+    }
+    report
+}
+
+fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     let lang = o.lang;
     let fail = |exit: i32| {
         Ok(Report {
@@ -149,8 +159,8 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         eprintln!(
             "kaohe: {}",
             lang.pick(
-                "没有找到考核方案：请用 --scheme 指定，或在台账文件夹（或其上级）放置 考核方案.toml；预设方案见 workbook-templates/schemes/",
-                "no scheme found: give --scheme, or put 考核方案.toml in the ledger folder or beside it; presets are in workbook-templates/schemes/"
+                "没有找到考核方案：请用 --scheme 指定，或在台账文件夹（或其上级）放置 考核方案.toml；kaohe templates 文件夹 会写出预设方案（schemes/ 下），复制一个改名为 考核方案.toml 即可",
+                "no scheme found: give --scheme, or put 考核方案.toml in the ledger folder or beside it; kaohe templates DIR writes the presets (under schemes/): copy one as 考核方案.toml"
             )
         );
         return fail(EXIT_USAGE);
@@ -158,12 +168,39 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     let scheme = match Scheme::load(&scheme_path) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("kaohe: {e}");
+            eprintln!("kaohe: {}", e.message_in(lang));
             return fail(EXIT_USAGE);
         }
     };
     let scheme_hash = crate::scheme::locate::file_hash(&scheme_path);
+    // The manifest names the scheme by its absolute path, so that `kaohe
+    // mail` finds its [mail] settings from any folder.
+    let scheme_file = std::path::absolute(&scheme_path)
+        .map(|p| p.canonicalize().unwrap_or(p))
+        .unwrap_or_else(|_| scheme_path.clone())
+        .display()
+        .to_string();
     crate::store::refuse_inside(&o.out, &o.ledger_dir)?;
+    if !o.ledger_dir.is_dir() {
+        eprintln!(
+            "kaohe: {}: {}",
+            o.ledger_dir.display(),
+            lang.pick(
+                "不是文件夹（请给出台账文件夹）",
+                "is not a folder (give the ledger folder)"
+            )
+        );
+        return fail(EXIT_USAGE);
+    }
+    // One run at a time per output folder, taken before anything is read
+    // (a second run is refused at once). Nothing is written before.
+    let _lock = match crate::store::lock(&o.out, lang)? {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("kaohe: {msg}");
+            return fail(EXIT_USAGE);
+        }
+    };
 
     // Read every file once.
     let read_stage = crate::timing::stage("read+validate");
@@ -218,12 +255,83 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         );
     }
     let unreadable = unreadable.len();
+    // Every roster row's role, in every month's roster, maps to a profile.
+    let unmapped: Vec<String> = full
+        .roster_roles
+        .iter()
+        .filter(|(_, role)| !scheme.maps_role(role))
+        .map(|(src, role)| {
+            let at = full.position(*src).address();
+            match lang {
+                Lang::Zh => format!(
+                    "{at}：岗位“{role}”在考核方案 {} 中没有对应的档案",
+                    scheme_path.display()
+                ),
+                Lang::En => format!(
+                    "{at}: the role '{role}' matches no profile of the scheme {}",
+                    scheme_path.display()
+                ),
+            }
+        })
+        .collect();
     let roles: Vec<&str> = full.reps.iter().map(|r| r.role.as_str()).collect();
     let bad_roles = scheme.check_roles(&roles);
-    if !bad_roles.is_empty() {
-        for m in &bad_roles {
-            eprintln!("kaohe: {}: {}", scheme_path.display(), lang.pick_in(m));
+    if !unmapped.is_empty() || !bad_roles.is_empty() {
+        for m in &unmapped {
+            eprintln!("kaohe: {m}");
         }
+        if !unmapped.is_empty() {
+            eprintln!(
+                "kaohe: {}{}{}",
+                lang.pick("考核方案中的岗位：", "roles in the scheme: "),
+                scheme.known_roles().join(lang.pick("、", ", ")),
+                lang.pick(
+                    "。请改正人员表中的岗位，或把它加入方案某个档案的 roles",
+                    ". Correct the role in the roster, or add it to the roles of a profile"
+                )
+            );
+        }
+        for m in &bad_roles {
+            if unmapped.is_empty() {
+                eprintln!("kaohe: {}: {}", scheme_path.display(), lang.pick_in(m));
+            }
+        }
+        return fail(EXIT_USAGE);
+    }
+    // A period asked for by name must have data in each of its months
+    // (activity: a follow-up, lead, signing, due date or payment).
+    let asked: Vec<Period> = match o.sel {
+        Selection::One(p) => vec![p],
+        Selection::Year(y) => vec![Period::Year(y)],
+        Selection::MonthsWithData => Vec::new(),
+    };
+    for p in asked {
+        let missing = crate::compute::assess::missing_months(&full, p);
+        if missing.is_empty() {
+            continue;
+        }
+        let have = crate::compute::assess::months_with_data(&full);
+        let list = |v: &mut dyn Iterator<Item = YearMonth>| {
+            v.map(|m| m.to_string()).collect::<Vec<_>>().join(" ")
+        };
+        let missing_text = list(&mut missing.iter().copied());
+        let range = match (have.first(), have.last()) {
+            (Some(a), Some(b)) => format!("{a} — {b}"),
+            _ => lang.pick("（无）", "(none)").to_string(),
+        };
+        eprintln!(
+            "kaohe: {}",
+            match lang {
+                Lang::Zh => format!(
+                    "{p} 无法计算：{missing_text} 没有业务数据（跟进、线索、签约、应回款或回款都不在这个月）。台账中有数据的月份：{range}（共 {} 个月）",
+                    have.len()
+                ),
+                Lang::En => format!(
+                    "{p} cannot be computed: {missing_text} has no activity (no follow-up, lead, signing, due date or payment falls in it). Months with data: {range} ({} months)",
+                    have.len()
+                ),
+            }
+        );
         return fail(EXIT_USAGE);
     }
     if o.strict && issues.0 + issues.1 > 0 {
@@ -233,15 +341,6 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
     for w in crate::input::dataset::folder_warnings(&full, lang) {
         eprintln!("kaohe: {w}");
     }
-
-    // One run at a time per output folder (nothing is written before).
-    let _lock = match crate::store::lock(&o.out, lang)? {
-        Ok(f) => f,
-        Err(msg) => {
-            eprintln!("kaohe: {msg}");
-            return fail(EXIT_USAGE);
-        }
-    };
 
     // Plan: a period whose manifest records exactly this run's inputs,
     // scheme, version and language (and whose outputs are all present) is
@@ -367,10 +466,15 @@ pub fn run_batch(o: &Options) -> anyhow::Result<Report> {
         };
         let trends = trends(pl.period, &month_totals, &o.out);
         let csv = crate::output::results_csv::to_csv(ds, of_period, lang)?;
-        let mut manifest = Manifest::new(ds, &scheme.file, &scheme_hash, pl.period, of_period);
+        let mut manifest = Manifest::new(ds, &scheme_file, &scheme_hash, pl.period, of_period);
         manifest.inputs = period_inputs[&pl.period].clone();
         manifest.lang = lang.code().to_string();
         manifest.summary_file = crate::output::names::team_summary(pl.period, lang);
+        manifest.ledger_dir = std::path::absolute(&o.ledger_dir)
+            .map(|p| p.canonicalize().unwrap_or(p))
+            .unwrap_or_else(|_| o.ledger_dir.clone())
+            .display()
+            .to_string();
         manifest.digest =
             crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
                 ds,

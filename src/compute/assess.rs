@@ -47,13 +47,10 @@ pub fn periods(ds: &Dataset, sel: Selection) -> Vec<Period> {
             .chain([Period::Year(y)])
             .collect(),
         Selection::MonthsWithData => {
-            let mut months: BTreeSet<YearMonth> = ds
-                .files
-                .iter()
-                .filter(|f| f.error.is_none())
-                .filter_map(|f| f.as_of)
-                .collect();
-            if months.is_empty() {
+            // Months of the exports dropped in, that have activity (a month
+            // folder holding only a roster computes nothing).
+            let mut months = months_with_data(ds);
+            if months.is_empty() && ds.files.iter().all(|f| f.as_of.is_none()) {
                 let dates = ds
                     .followups
                     .iter()
@@ -85,6 +82,68 @@ pub fn periods(ds: &Dataset, sel: Selection) -> Vec<Period> {
                 .collect()
         }
     }
+}
+
+/// The months with activity in the ledgers: a follow-up, a lead, a
+/// signing or a payment (something that happened, not a due date planned
+/// ahead), also in rows left out with an error.
+pub fn activity_months(ds: &Dataset) -> BTreeSet<YearMonth> {
+    let mut out = BTreeSet::new();
+    for f in &ds.followups {
+        out.insert(YearMonth::of(f.time.date()));
+    }
+    for c in &ds.customers {
+        out.insert(YearMonth::of(c.facts().lead_time.date()));
+    }
+    for i in &ds.installments {
+        for d in [Some(i.sign_date), i.paid_date].into_iter().flatten() {
+            out.insert(YearMonth::of(d));
+        }
+    }
+    for r in &ds.rejected {
+        out.extend(r.dates.iter().map(|d| YearMonth::of(*d)));
+    }
+    out
+}
+
+/// The months that have data: those with activity ([`activity_months`])
+/// that are, when any file is dated, the as-of month of a file (a month's
+/// exports were dropped in). A folder of undated files: the months with
+/// activity.
+pub fn months_with_data(ds: &Dataset) -> BTreeSet<YearMonth> {
+    let active = activity_months(ds);
+    let dated: BTreeSet<YearMonth> = ds
+        .files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .filter_map(|f| f.as_of)
+        .collect();
+    if dated.is_empty() {
+        // Undated ledgers: the months with follow-ups or payments falling
+        // due (a lead or signing years back makes no period of its own).
+        ds.followups
+            .iter()
+            .map(|f| YearMonth::of(f.time.date()))
+            .chain(ds.installments.iter().map(|i| YearMonth::of(i.due_date)))
+            .collect()
+    } else {
+        dated.intersection(&active).copied().collect()
+    }
+}
+
+/// The months of a period without data (see [`months_with_data`]).
+pub fn missing_months(ds: &Dataset, p: Period) -> Vec<YearMonth> {
+    let have = months_with_data(ds);
+    let mut m = YearMonth::of(p.first_day());
+    let last = YearMonth::of(p.last_day());
+    let mut out = Vec::new();
+    while m <= last {
+        if !have.contains(&m) {
+            out.push(m);
+        }
+        m = YearMonth::of(m.last_day() + chrono::Duration::days(1));
+    }
+    out
 }
 
 /// Why a rep is not assessed in a period.
@@ -489,7 +548,18 @@ mod tests {
                 .rev()
                 .collect::<Vec<_>>()
         );
-        // Dated files: their as-of months, whatever dates they hold.
+        // Dated files: their as-of months that have activity (a follow-up,
+        // lead, signing or payment): 2026-04 holds none, so nothing; with a
+        // follow-up in April, April.
+        ds.files[0].as_of = YearMonth::new(2026, 4);
+        assert_eq!(periods(&ds, Selection::MonthsWithData), vec![]);
+        let mut l = Ledger::new();
+        let a = l.rep("S001", "张三", "x", "2020-01-01");
+        l.customer("KH1", a, "2023-05-01", None);
+        for m in 1..=12 {
+            l.followup(a, "KH1", &format!("2026-{m:02}-02"), None);
+        }
+        let mut ds = l.build();
         ds.files[0].as_of = YearMonth::new(2026, 4);
         assert_eq!(
             periods(&ds, Selection::MonthsWithData),

@@ -137,6 +137,8 @@ impl Ledger {
             supervisor: None,
             bonus_base: None,
             leave_date: None,
+            file_password: None,
+            id_number: None,
             meta: m,
         });
         (self.ds.reps.len() - 1) as RepIdx

@@ -281,6 +281,25 @@ pub static ROSTER: &[ColumnDef] = &[
         ColType::Money,
     ),
     col("leave_date", "离职日期", "Leave date", O, ColType::Date),
+    // For encrypted mail (kaohe mail --encrypt): the rep's file password,
+    // or the ID number a password rule takes its last characters from.
+    // Never written to any output.
+    col_a(
+        "file_password",
+        "文件密码",
+        "File password",
+        &["附件密码", "考核表密码"],
+        O,
+        ColType::Text,
+    ),
+    col_a(
+        "id_number",
+        "身份证号",
+        "ID number",
+        &["身份证号码", "身份证"],
+        O,
+        ColType::Text,
+    ),
 ];
 
 pub static TARGETS: &[ColumnDef] = &[

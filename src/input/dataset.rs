@@ -90,6 +90,8 @@ pub enum Problem {
         sheet: Arc<str>,
         kind: Kind,
         missing: Vec<&'static str>,
+        /// Headers of the header row that name no column of the kind.
+        unrecognised: Vec<String>,
     },
     MissingKind(Kind),
 }
@@ -105,24 +107,40 @@ impl Problem {
                     sheet,
                     kind,
                     missing,
+                    unrecognised,
                 },
                 Zh,
-            ) => format!(
-                "{file}：工作表“{sheet}”像是{}，但缺少必填列：{}。请补上这些列标题。",
-                kind.zh(),
-                missing.join("、")
-            ),
+            ) => match crate::input::validate::alias_example(*kind, missing, unrecognised) {
+                None => format!(
+                    "{file}：工作表“{sheet}”像是{}，但缺少必填列：{}。请补上这些列标题。",
+                    kind.zh(),
+                    missing.join("、")
+                ),
+                Some(alias) => format!(
+                    "{file}：工作表“{sheet}”像是{}，但缺少必填列：{}。表头中未识别的列：{}。若它就是缺少的列，请在考核方案的 [columns] 中加别名，例如：{alias}；否则请补上这些列标题。",
+                    kind.zh(),
+                    missing.join("、"),
+                    unrecognised.join("、")
+                ),
+            },
             (
                 Problem::MissingColumns {
                     file,
                     sheet,
                     kind,
                     missing,
+                    unrecognised,
                 },
                 En,
-            ) => {
-                format!("{file}: sheet '{sheet}' looks like {} but lacks the required column(s) {}; add these headers.", kind.en(), missing.join(", "))
-            }
+            ) => match crate::input::validate::alias_example(*kind, missing, unrecognised) {
+                None => format!("{file}: sheet '{sheet}' looks like {} but lacks the required column(s) {}; add these headers.", kind.en(), missing.join(", ")),
+                Some(alias) => format!(
+                    "{file}: sheet '{sheet}' looks like {} but lacks the required column(s) {}; headers found but not recognised: {}. If one of them is the missing column, map it with an alias in the scheme's [columns] table, e.g. {alias}; otherwise add these headers.",
+                    kind.en(),
+                    missing.join(", "),
+                    unrecognised.join(", ")
+                ),
+            },
             (Problem::MissingKind(k), Zh) => format!(
                 "台账文件夹中没有{}（必需）。请放入含有{}表头的工作表。",
                 k.zh(),
@@ -145,6 +163,9 @@ pub struct Dataset {
     pub sheets: Vec<SheetInfo>,
     /// Sorted by rep id.
     pub reps: Vec<Rep>,
+    /// Every roster row's role as written, with its row (repeats and
+    /// corrections included): each must map to a profile of the scheme.
+    pub roster_roles: Vec<(RowRef, String)>,
     pub targets: Vec<Target>,
     /// Sorted by customer id.
     pub customers: Vec<Customer>,
@@ -517,6 +538,7 @@ fn assemble_from<'a>(
                     sheet: s.name.clone(),
                     kind: *kind,
                     missing: missing.clone(),
+                    unrecognised: s.unrecognised.clone(),
                 });
             }
             ds.issues.extend(s.issues.iter().cloned());
@@ -551,6 +573,10 @@ fn assemble_from<'a>(
             other => rest.push((si, other, rejected)),
         }
     }
+    b.ds.roster_roles = roster
+        .iter()
+        .map(|r: &Rep| (r.meta.src, r.role.clone()))
+        .collect();
     let reps = b.dedupe(Kind::Roster, roster, describe_rep, false);
     let mut reps = reps;
     reps.sort_by(|a, b| a.rep_id.as_bytes().cmp(b.rep_id.as_bytes()));
@@ -1102,6 +1128,10 @@ fn describe_rep(r: &Rep) -> Vec<(&'static str, String)> {
         ("supervisor", opt(&r.supervisor)),
         ("bonus_base", opt(&r.bonus_base)),
         ("leave_date", opt(&r.leave_date)),
+        // Fingerprints only (see `Secret`): a changed password is a
+        // correction, and neither value is shown.
+        ("file_password", opt(&r.file_password)),
+        ("id_number", opt(&r.id_number)),
     ]
 }
 
@@ -1382,6 +1412,21 @@ pub fn folder_warnings(ds: &Dataset, lang: crate::Lang) -> Vec<String> {
                     format!("{}: the month in the file name ({n}) differs from its folder's ({d}); the file counts as {n} (customer state and correction order follow it). Check that it is in the right folder", f.rel)
                 });
             }
+        }
+    }
+    for f in &ds.ignored {
+        let (folder, name) = f.rsplit_once('/').unwrap_or(("", f));
+        if let Some(open) = name.strip_prefix("~$") {
+            let open = if folder.is_empty() {
+                format!("…{open}")
+            } else {
+                format!("{folder}/…{open}")
+            };
+            out.push(if lang == crate::Lang::Zh {
+                format!("{f}：Excel/WPS 的锁定文件，{open} 可能正在 Excel 中打开，未保存的修改不会被计入")
+            } else {
+                format!("{f}: an Excel/WPS owner file; {open} may be open in Excel, and changes not yet saved are not counted")
+            });
         }
     }
     let mut by_hash: std::collections::BTreeMap<&str, Vec<&str>> =

@@ -46,10 +46,11 @@ pub struct Position {
 }
 
 impl Position {
-    /// Excel-style address: `2026-03/客户台账.xlsx!客户!E57` (row only when
-    /// the issue concerns a whole row: `…!客户!57`).
+    /// Excel-style address with the file's path in the ledger folder:
+    /// `2026-03/客户台账.xlsx!客户!E57` (row only when the issue concerns a
+    /// whole row: `…!客户!57`); months that reuse file names stay apart.
     pub fn address(&self) -> String {
-        let file = self.file.rsplit('/').next().unwrap_or(&self.file);
+        let file = &self.file;
         match self.col {
             Some(c) => format!("{file}!{}!{}{}", self.sheet, col_letter(c), self.row),
             None => format!("{file}!{}!{}", self.sheet, self.row),
@@ -193,9 +194,9 @@ mod tests {
             row: 57,
             col: Some(4),
         };
-        assert_eq!(p.address(), "客户台账.xlsx!客户!E57");
+        assert_eq!(p.address(), "2026-03/客户台账.xlsx!客户!E57");
         let p = Position { col: None, ..p };
-        assert_eq!(p.address(), "客户台账.xlsx!客户!57");
+        assert_eq!(p.address(), "2026-03/客户台账.xlsx!客户!57");
     }
 
     #[test]

@@ -51,7 +51,52 @@ pub struct Rep {
     pub supervisor: Option<String>,
     pub bonus_base: Option<Decimal>,
     pub leave_date: Option<NaiveDate>,
+    /// The rep's file password (encrypted mail only).
+    pub file_password: Option<Secret>,
+    /// The rep's ID number (a password rule may take its last characters).
+    pub id_number: Option<Secret>,
     pub meta: RowMeta,
+}
+
+/// A value that must never reach an output or a log: a password, an ID
+/// number. Its `Debug` says nothing; its `Display` is a fingerprint keyed
+/// by a random key of this process, so that two rows can be compared
+/// (repeats, corrections) without showing either value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(text.into())
+    }
+
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use sha2::{Digest, Sha256};
+        static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+        let key = KEY.get_or_init(rand::random);
+        let mut h = Sha256::new();
+        h.update(key);
+        h.update(self.0.as_bytes());
+        let d = h.finalize();
+        write!(
+            f,
+            "（保密 {:02x}{:02x}{:02x}{:02x}）",
+            d[0], d[1], d[2], d[3]
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

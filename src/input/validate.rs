@@ -161,6 +161,11 @@ pub struct SheetOutcome {
     pub records: Records,
     pub issues: Vec<DataIssue>,
     pub rejected: Vec<PendingReject>,
+    /// For a sheet taken as a kind with a required column missing
+    /// ([`SheetStatus::MissingColumns`]): the headers of its header row, as
+    /// written, that name no column of the kind (a renamed column such as
+    /// 合同总额 for 合同金额 is among them).
+    pub unrecognised: Vec<String>,
 }
 
 /// Header texts per kind and column, built once per run.
@@ -214,6 +219,40 @@ impl HeaderMatcher {
             })
             .collect()
     }
+}
+
+/// The `[columns]` line of the scheme that would map a header found but
+/// not recognised to a missing required column of `kind` (`missing`: their
+/// Chinese headers, as [`SheetStatus::MissingColumns`] has them):
+/// `"payments.contract_amount" = "合同总额"`. The pair whose texts share
+/// the most characters is shown (the first on a tie); `None` without an
+/// unrecognised header.
+pub fn alias_example(kind: Kind, missing: &[&str], unrecognised: &[String]) -> Option<String> {
+    let cols: Vec<&ColumnDef> = missing
+        .iter()
+        .filter_map(|zh| kind.columns().iter().find(|c| c.zh == *zh))
+        .collect();
+    let mut best: Option<(usize, &ColumnDef, &str)> = None;
+    for c in &cols {
+        let names: Vec<String> = [c.zh, c.en]
+            .iter()
+            .chain(c.aliases)
+            .map(|n| header_key(n).0)
+            .collect();
+        for h in unrecognised {
+            let key = header_key(h).0;
+            let shared = key
+                .chars()
+                .filter(|ch| !ch.is_whitespace() && names.iter().any(|n| n.contains(*ch)))
+                .count();
+            if best.is_none_or(|b| shared > b.0) {
+                best = Some((shared, c, h));
+            }
+        }
+    }
+    let (_, c, h) = best?;
+    let quoted = h.replace('\\', "\\\\").replace('"', "\\\"");
+    Some(format!("\"{}.{}\" = \"{quoted}\"", kind.key(), c.key))
 }
 
 /// Fixed context of one sheet while its rows are read.
@@ -463,6 +502,7 @@ pub fn read_sheet(
             records: Records::None,
             issues: Vec::new(),
             rejected: Vec::new(),
+            unrecognised: Vec::new(),
         },
         file,
         as_of,
@@ -499,6 +539,11 @@ enum State {
     Done,
 }
 
+/// The kind the header rows come closest to without matching it: required
+/// headers found and required in all, the kind, the missing required
+/// headers, and the headers found that name none of its columns.
+type Near = (usize, usize, Kind, Vec<&'static str>, Vec<String>);
+
 /// The streaming state of [`read_sheet`].
 struct SheetReader<'a> {
     out: SheetOutcome,
@@ -514,7 +559,7 @@ struct SheetReader<'a> {
     merge_at: usize,
     /// Indexes of the merges covering the current row.
     active: Vec<usize>,
-    best_near: Option<(usize, usize, Kind, Vec<&'static str>)>,
+    best_near: Option<Near>,
     any_row: bool,
     state: State,
     /// The header row or the last non-empty data row: the rows between it
@@ -668,7 +713,13 @@ impl SheetReader<'_> {
                     .as_ref()
                     .is_none_or(|b| (req_hit, required) > (b.0, b.1))
                 {
-                    self.best_near = Some((req_hit, required, kind, missing));
+                    let unrecognised = keys
+                        .iter()
+                        .filter(|(c, _)| !m.contains(&Some(*c)))
+                        .filter_map(|(c, _)| cell::text(self.value(cells, r, *c)))
+                        .map(|t| t.to_string())
+                        .collect();
+                    self.best_near = Some((req_hit, required, kind, missing, unrecognised));
                 }
             }
         }
@@ -805,10 +856,13 @@ impl SheetReader<'_> {
             State::Searching | State::Done => {
                 if matches!(self.out.status, SheetStatus::Empty) && self.any_row {
                     self.out.status = match self.best_near.take() {
-                        Some((hit, required, kind, missing)) if hit * 3 >= required * 2 => {
+                        Some((hit, required, kind, missing, unrecognised))
+                            if hit * 3 >= required * 2 =>
+                        {
+                            self.out.unrecognised = unrecognised;
                             SheetStatus::MissingColumns { kind, missing }
                         }
-                        Some((_, _, kind, missing)) => SheetStatus::NoMatch {
+                        Some((_, _, kind, missing, _)) => SheetStatus::NoMatch {
                             near: Some((kind, missing)),
                         },
                         None => SheetStatus::NoMatch { near: None },
@@ -929,6 +983,10 @@ fn parse_roster(r: &mut RowCtx) -> Option<Rep> {
     let supervisor = r.text("supervisor");
     let bonus_base = r.money("bonus_base");
     let mut leave_date = r.date("leave_date");
+    let file_password = r
+        .text("file_password")
+        .map(crate::input::model::Secret::new);
+    let id_number = r.text("id_number").map(crate::input::model::Secret::new);
     let (Some(rep_id), Some(name), Some(role), Some(hire_date)) = (rep_id, name, role, hire_date)
     else {
         return None;
@@ -947,6 +1005,8 @@ fn parse_roster(r: &mut RowCtx) -> Option<Rep> {
         supervisor,
         bonus_base,
         leave_date,
+        file_password,
+        id_number,
         meta: r.meta(),
     })
 }

@@ -19,6 +19,7 @@
 //!   two mailings never run at once and no run rewrites the workbooks
 //!   while they are being sent.
 
+pub mod encrypt;
 pub mod log;
 pub mod message;
 pub mod plan;
@@ -82,6 +83,15 @@ pub struct MailArgs {
     pub reps: Vec<String>,
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+    /// Encrypt each attachment with the rep's own file password (the
+    /// roster's 文件密码, or the scheme's [mail] password rule); a rep
+    /// without one is skipped. Also `encrypt = true` in the scheme's [mail].
+    #[arg(long)]
+    pub encrypt: bool,
+    /// The ledger folder whose roster holds the passwords (default: the
+    /// one the period was computed from, as its manifest records).
+    #[arg(long)]
+    pub ledgers: Option<PathBuf>,
 }
 
 /// Print to standard output, ignoring a closed pipe.
@@ -117,6 +127,46 @@ struct Job {
     from: Option<Mailbox>,
     route: Route,
     lang: Lang,
+    /// `--encrypt`: each rep's password (a rep missing here has none), and
+    /// the hint for the body.
+    encryption: Option<Encryption>,
+}
+
+/// The passwords of an encrypted mailing, by rep id, and how they are
+/// formed (said in the body when the scheme gives it).
+struct Encryption {
+    passwords: std::collections::HashMap<String, encrypt::Password>,
+    hint: Option<String>,
+}
+
+/// Each rep's file password from the roster of the ledger folder, by the
+/// scheme's rule.
+fn passwords(
+    ledger_dir: &Path,
+    scheme: Option<&crate::scheme::Scheme>,
+    rule: &crate::scheme::mail::PasswordRule,
+) -> anyhow::Result<std::collections::HashMap<String, encrypt::Password>> {
+    let aliases = scheme.map(|s| s.columns.clone()).unwrap_or_default();
+    let ds = crate::input::dataset::load(ledger_dir, &aliases)?;
+    Ok(ds
+        .reps
+        .iter()
+        .filter_map(|r| {
+            let pw = match rule {
+                crate::scheme::mail::PasswordRule::FilePassword => r
+                    .file_password
+                    .as_ref()
+                    .map(|s| s.expose().trim().to_string()),
+                crate::scheme::mail::PasswordRule::IdNumberLast(n) => {
+                    r.id_number.as_ref().and_then(|s| {
+                        let chars: Vec<char> = s.expose().trim().chars().collect();
+                        (chars.len() >= *n).then(|| chars[chars.len() - n..].iter().collect())
+                    })
+                }
+            }?;
+            (!pw.is_empty()).then(|| (r.rep_id.clone(), encrypt::Password::new(pw)))
+        })
+        .collect())
 }
 
 /// Run `kaohe mail`; returns the exit code (0 done, 2 usage or
@@ -165,12 +215,13 @@ pub fn run(args: &MailArgs) -> i32 {
         resend: args.resend,
         only: &args.reps,
         lang,
+        passwords: job.encryption.as_ref().map(|e| &e.passwords),
     };
     if let Some(unknown) = args.reps.iter().find(|id| {
         !job.manifest
             .reps
             .iter()
-            .any(|r| &r.rep_id == *id && !r.file.is_empty())
+            .any(|r| r.rep_id.eq_ignore_ascii_case(id) && !r.file.is_empty())
     }) {
         warn(&format!(
             "kaohe: --rep {unknown}: {}",
@@ -216,13 +267,15 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
         )));
     }
     let manifest_path = dir.join("manifest.json");
+    if !manifest_path.is_file() {
+        // A wrong folder is a usage error, as for `kaohe issue`.
+        return Err(usage(format!(
+            "{} 不是 kaohe run 的期间输出文件夹（没有 manifest.json），请给出如 out/2026-03 的文件夹 / is not a period folder written by kaohe run (no manifest.json); give one such as out/2026-03",
+            dir.display()
+        )));
+    }
     let manifest: Manifest = std::fs::read(&manifest_path)
-        .map_err(|_| {
-            format!(
-                "{} 不是 kaohe run 的期间输出文件夹（没有 manifest.json） / is not a period folder written by kaohe run (no manifest.json)",
-                dir.display()
-            )
-        })
+        .map_err(|e| format!("{}：{e} / {e}", manifest_path.display()))
         .and_then(|b| {
             serde_json::from_slice(&b).map_err(|e| {
                 format!(
@@ -239,14 +292,29 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
         Some(PathBuf::from(&manifest.scheme_file))
             .filter(|p| !p.as_os_str().is_empty() && p.is_file())
     });
-    let settings = match &scheme_path {
-        Some(p) => {
+    if scheme_path.is_none() && !manifest.scheme_file.is_empty() {
+        eprintln!(
+            "kaohe: {}",
+            match lang {
+                Lang::Zh => format!(
+                    "警告：找不到本期使用的考核方案 {}（已移动或删除？）；不用其中的 [mail] 设置，改用内置模板。可用 --scheme 指定",
+                    manifest.scheme_file
+                ),
+                Lang::En => format!(
+                    "warning: the period's scheme {} is gone (moved or deleted?); its [mail] settings are not used, the built-in template is. Give --scheme",
+                    manifest.scheme_file
+                ),
+            }
+        );
+    }
+    let scheme = match &scheme_path {
+        Some(p) => Some(
             crate::scheme::Scheme::load(p)
-                .map_err(|e| (crate::exit::EXIT_USAGE, e.to_string()))?
-                .mail
-        }
-        None => Default::default(),
+                .map_err(|e| (crate::exit::EXIT_USAGE, e.message_in(lang)))?,
+        ),
+        None => None,
     };
+    let settings = scheme.as_ref().map(|s| s.mail.clone()).unwrap_or_default();
 
     let (template, template_source) = if let Some(path) = &args.template {
         let text = std::fs::read_to_string(path).map_err(|e| {
@@ -325,6 +393,27 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
         )),
     };
 
+    // Encrypted attachments: each rep's password from the roster of the
+    // ledgers the period was computed from.
+    let encryption = if args.encrypt || settings.encrypt {
+        let ledgers = args.ledgers.clone().or_else(|| {
+            Some(PathBuf::from(&manifest.ledger_dir))
+                .filter(|p| !p.as_os_str().is_empty() && p.is_dir())
+        });
+        let Some(ledgers) = ledgers else {
+            return Err(usage(
+                "加密发送需要人员表中的密码：请用 --ledgers 指定台账文件夹 / encrypted mail needs the passwords in the roster: give the ledger folder with --ledgers".into(),
+            ));
+        };
+        let passwords = passwords(&ledgers, scheme.as_ref(), &settings.password)
+            .map_err(|e| (crate::exit::EXIT_UNREADABLE, format!("{e:#}")))?;
+        Some(Encryption {
+            passwords,
+            hint: settings.password_hint.clone(),
+        })
+    } else {
+        None
+    };
     Ok(Job {
         period_dir: dir.clone(),
         manifest,
@@ -333,6 +422,7 @@ fn prepare(args: &MailArgs) -> Result<Job, Failure> {
         from,
         route,
         lang,
+        encryption,
     })
 }
 
@@ -444,10 +534,16 @@ fn notes(item: &Item, lang: Lang) -> String {
 
 fn action_text(item: &Item, lang: Lang) -> String {
     match &item.action {
-        Action::Send if item.reviewed => lang
-            .pick("将发送（已审阅）", "will send (reviewed)")
-            .to_string(),
-        Action::Send => lang.pick("将发送", "will send").to_string(),
+        Action::Send => {
+            let mut t = lang.pick("将发送", "will send").to_string();
+            if item.reviewed {
+                t.push_str(lang.pick("（已审阅）", " (reviewed)"));
+            }
+            if item.password.is_some() {
+                t.push_str(lang.pick("（加密，有密码）", " (encrypted: password available)"));
+            }
+            t
+        }
         Action::AlreadySent { at, .. } => match lang {
             Lang::Zh => format!("已于 {at} 发送过，不再发送（--resend 可重发）"),
             Lang::En => format!("already sent at {at}; not sent again (--resend to force)"),
@@ -514,6 +610,18 @@ fn dry_run(job: &Job, items: &[Item]) -> i32 {
         Lang::En => format!("would send {send}, already sent {sent}, skipped {skip}\n"),
     });
     say(&s);
+    // The dry run checks what the real run checks: without a sender it
+    // could not start.
+    if job.from.is_none() && send > 0 {
+        eprintln!(
+            "kaohe: {}",
+            lang.pick(
+                "实际发送前需要发件人：请用 --from \"人力资源部 <hr@example.com>\"，或在考核方案的 [mail] 中写 from",
+                "the real run needs a sender: give --from \"HR <hr@example.com>\", or from in the scheme's [mail] table"
+            )
+        );
+        return crate::exit::EXIT_USAGE;
+    }
     finish(lang, &skip_failures(items, lang))
 }
 
@@ -548,14 +656,24 @@ fn build_message(job: &Job, item: &Item, n: usize) -> Result<(lettre::Message, S
     let to = item.to.clone().expect("a recipient for a message");
     let v = values(job, item);
     let id = message_id(from, &item.rep.sha256, n);
+    // Only what leaves is encrypted: the folder keeps the plain workbook.
+    let bytes = match (&job.encryption, &item.password) {
+        (Some(_), Some(pw)) => encrypt::encrypt_xlsx(&item.bytes, pw).map_err(|e| e.to_string())?,
+        (Some(_), None) => return Err("no password".into()),
+        (None, _) => item.bytes.clone(),
+    };
+    let mut body = job.template.body.render(&v);
+    if let Some(hint) = job.encryption.as_ref().and_then(|e| e.hint.as_deref()) {
+        body.push_str(&format!("\n\n{hint}\n"));
+    }
     message::build(&message::Draft {
         from,
         to,
         cc: item.cc.clone(),
         subject: job.template.subject.render(&v),
-        body: job.template.body.render(&v),
+        body,
         file_name: &item.rep.file,
-        bytes: &item.bytes,
+        bytes: &bytes,
         message_id: id.clone(),
     })
     .map(|m| (m, id))

@@ -21,6 +21,9 @@ pub enum Skip {
     BadEmail(String),
     /// The workbook named in the manifest is not there.
     MissingFile,
+    /// `--encrypt`, and the rep has no file password: never sent in the
+    /// clear.
+    NoPassword,
     /// The workbook's bytes no longer match the manifest's hash, and the
     /// change is not (only) HR's review: why.
     Changed(String),
@@ -30,6 +33,12 @@ impl Skip {
     pub fn describe(&self, lang: Lang) -> String {
         match self {
             Skip::NoEmail => lang.pick("人员表中没有邮箱", "no email in the roster").into(),
+            Skip::NoPassword => lang
+                .pick(
+                    "要求加密，但人员表中没有此人的文件密码（或身份证号），不以明文发送",
+                    "encryption asked for, but the roster has no file password (or ID number) for this rep: not sent in the clear",
+                )
+                .into(),
             Skip::BadEmail(e) => format!(
                 "{} {e}",
                 lang.pick("邮箱无法识别：", "email not usable:")
@@ -39,8 +48,8 @@ impl Skip {
                 .into(),
             Skip::Changed(why) if why.is_empty() => lang
                 .pick(
-                    "考核表与 manifest.json 的哈希不一致（生成后被改动过？请重新运行 kaohe run）",
-                    "the workbook does not match its hash in manifest.json (changed since the run? run kaohe run again)",
+                    "考核表与 manifest.json 的哈希不一致，且没有审阅可改的单元格变化（生成后被改动过？用 kaohe run --force 重新生成）",
+                    "the workbook does not match its hash in manifest.json and no cell HR may edit changed (changed since the run? regenerate it with kaohe run --force)",
                 )
                 .into(),
             Skip::Changed(why) => format!(
@@ -97,6 +106,8 @@ pub struct Item {
     /// HR edited the workbook's editable cells (manual scores, 评语) since
     /// the run: it is sent as reviewed, and logged with its own hash.
     pub reviewed: bool,
+    /// `--encrypt`: the rep's file password.
+    pub password: Option<super::encrypt::Password>,
 }
 
 /// Options that shape the plan.
@@ -108,6 +119,8 @@ pub struct Options<'a> {
     pub only: &'a [String],
     /// Language of the reasons.
     pub lang: Lang,
+    /// `--encrypt`: the file passwords by rep id (`None`: no encryption).
+    pub passwords: Option<&'a std::collections::HashMap<String, super::encrypt::Password>>,
 }
 
 /// A roster email as a mailbox named after the rep.
@@ -127,7 +140,9 @@ pub fn plan(period_dir: &Path, manifest: &Manifest, log: &Log, opts: &Options) -
         .reps
         .iter()
         .filter(|r| !r.file.is_empty())
-        .filter(|r| opts.only.is_empty() || opts.only.iter().any(|o| o == &r.rep_id))
+        .filter(|r| {
+            opts.only.is_empty() || opts.only.iter().any(|o| o.eq_ignore_ascii_case(&r.rep_id))
+        })
         .map(|r| item(period_dir, r, log, opts))
         .collect()
 }
@@ -141,6 +156,7 @@ fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
         action: Action::Send,
         notes: Vec::new(),
         reviewed: false,
+        password: None,
     };
     let skip = |mut out: Item, why: Skip| {
         out.action = Action::Skip(why);
@@ -152,6 +168,12 @@ fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
     match mailbox(&r.name, &r.email) {
         Ok(m) => out.to = Some(m),
         Err(()) => return skip(out, Skip::BadEmail(r.email.clone())),
+    }
+    if let Some(passwords) = opts.passwords {
+        match passwords.get(&r.rep_id) {
+            Some(p) => out.password = Some(p.clone()),
+            None => return skip(out, Skip::NoPassword),
+        }
     }
     // The file name comes from the manifest: it must name a file directly
     // inside the period folder.
@@ -175,6 +197,11 @@ fn item(period_dir: &Path, r: &RepEntry, log: &Log, opts: &Options) -> Item {
         }
         if !seen.fixed_changed.is_empty() {
             return skip(out, Skip::Changed(seen.fixed_changed.join("；")));
+        }
+        // Bytes changed but no cell HR may edit did: nothing explains the
+        // change, so it is not sent.
+        if seen.edits.is_empty() {
+            return skip(out, Skip::Changed(String::new()));
         }
         out.reviewed = true;
         out.rep.sha256 = actual;

@@ -255,6 +255,13 @@ pub fn diff(
                 .into_iter()
                 .enumerate()
             {
+                // Language is presentation: an N/A reason in the other
+                // language (no number on either side) is no change.
+                let reason =
+                    |v: &str| !v.is_empty() && v.trim_end_matches('%').parse::<f64>().is_err();
+                if old.lang != new.lang && reason(&vb[k]) && reason(&va[k]) {
+                    continue;
+                }
                 push(&indicator, field, &vb[k], &va[k]);
             }
         }

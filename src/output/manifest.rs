@@ -123,6 +123,10 @@ pub struct Manifest {
     /// The team summary's file name, relative to the period folder.
     #[serde(default)]
     pub summary_file: String,
+    /// The ledger folder the period was computed from (absolute): where
+    /// `kaohe mail --encrypt` finds the roster's passwords.
+    #[serde(default)]
+    pub ledger_dir: String,
     /// The period's content digest ([`crate::output::digest`]): what an incremental
     /// run compares to decide whether the period's results changed.
     #[serde(default)]
@@ -174,6 +178,7 @@ impl Manifest {
             kaohe_version: env!("CARGO_PKG_VERSION").to_string(),
             lang: String::new(),
             summary_file: String::new(),
+            ledger_dir: String::new(),
             digest: String::new(),
         };
         m.sort();
@@ -276,6 +281,7 @@ mod tests {
             kaohe_version: "0.1.0".into(),
             lang: "zh".into(),
             summary_file: String::new(),
+            ledger_dir: String::new(),
             digest: String::new(),
         };
         let json = to_json(&m).unwrap();

@@ -73,7 +73,20 @@ pub fn rep_workbooks(
         px: &px,
         defaults: &scheme.defaults,
     };
-    let team = rep::team_averages(results.iter().copied());
+    // Each rep sees the averages of their own team (of everyone without a
+    // team), as the summary's per-team averages.
+    let mut by_team: std::collections::BTreeMap<Option<&str>, Vec<&RepResult>> =
+        std::collections::BTreeMap::new();
+    for r in &results {
+        by_team
+            .entry(ds.reps[r.rep as usize].team.as_deref())
+            .or_default()
+            .push(r);
+    }
+    let teams: std::collections::BTreeMap<Option<&str>, _> = by_team
+        .into_iter()
+        .map(|(t, rs)| (t, rep::team_averages(rs)))
+        .collect();
     let issue_rows = rep::IssueRows::new(ds, &extras.issues);
     results
         .par_iter()
@@ -87,8 +100,9 @@ pub fn rep_workbooks(
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let note = extras.notes.get(&person.rep_id).map(String::as_str);
+            let team = &teams[&person.team.as_deref()];
             let (mut wb, layout) =
-                rep::rep_workbook(&cx, scheme, rep, a, &team, trend, note, &issue_rows, lang)?;
+                rep::rep_workbook(&cx, scheme, rep, a, team, trend, note, &issue_rows, lang)?;
             let bytes = wb.save_to_buffer()?;
             save(&file, &bytes)?;
             Ok(Written {

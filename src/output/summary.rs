@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartDataLabel, Format, Workbook, Worksheet, XlsxError};
 
 use crate::compute::assess::{Assessed, Line as RunLine, RepResult};
-use crate::compute::score::{effective_lines, Line, LineStatus};
+use crate::compute::score::{effective_lines, line_factor, Line, LineStatus};
 use crate::input::dataset::Dataset;
 use crate::input::model::{AdjustmentKind, Installment, RepIdx};
 use crate::output::xlsx::{
@@ -25,7 +25,7 @@ use crate::output::xlsx::{
 };
 use crate::period::Period;
 use crate::scheme::catalogue::{Direction, Unit};
-use crate::scheme::{IndicatorSpec, Scheme, Variant};
+use crate::scheme::{Defaults, IndicatorSpec, Scheme, Variant};
 use crate::Lang;
 
 /// Number formats of the summary's cells.
@@ -513,7 +513,7 @@ pub fn team_summary(
     let dims = dimension_columns(scheme, period, results);
     ranking(wb.add_worksheet(), &fm, ds, results, &dims, lang)?;
     team_averages(wb.add_worksheet(), &fm, ds, scheme, results, &dims, lang)?;
-    indicator_stats(wb.add_worksheet(), &fm, results, lang)?;
+    indicator_stats(wb.add_worksheet(), &fm, &scheme.defaults, results, lang)?;
     grade_distribution(wb.add_worksheet(), &fm, scheme, period, results, lang)?;
     below_pass(wb.add_worksheet(), &fm, ds, results, lang)?;
     overdue(wb.add_worksheet(), &fm, ds, results, at, lang)?;
@@ -774,25 +774,42 @@ struct Stat<'a> {
     spec: Option<&'a IndicatorSpec>,
 }
 
-/// 指标统计: per indicator code (catalogue indicators first, then manual
-/// ratings), in first-seen order.
+/// What a line's value is, for 指标统计: the same code measured another way
+/// (a count against a target is a ratio, a count of visits only is not the
+/// count of every follow-up, a rating on another scale) is a row of its
+/// own. Empty for the catalogue's plain definition.
+fn basis_of(spec: &IndicatorSpec, defaults: &Defaults, lang: Lang) -> String {
+    spec.measure_text(defaults, lang)
+        .join(lang.pick("；", "; "))
+}
+
+/// 指标统计: per indicator code and scoring basis (a gate or weighted, and
+/// [`basis_of`]), catalogue indicators first, then manual ratings, in
+/// first-seen order with the rows of one code together.
 fn indicator_stats(
     ws: &mut Worksheet,
     fm: &Formats,
+    defaults: &Defaults,
     results: &[RepResult],
     lang: Lang,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.pick("指标统计", "Indicator statistics"))?;
-    let mut order: Vec<String> = Vec::new();
-    let mut stats: BTreeMap<String, Stat> = BTreeMap::new();
+    type Key = (String, bool, String);
+    let mut order: Vec<Key> = Vec::new();
+    let mut stats: BTreeMap<Key, Stat> = BTreeMap::new();
     for a in results.iter().filter_map(|r| r.outcome.as_ref().ok()) {
         for (rl, l) in lines(a) {
-            let s = stats.entry(l.code.clone()).or_insert_with(|| {
-                order.push(l.code.clone());
+            let key = (
+                l.code.clone(),
+                l.is_gate,
+                basis_of(&rl.spec, defaults, lang),
+            );
+            let s = stats.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
                 Stat {
                     name: l.name.clone(),
                     dimension: l.dimension.clone(),
-                    unit: Some(rl.spec.def.unit),
+                    unit: Some(rl.spec.value_unit()),
                     gate: l.is_gate,
                     spec: Some(&rl.spec),
                     ..Stat::default()
@@ -813,7 +830,14 @@ fn indicator_stats(
             }
         }
     }
-    order.sort_by_key(|c| c.starts_with("rating:"));
+    let first: BTreeMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, k)| (k.0.as_str(), i))
+        .collect();
+    let mut order: Vec<&Key> = order.iter().collect();
+    order.sort_by_key(|k| (k.0.starts_with("rating:"), first[k.0.as_str()]));
     let headers: &[&str] = if lang == Lang::Zh {
         &[
             "指标代码",
@@ -821,6 +845,7 @@ fn indicator_stats(
             "维度",
             "单位",
             "类型",
+            "口径",
             "人数",
             "有值人数",
             "不适用",
@@ -842,6 +867,7 @@ fn indicator_stats(
             "Dimension",
             "Unit",
             "Type",
+            "Basis",
             "Reps",
             "With a value",
             "N/A",
@@ -858,11 +884,11 @@ fn indicator_stats(
         ]
     };
     let mut t = Table::new(ws, fm, 0, headers)?;
-    for code in &order {
-        let s = &stats[code];
+    for key in order {
+        let s = &stats[key];
         let unit = s.unit.unwrap_or(Unit::Number);
         let k = kind_of(unit);
-        t.text(0, code)?;
+        t.text(0, &key.0)?;
         t.text(1, &s.name)?;
         t.text(2, &s.dimension)?;
         t.text(3, unit.label(lang))?;
@@ -874,34 +900,40 @@ fn indicator_stats(
             lang.pick("计权", "weighted")
         };
         t.text(4, kind)?;
+        let basis = if key.2.is_empty() {
+            lang.pick("按实际值", "as measured")
+        } else {
+            key.2.as_str()
+        };
+        t.text(5, basis)?;
         let with_value = s.lines - s.na;
-        t.count(5, s.lines)?;
-        t.count(6, with_value)?;
-        t.count(7, s.na)?;
-        t.count(8, s.passed)?;
+        t.count(6, s.lines)?;
+        t.count(7, with_value)?;
+        t.count(8, s.na)?;
+        t.count(9, s.passed)?;
         if with_value > 0 {
             t.number(
-                9,
+                10,
                 Some(Decimal::from(s.passed) / Decimal::from(with_value)),
                 Kind::Pct,
             )?;
         }
         let v = &s.values;
-        t.number(10, mean(v).map(|_| mean4(v)), k)?;
-        t.number(11, median(v), k)?;
-        t.number(12, v.iter().min().copied(), k)?;
-        t.number(13, v.iter().max().copied(), k)?;
+        t.number(11, mean(v).map(|_| mean4(v)), k)?;
+        t.number(12, median(v), k)?;
+        t.number(13, v.iter().min().copied(), k)?;
+        t.number(14, v.iter().max().copied(), k)?;
         let sc = &s.scores;
-        t.number(14, mean(sc), Kind::Num)?;
-        t.number(15, median(sc), Kind::Num)?;
-        t.number(16, sc.iter().min().copied(), Kind::Num)?;
-        t.number(17, sc.iter().max().copied(), Kind::Num)?;
+        t.number(15, mean(sc), Kind::Num)?;
+        t.number(16, median(sc), Kind::Num)?;
+        t.number(17, sc.iter().min().copied(), Kind::Num)?;
+        t.number(18, sc.iter().max().copied(), Kind::Num)?;
         t.next();
     }
     let note_row = t.row + 1;
     let note = lang.pick(
-        "达标：考核值达到本期达标线（↑ 不低于、↓ 不高于）；无达标线的指标按得分 ≥ 60 计。不适用和已剔除的不计入。",
-        "Passed: the value meets the period's pass line (↑ at least, ↓ at most); without a pass line, a score of 60 or more. N/A and excluded lines are left out.",
+        "达标：考核值达到本期达标线（↑ 不低于、↓ 不高于）；无达标线的指标按得分 ≥ 60 计。不适用和已剔除的不计入。同一指标按不同口径考核（如对目标计达成率与按实际数量、只计拜访与全部跟进）时分行统计。",
+        "Passed: the value meets the period's pass line (↑ at least, ↓ at most); without a pass line, a score of 60 or more. N/A and excluded lines are left out. An indicator measured in different ways (achievement against a target or an absolute count, visits only or every follow-up) has a row per way.",
     );
     t.ws.write_string_with_format(note_row, 0, note, &fm.note)?;
     t.finish(2, true, 30.0)
@@ -1035,7 +1067,7 @@ fn below_pass(
             if passes(&rl.spec, l) != Some(false) {
                 continue;
             }
-            let k = kind_of(rl.spec.def.unit);
+            let k = kind_of(rl.spec.value_unit());
             t.text(0, &rep.rep_id)?;
             t.text(1, &rep.name)?;
             t.text(2, rep.team.as_deref().unwrap_or(""))?;
@@ -1359,7 +1391,7 @@ fn method(
         (lang.pick("方案文件", "Scheme file"), scheme.file.clone()),
         (
             lang.pick("本期适用版本生效日期", "Version in force from"),
-            version.effective_from.to_string(),
+            crate::scheme::effective_label(version.effective_from, lang),
         ),
         (
             lang.pick("台账截至日期", "Ledgers as of"),
@@ -1424,7 +1456,7 @@ fn method(
             "达标线",
             "优秀线",
             "计分方法",
-            "目标",
+            "口径与选项",
         ]
     } else {
         &[
@@ -1437,7 +1469,7 @@ fn method(
             "Pass",
             "Excellent",
             "Method",
-            "Target",
+            "Basis and options",
         ]
     };
     t.header(headers)?;
@@ -1453,7 +1485,7 @@ fn method(
             }
             for s in specs {
                 let (pass, excellent) = effective_lines(s, n);
-                let k = kind_of(s.def.unit);
+                let k = kind_of(s.value_unit());
                 t.text(0, &p.name)?;
                 t.text(1, label)?;
                 t.text(2, &s.dimension)?;
@@ -1473,8 +1505,24 @@ fn method(
                 }
                 t.number(6, pass, k)?;
                 t.number(7, excellent, k)?;
-                t.text(8, &s.method.describe(lang))?;
-                t.text(9, s.target.as_deref().unwrap_or(""))?;
+                // 达标项, 人工评分 or the method, with the steps of this
+                // period and the other scoring details.
+                // (比例, 直接 and 阶梯 name themselves in their details.)
+                let details = if s.gate {
+                    Vec::new()
+                } else {
+                    s.scoring_text(line_factor(s, n), lang)
+                };
+                let named = s.rating_name().is_none()
+                    && !s.gate
+                    && !matches!(s.method, crate::scheme::Method::Linear);
+                let mut scoring = Vec::new();
+                if !named {
+                    scoring.push(s.scoring_label(lang).to_string());
+                }
+                scoring.extend(details);
+                t.text(8, &scoring.join(lang.pick("；", "; ")))?;
+                t.text(9, &basis_of(s, &scheme.defaults, lang))?;
                 t.next();
             }
         }

@@ -6,10 +6,13 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::Deserialize;
+use toml::de::DeTable;
 
 use super::mail::{check_from, MailSettings, MailTemplate};
 use super::raw::{
-    toml_error, Num, RawDate, RawDefaults, RawGrade, RawIndicator, RawMail, RawProfile, RawScheme,
+    line_col, toml_error, unknown_keys, Num, RawDate, RawDefaults, RawGrade, RawIndicator, RawMail,
+    RawProfile, RawScheme,
 };
 use super::{
     default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Method, NaPolicy, Profile,
@@ -90,10 +93,41 @@ pub fn parse(text: &str, file: &str) -> Result<Scheme, SchemeError> {
         file: file.to_string(),
         message,
     };
-    let raw: RawScheme = toml::from_str(text).map_err(|e| fail(toml_error(text, &e)))?;
-    let columns = super::columns::parse_aliases(text).map_err(fail)?;
-    let mut errs = Errors::default();
-    let scheme = build(raw, columns, file, &mut errs);
+    // TOML syntax: every mistake the parser recovers from.
+    let (mut doc, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        // A broken table header puts its keys in the table above, where
+        // they may repeat keys already there: not mistakes of their own.
+        let mut broken_header = false;
+        let lines: Vec<String> = syntax
+            .iter()
+            .filter(|e| {
+                let follow_on = broken_header && e.message().starts_with("duplicate key");
+                broken_header |= e.message().contains("table");
+                !follow_on
+            })
+            .map(|e| toml_error(text, e))
+            .collect();
+        return Err(fail(lines.join("\n")));
+    }
+    // Unknown keys: all of them, then the rest is checked without them.
+    let mut errs = Errors(unknown_keys(doc.get_mut(), text));
+    let raw = RawScheme::deserialize(toml::de::Deserializer::from(doc));
+    if let Err(e) = &raw {
+        errs.0.push(toml_error(text, e));
+    }
+    let columns = match super::columns::parse_aliases(text) {
+        Ok(c) => c,
+        Err(e) => {
+            errs.0.extend(e.lines().map(str::to_string));
+            ColumnAliases::default()
+        }
+    };
+    // A value of the wrong type leaves nothing to check further.
+    let Ok(raw) = raw else {
+        return Err(fail(errs.0.join("\n")));
+    };
+    let scheme = build(raw, columns, text, file, &mut errs);
     if errs.0.is_empty() {
         Ok(scheme)
     } else {
@@ -101,7 +135,13 @@ pub fn parse(text: &str, file: &str) -> Result<Scheme, SchemeError> {
     }
 }
 
-fn build(raw: RawScheme, columns: ColumnAliases, file: &str, errs: &mut Errors) -> Scheme {
+fn build(
+    raw: RawScheme,
+    columns: ColumnAliases,
+    text: &str,
+    file: &str,
+    errs: &mut Errors,
+) -> Scheme {
     let top = At::default();
     let name = raw.name.trim().to_string();
     if name.is_empty() {
@@ -130,7 +170,7 @@ fn build(raw: RawScheme, columns: ColumnAliases, file: &str, errs: &mut Errors) 
         };
         versions.push(Version {
             effective_from: first_from,
-            profiles: profiles(&raw.profiles, &at, errs),
+            profiles: profiles(&raw.profiles, &at, text, errs),
         });
     }
     for v in &raw.versions {
@@ -145,7 +185,7 @@ fn build(raw: RawScheme, columns: ColumnAliases, file: &str, errs: &mut Errors) 
         );
         versions.push(Version {
             effective_from: from,
-            profiles: profiles(&v.profiles, &at, errs),
+            profiles: profiles(&v.profiles, &at, text, errs),
         });
     }
     versions.sort_by_key(|v| v.effective_from);
@@ -175,7 +215,26 @@ fn build(raw: RawScheme, columns: ColumnAliases, file: &str, errs: &mut Errors) 
 /// The `[mail]` table: a valid sender; subject and body both or neither.
 fn mail(raw: &RawMail, errs: &mut Errors) -> MailSettings {
     let at = At::default().push("[mail]", "[mail]");
-    let mut out = MailSettings::default();
+    let mut out = MailSettings {
+        encrypt: raw.encrypt.unwrap_or(false),
+        password_hint: raw.password_hint.clone(),
+        ..MailSettings::default()
+    };
+    match &raw.password {
+        None => {}
+        Some(super::raw::RawPassword::Column(c))
+            if matches!(c.trim(), "文件密码" | "file_password" | "File password") => {}
+        Some(super::raw::RawPassword::Last { column, last })
+            if matches!(column.trim(), "身份证号" | "id_number" | "ID number") && *last > 0 =>
+        {
+            out.password = super::mail::PasswordRule::IdNumberLast(*last)
+        }
+        Some(_) => errs.add(
+            &at.push("password", "password"),
+            "应为 \"文件密码\"（人员表的文件密码列），或 { column = \"身份证号\", last = 6 }（身份证号的后几位）",
+            "expected \"文件密码\" (the roster's file password column) or { column = \"身份证号\", last = 6 } (the last characters of the ID number)",
+        ),
+    }
     if let Some(from) = &raw.from {
         match check_from(from) {
             Ok(()) => out.from = Some(from.trim().to_string()),
@@ -433,7 +492,7 @@ fn grades(raw: &[RawGrade], errs: &mut Errors) -> Vec<Grade> {
     out
 }
 
-fn profiles(raw: &[RawProfile], at: &At, errs: &mut Errors) -> Vec<Profile> {
+fn profiles(raw: &[RawProfile], at: &At, text: &str, errs: &mut Errors) -> Vec<Profile> {
     if raw.is_empty() {
         errs.add(
             at,
@@ -477,18 +536,23 @@ fn profiles(raw: &[RawProfile], at: &At, errs: &mut Errors) -> Vec<Profile> {
             }
             roles.push(role);
         }
-        let indicators = indicator_list(&p.indicators, &pat, errs);
+        let indicators = indicator_list(&p.indicators, &pat, text, errs);
         let probation = p.probation.as_ref().map(|v| {
             indicator_list(
                 &v.indicators,
                 &pat.push("试用期方案", "probation variant"),
+                text,
                 errs,
             )
         });
-        let senior = p
-            .senior
-            .as_ref()
-            .map(|v| indicator_list(&v.indicators, &pat.push("资深方案", "senior variant"), errs));
+        let senior = p.senior.as_ref().map(|v| {
+            indicator_list(
+                &v.indicators,
+                &pat.push("资深方案", "senior variant"),
+                text,
+                errs,
+            )
+        });
         out.push(Profile {
             name,
             roles,
@@ -500,12 +564,21 @@ fn profiles(raw: &[RawProfile], at: &At, errs: &mut Errors) -> Vec<Profile> {
     out
 }
 
-fn indicator_list(raw: &[RawIndicator], at: &At, errs: &mut Errors) -> Vec<IndicatorSpec> {
+fn indicator_list(
+    raw: &[RawIndicator],
+    at: &At,
+    text: &str,
+    errs: &mut Errors,
+) -> Vec<IndicatorSpec> {
     let mut out: Vec<IndicatorSpec> = Vec::new();
     let mut seen = HashSet::new();
     for r in raw {
-        let code = r.code.trim();
-        let iat = at.push(&format!("指标 {code}"), &format!("indicator {code}"));
+        let code = r.code.get_ref().trim();
+        let (line, _) = line_col(text, r.code.span().start);
+        let iat = at.push(
+            &format!("指标 {code}（第 {line} 行）"),
+            &format!("indicator {code} (line {line})"),
+        );
         if !seen.insert(code.to_string()) {
             errs.add(
                 &iat,
@@ -530,12 +603,16 @@ fn indicator_list(raw: &[RawIndicator], at: &At, errs: &mut Errors) -> Vec<Indic
 
 /// Check one indicator entry; `None` when its code is unknown.
 fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSpec> {
-    let code = r.code.trim();
+    let code = r.code.get_ref().trim();
     let Some(mut s) = IndicatorSpec::new(code).filter(|_| code != "rating:") else {
+        let (zh, en) = match code_suggestion(code) {
+            Some((zh, en)) => (format!("；{zh}"), format!("; {en}")),
+            None => Default::default(),
+        };
         errs.add(
             at,
-            "未知的指标代码（见 kaohe explain 或 docs/indicators.md；人工评分写作 rating:名称）",
-            "unknown indicator code (see kaohe explain or docs/indicators.md; manual ratings are written rating:NAME)",
+            format!("未知的指标代码（见 kaohe explain 或 docs/indicators.md；人工评分写作 rating:名称）{zh}"),
+            format!("unknown indicator code (see kaohe explain or docs/indicators.md; manual ratings are written rating:NAME){en}"),
         );
         return None;
     };
@@ -940,6 +1017,35 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
         );
     }
     Some(s)
+}
+
+/// "Did you mean …" for an unknown indicator code: a catalogue name
+/// written as the code (`客户流失率` → churn_rate), the nearest catalogue
+/// code (`folowups` → followups), or a manual rating written without its
+/// `rating:` prefix.
+fn code_suggestion(code: &str) -> Option<(String, String)> {
+    use super::catalogue::{lookup, INDICATORS};
+    let hit = lookup(code).or_else(|| {
+        let near = super::suggest::nearest(code, INDICATORS.iter().map(|d| d.code))?;
+        super::catalogue::find(near)
+    });
+    if let Some(d) = hit {
+        return Some((
+            format!("是否应为 {}（{}）？", d.code, d.zh),
+            format!("did you mean {} ({})?", d.code, d.en),
+        ));
+    }
+    let name = match code.strip_prefix("rating") {
+        Some(rest) => rest.trim_start_matches([':', '：', ' ']),
+        None if !code.is_ascii() => code,
+        None => return None,
+    };
+    (!name.is_empty()).then(|| {
+        (
+            format!("人工评分请写作 rating:{name}"),
+            format!("write a manual rating as rating:{name}"),
+        )
+    })
 }
 
 fn doesnt_apply(errs: &mut Errors, at: &At, key: &str, zh: &str, en: &str) {

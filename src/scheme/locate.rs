@@ -8,6 +8,10 @@ pub fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = given {
         return Some(p.to_path_buf());
     }
+    // `.` and `..` have no parent to look in until made absolute.
+    let dir = std::path::absolute(ledger_dir).unwrap_or_else(|_| ledger_dir.to_path_buf());
+    let dir = dir.canonicalize().unwrap_or(dir);
+    let ledger_dir = dir.as_path();
     let parent = ledger_dir
         .parent()
         .map(Path::to_path_buf)
@@ -20,10 +24,52 @@ pub fn find_scheme(ledger_dir: &Path, given: Option<&Path>) -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
-/// SHA-256 of the scheme file's bytes (empty when it cannot be read): what
-/// a period's manifest records of its scheme.
+/// What a period's manifest records of its scheme: the SHA-256 of the
+/// scheme file without its `[mail]` table (mail settings are no result, so
+/// editing them recomputes nothing); of the bytes when the text is no TOML;
+/// empty when the file cannot be read.
 pub fn file_hash(path: &Path) -> String {
-    std::fs::read(path)
-        .map(|b| crate::input::read::sha256_hex(&b))
-        .unwrap_or_default()
+    let Ok(bytes) = std::fs::read(path) else {
+        return String::new();
+    };
+    let table = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok());
+    match table {
+        Some(mut t) => {
+            t.remove("mail");
+            crate::input::read::sha256_hex(t.to_string().as_bytes())
+        }
+        None => crate::input::read::sha256_hex(&bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_settings_do_not_change_the_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("方案.toml");
+        std::fs::write(&p, "name = \"x\"\n[mail]\nfrom = \"a@b.c\"\n").unwrap();
+        let a = file_hash(&p);
+        std::fs::write(&p, "name = \"x\"\n\n[mail]\nfrom = \"hr@b.c\"\n").unwrap();
+        assert_eq!(file_hash(&p), a);
+        std::fs::write(&p, "name = \"y\"\n[mail]\nfrom = \"hr@b.c\"\n").unwrap();
+        assert_ne!(file_hash(&p), a);
+    }
+
+    #[test]
+    fn a_relative_ledger_folder_finds_the_scheme_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledgers = dir.path().join("ledgers");
+        std::fs::create_dir_all(&ledgers).unwrap();
+        std::fs::write(dir.path().join("考核方案.toml"), "").unwrap();
+        let found = find_scheme(&ledgers.join("."), None).unwrap();
+        assert_eq!(
+            found.canonicalize().unwrap(),
+            dir.path().join("考核方案.toml").canonicalize().unwrap()
+        );
+    }
 }

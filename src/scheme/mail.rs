@@ -235,6 +235,24 @@ pub struct MailSettings {
     pub from: Option<String>,
     /// The message template; `None`: the built-in one of the language.
     pub template: Option<MailTemplate>,
+    /// Encrypt every attachment with the rep's file password.
+    pub encrypt: bool,
+    /// Where a rep's file password comes from (default: the roster's
+    /// 文件密码 column).
+    pub password: PasswordRule,
+    /// How the password is formed, for the message body
+    /// (`密码为您的身份证号后六位`).
+    pub password_hint: Option<String>,
+}
+
+/// Where a rep's file password comes from: never one password for all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PasswordRule {
+    /// The roster's 文件密码 column.
+    #[default]
+    FilePassword,
+    /// The last `n` characters of the roster's 身份证号 column.
+    IdNumberLast(usize),
 }
 
 /// Check a sender address (`Name <addr>` or `addr`).

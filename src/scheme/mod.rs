@@ -8,9 +8,11 @@
 mod build;
 pub mod catalogue;
 mod columns;
+mod describe;
 pub mod locate;
 pub mod mail;
 pub mod raw;
+mod suggest;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -337,10 +339,7 @@ impl Scheme {
     /// Read, parse and check a scheme file.
     pub fn load(path: &Path) -> Result<Scheme, SchemeError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SchemeError {
-            file: file.clone(),
-            message: format!("无法读取方案文件 / cannot read the scheme file: {e}"),
-        })?;
+        let text = columns::read_scheme_text(path)?;
         Scheme::parse(&text, &file)
     }
 
@@ -384,6 +383,26 @@ impl Scheme {
 
     /// Every roster role that matches no profile, or more than one, in any
     /// version of the scheme: one bilingual message each (empty: all fine).
+    /// Every role the scheme's profiles list (any version), sorted.
+    pub fn known_roles(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .versions
+            .iter()
+            .flat_map(|v| &v.profiles)
+            .flat_map(|p| p.roles.iter().cloned())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Whether a role maps to exactly one profile in every version.
+    pub fn maps_role(&self, role: &str) -> bool {
+        self.versions
+            .iter()
+            .all(|v| self.profile_for_role(v, role).is_ok())
+    }
+
     pub fn check_roles(&self, roles: &[&str]) -> Vec<String> {
         let mut seen = Vec::new();
         let mut out = Vec::new();
@@ -422,5 +441,16 @@ impl Scheme {
 
     pub fn lowest_grade(&self) -> &Grade {
         self.grades.last().expect("a scheme has grades")
+    }
+}
+
+/// A version's effective date as shown to people: the date, or 始终适用 /
+/// "always" for a scheme without `effective_from` (internally the earliest
+/// date there is).
+pub fn effective_label(d: NaiveDate, lang: crate::Lang) -> String {
+    if d == NaiveDate::MIN {
+        lang.pick("始终适用", "always").to_string()
+    } else {
+        d.to_string()
     }
 }

@@ -49,6 +49,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 /// A number written as a TOML integer, float or string, kept exact: a float
 /// goes through its shortest decimal text, so `0.8` is exactly 0.8.
@@ -138,6 +140,21 @@ pub struct RawMail {
     pub from: Option<String>,
     pub subject: Option<String>,
     pub body: Option<String>,
+    /// Encrypt every attachment (as `kaohe mail --encrypt`).
+    pub encrypt: Option<bool>,
+    /// Where a rep's file password comes from: `"文件密码"` (the roster
+    /// column), or `{ column = "身份证号", last = 6 }`.
+    pub password: Option<RawPassword>,
+    /// How the password is formed, said in the message body.
+    pub password_hint: Option<String>,
+}
+
+/// `[mail] password`: a roster column, or the last characters of one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawPassword {
+    Column(String),
+    Last { column: String, last: usize },
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -210,10 +227,11 @@ pub struct RawVariant {
     pub indicators: Vec<RawIndicator>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicator {
-    pub code: String,
+    /// The code with its place in the file (for the line number in errors).
+    pub code: Spanned<String>,
     pub target: Option<String>,
     pub dimension: Option<String>,
     pub weight: Option<Num>,
@@ -232,9 +250,20 @@ pub struct RawIndicator {
     pub scale: Option<Num>,
 }
 
+/// Line and column (1-based, in characters) of a byte offset in `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
 /// A TOML error in one line: where it is (line and column, 1-based) and
-/// what is wrong, with toml's own explanation (for an unknown key, the keys
-/// allowed there).
+/// what is wrong, with toml's own explanation.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let what = e
         .message()
@@ -243,17 +272,184 @@ pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
+    // A key every table of its kind needs (`name`, a grade's `min` …).
+    let missing = what
+        .strip_prefix("missing field `")
+        .and_then(|k| k.strip_suffix('`'));
+    let (zh, en) = match missing {
+        Some(key) => (
+            format!("缺少必填的键 {key}"),
+            format!("the required key {key} is missing"),
+        ),
+        None => (
+            format!("TOML 格式或取值有误：{what}"),
+            format!("invalid TOML or value: {what}"),
+        ),
+    };
     match e.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            format!(
-                "第 {line} 行第 {col} 列：TOML 格式有误或含未知的键：{what} / line {line}, column {col}: invalid TOML or an unknown key: {what}"
-            )
+            let (line, col) = line_col(text, span.start);
+            format!("第 {line} 行第 {col} 列：{zh} / line {line}, column {col}: {en}")
         }
-        None => {
-            format!("TOML 格式有误或含未知的键：{what} / invalid TOML or an unknown key: {what}")
+        None => format!("{zh} / {en}"),
+    }
+}
+
+/// The keys a table of the scheme file accepts: the field names serde's
+/// derive gives the raw structure (so the list cannot drift from it).
+fn fields_of<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("probe"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("probe"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+/// The tables of the scheme file, for the key check.
+#[derive(Clone, Copy)]
+enum Shape {
+    Scheme,
+    Defaults,
+    ApprovalDays,
+    Completeness,
+    Grade,
+    Version,
+    Profile,
+    Variant,
+    Indicator,
+    Mail,
+}
+
+impl Shape {
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Shape::Scheme => fields_of::<RawScheme>(),
+            Shape::Defaults => fields_of::<RawDefaults>(),
+            Shape::ApprovalDays => fields_of::<RawApprovalDays>(),
+            Shape::Completeness => fields_of::<RawCompleteness>(),
+            Shape::Grade => fields_of::<RawGrade>(),
+            Shape::Version => fields_of::<RawVersion>(),
+            Shape::Profile => fields_of::<RawProfile>(),
+            Shape::Variant => fields_of::<RawVariant>(),
+            Shape::Indicator => fields_of::<RawIndicator>(),
+            Shape::Mail => fields_of::<RawMail>(),
+        }
+    }
+
+    /// The table (`false`) or list of tables (`true`) under a key. Free
+    /// tables (`[columns]`, checked by `parse_aliases`; `raters`) are not
+    /// listed.
+    fn sub(self, key: &str) -> Option<(bool, Shape)> {
+        Some(match (self, key) {
+            (Shape::Scheme, "defaults") => (false, Shape::Defaults),
+            (Shape::Scheme, "grades") => (true, Shape::Grade),
+            (Shape::Scheme | Shape::Version, "profiles") => (true, Shape::Profile),
+            (Shape::Scheme, "versions") => (true, Shape::Version),
+            (Shape::Scheme, "mail") => (false, Shape::Mail),
+            (Shape::Defaults, "approval_days") => (false, Shape::ApprovalDays),
+            (Shape::Defaults, "completeness_columns") => (false, Shape::Completeness),
+            (Shape::Profile | Shape::Variant, "indicators") => (true, Shape::Indicator),
+            (Shape::Profile, "probation" | "senior") => (false, Shape::Variant),
+            _ => return None,
+        })
+    }
+}
+
+/// Every unknown key of the scheme file, removed from `doc` and reported
+/// (with its line and column, the table it is in, the nearest known key
+/// and the keys allowed there), in the order of the file, so that every
+/// misspelt key shows at once and the rest of the file can still be
+/// checked.
+pub(crate) fn unknown_keys(doc: &mut DeTable<'_>, text: &str) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    walk(doc, Shape::Scheme, "", text, &mut found);
+    found.sort_by_key(|f| f.0);
+    found.into_iter().map(|f| f.1).collect()
+}
+
+fn walk(
+    t: &mut DeTable<'_>,
+    shape: Shape,
+    path: &str,
+    text: &str,
+    found: &mut Vec<(usize, String)>,
+) {
+    let allowed = shape.fields();
+    let mut unknown: Vec<String> = t
+        .keys()
+        .map(|k| k.get_ref().to_string())
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .collect();
+    unknown.sort();
+    for key in &unknown {
+        let Some((k, _)) = t.get_key_value(key.as_str()) else {
+            continue;
+        };
+        let offset = k.span().start;
+        let (line, col) = line_col(text, offset);
+        let (place_zh, place_en) = if path.is_empty() {
+            ("方案顶层".to_string(), "the top level".to_string())
+        } else {
+            (path.to_string(), path.to_string())
+        };
+        let near = super::suggest::nearest(key, allowed.iter().copied());
+        let list = allowed
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let zh_near = near
+            .map(|n| format!("（是否应为 {n}？）"))
+            .unwrap_or_default();
+        let en_near = near
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        found.push((
+            offset,
+            format!(
+                "第 {line} 行第 {col} 列：{place_zh} 中有未知的键 {key}{zh_near}；可用的键：{list} / line {line}, column {col}: unknown field `{key}` in {place_en}{en_near}, expected one of {list}"
+            ),
+        ));
+        t.remove(key.as_str());
+    }
+    for (k, v) in t.iter_mut() {
+        let Some((many, sub)) = shape.sub(k.get_ref()) else {
+            continue;
+        };
+        let name = if path.is_empty() {
+            k.get_ref().to_string()
+        } else {
+            format!("{}.{}", path.trim_matches(['[', ']']), k.get_ref())
+        };
+        match (many, v.get_mut()) {
+            (false, DeValue::Table(t)) => walk(t, sub, &format!("[{name}]"), text, found),
+            (true, DeValue::Array(a)) => {
+                for e in a.iter_mut() {
+                    if let DeValue::Table(t) = e.get_mut() {
+                        walk(t, sub, &format!("[[{name}]]"), text, found);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -228,3 +228,19 @@ pub fn refuse_inside(out: &Path, ledger_dir: &Path) -> anyhow::Result<()> {
     anyhow::ensure!(!o.starts_with(&l), "{} 在台账文件夹内；kaohe 不会写入台账文件夹，请用 --out 指定别处 / is inside the ledger folder; kaohe never writes there — choose another --out", out.display());
     Ok(())
 }
+
+/// Remove the temporary files a run left in an output folder (each period
+/// folder and its draft), after it stopped on an error.
+pub fn remove_run_temporaries(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    remove_stale_temporaries(out);
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            remove_stale_temporaries(&p);
+            remove_stale_temporaries(&p.join(issued::DRAFT_DIR));
+        }
+    }
+}

@@ -21,7 +21,6 @@ use calamine::{open_workbook_auto, Reader};
 use kaohe::cli::run::{run_batch, Fate, Options};
 use kaohe::compute::assess::Selection;
 use kaohe::period::Period;
-use kaohe::progress::Mode;
 use kaohe::Lang;
 
 use crate::common::*;
@@ -39,17 +38,10 @@ indicators = [
 "#;
 
 fn roster(dir: &Path) {
-    write_xlsx(
-        &dir.join("人员表.xlsx"),
-        &[sheet(
-            "人员",
-            vec![
-                vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")],
-                vec![S("S001"), S("张三"), S("商务专员-B2B"), D("2025-01-01")],
-                vec![S("S002"), S("李四"), S("商务专员-B2B"), D("2025-01-01")],
-            ],
-        )],
-    );
+    Ledgers::new()
+        .rep("S001", "张三", "商务专员-B2B", "2025-01-01")
+        .rep("S002", "李四", "商务专员-B2B", "2025-01-01")
+        .write(&dir.join("人员表.xlsx"));
 }
 
 /// One month's workbook: a customer, a follow-up, and the contracts
@@ -57,62 +49,21 @@ fn roster(dir: &Path) {
 fn month(dir: &Path, ym: &str, contracts: &[(&str, &str, &str, f64)]) {
     let day = format!("{ym}-02");
     let due = format!("{ym}-25");
-    let mut pay = vec![vec![
-        S("合同编号"),
-        S("客户编号"),
-        S("商务专员"),
-        S("签约日期"),
-        S("合同金额"),
-        S("应回款金额"),
-        S("应回款日期"),
-    ]];
+    let mut book = Ledgers::new();
+    book.customer("KH001", "甲公司", "S001", "2025-12-01")
+        .followup(&day, "S001", "KH001", "电话");
     for &(id, rep, signed, amount) in contracts {
-        pay.push(vec![
-            S(id),
-            S("KH001"),
-            S(rep),
-            D(signed),
-            N(amount),
-            N(amount),
-            D(&due),
-        ]);
+        book.payment(id, "KH001", rep, signed, amount, &due);
     }
-    // `pay` borrows `due`; build the sheets in this scope.
-    write_xlsx(
-        &dir.join(format!("{ym}/台账_{ym}.xlsx")),
-        &[
-            sheet(
-                "客户",
-                vec![
-                    vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
-                    vec![S("KH001"), S("甲公司"), S("S001"), D("2025-12-01")],
-                ],
-            ),
-            sheet(
-                "跟进",
-                vec![
-                    vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式")],
-                    vec![D(&day), S("S001"), S("KH001"), S("电话")],
-                ],
-            ),
-            sheet("回款", pay),
-        ],
-    );
+    book.write(&dir.join(format!("{ym}/台账_{ym}.xlsx")));
 }
 
-struct Setup {
-    _tmp: tempfile::TempDir,
-    ledgers: PathBuf,
-    out: PathBuf,
-    scheme: PathBuf,
-}
-
-fn setup() -> Setup {
-    let tmp = tempfile::tempdir().unwrap();
-    let ledgers = tmp.path().join("ledgers");
-    roster(&ledgers);
+/// The ledgers: the roster and January to March (see the table above).
+fn setup() -> Folder {
+    let s = Folder::new(SCHEME);
+    roster(&s.ledgers);
     month(
-        &ledgers,
+        &s.ledgers,
         "2026-01",
         &[
             ("HT1", "S001", "2026-01-10", 100000.0),
@@ -120,48 +71,20 @@ fn setup() -> Setup {
         ],
     );
     month(
-        &ledgers,
+        &s.ledgers,
         "2026-02",
         &[("HT3", "S001", "2026-02-05", 60000.0)],
     );
     month(
-        &ledgers,
+        &s.ledgers,
         "2026-03",
         &[("HT4", "S002", "2026-03-03", 150000.0)],
     );
-    let scheme = tmp.path().join("方案.toml");
-    std::fs::write(&scheme, SCHEME).unwrap();
-    let out = tmp.path().join("out");
-    Setup {
-        _tmp: tmp,
-        ledgers,
-        out,
-        scheme,
-    }
+    s
 }
 
-fn options(s: &Setup) -> Options {
-    Options {
-        ledger_dir: s.ledgers.clone(),
-        sel: Selection::MonthsWithData,
-        scheme: Some(s.scheme.clone()),
-        out: s.out.clone(),
-        lang: Lang::Zh,
-        strict: false,
-        force: false,
-        reissue: false,
-        progress: Mode::Quiet,
-        limits: Default::default(),
-    }
-}
-
-fn run(o: &Options) -> BTreeMap<String, Fate> {
-    let r = run_batch(o).unwrap();
-    assert_eq!(r.exit, 0);
-    r.periods
-        .into_iter()
-        .map(|(p, f)| (p.to_string(), f))
-        .collect()
+fn options(s: &Folder) -> Options {
+    s.options(Selection::MonthsWithData)
 }
 
 fn fates(list: &[(&str, Fate)]) -> BTreeMap<String, Fate> {
@@ -378,11 +301,7 @@ fn skip_recompute_propagation_change_report_and_issued_periods() {
 
     // 5. January is issued; then HT2 changes again (→ 95 000). The issued
     // files stay as they are; the recomputation goes to 2026-01/draft/.
-    let issue = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
-        .args(["issue", jan.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(issue.status.code(), Some(0));
+    kaohe_ok(&["issue", jan.to_str().unwrap()]);
     assert!(jan.join("issued.json").is_file());
     let issued_files = files(&jan);
     month(
@@ -473,17 +392,7 @@ fn a_period_missing_an_output_file_is_repaired() {
 fn a_second_run_on_the_same_output_folder_is_refused() {
     let s = setup();
     let held = kaohe::store::lock(&s.out, Lang::Zh).unwrap().unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
-        .args([
-            "run",
-            s.ledgers.to_str().unwrap(),
-            "--scheme",
-            s.scheme.to_str().unwrap(),
-            "--out",
-            s.out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = kaohe(&run_args(&s.ledgers, &s.scheme, &s.out));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
@@ -499,17 +408,16 @@ fn a_second_run_on_the_same_output_folder_is_refused() {
     assert_eq!(r.periods[0].0, Period::parse("2026-01").unwrap());
 }
 
-fn kaohe_run(ledgers: &Path, scheme: &Path, out: &Path) -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"));
-    c.args([
+/// `kaohe run` of these ledgers with this scheme into `out`.
+fn run_args<'a>(ledgers: &'a Path, scheme: &'a Path, out: &'a Path) -> [&'a str; 6] {
+    [
         "run",
         ledgers.to_str().unwrap(),
         "--scheme",
         scheme.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
-    c
+    ]
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -520,30 +428,10 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file below `dir` while a run may be renaming files and folders
-/// in it: what vanishes between listing and reading is passed over.
-fn files_now(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for p in rd.flatten().map(|e| e.path()) {
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(bytes) = std::fs::read(&p) {
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    out
-}
-
 /// The outputs a user sees (the lock file and a killed run's temporary
 /// files aside).
 fn outputs(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    files_now(dir)
+    files(dir)
         .into_iter()
         .filter(|(p, _)| {
             !p.components().any(|c| {
@@ -574,25 +462,16 @@ fn a_killed_run_leaves_old_or_new_files_and_the_next_run_repairs_the_rest() {
     // Old results; then the reference: the new ledgers computed over them
     // without interruption.
     let old = tmp.path().join("old");
-    let o = kaohe_run(&old_ledgers, &scheme, &old).output().unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    kaohe_ok(&run_args(&old_ledgers, &scheme, &old));
     let reference = tmp.path().join("reference");
     copy_dir(&old, &reference);
-    let o = kaohe_run(&new_ledgers, &scheme, &reference)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0));
+    kaohe_ok(&run_args(&new_ledgers, &scheme, &reference));
     let (old_files, new_files) = (outputs(&old), outputs(&reference));
 
     // The same run, killed as soon as it has replaced a first file.
     let out = tmp.path().join("out");
     copy_dir(&old, &out);
-    let mut child = kaohe_run(&new_ledgers, &scheme, &out)
+    let mut child = kaohe_cmd(run_args(&new_ledgers, &scheme, &out))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -634,13 +513,7 @@ fn a_killed_run_leaves_old_or_new_files_and_the_next_run_repairs_the_rest() {
     );
 
     // The next run repairs the rest: exactly the uninterrupted result.
-    let o = kaohe_run(&new_ledgers, &scheme, &out).output().unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    kaohe_ok(&run_args(&new_ledgers, &scheme, &out));
     assert_eq!(
         outputs(&out).keys().collect::<Vec<_>>(),
         new_files.keys().collect::<Vec<_>>()
@@ -674,17 +547,18 @@ fn wait_for(secs: u64, mut ok: impl FnMut() -> bool) -> bool {
 
 #[test]
 fn watch_runs_when_files_land_and_survives_a_broken_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ledgers = tmp.path().join("ledgers");
+    let Folder {
+        tmp,
+        ledgers,
+        scheme,
+        out,
+    } = Folder::new(SCHEME);
     roster(&ledgers);
     month(
         &ledgers,
         "2026-01",
         &[("HT1", "S001", "2026-01-10", 100000.0)],
     );
-    let scheme = tmp.path().join("方案.toml");
-    std::fs::write(&scheme, SCHEME).unwrap();
-    let out = tmp.path().join("out");
     let log = tmp.path().join("watch.log");
     /// Kills the watch however the test ends.
     struct Child(std::process::Child);
@@ -694,22 +568,21 @@ fn watch_runs_when_files_land_and_survives_a_broken_one() {
             let _ = self.0.wait();
         }
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
-        .args([
-            "watch",
-            ledgers.to_str().unwrap(),
-            "--scheme",
-            scheme.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--debounce-ms",
-            "300",
-        ])
-        .stdout(std::fs::File::create(tmp.path().join("watch.out")).unwrap())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .map(Child)
-        .unwrap();
+    let mut child = kaohe_cmd([
+        "watch",
+        ledgers.to_str().unwrap(),
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--debounce-ms",
+        "300",
+    ])
+    .stdout(std::fs::File::create(tmp.path().join("watch.out")).unwrap())
+    .stderr(std::fs::File::create(&log).unwrap())
+    .spawn()
+    .map(Child)
+    .unwrap();
     let log_text = || {
         std::fs::read_to_string(&log).unwrap_or_default()
             + &std::fs::read_to_string(tmp.path().join("watch.out")).unwrap_or_default()

@@ -215,17 +215,10 @@ fn pandas_excel_and_csv_exports_in_utf8_and_gbk_read_alike() {
         "pandas-followups-gbk.csv",
     ] {
         let tmp = tempfile::tempdir().unwrap();
-        write_xlsx(
-            &tmp.path().join("a-人员.xlsx"),
-            &[sheet(
-                "人员",
-                vec![
-                    vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")],
-                    vec![S("S001"), S("张三"), S("商务专员-B2B"), D("2025-01-10")],
-                    vec![S("S002"), S("李四"), S("商务专员-B2C"), D("2025-06-01")],
-                ],
-            )],
-        );
+        Ledgers::new()
+            .rep("S001", "张三", "商务专员-B2B", "2025-01-10")
+            .rep("S002", "李四", "商务专员-B2C", "2025-06-01")
+            .write(&tmp.path().join("a-人员.xlsx"));
         copy(
             &fixtures().join("producers").join(file),
             tmp.path(),
@@ -269,16 +262,7 @@ fn pandas_excel_and_csv_exports_in_utf8_and_gbk_read_alike() {
 #[test]
 fn shared_formulas_read_their_cached_results() {
     let tmp = tempfile::tempdir().unwrap();
-    write_xlsx(
-        &tmp.path().join("a-人员.xlsx"),
-        &[sheet(
-            "人员",
-            vec![
-                vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")],
-                vec![S("S001"), S("张三"), S("商务专员-B2B"), D("2025-01-10")],
-            ],
-        )],
-    );
+    one_rep(&tmp.path().join("a-人员.xlsx"));
     copy(
         &fixtures().join("producers/shared-formulas.xlsx"),
         tmp.path(),
@@ -323,18 +307,16 @@ fn with_part(xlsx: &[u8], part: &str, content: &[u8], method: zip::CompressionMe
     out.finish().unwrap().into_inner()
 }
 
+/// A roster workbook of one rep, S001 张三, at `path`.
+fn one_rep(path: &Path) {
+    Ledgers::new()
+        .rep("S001", "张三", "商务专员-B2B", "2025-01-10")
+        .write(path);
+}
+
 fn roster_xlsx(dir: &Path) -> Vec<u8> {
     let p = dir.join("roster-source.xlsx");
-    write_xlsx(
-        &p,
-        &[sheet(
-            "人员",
-            vec![
-                vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")],
-                vec![S("S001"), S("张三"), S("商务专员-B2B"), D("2025-01-10")],
-            ],
-        )],
-    );
+    one_rep(&p);
     let b = std::fs::read(&p).unwrap();
     std::fs::remove_file(p).unwrap();
     b
@@ -487,12 +469,12 @@ fn sheets_spanning_huge_ranges_are_refused_before_calamine_lays_them_out() {
 #[test]
 fn rows_and_cell_length_limits_name_the_sheet_and_how_to_raise_them() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut rows = vec![vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")]];
     let ids: Vec<String> = (1..=6).map(|i| format!("S{i:03}")).collect();
+    let mut roster = Ledgers::new();
     for id in &ids {
-        rows.push(vec![S(id), S("张三"), S("商务专员-B2B"), D("2025-01-10")]);
+        roster.rep(id, "张三", "商务专员-B2B", "2025-01-10");
     }
-    write_xlsx(&tmp.path().join("a-人员.xlsx"), &[sheet("人员", rows)]);
+    roster.write(&tmp.path().join("a-人员.xlsx"));
     // Longer than Excel allows in a cell (32 767): only a CSV can hold it.
     let long = "长".repeat(40_000);
     std::fs::write(
@@ -629,16 +611,7 @@ fn encrypted_workbook_from_a_real_tool_is_refused_with_the_reason() {
 #[test]
 fn a_file_that_disappears_before_it_is_read() {
     let tmp = tempfile::tempdir().unwrap();
-    write_xlsx(
-        &tmp.path().join("a-人员.xlsx"),
-        &[sheet(
-            "人员",
-            vec![
-                vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")],
-                vec![S("S001"), S("张三"), S("商务专员-B2B"), D("2025-01-10")],
-            ],
-        )],
-    );
+    one_rep(&tmp.path().join("a-人员.xlsx"));
     // Listed (a link), gone by the time it is opened.
     #[cfg(unix)]
     std::os::unix::fs::symlink(tmp.path().join("gone.xlsx"), tmp.path().join("b-gone.xlsx"))
@@ -652,13 +625,6 @@ fn a_file_that_disappears_before_it_is_read() {
         assert!(r[0].1.contains("disappeared"), "{}", r[0].1);
         assert_eq!(ds.reps.len(), 1);
     }
-}
-
-fn kaohe(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 /// SPEC 9 with an unreadable file in the batch: `run` reports it in one

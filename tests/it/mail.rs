@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use mail_parser::{MessageParser, MimeHeaders};
@@ -34,73 +34,23 @@ roles = ["商务专员-B2B"]
 indicators = [{ code = "followups", weight = 100, pass = 1, excellent = 3 }]
 "#;
 
+/// The reps of `REPS`, S001 owning the one customer and contract; rep
+/// number i (from 0) follows the customer up i + 1 times.
 fn ledgers(dir: &Path) {
-    let mut roster = vec![vec![
-        S("工号"),
-        S("姓名"),
-        S("岗位"),
-        S("入职日期"),
-        S("邮箱"),
-        S("直属领导"),
-    ]];
+    let mut book = Ledgers::new();
     for (id, name, email, sup) in REPS {
-        roster.push(vec![
-            S(id),
-            S(name),
-            S("商务专员-B2B"),
-            D("2025-01-10"),
-            if email.is_empty() { E } else { S(email) },
-            if sup.is_empty() { E } else { S(sup) },
-        ]);
+        book.rep(id, name, "商务专员-B2B", "2025-01-10")
+            .with("邮箱", if email.is_empty() { E } else { S(email) })
+            .with("直属领导", if sup.is_empty() { E } else { S(sup) });
     }
-    let mut followups = vec![vec![
-        S("跟进时间"),
-        S("商务专员"),
-        S("客户编号"),
-        S("跟进方式"),
-    ]];
+    book.customer("KH001", "甲公司", "S001", "2026-03-02")
+        .payment("HT001", "KH001", "S001", "2026-03-10", 1000.0, "2026-03-20");
     for (i, (id, ..)) in REPS.iter().enumerate() {
         for _ in 0..=i {
-            followups.push(vec![D("2026-03-02"), S(id), S("KH001"), S("电话")]);
+            book.followup("2026-03-02", id, "KH001", "电话");
         }
     }
-    write_xlsx(
-        &dir.join("2026-03/台账.xlsx"),
-        &[
-            sheet("人员", roster),
-            sheet(
-                "客户",
-                vec![
-                    vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
-                    vec![S("KH001"), S("甲公司"), S("S001"), D("2026-03-02")],
-                ],
-            ),
-            sheet("跟进", followups),
-            sheet(
-                "回款",
-                vec![
-                    vec![
-                        S("合同编号"),
-                        S("客户编号"),
-                        S("商务专员"),
-                        S("签约日期"),
-                        S("合同金额"),
-                        S("应回款金额"),
-                        S("应回款日期"),
-                    ],
-                    vec![
-                        S("HT001"),
-                        S("KH001"),
-                        S("S001"),
-                        D("2026-03-10"),
-                        N(1000.0),
-                        N(1000.0),
-                        D("2026-03-20"),
-                    ],
-                ],
-            ),
-        ],
-    );
+    book.write(&dir.join("2026-03/台账.xlsx"));
 }
 
 /// A period folder written once by `kaohe run` for all tests; each test
@@ -116,20 +66,16 @@ fn fixture() -> &'static Path {
         ledgers(&l);
         let scheme = tmp.path().join("scheme.toml");
         std::fs::write(&scheme, SCHEME).unwrap();
-        let o = kaohe(
-            &[
-                "run",
-                l.to_str().unwrap(),
-                "--period",
-                "2026-03",
-                "--scheme",
-                scheme.to_str().unwrap(),
-                "--out",
-                tmp.path().join("out").to_str().unwrap(),
-            ],
-            &[],
-        );
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        kaohe_ok(&[
+            "run",
+            l.to_str().unwrap(),
+            "--period",
+            "2026-03",
+            "--scheme",
+            scheme.to_str().unwrap(),
+            "--out",
+            tmp.path().join("out").to_str().unwrap(),
+        ]);
         let dir = tmp.path().join("out/2026-03");
         (tmp, dir)
     })
@@ -144,15 +90,6 @@ fn period_copy(tmp: &Path) -> PathBuf {
         std::fs::write(dir.join(rel), bytes).unwrap();
     }
     dir
-}
-
-fn kaohe(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kaohe"));
-    c.args(args).env_remove("KAOHE_SMTP_PASSWORD");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
 }
 
 fn text(o: &Output) -> String {
@@ -273,7 +210,7 @@ fn smtp_delivers_each_rep_their_own_workbook_once() {
     let env = [("KAOHE_SMTP_PASSWORD", PASSWORD)];
     let args = ["mail", d, "--smtp", &url, "--from", FROM, "--cc-supervisor"];
 
-    let o = kaohe(&args, &env);
+    let o = kaohe_env(&args, &env);
     // S004 has no email: reported, skipped, and the exit code says so.
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -336,7 +273,7 @@ fn smtp_delivers_each_rep_their_own_workbook_once() {
     assert_eq!(server.connections(), 4, "one check, then one per message");
 
     // A second run sends nothing, and does not even connect.
-    let o2 = kaohe(&args, &env);
+    let o2 = kaohe_env(&args, &env);
     assert_eq!(server.received().len(), 3, "{}", text(&o2));
     assert_eq!(server.connections(), 4);
     assert!(
@@ -349,7 +286,7 @@ fn smtp_delivers_each_rep_their_own_workbook_once() {
     // --resend for one rep sends exactly that one again.
     let mut one = args.to_vec();
     one.extend(["--resend", "--rep", "S002"]);
-    let o3 = kaohe(&one, &env);
+    let o3 = kaohe_env(&one, &env);
     assert_eq!(o3.status.code(), Some(0), "{}", text(&o3));
     let got = server.received();
     assert_eq!(got.len(), 4);
@@ -366,7 +303,7 @@ fn smtp_delivers_each_rep_their_own_workbook_once() {
     let new = kaohe::input::read::sha256_hex(&bytes);
     let json = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
     std::fs::write(dir.join("manifest.json"), json.replace(&old, &new)).unwrap();
-    let o4 = kaohe(&args, &env);
+    let o4 = kaohe_env(&args, &env);
     let got = server.received();
     assert_eq!(got.len(), 5, "{}", text(&o4));
     assert_eq!(got[4].rcpt_to[0], "ouyangnana@example.com");
@@ -388,7 +325,7 @@ fn a_refused_recipient_or_dropped_connection_costs_only_that_message() {
     let url = smtp_url(&server);
     let env = [("KAOHE_SMTP_PASSWORD", PASSWORD)];
     let args = ["mail", d, "--smtp", &url, "--from", FROM, "--lang", "en"];
-    let o = kaohe(&args, &env);
+    let o = kaohe_env(&args, &env);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     let got = server.received();
     assert_eq!(got.len(), 1);
@@ -416,7 +353,7 @@ fn a_refused_recipient_or_dropped_connection_costs_only_that_message() {
     let fixed = SmtpServer::start(login());
     let url = smtp_url(&fixed);
     let args = ["mail", d, "--smtp", &url, "--from", FROM];
-    let o2 = kaohe(&args, &env);
+    let o2 = kaohe_env(&args, &env);
     assert_eq!(
         o2.status.code(),
         Some(4),
@@ -452,7 +389,7 @@ fn a_changed_workbook_or_missing_email_is_reported_and_skipped() {
     .unwrap();
     let server = SmtpServer::start(Behaviour::default());
     let url = format!("smtp://127.0.0.1:{}?tls=none", server.port);
-    let o = kaohe(&["mail", d, "--smtp", &url, "--from", FROM], &[]);
+    let o = kaohe(&["mail", d, "--smtp", &url, "--from", FROM]);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     let got = server.received();
     assert_eq!(got.len(), 1, "{}", text(&o));
@@ -475,15 +412,14 @@ fn dry_run_prints_who_gets_what_and_touches_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = period_copy(tmp.path());
     let before = files(&dir);
-    let o = kaohe(
-        &[
-            "mail",
-            dir.to_str().unwrap(),
-            "--dry-run",
-            "--cc-supervisor",
-        ],
-        &[],
-    );
+    let o = kaohe(&[
+        "mail",
+        dir.to_str().unwrap(),
+        "--dry-run",
+        "--cc-supervisor",
+        "--from",
+        FROM,
+    ]);
     assert_eq!(
         o.status.code(),
         Some(4),
@@ -511,18 +447,15 @@ fn eml_files_decode_to_the_chinese_file_name_and_subject() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = period_copy(tmp.path());
     let emls = tmp.path().join("eml");
-    let o = kaohe(
-        &[
-            "mail",
-            dir.to_str().unwrap(),
-            "--eml-dir",
-            emls.to_str().unwrap(),
-            "--from",
-            FROM,
-            "--cc-supervisor",
-        ],
-        &[],
-    );
+    let o = kaohe(&[
+        "mail",
+        dir.to_str().unwrap(),
+        "--eml-dir",
+        emls.to_str().unwrap(),
+        "--from",
+        FROM,
+        "--cc-supervisor",
+    ]);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     let written = files(&emls);
     let names: Vec<String> = written.keys().map(|p| p.display().to_string()).collect();
@@ -575,21 +508,18 @@ fn templates_from_a_file_or_the_scheme() {
     )
     .unwrap();
     let emls = tmp.path().join("a");
-    let o = kaohe(
-        &[
-            "mail",
-            d,
-            "--eml-dir",
-            emls.to_str().unwrap(),
-            "--from",
-            "hr@example.com",
-            "--template",
-            template.to_str().unwrap(),
-            "--rep",
-            "S002",
-        ],
-        &[],
-    );
+    let o = kaohe(&[
+        "mail",
+        d,
+        "--eml-dir",
+        emls.to_str().unwrap(),
+        "--from",
+        "hr@example.com",
+        "--template",
+        template.to_str().unwrap(),
+        "--rep",
+        "S002",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let raw = std::fs::read(emls.join("S002_李娜_2026-03.eml")).unwrap();
     let m = MessageParser::default().parse(raw.as_slice()).unwrap();
@@ -621,19 +551,16 @@ fn templates_from_a_file_or_the_scheme() {
     )
     .unwrap();
     let emls = tmp.path().join("b");
-    let o = kaohe(
-        &[
-            "mail",
-            d,
-            "--eml-dir",
-            emls.to_str().unwrap(),
-            "--scheme",
-            scheme.to_str().unwrap(),
-            "--rep",
-            "S001",
-        ],
-        &[],
-    );
+    let o = kaohe(&[
+        "mail",
+        d,
+        "--eml-dir",
+        emls.to_str().unwrap(),
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--rep",
+        "S001",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let raw = std::fs::read(emls.join("S001_张伟明_2026-03.eml")).unwrap();
     let m = MessageParser::default().parse(raw.as_slice()).unwrap();
@@ -646,19 +573,16 @@ fn templates_from_a_file_or_the_scheme() {
     // A misspelt placeholder is a configuration error before anything is written.
     std::fs::write(&template, "{nmae}\n\nx\n").unwrap();
     let emls = tmp.path().join("c");
-    let o = kaohe(
-        &[
-            "mail",
-            d,
-            "--eml-dir",
-            emls.to_str().unwrap(),
-            "--from",
-            "hr@example.com",
-            "--template",
-            template.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let o = kaohe(&[
+        "mail",
+        d,
+        "--eml-dir",
+        emls.to_str().unwrap(),
+        "--from",
+        "hr@example.com",
+        "--template",
+        template.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("{nmae}"));
     assert!(!emls.exists());
@@ -680,7 +604,7 @@ fn starttls_and_implicit_tls_with_the_company_ca() {
         let server = SmtpServer::start(Behaviour { tls, ..login() });
         let url = format!("{scheme}://hr@127.0.0.1:{}", server.port);
         // The test CA is not in the system's store: refused, nothing logged.
-        let o = kaohe(
+        let o = kaohe_env(
             &["mail", d, "--smtp", &url, "--from", FROM, "--rep", "S001"],
             &env,
         );
@@ -689,7 +613,7 @@ fn starttls_and_implicit_tls_with_the_company_ca() {
         assert!(log_rows(&dir).is_empty());
         assert!(!dir.join("issued.json").exists());
         // Trusting the company's CA: delivered over TLS, logged in.
-        let o = kaohe(
+        let o = kaohe_env(
             &[
                 "mail",
                 d,
@@ -789,7 +713,7 @@ fn usage_errors_never_show_the_password() {
     for (extra, env, code, want) in cases {
         let mut args = vec!["mail", d];
         args.extend(&extra);
-        let o = kaohe(&args, env);
+        let o = kaohe_env(&args, env);
         assert_eq!(o.status.code(), Some(code), "{extra:?}: {}", text(&o));
         let t = text(&o);
         assert!(t.contains(want), "{extra:?}: {t}");
@@ -803,19 +727,21 @@ fn usage_errors_never_show_the_password() {
     }
     let dr = draft.to_str().unwrap();
     assert_eq!(
-        kaohe(&["mail", dr, "--dry-run"], &[]).status.code(),
+        kaohe(&["mail", dr, "--dry-run", "--from", FROM])
+            .status
+            .code(),
         Some(4),
         "not issued yet"
     );
     std::fs::write(dir.join("issued.json"), "{}").unwrap();
-    let o = kaohe(&["mail", dr, "--dry-run"], &[]);
+    let o = kaohe(&["mail", dr, "--dry-run"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("--reissue"), "{}", text(&o));
     std::fs::remove_dir_all(&draft).unwrap();
     std::fs::remove_file(dir.join("issued.json")).unwrap();
-    // Not a period folder: unreadable input.
-    let o = kaohe(&["mail", tmp.path().to_str().unwrap(), "--dry-run"], &[]);
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    // Not a period folder: a usage error (as for `kaohe issue`).
+    let o = kaohe(&["mail", tmp.path().to_str().unwrap(), "--dry-run"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     // An unreachable server: every rep reported, nothing logged.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -823,7 +749,7 @@ fn usage_errors_never_show_the_password() {
         .unwrap()
         .port();
     let url = format!("smtp://hr@127.0.0.1:{port}?tls=none");
-    let o = kaohe(&["mail", d, "--smtp", &url, "--from", FROM], &env);
+    let o = kaohe_env(&["mail", d, "--smtp", &url, "--from", FROM], &env);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -839,7 +765,7 @@ fn usage_errors_never_show_the_password() {
         let _held = kaohe::store::lock(tmp.path(), kaohe::Lang::Zh)
             .unwrap()
             .unwrap();
-        let o = kaohe(&["mail", d, "--smtp", &url, "--from", FROM], &env);
+        let o = kaohe_env(&["mail", d, "--smtp", &url, "--from", FROM], &env);
         assert_eq!(o.status.code(), Some(2), "{}", text(&o));
         assert!(text(&o).contains("另一个 kaohe"), "{}", text(&o));
         assert_eq!(server.connections(), 0);
@@ -847,7 +773,7 @@ fn usage_errors_never_show_the_password() {
     // A wrong password: refused by the server, reported once, not echoed.
     let server = SmtpServer::start(login());
     let url = smtp_url(&server);
-    let o = kaohe(
+    let o = kaohe_env(
         &["mail", d, "--smtp", &url, "--from", FROM],
         &[("KAOHE_SMTP_PASSWORD", "wrong-Pw-123")],
     );

@@ -245,16 +245,9 @@ pub fn messy(dir: &Path) {
     );
 
     // April snapshot: KH001 reassigned to S002 (history, not a correction).
-    write_xlsx(
-        &dir.join("2026-04/客户台账_2026-04.xlsx"),
-        &[sheet(
-            "客户",
-            vec![
-                vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
-                vec![S("KH001"), S("甲公司"), S("S002"), T("2026-03-02 09:05:00")],
-            ],
-        )],
-    );
+    Ledgers::new()
+        .customer("KH001", "甲公司", "S002", "2026-03-02 09:05:00")
+        .write(&dir.join("2026-04/客户台账_2026-04.xlsx"));
     // Broken files: a text file renamed .xlsx and a truncated workbook.
     std::fs::write(dir.join("broken.xlsx"), "this is not a spreadsheet").unwrap();
     let good = std::fs::read(dir.join("2026-04/客户台账_2026-04.xlsx")).unwrap();
@@ -370,25 +363,25 @@ fn messy_workbook_every_issue_and_every_row() {
     let want = vec![
         (
             Level::Error,
-            "台账_2026-03.xlsx!客户!C7",
+            "2026-03/台账_2026-03.xlsx!客户!C7",
             "赵六",
             Reason::UnknownRep,
         ),
         (
             Level::Error,
-            "台账_2026-03.xlsx!客户!D8",
+            "2026-03/台账_2026-03.xlsx!客户!D8",
             "待定",
             Reason::Bad(Bad::NotADate),
         ),
         (
             Level::Error,
-            "台账_2026-03.xlsx!客户!C9",
+            "2026-03/台账_2026-03.xlsx!客户!C9",
             "王五",
             Reason::AmbiguousRep { count: 2 },
         ),
         (
             Level::Warning,
-            "台账_2026-03.xlsx!客户!E11",
+            "2026-03/台账_2026-03.xlsx!客户!E11",
             "已终止",
             Reason::TerminatedWithoutEndDate {
                 from: Some(day(2026, 3, 1)),
@@ -396,7 +389,7 @@ fn messy_workbook_every_issue_and_every_row() {
         ),
         (
             Level::Warning,
-            "台账_2026-03.xlsx!回款!G4",
+            "2026-03/台账_2026-03.xlsx!回款!G4",
             "预付",
             Reason::Bad(Bad::UnknownWord(
                 kaohe::input::columns::WordList::PaymentKind,
@@ -404,7 +397,7 @@ fn messy_workbook_every_issue_and_every_row() {
         ),
         (
             Level::Info,
-            "台账_2026-03.xlsx!回款!5",
+            "2026-03/台账_2026-03.xlsx!回款!5",
             "",
             Reason::Corrected {
                 previous: prev,
@@ -417,7 +410,7 @@ fn messy_workbook_every_issue_and_every_row() {
         ),
         (
             Level::Warning,
-            "台账_2026-03.xlsx!回款!G5",
+            "2026-03/台账_2026-03.xlsx!回款!G5",
             "预付",
             Reason::Bad(Bad::UnknownWord(
                 kaohe::input::columns::WordList::PaymentKind,
@@ -425,31 +418,31 @@ fn messy_workbook_every_issue_and_every_row() {
         ),
         (
             Level::Warning,
-            "台账_2026-03.xlsx!回款!J6",
+            "2026-03/台账_2026-03.xlsx!回款!J6",
             "5000",
             Reason::PaidWithoutDate,
         ),
         (
             Level::Warning,
-            "台账_2026-03.xlsx!跟进!E2",
+            "2026-03/台账_2026-03.xlsx!跟进!E2",
             "待定",
             Reason::Bad(Bad::NotADate),
         ),
         (
             Level::Warning,
-            "台账_2026-03.xlsx!跟进!D4",
+            "2026-03/台账_2026-03.xlsx!跟进!D4",
             "飞鸽传书",
             Reason::Bad(Bad::UnknownWord(kaohe::input::columns::WordList::Method)),
         ),
         (
             Level::Error,
-            "台账_2026-03.xlsx!跟进!A5",
+            "2026-03/台账_2026-03.xlsx!跟进!A5",
             "2026-13-01",
             Reason::Bad(Bad::NotADate),
         ),
         (
             Level::Warning,
-            "台账_2026-03.xlsx!跟进!E6",
+            "2026-03/台账_2026-03.xlsx!跟进!E6",
             "待定",
             Reason::Bad(Bad::NotADate),
         ),

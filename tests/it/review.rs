@@ -2,8 +2,9 @@
 //! workbook round trip on the samples' 2026-03, S002 陈颖, with workbooks
 //! edited and saved by LibreOffice and by openpyxl (tests/fixtures/review/).
 //!
-//! S002's scorecard, by hand: W = Σ applicable weights = 25 + 8 + 7 + 5 + 10
-//! + 8 + 5 + 5 + 6 + 6 = 85 (repurchase and churn are N/A). The two manual
+//! S002's scorecard, by hand: W, the sum of the applicable weights, is
+//! 25 + 8 + 7 + 5 + 10 + 8 + 5 + 5 + 6 + 6 = 85 (repurchase and churn are
+//! N/A). The two manual
 //! lines weigh 6 each; kaohe's own scores are 94 (I19, 协作响应速度) and 89
 //! (I20, 协作任务质量), worth round2(6·94/85) = 6.64 and round2(6·89/85) =
 //! 6.28 points; the total is 65.13 (C: 60 ≤ total < 70).
@@ -210,7 +211,7 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     let log = book.worksheet_range("调整记录").unwrap();
     let hr_rows: Vec<String> = log
         .rows()
-        .filter(|r| r.get(2).is_some_and(|c| c.to_string() == "HR 审阅修改"))
+        .filter(|r| r.get(2).is_some_and(|c| *c == "HR 审阅修改"))
         .map(|r| format!("{}|{}|{}", r[0], r[3], r[5]))
         .collect();
     assert_eq!(
@@ -224,9 +225,9 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     // The 变更 sheet names the review record as what changed.
     let changes = book.worksheet_range("变更").unwrap();
     assert!(
-        changes.rows().any(
-            |r| r[0].to_string() == "审阅记录.csv" && r[1].to_string() == "HR 审阅修改（新增）"
-        ),
+        changes
+            .rows()
+            .any(|r| r[0] == "审阅记录.csv" && r[1] == "HR 审阅修改（新增）"),
         "the change report names HR's review"
     );
 }

@@ -4,31 +4,20 @@
 //! reading accounts for every generated row.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 
 use kaohe::demo::{generate, DemoOptions, Scale};
 use kaohe::input::columns::Kind;
 
+use crate::common::{files, kaohe_ok};
+
 /// Every file below `dir` by relative path, with its bytes (the output
 /// folder's lock file, which names the process, left out).
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|n| n == ".kaohe.lock") {
-                continue;
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .filter(|(p, _)| p.file_name().is_none_or(|n| n != ".kaohe.lock"))
+        .collect()
 }
 
 #[test]
@@ -62,18 +51,20 @@ fn medium_workload_gives_identical_outputs_for_jobs_1_and_the_default() {
     drop(ds);
 
     let run = |jobs: Option<&str>, out: &Path| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaohe"));
-        cmd.arg("run")
-            .arg(&ledgers)
-            .args(["--quarter", "2026-Q1", "--scheme"])
-            .arg(&scheme)
-            .arg("--out")
-            .arg(out);
+        let mut args = vec![
+            "run",
+            ledgers.to_str().unwrap(),
+            "--quarter",
+            "2026-Q1",
+            "--scheme",
+            scheme.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
         if let Some(j) = jobs {
-            cmd.args(["--jobs", j]);
+            args.extend(["--jobs", j]);
         }
-        let o = cmd.output().unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        kaohe_ok(&args);
     };
     let (one, default) = (tmp.path().join("one"), tmp.path().join("default"));
     run(Some("1"), &one);
@@ -84,7 +75,8 @@ fn medium_workload_gives_identical_outputs_for_jobs_1_and_the_default() {
     for (name, bytes) in &a {
         assert!(
             bytes == &b[name],
-            "{name} differs between --jobs 1 and the default"
+            "{} differs between --jobs 1 and the default",
+            name.display()
         );
     }
 }

@@ -8,20 +8,12 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use kaohe::compute::assess::compute_with;
 use kaohe::compute::Index;
 use kaohe::scheme::Scheme;
 
 use crate::common::*;
-
-fn kaohe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaohe"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// Every part of a zip (xlsx) file, decompressed, by name.
 fn parts(path: &Path) -> BTreeMap<String, String> {
@@ -35,24 +27,6 @@ fn parts(path: &Path) -> BTreeMap<String, String> {
             (f.name().to_string(), s)
         })
         .collect()
-}
-
-/// Every file below a folder.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The text of every `<f>` (formula) element of an XML part.
@@ -88,124 +62,9 @@ const EVIL_REASON: &str = "-2+3+cmd|' /C calc'!A0";
 const EVIL_NOTES: &str = "http://evil.example/phish";
 const EVIL_DATE: &str = "=1+1";
 
-fn hostile_ledgers(dir: &Path) {
-    write_xlsx(
-        &dir.join("2026-03/台账.xlsx"),
-        &[
-            sheet(
-                "人员",
-                vec![
-                    vec![S("工号"), S("姓名"), S("岗位"), S("入职日期"), S("团队")],
-                    vec![
-                        S("S001"),
-                        S(EVIL_NAME),
-                        S("商务专员-B2B"),
-                        D("2025-01-10"),
-                        S(EVIL_TEAM),
-                    ],
-                    vec![
-                        S("S002"),
-                        S("李四"),
-                        S("商务专员-B2B"),
-                        D("2025-01-10"),
-                        S(EVIL_NOTES),
-                    ],
-                ],
-            ),
-            sheet(
-                "客户",
-                vec![
-                    vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
-                    vec![S("KH001"), S(EVIL_CUSTOMER), S("S001"), D("2026-03-02")],
-                    vec![S("KH002"), S("乙公司"), S("S002"), S(EVIL_DATE)],
-                    vec![S("KH003"), S("丙公司"), S("S002"), D("2026-03-04")],
-                ],
-            ),
-            sheet(
-                "跟进",
-                vec![
-                    vec![
-                        S("跟进时间"),
-                        S("商务专员"),
-                        S("客户编号"),
-                        S("跟进方式"),
-                        S("跟进内容"),
-                    ],
-                    vec![
-                        D("2026-03-02"),
-                        S("S001"),
-                        S("KH001"),
-                        S("电话"),
-                        S(EVIL_NOTES),
-                    ],
-                    vec![D("2026-03-03"), S("S002"), S("KH003"), S("电话"), S("好")],
-                ],
-            ),
-            sheet(
-                "回款",
-                vec![
-                    vec![
-                        S("合同编号"),
-                        S("客户编号"),
-                        S("商务专员"),
-                        S("签约日期"),
-                        S("合同金额"),
-                        S("应回款金额"),
-                        S("应回款日期"),
-                    ],
-                    vec![
-                        S("HT001"),
-                        S("KH001"),
-                        S("S001"),
-                        D("2026-03-10"),
-                        N(1000.0),
-                        N(1000.0),
-                        D("2026-03-20"),
-                    ],
-                ],
-            ),
-            sheet(
-                "调整",
-                vec![
-                    vec![
-                        S("工号"),
-                        S("期间"),
-                        S("类型"),
-                        S("说明"),
-                        S("指标"),
-                        S("数值"),
-                    ],
-                    vec![
-                        S("S001"),
-                        S("2026-03"),
-                        S("剔除"),
-                        S(EVIL_REASON),
-                        S("followups"),
-                        E,
-                    ],
-                    vec![
-                        S("S001"),
-                        S("2026-03"),
-                        S("加分"),
-                        S(EVIL_REASON),
-                        E,
-                        N(1.0),
-                    ],
-                ],
-            ),
-        ],
-    );
-}
-
-#[test]
-fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ledgers = tmp.path().join("ledgers");
-    hostile_ledgers(&ledgers);
-    let scheme = tmp.path().join("s.toml");
-    std::fs::write(&scheme, SCHEME).unwrap();
-    let out = tmp.path().join("out");
-    let o = kaohe(&[
+/// `kaohe run` for 2026-03, which must succeed.
+fn run_march(ledgers: &Path, scheme: &Path, out: &Path) {
+    kaohe_ok(&[
         "run",
         ledgers.to_str().unwrap(),
         "--period",
@@ -215,12 +74,41 @@ fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+}
+
+/// The hostile ledgers and the scheme in a temporary folder.
+fn hostile_folder() -> Folder {
+    let f = Folder::new(SCHEME);
+    hostile_ledgers(&f.ledgers);
+    f
+}
+
+fn hostile_ledgers(dir: &Path) {
+    Ledgers::new()
+        .rep("S001", EVIL_NAME, "商务专员-B2B", "2025-01-10")
+        .with("团队", S(EVIL_TEAM))
+        .rep("S002", "李四", "商务专员-B2B", "2025-01-10")
+        .with("团队", S(EVIL_NOTES))
+        .customer("KH001", EVIL_CUSTOMER, "S001", "2026-03-02")
+        .customer("KH002", "乙公司", "S002", EVIL_DATE)
+        .customer("KH003", "丙公司", "S002", "2026-03-04")
+        .followup("2026-03-02", "S001", "KH001", "电话")
+        .with("跟进内容", S(EVIL_NOTES))
+        .followup("2026-03-03", "S002", "KH003", "电话")
+        .with("跟进内容", S("好"))
+        .payment("HT001", "KH001", "S001", "2026-03-10", 1000.0, "2026-03-20")
+        .adjustment("S001", "2026-03", "剔除", EVIL_REASON)
+        .with("指标", S("followups"))
+        .adjustment("S001", "2026-03", "加分", EVIL_REASON)
+        .with("数值", N(1.0))
+        .write(&dir.join("2026-03/台账.xlsx"));
+}
+
+#[test]
+fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
+    let f = hostile_folder();
+    let (tmp, ledgers, scheme, out) = (&f.tmp, &f.ledgers, &f.scheme, &f.out);
+    run_march(ledgers, scheme, out);
     let issues = tmp.path().join("issues.xlsx");
     kaohe(&[
         "check",
@@ -228,7 +116,7 @@ fn ledger_text_never_becomes_a_formula_or_a_link_in_any_output() {
         "--out",
         issues.to_str().unwrap(),
     ]);
-    let mut books: Vec<PathBuf> = walk(&out)
+    let mut books: Vec<PathBuf> = walk(out)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
         .collect();
@@ -326,36 +214,22 @@ fn output_names_from_any_rep_stay_inside_the_folder_and_are_portable() {
         ("S011", " trailing. "),
         ("S012", "tab\there"),
     ];
-    let mut roster = vec![vec![S("工号"), S("姓名"), S("岗位"), S("入职日期")]];
+    let mut book = Ledgers::new();
     for (id, name) in hostile.iter().copied().chain([(long_id.as_str(), "丁")]) {
-        roster.push(vec![S(id), S(name), S("商务专员-B2B"), D("2025-01-10")]);
+        book.rep(id, name, "商务专员-B2B", "2025-01-10");
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let ledgers = tmp.path().join("ledgers");
-    let mut book = vec![sheet("人员", roster)];
-    let mut rest = Vec::new();
-    hostile_sheets(&mut rest);
-    book.append(&mut rest);
-    write_xlsx(&ledgers.join("2026-03/台账.xlsx"), &book);
-    let scheme = tmp.path().join("s.toml");
-    std::fs::write(&scheme, SCHEME).unwrap();
-    let out = tmp.path().join("out");
-    let o = kaohe(&[
-        "run",
-        ledgers.to_str().unwrap(),
-        "--period",
-        "2026-03",
-        "--scheme",
-        scheme.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    // Customers, follow-ups and payments for S005 only (enough for a run).
+    book.customer("KH001", "甲公司", "S005", "2026-03-02")
+        .followup("2026-03-02", "S005", "KH001", "电话")
+        .payment("HT001", "KH001", "S005", "2026-03-10", 1000.0, "2026-03-20");
+    let Folder {
+        tmp: _tmp,
+        ledgers,
+        scheme,
+        out,
+    } = Folder::new(SCHEME);
+    book.write(&ledgers.join("2026-03/台账.xlsx"));
+    run_march(&ledgers, &scheme, &out);
     let period_dir = out.join("2026-03");
     // Everything but the run's lock file is in the period's folder.
     let written: Vec<PathBuf> = walk(&out)
@@ -402,47 +276,6 @@ fn output_names_from_any_rep_stay_inside_the_folder_and_are_portable() {
         .filter_map(|r| r["file"].as_str())
         .collect();
     assert_eq!(files.len(), hostile.len() + 1, "{manifest}");
-}
-
-/// Customers, follow-ups and payments for S001 only (enough for a run).
-fn hostile_sheets(out: &mut Vec<Sheet<'_>>) {
-    out.push(sheet(
-        "跟进",
-        vec![
-            vec![S("跟进时间"), S("商务专员"), S("客户编号"), S("跟进方式")],
-            vec![D("2026-03-02"), S("S005"), S("KH001"), S("电话")],
-        ],
-    ));
-    out.push(sheet(
-        "客户",
-        vec![
-            vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
-            vec![S("KH001"), S("甲公司"), S("S005"), D("2026-03-02")],
-        ],
-    ));
-    out.push(sheet(
-        "回款",
-        vec![
-            vec![
-                S("合同编号"),
-                S("客户编号"),
-                S("商务专员"),
-                S("签约日期"),
-                S("合同金额"),
-                S("应回款金额"),
-                S("应回款日期"),
-            ],
-            vec![
-                S("HT001"),
-                S("KH001"),
-                S("S005"),
-                D("2026-03-10"),
-                N(1000.0),
-                N(1000.0),
-                D("2026-03-20"),
-            ],
-        ],
-    ));
 }
 
 /// Whether a character belongs to an identifier (`S001`, `HT2026-00045`).
@@ -551,7 +384,7 @@ fn the_ledger_folder_is_never_written() {
     let o = out.to_str().unwrap();
     assert_eq!(kaohe(&["run", l, "--out", o]).status.code(), Some(0));
     assert_eq!(
-        kaohe(&["run", l, "--out", o, "--year", "2026"])
+        kaohe(&["run", l, "--out", o, "--period", "2026-03", "--force"])
             .status
             .code(),
         Some(0)
@@ -584,12 +417,8 @@ fn the_ledger_folder_is_never_written() {
 #[test]
 fn the_smtp_password_appears_in_no_output() {
     const SECRET: &str = "Hv9-never-print-me";
-    let tmp = tempfile::tempdir().unwrap();
-    let ledgers = tmp.path().join("ledgers");
-    hostile_ledgers(&ledgers);
-    let scheme = tmp.path().join("s.toml");
-    std::fs::write(&scheme, SCHEME).unwrap();
-    let out = tmp.path().join("out");
+    let f = hostile_folder();
+    let (tmp, ledgers, scheme, out) = (&f.tmp, &f.ledgers, &f.scheme, &f.out);
     let issues = tmp.path().join("out/i.xlsx");
     let mut seen = Vec::new();
     for args in [
@@ -608,15 +437,11 @@ fn the_smtp_password_appears_in_no_output() {
             issues.to_str().unwrap(),
         ],
     ] {
-        let o = Command::new(env!("CARGO_BIN_EXE_kaohe"))
-            .args(&args)
-            .env("KAOHE_SMTP_PASSWORD", SECRET)
-            .output()
-            .unwrap();
+        let o = kaohe_env(&args, &[("KAOHE_SMTP_PASSWORD", SECRET)]);
         seen.push(o.stdout);
         seen.push(o.stderr);
     }
-    let written = walk(&out);
+    let written = walk(out);
     assert!(written.len() >= 5, "{written:?}");
     for p in &written {
         seen.push(std::fs::read(p).unwrap());

@@ -24,6 +24,8 @@ use crate::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bad {
     NotADate,
+    /// Written as a date, but the day does not exist (`2026年2月30日`).
+    NoSuchDate,
     NotAMoney,
     NotANumber,
     NotAnInstallment,
@@ -44,6 +46,10 @@ impl Bad {
             Bad::NotADate => (
                 "不是可识别的日期（可写 2026-03-05、2026/3/5、2026年3月5日 或 20260305）",
                 "not a date (write 2026-03-05, 2026/3/5, 2026年3月5日 or 20260305)",
+            ),
+            Bad::NoSuchDate => (
+                "该日期不存在（请核对月份和日）",
+                "no such date (check the month and the day)",
             ),
             Bad::NotAMoney => (
                 "不是可识别的金额（可写 1,200.50、¥1200、1.2万 或 (1,200)）",
@@ -187,6 +193,25 @@ pub fn id_cow(d: &Data) -> CellResult<Cow<'_, str>> {
 }
 
 /// A date or date-time.
+/// Text shaped as a date — a four-digit year, a month 1–12 and a day 1–31
+/// (`2026年2月30日`, `2026-02-30`) — whose day does not exist.
+fn no_such_day(s: &str) -> bool {
+    let parts: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [y, m, d] = parts[..] else {
+        return false;
+    };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return false;
+    };
+    (1900..=9999).contains(&y)
+        && (1..=12).contains(&m)
+        && (1..=31).contains(&d)
+        && chrono::NaiveDate::from_ymd_opt(y, m, d).is_none()
+}
+
 pub fn stamp(d: &Data, is_1904: bool) -> CellResult<Stamp> {
     match d {
         _ if is_empty(d) => Ok(None),
@@ -195,7 +220,11 @@ pub fn stamp(d: &Data, is_1904: bool) -> CellResult<Stamp> {
             .map(|v| Some(Stamp::from_datetime(round_to_second(v))))
             .ok_or(Bad::NotADate),
         Data::DateTimeIso(s) | Data::String(s) => {
-            date::parse_text(s).map(Some).ok_or(Bad::NotADate)
+            date::parse_text(s).map(Some).ok_or(if no_such_day(s) {
+                Bad::NoSuchDate
+            } else {
+                Bad::NotADate
+            })
         }
         Data::DurationIso(_) => Err(Bad::Duration),
         Data::Float(_) | Data::Int(_) => {
@@ -479,6 +508,8 @@ mod tests {
             (s("   "), false, Ok(None)),
             (Data::Empty, false, Ok(None)),
             (s("待定"), false, Err(Bad::NotADate)),
+            (s("2026年2月30日"), false, Err(Bad::NoSuchDate)),
+            (s("2026-04-31"), false, Err(Bad::NoSuchDate)),
             (Data::Float(12.0), false, Err(Bad::ImplausibleSerial)),
             (Data::Int(20261399), false, Err(Bad::NotADate)),
             (Data::Error(CellErrorType::NA), false, Err(Bad::ErrorValue)),

@@ -24,6 +24,56 @@ pub struct Limits {
     pub cells: u64,
     /// Characters in one cell.
     pub cell_chars: u64,
+    /// Open passwords for encrypted ledgers (`--ledger-password-env`).
+    pub passwords: Option<&'static LedgerPasswords>,
+}
+
+/// Open passwords for encrypted ledger workbooks, from environment
+/// variables: one for every file, and one per file pattern (`*` any text,
+/// `?` one character, matched against the path in the ledger folder). Its
+/// `Debug` shows no password.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct LedgerPasswords {
+    pub all: Option<String>,
+    pub by_pattern: Vec<(String, String)>,
+}
+
+impl fmt::Debug for LedgerPasswords {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LedgerPasswords(…)")
+    }
+}
+
+impl LedgerPasswords {
+    /// The password for a file (its path in the ledger folder): the first
+    /// pattern that matches, else the one for every file.
+    pub fn for_file(&self, rel: &str) -> Option<&str> {
+        self.by_pattern
+            .iter()
+            .find(|(p, _)| glob(p, rel))
+            .map(|(_, pw)| pw.as_str())
+            .or(self.all.as_deref())
+    }
+
+    /// Kept for the whole run (the reader's limits are copied freely).
+    pub fn leak(self) -> &'static LedgerPasswords {
+        Box::leak(Box::new(self))
+    }
+}
+
+/// `*` any text (also `/`), `?` one character.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    fn go(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    go(&p, &t)
 }
 
 impl Default for Limits {
@@ -35,6 +85,7 @@ impl Default for Limits {
             cells: 20_000_000,
             // Excel's own limit: no cell written by Excel is longer.
             cell_chars: 32_767,
+            passwords: None,
         }
     }
 }
@@ -170,6 +221,19 @@ impl fmt::Display for Limits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_by_pattern_then_for_every_file() {
+        let p = LedgerPasswords {
+            all: Some("all".into()),
+            by_pattern: vec![("*/回款*.xlsx".into(), "pay".into())],
+        };
+        assert_eq!(p.for_file("2026-03/回款台账.xlsx"), Some("pay"));
+        assert_eq!(p.for_file("2026-03/客户台账.xlsx"), Some("all"));
+        assert_eq!(format!("{p:?}"), "LedgerPasswords(…)");
+        assert!(glob("2026-0?/*", "2026-03/a.xlsx"));
+        assert!(!glob("2026-0?/*", "2026-10/a.xlsx"));
+    }
 
     #[test]
     fn settings_raise_limits_and_mistakes_are_named() {

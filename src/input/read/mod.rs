@@ -20,7 +20,7 @@ use std::sync::{Arc, Once};
 use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::period::YearMonth;
-pub use limits::{Limit, Limits};
+pub use limits::{LedgerPasswords, Limit, Limits};
 pub use sniff::{sniff, Format};
 
 /// One ledger file found in the ledger folder.
@@ -143,7 +143,9 @@ pub fn discover(root: &Path) -> anyhow::Result<(Vec<SourceFile>, Vec<Arc<str>>)>
             let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || name.starts_with("~$") {
+            // Hidden files are passed over; Excel's `~$` owner files are
+            // listed as ignored (below), so that the run can warn of them.
+            if name.starts_with('.') {
                 continue;
             }
             let ft = entry
@@ -164,7 +166,12 @@ pub fn discover(root: &Path) -> anyhow::Result<(Vec<SourceFile>, Vec<Arc<str>>)>
                 .extension()
                 .map(|e| e.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
-            if !EXTENSIONS.contains(&ext.as_str()) {
+            // `~$name.xlsx` is the owner file Excel and WPS keep beside a
+            // workbook that is open: no ledger (see `folder_warnings`).
+            let lock_file = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+            if !EXTENSIONS.contains(&ext.as_str()) || lock_file {
                 ignored.push(Arc::from(rel));
                 continue;
             }
@@ -228,10 +235,44 @@ pub fn read_file_hashed_with(
         Err(e) => return (None, Err(fail(io_message(&e)))),
     };
     let hash = sha256_hex(&bytes);
+    // A workbook with an open password, decrypted in memory when a password
+    // is given for it (never written anywhere); the limits apply to what it
+    // holds.
+    let bytes = match decrypt_if_given(bytes, &file.rel, limits) {
+        Ok(b) => b,
+        Err(message) => return (Some(hash), Err(fail(message))),
+    };
     (
         Some(hash),
         read_bytes_guarded(bytes, &file.rel, &file.path, limits, visit),
     )
+}
+
+/// An encrypted OOXML workbook (an OLE2 file holding `EncryptedPackage`)
+/// decrypted with the password given for it; any other file as it is.
+fn decrypt_if_given(bytes: Vec<u8>, rel: &str, limits: &Limits) -> Result<Vec<u8>, String> {
+    let Some(password) = limits.passwords.and_then(|p| p.for_file(rel)) else {
+        return Ok(bytes);
+    };
+    if !sniff::is_encrypted(&bytes) {
+        return Ok(bytes);
+    }
+    let wrong = || {
+        "打开密码不对，无法解开这个工作簿（密码来自 --ledger-password-env 所指的环境变量） / the open password is wrong: the workbook cannot be decrypted (the password comes from the environment variable --ledger-password-env names)".to_string()
+    };
+    let plain = office_crypto::decrypt_from_bytes(bytes, password).map_err(|_| wrong())?;
+    // The decryptor does not check the password itself: a wrong one gives
+    // bytes that are no workbook.
+    if !plain.starts_with(b"PK\x03\x04") {
+        return Err(wrong());
+    }
+    if plain.len() as u64 > limits.file_bytes {
+        return Err(format!(
+            "解密后的工作簿超过文件大小上限（{} 字节）；可用 --limit file-mb=… 调高 / the decrypted workbook is beyond the file-size limit ({} bytes); raise it with --limit file-mb=…",
+            limits.file_bytes, limits.file_bytes
+        ));
+    }
+    Ok(plain)
 }
 
 /// Sniff and read a file's bytes, turning any failure or panic into one

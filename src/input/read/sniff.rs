@@ -28,6 +28,13 @@ impl Format {
 
 const OLE2: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+/// Whether the bytes are an encrypted Office workbook (an OLE2 file holding
+/// the encrypted package of an OOXML one).
+pub fn is_encrypted(bytes: &[u8]) -> bool {
+    bytes.starts_with(&OLE2)
+        && (contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo"))
+}
+
 /// Decide the format of a file from its bytes (the extension only tells a
 /// CSV apart from other text). Refusals say why in plain words.
 pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format, &'static str> {
@@ -39,7 +46,7 @@ pub fn sniff(bytes: &[u8], path: &Path) -> Result<Format, &'static str> {
     }
     if bytes.starts_with(&OLE2) {
         if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
-            return Err("工作簿设有打开密码（已加密），请去掉密码后另存 / the workbook is password-protected (encrypted); save a copy without a password");
+            return Err("工作簿设有打开密码（已加密）：请用 --ledger-password-env 环境变量名 提供密码，或去掉密码后另存 / the workbook is password-protected (encrypted): give its password through --ledger-password-env NAME, or save a copy without a password");
         }
         return Ok(Format::Xls);
     }

@@ -3,6 +3,8 @@
 //! chart, the trend of a year, 评语 and signatures.
 
 use super::*;
+use crate::compute::score::line_factor;
+use crate::scheme::Method;
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn scorecard(
@@ -89,7 +91,7 @@ pub(super) fn scorecard(
             scheme.name,
             scheme.label,
             lang.pick("版本生效", "effective"),
-            a.version
+            crate::scheme::effective_label(a.version, lang)
         ),
     )?;
 
@@ -144,9 +146,18 @@ pub(super) fn scorecard(
             write_text(ws, row, 1, &shown, &fm.text)?;
             ws.write_number_with_format(row, COL_WEIGHT, f(l.weight), &fm.num2)?;
             let line_fmt = fm.unit(unit, ratio);
+            // A step table has no lines of its own: the cell points to the
+            // steps in the note.
+            let steps = matches!(line.spec.method, Method::Steps(_));
             for (c, v) in [(3u16, l.pass), (4, l.excellent)] {
                 match v {
                     Some(v) => ws.write_number_with_format(row, c, f(v), &line_fmt)?,
+                    None if steps && c == 3 => ws.write_string_with_format(
+                        row,
+                        c,
+                        lang.pick("见说明", "see note"),
+                        &fm.text,
+                    )?,
                     None => ws.write_blank(row, c, &fm.text)?,
                 };
             }
@@ -222,7 +233,8 @@ pub(super) fn scorecard(
                 Formula::new(formula).set_result(cached),
                 &fm.num2,
             )?;
-            let mut note = match &l.status {
+            let mut parts: Vec<String> = Vec::new();
+            let status = match &l.status {
                 LineStatus::Scored => String::new(),
                 LineStatus::Na(na) => {
                     format!("{}{}", lang.pick("不适用：", "N/A: "), na.reason(lang))
@@ -241,26 +253,27 @@ pub(super) fn scorecard(
                         .unwrap_or_default()
                 ),
             };
+            parts.extend((!status.is_empty()).then_some(status));
+            // How this line is scored and what its value is (steps for the
+            // period, method, rating scale and raters, target column, basis,
+            // follow-up methods): the scheme entry in words.
+            let factor = line_factor(&line.spec, p.months());
+            parts.extend(line.spec.scoring_text(factor, lang));
+            parts.extend(line.spec.measure_text(&scheme.defaults, lang));
             if let Some(t) = &line.eval.target {
-                let src = format!(
+                parts.push(format!(
                     "{}{}",
                     lang.pick("目标来源：", "target: "),
                     t.source.describe(lang)
-                );
-                note = if note.is_empty() {
-                    src
-                } else {
-                    format!("{note}；{src}")
-                };
+                ));
             }
             if manual {
-                let m = lang.pick("人工评分，可修改得分", "manual score: editable");
-                note = if note.is_empty() {
-                    m.to_string()
-                } else {
-                    format!("{note}；{m}")
-                };
+                parts.push(
+                    lang.pick("人工评分，可修改得分", "manual score: editable")
+                        .to_string(),
+                );
             }
+            let note = parts.join(lang.pick("；", "; "));
             write_text(ws, row, 10, &note, &fm.wrap)?;
             widths[0].push(d.name.clone());
             widths[1].push(shown);
@@ -338,7 +351,7 @@ pub(super) fn scorecard(
             let (line, l) = (&a.lines[i], &s.lines[i]);
             write_text(ws, row, 0, &l.dimension, &fm.text)?;
             write_text(ws, row, 1, &l.name, &fm.text)?;
-            let fmt = fm.unit(line.spec.def.unit, false);
+            let fmt = fm.unit(line.spec.value_unit(), false);
             match l.pass {
                 Some(v) => ws.write_number_with_format(row, 3, f(v), &fmt)?,
                 None => ws.write_blank(row, 3, &fm.text)?,
@@ -354,16 +367,21 @@ pub(super) fn scorecard(
             };
             write_text(ws, row, 8, result, &fm.text)?;
             ws.write_number_with_format(row, COL_POINTS, f(pen), &fm.num2)?;
-            let why = match &l.status {
+            let mut why = vec![match &l.status {
                 LineStatus::Na(na) | LineStatus::NaScored(na) => na.reason(lang).to_string(),
                 LineStatus::Excluded { reason, .. } => reason.clone(),
+                // The scheme's penalty: what a miss costs (the line's own
+                // penalty is 0 when the gate is met).
                 LineStatus::Scored => format!(
                     "{} {}",
                     lang.pick("未达标扣", "penalty if missed"),
-                    l.penalty.normalize()
+                    line.spec.penalty.normalize()
                 ),
-            };
+            }];
+            why.extend(line.spec.measure_text(&scheme.defaults, lang));
+            let why = why.join(lang.pick("；", "; "));
             write_text(ws, row, 10, &why, &fm.wrap)?;
+            widths[10].push(why);
             penalty_cells.push(cell(row, COL_POINTS));
             row += 1;
         }
@@ -582,7 +600,12 @@ pub(super) fn scorecard(
     let chart_row = row;
     ws.write_string_with_format(row, 0, lang.pick("维度", "Dimension"), &fm.head)?;
     ws.write_string_with_format(row, 1, lang.pick("本人得分率", "Own rate"), &fm.head)?;
-    ws.write_string_with_format(row, 2, lang.pick("团队平均", "Team average"), &fm.head)?;
+    // The rep's own team's average (everyone's, for a rep without a team).
+    let average = match r.team.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => format!("{}（{t}）", lang.pick("团队平均", "Team average")),
+        None => lang.pick("全员平均", "Everyone's average").to_string(),
+    };
+    ws.write_string_with_format(row, 2, &average, &fm.head)?;
     row += 1;
     let first_dim = row;
     for d in &s.dimensions {
@@ -603,10 +626,7 @@ pub(super) fn scorecard(
         chart
             .title()
             .set_name(lang.pick("维度得分率与团队平均", "Dimension scores vs team average"));
-        for (col, name) in [
-            (1u16, lang.pick("本人", "Own")),
-            (2, lang.pick("团队平均", "Team average")),
-        ] {
+        for (col, name) in [(1u16, lang.pick("本人", "Own")), (2, average.as_str())] {
             chart
                 .add_series()
                 .set_name(name)

@@ -268,8 +268,12 @@ fn validation_names_profile_and_indicator() {
     let e = err(&ind(
         "code = \"churn_rate\"\nweight = 100\npass = 0.02\nexcellent = 0.05",
     ));
-    assert!(e.contains("档案「P」，指标 churn_rate："), "{e}");
-    assert!(e.contains("profile \"P\", indicator churn_rate: "), "{e}");
+    // `one` puts the indicator's code on line 6.
+    assert!(e.contains("档案「P」，指标 churn_rate（第 6 行）："), "{e}");
+    assert!(
+        e.contains("profile \"P\", indicator churn_rate (line 6): "),
+        "{e}"
+    );
 }
 
 #[test]
@@ -358,4 +362,141 @@ fn the_mail_table() {
         let e = err(&format!("{}\n[mail]\n{table}\n", one(SALES100)));
         assert!(e.contains(want), "{table}: {e}");
     }
+}
+
+/// Three misspelt keys in three tables and three unknown indicator codes:
+/// six lines, each with its line number and the nearest right word.
+#[test]
+fn three_typos_and_three_unknown_codes_all_show() {
+    let text = r#"name = "t"
+[defaults]
+grace = 3
+[[profiles]]
+name = "P"
+roles = ["销售"]
+  [[profiles.indicators]]
+  code = "sales_acheivement"
+  wieght = 40
+  pass = 0.8
+  excellent = 1.2
+  [[profiles.indicators]]
+  code = "客户流失率"
+  weight = 30
+  pass = 0.05
+  excelent = 0.02
+  [[profiles.indicators]]
+  code = "folowups"
+  weight = 30
+  pass = 1
+  excellent = 2
+[profiles.probation]
+indicators = [ { code = "sales_achievement", weight = 100, pass = 0.6, excellent = 1, gatee = false } ]
+"#;
+    let e = err(text);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 7, "{e}");
+    for (line, needle) in [
+        (0, "第 3 行第 1 列：[defaults] 中有未知的键 grace（是否应为 grace_days？）"),
+        (0, "line 3, column 1: unknown field `grace` in [defaults] (did you mean `grace_days`?)"),
+        (1, "line 9, column 3: unknown field `wieght` in [[profiles.indicators]] (did you mean `weight`?)"),
+        (2, "line 16, column 3: unknown field `excelent`"),
+        (3, "[[profiles.probation.indicators]] 中有未知的键 gatee（是否应为 gate？）"),
+        (4, "指标 sales_acheivement（第 8 行）：未知的指标代码"),
+        (4, "did you mean sales_achievement (Sales achievement)?"),
+        (5, "指标 客户流失率（第 13 行）"),
+        (5, "是否应为 churn_rate（客户流失率）？"),
+        (6, "indicator folowups (line 18): unknown indicator code"),
+        (6, "did you mean followups (Follow-ups)?"),
+    ] {
+        assert!(lines[line].contains(needle), "{needle:?} in line {line}:\n{e}");
+    }
+    // The keys allowed in the table are listed.
+    assert!(lines[1].contains("expected one of `code`, `target`"), "{e}");
+    // A rating written without its prefix; a code far from every other.
+    let e = err(&one(
+        "indicators = [ { code = \"协作响应速度\", weight = 50, scale = 5 }, { code = \"zzz\", weight = 50, pass = 1, excellent = 2 } ]\n",
+    ));
+    assert!(
+        e.contains("write a manual rating as rating:协作响应速度"),
+        "{e}"
+    );
+    assert!(
+        e.lines()
+            .nth(1)
+            .is_some_and(|l| !l.contains("did you mean")),
+        "{e}"
+    );
+}
+
+/// TOML syntax mistakes: every one the parser can recover from.
+#[test]
+fn syntax_mistakes_name_line_and_column() {
+    let e = err("name = \"t\"\n[[profiles]\nname = \"B2B\"\n");
+    // The header's missing `]` is after its 11 characters; `name` then
+    // lands at the top level, where it repeats: no mistake of its own.
+    assert!(e.contains("第 2 行第 12 列"), "{e}");
+    assert!(e.contains("line 2, column 12: invalid TOML"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    // Three bad values: three lines.
+    let e = err("name = \"t\"\n[defaults]\ngrace_days = 4 0\nmax_bonus = .8\nna_score = 1.2.3\n");
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 3, "{e}");
+    for (i, at) in [
+        "line 3, column 14",
+        "line 4, column 13",
+        "line 5, column 15",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(lines[i].contains(at), "{at}: {e}");
+    }
+}
+
+/// A wrong `[columns]` key names the valid ones with the scheme's other
+/// mistakes.
+#[test]
+fn column_alias_mistakes_come_with_the_others() {
+    let text = format!(
+        "{}[columns]\n\"payments.contract_amout\" = \"合同总额\"\n[defaults]\nna = \"zero\"\n",
+        one(SALES100)
+    );
+    let e = err(&text);
+    assert_eq!(e.lines().count(), 2, "{e}");
+    assert!(
+        e.contains("did you mean \"payments.contract_amount\"?"),
+        "{e}"
+    );
+    assert!(e.contains("payments: contract_id, installment"), "{e}");
+    assert!(e.contains("na must be"), "{e}");
+}
+
+/// A scheme saved in GBK (Chinese Windows Notepad's default) reads as the
+/// same scheme; bytes in no known encoding ask for UTF-8. (Files: the
+/// integration test `newcomer_content::a_gbk_scheme_file_loads`.)
+#[test]
+fn gbk_scheme_text_decodes() {
+    use super::super::columns::decode_scheme;
+    let text = format!(
+        "name = \"销售考核\"\n{}",
+        one(SALES100).replace("name = \"t\"\n", "")
+    );
+    let a = Scheme::parse(&text, "f").unwrap();
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&text);
+    assert!(!bad && std::str::from_utf8(&gbk).is_err());
+    let b = Scheme::parse(&decode_scheme(&gbk).unwrap(), "f").unwrap();
+    assert_eq!(b.name, "销售考核");
+    assert_eq!(b.versions, a.versions);
+    assert_eq!(b.versions[0].profiles[0].roles, ["销售"]);
+    // With a BOM, UTF-8 and UTF-16 decode too.
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(text.as_bytes());
+    assert_eq!(decode_scheme(&bom).unwrap(), text);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(decode_scheme(&utf16).unwrap(), text);
+    // Not UTF-8, and 0xFF is no GBK/GB18030 lead byte.
+    let e = decode_scheme(b"name = \"\xff\xfe\xfd\"\n").unwrap_err();
+    assert!(e.contains("请把方案另存为 UTF-8"), "{e}");
+    assert!(e.contains("save the scheme as UTF-8"), "{e}");
 }
