@@ -22,14 +22,25 @@ pub fn explain(
         return Ok(EXIT_OK);
     }
     let Some(name) = indicator else {
-        eprintln!(
-            "kaohe: {}",
-            lang.pick(
-                "请给出指标代码或名称，或用 --all",
-                "give an indicator code or name, or --all"
-            )
-        );
-        return Ok(EXIT_USAGE);
+        // No indicator named: the list to choose from, codes with names.
+        let mut s = String::from(lang.pick(
+            "指标（kaohe explain 代码或中文名 查看定义；--all 为全部定义）：\n",
+            "indicators (kaohe explain CODE or name for a definition; --all for every one):\n",
+        ));
+        for d in catalogue::INDICATORS {
+            s.push_str(&format!(
+                "  {:<28} {}  {}\n",
+                d.code,
+                lang.pick(d.zh, d.en),
+                d.dimension
+            ));
+        }
+        s.push_str(lang.pick(
+            "  rating:名称                   人工评分指标（如 rating:协作响应速度）\n",
+            "  rating:NAME                  a manual indicator (e.g. rating:协作响应速度)\n",
+        ));
+        say(&s);
+        return Ok(EXIT_OK);
     };
     let Some(d) = catalogue::lookup(name) else {
         let codes: Vec<&str> = catalogue::INDICATORS.iter().map(|d| d.code).collect();

@@ -202,6 +202,36 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         }
     };
 
+    // Open passwords of encrypted ledgers: --ledger-password-env for every
+    // file, the scheme's [input] passwords per file pattern (each from its
+    // environment variable; never from the command line or a file).
+    let mut limits = o.limits;
+    if !scheme.ledger_password_env.is_empty() {
+        let mut by_pattern = Vec::new();
+        for (pattern, var) in &scheme.ledger_password_env {
+            match std::env::var(var) {
+                Ok(pw) if !pw.is_empty() => by_pattern.push((pattern.clone(), pw)),
+                _ => {
+                    eprintln!(
+                        "kaohe: {}",
+                        match lang {
+                            Lang::Zh => format!("{}：[input] passwords 中 {pattern} 的环境变量 {var} 未设置或为空", scheme_path.display()),
+                            Lang::En => format!("{}: [input] passwords: the environment variable {var} of {pattern} is unset or empty", scheme_path.display()),
+                        }
+                    );
+                    return fail(EXIT_USAGE);
+                }
+            }
+        }
+        limits.passwords = Some(
+            crate::input::read::LedgerPasswords {
+                all: limits.passwords.and_then(|p| p.all.clone()),
+                by_pattern,
+            }
+            .leak(),
+        );
+    }
+
     // Read every file once.
     let read_stage = crate::timing::stage("read+validate");
     let (files, ignored) = crate::input::read::discover(&o.ledger_dir)?;
@@ -212,9 +242,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         lang.pick("个文件", "files"),
     );
     let mut loaded =
-        crate::input::dataset::read_files(files, ignored, &scheme.columns, &o.limits, &|_| {
-            bar.inc()
-        });
+        crate::input::dataset::read_files(files, ignored, &scheme.columns, &limits, &|_| bar.inc());
     bar.finish(lang);
     drop(read_stage);
 

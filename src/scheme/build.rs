@@ -209,6 +209,12 @@ fn build(
         versions,
         columns,
         mail: raw.mail.as_ref().map(|m| mail(m, errs)).unwrap_or_default(),
+        ledger_password_env: raw
+            .input
+            .as_ref()
+            .and_then(|i| i.passwords.clone())
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default(),
     }
 }
 

@@ -326,6 +326,9 @@ pub struct Scheme {
     pub columns: ColumnAliases,
     /// The `[mail]` table (sender and message template for `kaohe mail`).
     pub mail: mail::MailSettings,
+    /// `[input] passwords`: (file pattern, environment variable name) of
+    /// encrypted ledgers, in the file's order.
+    pub ledger_password_env: Vec<(String, String)>,
 }
 
 impl Scheme {

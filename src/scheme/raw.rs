@@ -131,6 +131,17 @@ pub struct RawScheme {
     pub versions: Vec<RawVersion>,
     /// Mail settings for `kaohe mail` (see [`super::mail`]).
     pub mail: Option<RawMail>,
+    /// Reading settings: `[input] passwords = { "PATTERN" = "ENV_NAME" }`.
+    pub input: Option<RawInput>,
+}
+
+/// The `[input]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInput {
+    /// File pattern (path in the ledger folder, `*` and `?`) → the name of
+    /// the environment variable holding that file's open password.
+    pub passwords: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// The `[mail]` table: sender and message template, every key optional.

@@ -337,6 +337,33 @@ fn an_encrypted_ledger_reads_as_its_plain_copy_with_its_password() {
         "identical results"
     );
     assert!(!text(&o).contains("kaohe-2026"));
+    // Or per file pattern, from the scheme's [input] table.
+    let with_input = tmp.path().join("方案.toml");
+    std::fs::write(
+        &with_input,
+        format!(
+            "{}\n[input]\npasswords = {{ \"2026-03/人员*\" = \"ROSTER_PW\" }}\n",
+            std::fs::read_to_string(&scheme).unwrap()
+        ),
+    )
+    .unwrap();
+    let out3 = tmp.path().join("o-input");
+    let o = kaohe_env(
+        &[
+            "run",
+            sealed.to_str().unwrap(),
+            "--scheme",
+            with_input.to_str().unwrap(),
+            "--out",
+            out3.to_str().unwrap(),
+        ],
+        &[("ROSTER_PW", "kaohe-2026")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        std::fs::read(plain_out.join("2026-03/results.csv")).unwrap(),
+        std::fs::read(out3.join("2026-03/results.csv")).unwrap()
+    );
     // A wrong password: one line naming the file; without one, the hint.
     let wrong = [("LEDGER_PW", "guess")];
     let (o, _) = run(

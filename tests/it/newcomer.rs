@@ -413,6 +413,11 @@ fn command_line_mistakes_get_a_hint_and_exit_codes_agree() {
         "{}",
         text(&r)
     );
+    // explain without an indicator lists them, with their Chinese names.
+    let r = kaohe(&["explain"]);
+    assert_eq!(r.status.code(), Some(0));
+    assert!(text(&r).contains("collection_rate"), "{}", text(&r));
+    assert!(text(&r).contains("回款率"), "{}", text(&r));
     let r = kaohe(&["mail", "out/2026-03"]);
     assert_eq!(r.status.code(), Some(2));
     assert!(
