@@ -175,67 +175,18 @@ fn each_rep_gets_a_workbook_only_their_own_password_opens() {
 fn a_rep_without_a_password_is_skipped_never_sent_in_the_clear() {
     let tmp = tempfile::tempdir().unwrap();
     let ledgers = tmp.path().join("ledgers");
-    write_xlsx(
-        &ledgers.join("2026-03/台账_2026-03.xlsx"),
-        &[
-            sheet(
-                "人员",
-                vec![
-                    vec![
-                        S("工号"),
-                        S("姓名"),
-                        S("岗位"),
-                        S("入职日期"),
-                        S("邮箱"),
-                        S("文件密码"),
-                    ],
-                    vec![
-                        S("S001"),
-                        S("张三"),
-                        S("商务专员-B2B"),
-                        D("2025-01-01"),
-                        S("zhangsan@example.com"),
-                        S("Zq-7731"),
-                    ],
-                    vec![
-                        S("S002"),
-                        S("李四"),
-                        S("商务专员-B2B"),
-                        D("2025-01-01"),
-                        S("lisi@example.com"),
-                        E,
-                    ],
-                ],
-            ),
-            sheet(
-                "客户",
-                vec![
-                    vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
-                    vec![S("KH1"), S("甲"), S("S001"), D("2025-12-01")],
-                ],
-            ),
-            sheet(
-                "跟进",
-                vec![
-                    vec![S("跟进时间"), S("商务专员"), S("客户编号")],
-                    vec![D("2026-03-02"), S("S001"), S("KH1")],
-                    vec![D("2026-03-03"), S("S002"), S("KH1")],
-                ],
-            ),
-            sheet(
-                "回款",
-                vec![vec![
-                    S("合同编号"),
-                    S("客户编号"),
-                    S("商务专员"),
-                    S("签约日期"),
-                    S("合同金额"),
-                    S("应回款金额"),
-                    S("应回款日期"),
-                ]],
-            ),
-        ],
-    );
+    // S001 has a file password; S002 none.
+    Ledgers::new()
+        .rep("S001", "张三", "商务专员-B2B", "2025-01-01")
+        .with("邮箱", S("zhangsan@example.com"))
+        .with("文件密码", S("Zq-7731"))
+        .rep("S002", "李四", "商务专员-B2B", "2025-01-01")
+        .with("邮箱", S("lisi@example.com"))
+        .customer("KH1", "甲", "S001", "2025-12-01")
+        .followup("2026-03-02", "S001", "KH1", "")
+        .followup("2026-03-03", "S002", "KH1", "")
+        .keep("回款", &[])
+        .write(&ledgers.join("2026-03/台账_2026-03.xlsx"));
     std::fs::write(
         tmp.path().join("考核方案.toml"),
         "name = \"t\"\nversion = \"1\"\n[[profiles]]\nname = \"B2B\"\nroles = [\"商务专员-B2B\"]\nindicators = [{ code = \"followups\", weight = 100, pass = 1, excellent = 2 }]\n[mail]\nfrom = \"HR <hr@example.com>\"\nencrypt = true\n",

@@ -151,68 +151,19 @@ from = "人力资源部 <hr@example.com>"
 /// (二部) once; nobody has installments, so collection_rate is N/A.
 fn tiny(dir: &Path) -> (PathBuf, PathBuf) {
     let ledgers = dir.join("ledgers");
-    write_xlsx(
-        &ledgers.join("2026-03/台账_2026-03.xlsx"),
-        &[
-            sheet(
-                "人员",
-                vec![
-                    vec![
-                        S("工号"),
-                        S("姓名"),
-                        S("团队"),
-                        S("岗位"),
-                        S("入职日期"),
-                        S("邮箱"),
-                    ],
-                    vec![
-                        S("S001"),
-                        S("张三"),
-                        S("一部"),
-                        S("商务专员-B2B"),
-                        D("2025-01-01"),
-                        S("zhangsan@example.com"),
-                    ],
-                    vec![
-                        S("S002"),
-                        S("李四"),
-                        S("二部"),
-                        S("商务专员-B2B"),
-                        D("2025-01-01"),
-                        S("lisi@example.com"),
-                    ],
-                ],
-            ),
-            sheet(
-                "客户",
-                vec![
-                    vec![S("客户编号"), S("客户名称"), S("商务专员"), S("创建时间")],
-                    vec![S("KH1"), S("甲"), S("S001"), D("2025-12-01")],
-                ],
-            ),
-            sheet(
-                "跟进",
-                vec![
-                    vec![S("跟进时间"), S("商务专员"), S("客户编号")],
-                    vec![D("2026-03-02"), S("S001"), S("KH1")],
-                    vec![D("2026-03-03"), S("S001"), S("KH1")],
-                    vec![D("2026-03-04"), S("S002"), S("KH1")],
-                ],
-            ),
-            sheet(
-                "回款",
-                vec![vec![
-                    S("合同编号"),
-                    S("客户编号"),
-                    S("商务专员"),
-                    S("签约日期"),
-                    S("合同金额"),
-                    S("应回款金额"),
-                    S("应回款日期"),
-                ]],
-            ),
-        ],
-    );
+    Ledgers::new()
+        .rep("S001", "张三", "商务专员-B2B", "2025-01-01")
+        .with("团队", S("一部"))
+        .with("邮箱", S("zhangsan@example.com"))
+        .rep("S002", "李四", "商务专员-B2B", "2025-01-01")
+        .with("团队", S("二部"))
+        .with("邮箱", S("lisi@example.com"))
+        .customer("KH1", "甲", "S001", "2025-12-01")
+        .followup("2026-03-02", "S001", "KH1", "")
+        .followup("2026-03-03", "S001", "KH1", "")
+        .followup("2026-03-04", "S002", "KH1", "")
+        .keep("回款", &[])
+        .write(&ledgers.join("2026-03/台账_2026-03.xlsx"));
     let scheme = dir.join("考核方案.toml");
     std::fs::write(&scheme, TINY_SCHEME).unwrap();
     (ledgers, scheme)
