@@ -555,7 +555,11 @@ fn ranking(
     } else {
         vec!["Rank", "Rep ID", "Name", "Team", "Role", "Profile"]
     };
-    headers.extend(dims.iter().map(String::as_str));
+    let shown: Vec<String> = dims
+        .iter()
+        .map(|d| crate::scheme::catalogue::dimension_label(d, lang))
+        .collect();
+    headers.extend(shown.iter().map(String::as_str));
     headers.extend(if lang == Lang::Zh {
         [
             "加权得分",
@@ -700,10 +704,13 @@ fn team_averages(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    headers.extend(
-        dims.iter()
-            .map(|d| format!("{}{d}", lang.pick("平均", "mean "))),
-    );
+    headers.extend(dims.iter().map(|d| {
+        format!(
+            "{}{}",
+            lang.pick("平均", "mean "),
+            crate::scheme::catalogue::dimension_label(d, lang)
+        )
+    }));
     headers.extend(scheme.grades.iter().map(|g| g.name.clone()));
     headers.push(lang.pick("不评级", "Not graded").to_string());
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();

@@ -53,6 +53,24 @@ pub enum Scaling {
     Never,
 }
 
+/// A dimension's name as shown: in English output, the four standard
+/// dimensions in English (a company's own names stay as written).
+pub fn dimension_label(name: &str, lang: crate::Lang) -> String {
+    if lang == crate::Lang::En {
+        let en = match name {
+            "业绩产出" => Some("Performance output"),
+            "客户运营" => Some("Customer operations"),
+            "流程执行" => Some("Process execution"),
+            "协作配合" => Some("Collaboration"),
+            _ => None,
+        };
+        if let Some(en) = en {
+            return en.to_string();
+        }
+    }
+    name.to_string()
+}
+
 /// One indicator of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndicatorDef {

@@ -506,3 +506,36 @@ fn a_second_run_is_refused_before_it_reads_anything() {
     assert!(t.contains("另一个 kaohe 正在写入这个输出文件夹"), "{t}");
     assert!(!t.contains("读取台账"), "refused before reading: {t}");
 }
+
+#[test]
+fn english_workbooks_name_the_standard_dimensions_in_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let r = kaohe(&[
+        "run",
+        "samples/ledgers",
+        "--period",
+        "2026-03",
+        "--lang",
+        "en",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    let wb = out.join("2026-03/S002_陈颖_2026-03.xlsx");
+    assert_eq!(cell(&wb, (2, 1)), "2026-03 (2026-03-01 — 2026-03-31)");
+    assert_eq!(cell(&wb, (5, 0)), "Performance output");
+    let mut book = open_workbook_auto(&wb).unwrap();
+    let range = book.worksheet_range("Scorecard").unwrap();
+    let texts: Vec<String> = range.cells().map(|(_, _, c)| c.to_string()).collect();
+    for chinese in ["业绩产出", "客户运营", "流程执行", "协作配合"] {
+        assert!(
+            !texts.iter().any(|t| t == chinese),
+            "{chinese} in {texts:?}"
+        );
+    }
+    assert!(
+        texts.iter().any(|t| t.starts_with("Team average (")),
+        "{texts:?}"
+    );
+}

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::compute::score::line_factor;
+use crate::scheme::catalogue::dimension_label;
 use crate::scheme::Method;
 
 #[allow(clippy::too_many_arguments)]
@@ -62,7 +63,8 @@ pub(super) fn scorecard(
         write_text(ws, 1, c + 1, v, &Format::new())?;
     }
     ws.write_string_with_format(2, 0, lang.pick("考核期间", "Period"), &fm.label)?;
-    let period_text = format!("{p}（{} — {}）", p.first_day(), p.last_day());
+    let (open, close) = (lang.pick("（", " ("), lang.pick("）", ")"));
+    let period_text = format!("{p}{open}{} — {}{close}", p.first_day(), p.last_day());
     ws.write_string(2, 1, &period_text)?;
     let mut layout = Layout {
         sheet: lang.pick("考核表", "Scorecard").to_string(),
@@ -87,7 +89,7 @@ pub(super) fn scorecard(
         2,
         5,
         format!(
-            "{} {}（{} {}）",
+            "{} {}{open}{} {}{close}",
             scheme.name,
             scheme.label,
             lang.pick("版本生效", "effective"),
@@ -135,7 +137,7 @@ pub(super) fn scorecard(
             } else {
                 unit
             };
-            write_text(ws, row, 0, &d.name, &fm.text)?;
+            write_text(ws, row, 0, &dimension_label(&d.name, lang), &fm.text)?;
             // Catalogue indicators in the chosen language; ratings keep the
             // company's own name.
             let shown = if lang == Lang::En && line.spec.rating_name().is_none() {
@@ -249,7 +251,7 @@ pub(super) fn scorecard(
                     lang.pick("剔除：", "excluded: "),
                     approver
                         .as_ref()
-                        .map(|a| format!("（{a}）"))
+                        .map(|a| format!("{open}{a}{close}"))
                         .unwrap_or_default()
                 ),
             };
@@ -280,7 +282,7 @@ pub(super) fn scorecard(
             widths[10].push(note);
             row += 1;
         }
-        write_text(ws, row, 0, &d.name, &fm.sub)?;
+        write_text(ws, row, 0, &dimension_label(&d.name, lang), &fm.sub)?;
         ws.write_string_with_format(row, 1, lang.pick("小计", "Subtotal"), &fm.sub)?;
         for c in 2..COL_POINTS {
             ws.write_blank(row, c, &fm.sub)?;
@@ -349,7 +351,7 @@ pub(super) fn scorecard(
         row += 1;
         for i in gates {
             let (line, l) = (&a.lines[i], &s.lines[i]);
-            write_text(ws, row, 0, &l.dimension, &fm.text)?;
+            write_text(ws, row, 0, &dimension_label(&l.dimension, lang), &fm.text)?;
             write_text(ws, row, 1, &l.name, &fm.text)?;
             let fmt = fm.unit(line.spec.value_unit(), false);
             match l.pass {
@@ -602,14 +604,14 @@ pub(super) fn scorecard(
     ws.write_string_with_format(row, 1, lang.pick("本人得分率", "Own rate"), &fm.head)?;
     // The rep's own team's average (everyone's, for a rep without a team).
     let average = match r.team.as_deref().filter(|t| !t.is_empty()) {
-        Some(t) => format!("{}（{t}）", lang.pick("团队平均", "Team average")),
+        Some(t) => format!("{}{open}{t}{close}", lang.pick("团队平均", "Team average")),
         None => lang.pick("全员平均", "Everyone's average").to_string(),
     };
     ws.write_string_with_format(row, 2, &average, &fm.head)?;
     row += 1;
     let first_dim = row;
     for d in &s.dimensions {
-        write_text(ws, row, 0, &d.name, &fm.text)?;
+        write_text(ws, row, 0, &dimension_label(&d.name, lang), &fm.text)?;
         match dimension_rate(d.subtotal, d.renormalised_weight) {
             Some(v) => ws.write_number_with_format(row, 1, f(v), &fm.num2)?,
             None => ws.write_blank(row, 1, &fm.text)?,
