@@ -428,17 +428,10 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         || crate::compute::Index::new(&full),
         || crate::input::relevance::IssueBearing::new(&full),
     );
-    let ps: Vec<Period> = todo.iter().map(|p| p.period).collect();
-    let results = crate::compute::assess::compute_reviewed(&full, &ix, &scheme, &ps, &reviews);
     drop(compute);
     let ds = &full;
+    // Months' totals for a year's trend: the months are computed first.
     let mut month_totals: HashMap<(String, YearMonth), Option<Decimal>> = HashMap::new();
-    for r in &results {
-        if let Period::Month(m) = r.period {
-            let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
-            month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
-        }
-    }
     // A one-period run counts that period's data issues.
     if let Selection::One(p) = o.sel {
         let keep = bearing.mask(p);
@@ -473,13 +466,21 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         todo.len() as u64,
         lang.pick("个期间", "periods"),
     );
-    let _write = crate::timing::stage("write");
-    // `results` are in the order of `ps`, each period's reps together.
-    let mut rest: &[RepResult] = &results;
+    // Period by period: computed, written, and its results dropped, so
+    // that a run holds one period's results at a time.
     for pl in todo {
-        let n = rest.iter().take_while(|r| r.period == pl.period).count();
-        let (of_period, tail) = rest.split_at(n);
-        rest = tail;
+        let compute = crate::timing::stage("index+compute+score");
+        let computed =
+            crate::compute::assess::compute_reviewed(ds, &ix, &scheme, &[pl.period], &reviews);
+        drop(compute);
+        let _write = crate::timing::stage("write");
+        let of_period: &[RepResult] = &computed;
+        if let Period::Month(m) = pl.period {
+            for r in of_period {
+                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
+                month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
+            }
+        }
         let keep = bearing.mask(pl.period);
         let at = crate::output::summary::AsOf {
             ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
@@ -552,7 +553,6 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         report.periods.push((pl.period, fate));
         bar.inc();
     }
-    drop(_write);
     bar.finish(lang);
     report.periods.sort_by_key(|(p, _)| *p);
     crate::timing::report();
