@@ -175,11 +175,9 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     let scheme_hash = crate::scheme::locate::file_hash(&scheme_path);
     // The manifest names the scheme by its absolute path, so that `kaohe
     // mail` finds its [mail] settings from any folder.
-    let scheme_file = std::path::absolute(&scheme_path)
-        .map(|p| p.canonicalize().unwrap_or(p))
-        .unwrap_or_else(|_| scheme_path.clone())
-        .display()
-        .to_string();
+    let scheme_file = absolute_text(&scheme_path);
+    // And the ledger folder, where `kaohe mail --encrypt` finds passwords.
+    let ledger_dir_text = absolute_text(&o.ledger_dir);
     crate::store::refuse_inside(&o.out, &o.ledger_dir)?;
     if !o.ledger_dir.is_dir() {
         eprintln!(
@@ -485,12 +483,11 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         let at = crate::output::summary::AsOf {
             ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
             overdue: ledgers_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day())),
-            open_grace: crate::compute::performance::open_grace(
-                ds,
-                pl.period,
-                scheme.defaults.grace_days,
-                ledgers_as_of,
-            ),
+            open_grace: report
+                .open_grace
+                .iter()
+                .find(|(q, _)| *q == pl.period)
+                .map_or(0, |(_, n)| *n),
             issues: Some(&keep),
         };
         let trends = trends(pl.period, &month_totals, &o.out);
@@ -499,11 +496,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         manifest.inputs = period_inputs[&pl.period].clone();
         manifest.lang = lang.code().to_string();
         manifest.summary_file = crate::output::names::team_summary(pl.period, lang);
-        manifest.ledger_dir = std::path::absolute(&o.ledger_dir)
-            .map(|p| p.canonicalize().unwrap_or(p))
-            .unwrap_or_else(|_| o.ledger_dir.clone())
-            .display()
-            .to_string();
+        manifest.ledger_dir = ledger_dir_text.clone();
         manifest.digest =
             crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
                 ds,
@@ -563,6 +556,15 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         EXIT_OK
     };
     Ok(report)
+}
+
+/// A path made absolute (and canonical when it exists), as text.
+fn absolute_text(p: &Path) -> String {
+    std::path::absolute(p)
+        .map(|a| a.canonicalize().unwrap_or(a))
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// A period to compute and where its outputs may go.
