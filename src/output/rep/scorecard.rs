@@ -113,6 +113,8 @@ pub(super) fn scorecard(
     // Weighted lines grouped by dimension, each followed by its subtotal.
     let mut subtotal_cells = Vec::new();
     let mut manual_rows = Vec::new();
+    // Rows whose 说明 may wrap, with the note.
+    let mut wrapped: Vec<(u32, String)> = Vec::new();
     // The W cell sits below the lines; its address is known once they are laid out.
     let weighted: Vec<usize> = (0..s.lines.len())
         .filter(|&i| !s.lines[i].is_gate)
@@ -277,6 +279,9 @@ pub(super) fn scorecard(
             }
             let note = parts.join(lang.pick("；", "; "));
             write_text(ws, row, 10, &note, &fm.wrap)?;
+            if !note.is_empty() {
+                wrapped.push((row, note.clone()));
+            }
             widths[0].push(d.name.clone());
             widths[1].push(shown);
             widths[10].push(note);
@@ -759,6 +764,15 @@ pub(super) fn scorecard(
             c as u16,
             fit_width(w.iter().map(String::as_str), mins[c], maxs[c]),
         )?;
+    }
+    // A note longer than its column wraps: its row grows to hold the lines
+    // (no viewer grows a row whose height the file leaves unset when printing).
+    let note_width = fit_width(widths[10].iter().map(String::as_str), mins[10], maxs[10]);
+    for (r, note) in &wrapped {
+        let lines = (display_width(note) as f64 / (note_width - 1.0).max(1.0)).ceil();
+        if lines > 1.0 {
+            ws.set_row_height(*r, 15.0 * lines)?;
+        }
     }
     ws.set_freeze_panes(head_row + 1, 2)?;
     ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
