@@ -26,12 +26,11 @@
 //! file is written to a temporary file and renamed; a period's manifest is
 //! written last, so a run killed half-way is repaired by the next one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rust_decimal::Decimal;
-
+use crate::compute::apply::{History, MonthRow};
 use crate::compute::assess::{RepResult, Selection};
 use crate::exit::{EXIT_DATA_ISSUES, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE};
 use crate::input::dataset::Dataset;
@@ -413,6 +412,39 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         }
         period_inputs.insert(p, mine);
     }
+    // The month-by-month lists (improvement plans, a year's monthly
+    // payout) read the months' results, HR's review included: a month's
+    // review record is an input of the later periods that read it.
+    let with_data = crate::compute::assess::months_with_data(&full);
+    for &p in &periods {
+        let reads = |m: YearMonth| {
+            Period::Month(m) != p
+                && m.last_day() <= p.last_day()
+                && (scheme.apply.improvement_after.is_some()
+                    || matches!(p, Period::Year(y) if y == m.year))
+        };
+        let mine = period_inputs
+            .get_mut(&p)
+            .expect("every period has its inputs");
+        for &m in with_data.iter().filter(|&&m| reads(m)) {
+            let record = Path::new(&m.to_string()).join(crate::store::review::RECORD);
+            if let Ok(bytes) = std::fs::read(o.out.join(&record)) {
+                mine.push(InputFile {
+                    file: format!("{m}/{}", crate::store::review::RECORD),
+                    sha256: crate::input::read::sha256_hex(&bytes),
+                });
+            }
+        }
+        mine.sort();
+    }
+    // HR's review of months outside this run, as recorded.
+    for &m in &with_data {
+        let p = Period::Month(m);
+        if !periods.contains(&p) {
+            let records = crate::store::review::read_records(&o.out.join(p.to_string()));
+            crate::store::review::reviews(p, &records, &mut reviews);
+        }
+    }
     let mut todo: Vec<Planned> = Vec::new();
     for &p in &periods {
         match plan(o, p, &period_inputs[&p], &scheme_hash) {
@@ -428,8 +460,6 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     );
     drop(compute);
     let ds = &full;
-    // Months' totals for a year's trend: the months are computed first.
-    let mut month_totals: HashMap<(String, YearMonth), Option<Decimal>> = HashMap::new();
     // A one-period run counts that period's data issues.
     if let Selection::One(p) = o.sel {
         let keep = bearing.mask(p);
@@ -464,21 +494,40 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         todo.len() as u64,
         lang.pick("个期间", "periods"),
     );
+    // The months' results the lists of applying results read (kept small:
+    // totals, grades, amounts, names of indicators below pass).
+    let mut history = History::default();
     // Period by period: computed, written, and its results dropped, so
     // that a run holds one period's results at a time.
     for pl in todo {
         let compute = crate::timing::stage("index+compute+score");
         let computed =
             crate::compute::assess::compute_reviewed(ds, &ix, &scheme, &[pl.period], &reviews);
+        if let Period::Month(m) = pl.period {
+            history.insert(m, MonthRow::of(&computed));
+        }
+        let last = crate::compute::apply::last_month(pl.period, &with_data);
+        history.fill(pl.period, last, &scheme, &mut |m| {
+            with_data.contains(&m).then(|| {
+                let r = crate::compute::assess::compute_reviewed(
+                    ds,
+                    &ix,
+                    &scheme,
+                    &[Period::Month(m)],
+                    &reviews,
+                );
+                MonthRow::of(&r)
+            })
+        });
         drop(compute);
         let _write = crate::timing::stage("write");
         let of_period: &[RepResult] = &computed;
-        if let Period::Month(m) = pl.period {
-            for r in of_period {
-                let total = r.outcome.as_ref().ok().and_then(|a| a.assessment.total);
-                month_totals.insert((ds.reps[r.rep as usize].rep_id.clone(), m), total);
-            }
-        }
+        let payout = crate::output::payout::rows(ds, &scheme, pl.period, of_period, &history, lang);
+        let applied = crate::output::summary::apply::Applied {
+            history: &history,
+            last,
+            payout: &payout,
+        };
         let keep = bearing.mask(pl.period);
         let at = crate::output::summary::AsOf {
             ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
@@ -490,12 +539,14 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
                 .map_or(0, |(_, n)| *n),
             issues: Some(&keep),
         };
-        let trends = trends(pl.period, &month_totals, &o.out);
+        let trends = trends(ds, pl.period, &history);
+        let streaks = applied.streaks(ds, &scheme, lang);
         let csv = crate::output::results_csv::to_csv(ds, of_period, lang)?;
         let mut manifest = Manifest::new(ds, &scheme_file, &scheme_hash, pl.period, of_period);
         manifest.inputs = period_inputs[&pl.period].clone();
         manifest.lang = lang.code().to_string();
         manifest.summary_file = crate::output::names::team_summary(pl.period, lang);
+        manifest.payout_file = crate::output::payout::file_name(pl.period, lang);
         manifest.ledger_dir = ledger_dir_text.clone();
         manifest.digest =
             crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
@@ -510,6 +561,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
                 issues: &keep,
                 as_of: at.overdue,
                 trends: &trends,
+                applied: &applied.digest_text(&scheme, pl.period),
                 lang,
             });
         let dir = match decide(o, &pl, &manifest.digest) {
@@ -542,7 +594,21 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
             at: &at,
             lang,
         };
-        let fate = w.write(&pl, &dir, of_period, csv, manifest, trends, keep.clone())?;
+        let payout_csv = crate::output::payout::to_csv(ds, pl.period, &payout, lang)?;
+        let fate = w.write(
+            &pl,
+            &dir,
+            of_period,
+            csv,
+            manifest,
+            Extra {
+                trends,
+                streaks,
+                issues: keep.clone(),
+                applied: &applied,
+                payout_csv,
+            },
+        )?;
         report.periods.push((pl.period, fate));
         bar.inc();
     }
@@ -630,39 +696,33 @@ fn decide(o: &Options, pl: &Planned, digest: &str) -> Result<PathBuf, Fate> {
     Ok(pl.home.clone())
 }
 
-/// The month-by-month totals for a year's workbooks: months computed in
-/// this run, else as recorded in the month's manifest.
-fn trends(
-    p: Period,
-    computed: &HashMap<(String, YearMonth), Option<Decimal>>,
-    out: &Path,
-) -> HashMap<String, crate::output::Trend> {
+/// The month-by-month totals for a year's workbooks, from the months'
+/// results (computed from the same dataset as the year).
+fn trends(ds: &Dataset, p: Period, history: &History) -> HashMap<String, crate::output::Trend> {
     let Period::Year(year) = p else {
         return HashMap::new();
     };
-    let mut by_rep: HashMap<String, BTreeMap<Period, Option<Decimal>>> = HashMap::new();
+    let mut by_rep: HashMap<String, crate::output::Trend> = HashMap::new();
     for month in 1..=12 {
         let m = YearMonth { year, month };
-        let period = Period::Month(m);
-        if let Some(manifest) = crate::store::read_manifest(&out.join(period.to_string())) {
-            for r in manifest.reps {
-                let total = r.total.as_deref().and_then(|t| t.parse::<Decimal>().ok());
-                by_rep.entry(r.rep_id).or_default().insert(period, total);
-            }
-        }
-    }
-    for ((rep, m), total) in computed {
-        if m.year == year {
+        for r in history.month(m).unwrap_or_default() {
             by_rep
-                .entry(rep.clone())
+                .entry(ds.reps[r.rep as usize].rep_id.clone())
                 .or_default()
-                .insert(Period::Month(*m), *total);
+                .push((Period::Month(m), r.total));
         }
     }
     by_rep
-        .into_iter()
-        .map(|(rep, months)| (rep, months.into_iter().collect()))
-        .collect()
+}
+
+/// What a period's folder shows beyond its results.
+struct Extra<'a> {
+    trends: HashMap<String, crate::output::Trend>,
+    /// By rep id: the note of a rep on the improvement-plan list.
+    streaks: HashMap<String, String>,
+    issues: Vec<bool>,
+    applied: &'a crate::output::summary::apply::Applied<'a>,
+    payout_csv: Vec<u8>,
 }
 
 /// Everything needed to write one period's folder.
@@ -685,9 +745,15 @@ impl PeriodWrite<'_> {
         results: &[RepResult],
         csv: Vec<u8>,
         mut manifest: Manifest,
-        trends: HashMap<String, crate::output::Trend>,
-        issues: Vec<bool>,
+        extra: Extra,
     ) -> anyhow::Result<Fate> {
+        let Extra {
+            trends,
+            streaks,
+            issues,
+            applied,
+            payout_csv,
+        } = extra;
         let (ds, lang) = (self.ds, self.lang);
         crate::store::prepare(dir)?;
 
@@ -709,7 +775,7 @@ impl PeriodWrite<'_> {
         let mut extras = crate::output::Extras {
             trends,
             issues,
-            ..Default::default()
+            notes: streaks,
         };
         if let (Some(ch), Some((old, _))) = (&changes, &earlier) {
             for rep in ch.reps_changed() {
@@ -720,18 +786,22 @@ impl PeriodWrite<'_> {
                 let grade = before
                     .and_then(|r| r.grade.clone())
                     .unwrap_or_else(|| "-".into());
-                extras.notes.insert(
-                    rep.to_string(),
-                    if lang == Lang::Zh {
-                        format!("本表替换此前的版本（原总分 {total}，原等级 {grade}）；变化见团队汇总的“变更”表。")
-                    } else {
-                        format!("This workbook replaces an earlier version (total was {total}, grade {grade}); see the Changes sheet of the team summary.")
-                    },
-                );
+                let replaces = if lang == Lang::Zh {
+                    format!("本表替换此前的版本（原总分 {total}，原等级 {grade}）；变化见团队汇总的“变更”表。")
+                } else {
+                    format!("This workbook replaces an earlier version (total was {total}, grade {grade}); see the Changes sheet of the team summary.")
+                };
+                // The streak note (if any) follows the replacement note.
+                let note = match extras.notes.remove(rep) {
+                    Some(streak) => format!("{replaces} {streak}"),
+                    None => replaces,
+                };
+                extras.notes.insert(rep.to_string(), note);
             }
         }
 
         crate::store::fs::write_atomic(&dir.join("results.csv"), &csv)?;
+        crate::store::fs::write_atomic(&dir.join(&manifest.payout_file), &payout_csv)?;
         let ch = changes.as_ref().zip(earlier.as_ref().map(|e| &e.0));
         // The team summary is one workbook on one thread: built beside the
         // rep workbooks rather than after them.
@@ -756,6 +826,7 @@ impl PeriodWrite<'_> {
                     results,
                     self.at,
                     ch,
+                    applied,
                     lang,
                 )?;
                 crate::store::fs::save_atomic(&mut wb, &dir.join(&manifest.summary_file))?;

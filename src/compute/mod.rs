@@ -5,6 +5,7 @@
 //! for what depends on the period's first day ([`PeriodIx`]: owners on
 //! P.start). Each indicator is then a pass over one rep's own rows.
 
+pub mod apply;
 pub mod assess;
 pub mod customers;
 pub mod eval;

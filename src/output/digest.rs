@@ -62,6 +62,9 @@ pub struct PeriodContent<'a> {
     pub as_of: NaiveDate,
     /// A year's month-by-month totals, by rep id (empty otherwise).
     pub trends: &'a std::collections::HashMap<String, Trend>,
+    /// What the sheets of applying results show beyond the results: the
+    /// payout, the improvement and excellent lists, a year's months.
+    pub applied: &'a str,
     pub lang: Lang,
 }
 
@@ -85,6 +88,7 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
         c.period
     )?;
     h.write_all(c.csv)?;
+    writeln!(h, "applied {}", c.applied)?;
     for r in c.reps {
         writeln!(h, "{r:?}")?;
     }

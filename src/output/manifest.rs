@@ -123,6 +123,10 @@ pub struct Manifest {
     /// The team summary's file name, relative to the period folder.
     #[serde(default)]
     pub summary_file: String,
+    /// The payout CSV's file name (`奖金发放_<period>.csv`); empty in
+    /// manifests written before it existed.
+    #[serde(default)]
+    pub payout_file: String,
     /// The ledger folder the period was computed from (absolute): where
     /// `kaohe mail --encrypt` finds the roster's passwords.
     #[serde(default)]
@@ -178,6 +182,7 @@ impl Manifest {
             kaohe_version: env!("CARGO_PKG_VERSION").to_string(),
             lang: String::new(),
             summary_file: String::new(),
+            payout_file: String::new(),
             ledger_dir: String::new(),
             digest: String::new(),
         };
@@ -281,6 +286,7 @@ mod tests {
             kaohe_version: "0.1.0".into(),
             lang: "zh".into(),
             summary_file: String::new(),
+            payout_file: String::new(),
             ledger_dir: String::new(),
             digest: String::new(),
         };

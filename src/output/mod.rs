@@ -7,6 +7,7 @@ pub mod digest;
 pub mod issue_sheet;
 pub mod manifest;
 pub mod names;
+pub mod payout;
 pub mod rep;
 pub mod results_csv;
 pub mod summary;

@@ -9,6 +9,8 @@
 //! the header repeated). The output depends only on its inputs: rows are
 //! sorted, nothing holds the time of the run.
 
+pub mod apply;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -16,15 +18,16 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartDataLabel, Format, Workbook, Worksheet, XlsxError};
 
+use crate::compute::apply::passes;
 use crate::compute::assess::{Assessed, Line as RunLine, RepResult};
-use crate::compute::score::{effective_lines, line_factor, Line, LineStatus};
+use crate::compute::score::{effective_lines, line_factor, Line};
 use crate::input::dataset::Dataset;
 use crate::input::model::{AdjustmentKind, Installment, RepIdx};
 use crate::output::xlsx::{
     display_width, header_format, needs_quote_prefix, new_output_workbook, print_setup, write_text,
 };
 use crate::period::Period;
-use crate::scheme::catalogue::{Direction, Unit};
+use crate::scheme::catalogue::Unit;
 use crate::scheme::{Defaults, IndicatorSpec, Scheme, Variant};
 use crate::Lang;
 
@@ -423,23 +426,6 @@ fn dimension_columns(scheme: &Scheme, period: Period, results: &[RepResult]) -> 
     dims
 }
 
-/// Whether a scored value meets its pass line (direction-aware; equal
-/// meets it). Without a pass line: a score of at least 60 (the pass score),
-/// and a gate is met.
-fn passes(spec: &IndicatorSpec, line: &Line) -> Option<bool> {
-    let v = match (&line.status, line.value) {
-        (LineStatus::Scored, Some(v)) => v,
-        _ => return None,
-    };
-    Some(match line.pass {
-        Some(p) => match spec.direction() {
-            Direction::Up => v >= p,
-            Direction::Down => v <= p,
-        },
-        None => line.score.is_none_or(|s| s >= Decimal::from(60)),
-    })
-}
-
 fn lines(a: &Assessed) -> impl Iterator<Item = (&RunLine, &Line)> {
     a.lines.iter().zip(&a.assessment.lines)
 }
@@ -496,6 +482,7 @@ impl AsOf<'_> {
 /// # Errors
 /// Only those rust_xlsxwriter reports for an impossible layout (a sheet
 /// name or a range out of bounds).
+#[allow(clippy::too_many_arguments)]
 pub fn team_summary(
     ds: &Dataset,
     scheme: &Scheme,
@@ -506,6 +493,7 @@ pub fn team_summary(
         &crate::output::changes::Changes,
         &crate::output::manifest::Manifest,
     )>,
+    applied: &apply::Applied,
     lang: Lang,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = new_output_workbook();
@@ -515,7 +503,28 @@ pub fn team_summary(
     team_averages(wb.add_worksheet(), &fm, ds, scheme, results, &dims, lang)?;
     indicator_stats(wb.add_worksheet(), &fm, &scheme.defaults, results, lang)?;
     grade_distribution(wb.add_worksheet(), &fm, scheme, period, results, lang)?;
+    if !scheme.distribution.is_empty() {
+        apply::distribution(wb.add_worksheet(), &fm, ds, scheme, results, lang)?;
+    }
     below_pass(wb.add_worksheet(), &fm, ds, results, lang)?;
+    apply::improvement(wb.add_worksheet(), &fm, ds, scheme, applied, lang)?;
+    if let Period::Year(year) = period {
+        apply::excellent(
+            wb.add_worksheet(),
+            &fm,
+            ds,
+            scheme,
+            year,
+            results,
+            applied,
+            lang,
+        )?;
+    }
+    apply::payout(wb.add_worksheet(), &fm, ds, applied.payout, lang)?;
+    if let Period::Year(year) = period {
+        apply::monthly(wb.add_worksheet(), &fm, ds, applied.payout, lang)?;
+        apply::team_trend(wb.add_worksheet(), &fm, ds, scheme, year, applied, lang)?;
+    }
     overdue(wb.add_worksheet(), &fm, ds, results, at, lang)?;
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("数据问题", "Data issues"))?;
@@ -1655,6 +1664,7 @@ mod tests {
             &results,
             &AsOf::at(p.last_day()),
             None,
+            &apply::Applied::none(),
             Lang::Zh,
         )
         .unwrap()

@@ -43,13 +43,13 @@ fn too_big(v: Decimal) -> bool {
 
 /// Where in the file a mistake is: `zh` and `en` prefixes.
 #[derive(Clone, Default)]
-struct At {
+pub(super) struct At {
     zh: String,
     en: String,
 }
 
 impl At {
-    fn push(&self, zh: &str, en: &str) -> At {
+    pub(super) fn push(&self, zh: &str, en: &str) -> At {
         At {
             zh: format!(
                 "{}{}{zh}",
@@ -66,7 +66,7 @@ impl At {
 }
 
 #[derive(Default)]
-struct Errors(Vec<String>);
+pub(super) struct Errors(pub(super) Vec<String>);
 
 impl Errors {
     /// Add a message already written `中文 / English`.
@@ -77,7 +77,7 @@ impl Errors {
         self.add(at, zh, en);
     }
 
-    fn add(&mut self, at: &At, zh: impl AsRef<str>, en: impl AsRef<str>) {
+    pub(super) fn add(&mut self, at: &At, zh: impl AsRef<str>, en: impl AsRef<str>) {
         let (zh, en) = (zh.as_ref(), en.as_ref());
         self.0.push(if at.zh.is_empty() {
             format!("{zh} / {en}")
@@ -200,7 +200,11 @@ fn build(
         }
     }
 
+    let (apply, distribution) =
+        super::apply::build(raw.apply.as_ref(), raw.distribution.as_ref(), &grades, errs);
     Scheme {
+        apply,
+        distribution,
         name,
         label: raw.version.as_ref().map(|l| l.text()).unwrap_or_default(),
         file: file.to_string(),

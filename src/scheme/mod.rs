@@ -5,6 +5,7 @@
 //! (weights sum to 100, lines ordered for the direction, known codes).
 //! The file format is described in [`raw`] and `docs/scheme.md`.
 
+pub mod apply;
 mod build;
 pub mod catalogue;
 mod columns;
@@ -329,6 +330,11 @@ pub struct Scheme {
     /// `[input] passwords`: (file pattern, environment variable name) of
     /// encrypted ledgers, in the file's order.
     pub ledger_password_env: Vec<(String, String)>,
+    /// `[apply]`: the improvement-plan rule and the excellent grades.
+    pub apply: apply::Apply,
+    /// `[distribution]`: grade → largest share of graded reps, highest
+    /// grade first (empty: no caps).
+    pub distribution: Vec<(String, Decimal)>,
 }
 
 impl Scheme {

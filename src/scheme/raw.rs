@@ -133,6 +133,22 @@ pub struct RawScheme {
     pub mail: Option<RawMail>,
     /// Reading settings: `[input] passwords = { "PATTERN" = "ENV_NAME" }`.
     pub input: Option<RawInput>,
+    /// Applying results: the improvement-plan rule (see [`super::apply`]).
+    pub apply: Option<RawApply>,
+    /// Distribution caps: grade name → the largest share of graded reps.
+    pub distribution: Option<BTreeMap<String, Num>>,
+}
+
+/// The `[apply]` table, every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApply {
+    /// Months in a row below the line that put a rep on the 改进计划 list.
+    pub improvement_after: Option<u32>,
+    /// The line: a grade below this one counts (default: the pass grade).
+    pub improvement_below: Option<String>,
+    /// The grades that count as excellent (default: the two highest).
+    pub excellent_grades: Option<Vec<String>>,
 }
 
 /// The `[input]` table.

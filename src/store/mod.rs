@@ -8,13 +8,9 @@ pub mod issued;
 pub mod lock;
 pub mod review;
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use rust_decimal::Decimal;
-
 use crate::output::manifest::{InputFile, Manifest};
-use crate::period::{Period, YearMonth};
 use crate::Lang;
 
 pub use lock::lock;
@@ -47,6 +43,8 @@ pub fn outputs_present(dir: &Path, m: &Manifest) -> bool {
     !m.summary_file.is_empty()
         && dir.join("results.csv").is_file()
         && dir.join(&m.summary_file).is_file()
+        && !m.payout_file.is_empty()
+        && dir.join(&m.payout_file).is_file()
         && m.reps
             .iter()
             .filter(|r| !r.file.is_empty())
@@ -152,13 +150,13 @@ pub fn remove_replaced(dir: &Path, old: &Manifest, new: &Manifest) {
         .reps
         .iter()
         .map(|r| r.file.as_str())
-        .chain([new.summary_file.as_str()])
+        .chain([new.summary_file.as_str(), new.payout_file.as_str()])
         .collect();
     for f in old
         .reps
         .iter()
         .map(|r| r.file.as_str())
-        .chain([old.summary_file.as_str()])
+        .chain([old.summary_file.as_str(), old.payout_file.as_str()])
     {
         if !f.is_empty() && !keep.contains(f) && is_plain_name(f) {
             let _ = std::fs::remove_file(dir.join(f));
@@ -174,25 +172,6 @@ pub fn drop_previous(dir: &Path) {
 /// Remove an issued period's draft (it was reissued).
 pub fn drop_draft(home: &Path) {
     let _ = std::fs::remove_dir_all(home.join(issued::DRAFT_DIR));
-}
-
-/// Each rep's monthly totals of `year` as recorded in the month folders'
-/// manifests under `out` (by rep id; `None` for a month not graded).
-pub fn recorded_month_totals(
-    out: &Path,
-    year: i32,
-) -> HashMap<String, BTreeMap<Period, Option<Decimal>>> {
-    let mut by_rep: HashMap<String, BTreeMap<Period, Option<Decimal>>> = HashMap::new();
-    for month in 1..=12 {
-        let period = Period::Month(YearMonth { year, month });
-        if let Some(manifest) = read_manifest(&out.join(period.to_string())) {
-            for r in manifest.reps {
-                let total = r.total.as_deref().and_then(|t| t.parse::<Decimal>().ok());
-                by_rep.entry(r.rep_id).or_default().insert(period, total);
-            }
-        }
-    }
-    by_rep
 }
 
 /// Outputs never go into the ledger folder (SPEC 10).

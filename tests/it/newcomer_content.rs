@@ -220,6 +220,7 @@ fn summary_keeps_counts_and_ratios_apart() {
         &results,
         &AsOf::at(p.last_day()),
         None,
+        &kaohe::output::summary::apply::Applied::none(),
         Lang::Zh,
     )
     .unwrap()
