@@ -12,6 +12,7 @@ use crate::input::issues::Level;
 use crate::Lang;
 
 pub mod check;
+pub mod compare;
 pub mod explain;
 pub mod run;
 pub mod watch;
@@ -112,6 +113,41 @@ pub enum Command {
         scheme: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
+    },
+    /// Try a scheme before adopting it: compute two schemes on the same
+    /// ledgers and write one comparison workbook (方案对比_<period>.xlsx)
+    /// into the output folder; no period folder is touched.
+    Compare {
+        /// The ledger folder.
+        ledger_dir: PathBuf,
+        /// The current scheme, then the proposed one (give --scheme twice).
+        #[arg(long, required = true)]
+        scheme: Vec<PathBuf>,
+        /// One month, e.g. 2026-10 (default: the latest month with data).
+        #[arg(long, conflicts_with_all = ["quarter", "year"])]
+        period: Option<String>,
+        /// One quarter, e.g. 2026-Q4.
+        #[arg(long, conflicts_with = "year")]
+        quarter: Option<String>,
+        /// A whole year: 12 months, 4 quarters and the year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Where the comparison workbook goes (HR's recorded review of each
+        /// period is read from its folder here).
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Raise a limit on what one ledger file may hold, NAME=VALUE.
+        #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+        limit: Vec<String>,
+        /// The environment variable holding the open password of encrypted
+        /// ledger workbooks.
+        #[arg(long, value_name = "NAME")]
+        ledger_password_env: Option<String>,
     },
     /// Mail each rep their own workbook of a period (OUT/<period>): .eml
     /// files for review, or SMTP; a send log so a re-run never sends twice.
@@ -477,6 +513,56 @@ fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             scheme,
             lang,
         } => crate::cli::explain::explain(indicator.as_deref(), all, scheme.as_deref(), lang),
+        Command::Compare {
+            ledger_dir,
+            scheme,
+            period,
+            quarter,
+            year,
+            out,
+            lang,
+            jobs,
+            limit,
+            ledger_password_env,
+        } => {
+            set_jobs(jobs);
+            let sel = match (period.or(quarter), year) {
+                (Some(p), _) => match crate::period::Period::parse(&p) {
+                    Some(p) => Some(crate::compute::assess::Selection::One(p)),
+                    None => {
+                        eprintln!(
+                            "kaohe: {} {p}{}",
+                            lang.pick("无法识别的期间", "not a period:"),
+                            lang.pick(
+                                "（月份写 2026-03，季度写 2026-Q1，整年用 --year 2026）",
+                                " (a month is 2026-03, a quarter 2026-Q1; a whole year: --year 2026)"
+                            )
+                        );
+                        return Ok(EXIT_USAGE);
+                    }
+                },
+                (None, Some(y)) => Some(crate::compute::assess::Selection::Year(y)),
+                (None, None) => None,
+            };
+            let Some(mut limits) = limits(&limit) else {
+                return Ok(EXIT_USAGE);
+            };
+            match ledger_passwords(ledger_password_env.as_deref(), lang) {
+                Ok(p) => limits.passwords = p,
+                Err(m) => {
+                    eprintln!("kaohe: {m}");
+                    return Ok(EXIT_USAGE);
+                }
+            }
+            crate::cli::compare::compare(&crate::cli::compare::Options {
+                ledger_dir,
+                schemes: scheme,
+                sel,
+                out,
+                lang,
+                limits,
+            })
+        }
         Command::Mail(args) => Ok(crate::mail::run(&args)),
         Command::Templates { dir, lang, force } => {
             if let Some(code) = refuse_non_empty(&dir, force, lang) {

@@ -14,6 +14,19 @@ pub struct ColumnAliases {
 }
 
 impl ColumnAliases {
+    /// Add another scheme's aliases after these (an alias already here is
+    /// not repeated).
+    pub fn extend(&mut self, other: &ColumnAliases) {
+        for (key, names) in &other.map {
+            let mine = self.map.entry(key.clone()).or_default();
+            for n in names {
+                if !mine.contains(n) {
+                    mine.push(n.clone());
+                }
+            }
+        }
+    }
+
     /// Aliases (normalised header keys) for a column of a kind.
     pub fn for_column(&self, kind: Kind, key: &str) -> impl Iterator<Item = &str> {
         let own = self.map.get(&(Some(kind), key.to_string()));

@@ -10,6 +10,7 @@
 //! sorted, nothing holds the time of the run.
 
 pub mod apply;
+pub mod compare;
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
 //! One integration test binary (modules per area).
 
+mod apply;
 mod architecture;
 mod batch;
 mod cli;
