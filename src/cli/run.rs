@@ -26,7 +26,7 @@
 //! file is written to a temporary file and renamed; a period's manifest is
 //! written last, so a run killed half-way is repaired by the next one.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -229,6 +229,13 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         );
     }
 
+    if !o.force {
+        if let Some(mut report) = unchanged(o, &scheme, &scheme_hash, &ledger_dir_text) {
+            report.periods.sort_by_key(|(p, _)| *p);
+            return Ok(report);
+        }
+    }
+
     // Read every file once.
     let read_stage = crate::timing::stage("read+validate");
     let (files, ignored) = crate::input::read::discover(&o.ledger_dir)?;
@@ -363,7 +370,8 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         crate::exit::say(&crate::cli::check::summary(&full, lang));
         return fail(EXIT_DATA_ISSUES);
     }
-    for w in crate::input::dataset::folder_warnings(&full, lang) {
+    let warnings = crate::input::dataset::folder_warnings(&full, lang);
+    for w in &warnings {
         eprintln!("kaohe: {w}");
     }
 
@@ -384,10 +392,8 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     // wrote them, harvested into the period's review record (an input of
     // the period from then on).
     let mut reviews = crate::compute::assess::Reviews::new();
-    let mut period_inputs: HashMap<Period, Vec<InputFile>> = HashMap::new();
     for &p in &periods {
         let home = o.out.join(p.to_string());
-        let mut mine = inputs.clone();
         if let Some(m) = crate::store::read_manifest(&home) {
             let h = crate::store::review::harvest(&home, &m, lang);
             for msg in h.refused.iter().chain(&h.not_carried) {
@@ -402,41 +408,18 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
                     .push((p, h.records.len(), h.not_carried.len()));
             }
             crate::store::review::reviews(p, &h.records, &mut reviews);
-            if let Ok(bytes) = std::fs::read(home.join(crate::store::review::RECORD)) {
-                mine.push(InputFile {
-                    file: crate::store::review::RECORD.to_string(),
-                    sha256: crate::input::read::sha256_hex(&bytes),
-                });
-                mine.sort();
-            }
         }
-        period_inputs.insert(p, mine);
     }
-    // The month-by-month lists (improvement plans, a year's monthly
-    // payout) read the months' results, HR's review included: a month's
-    // review record is an input of the later periods that read it.
     let with_data = crate::compute::assess::months_with_data(&full);
-    for &p in &periods {
-        let reads = |m: YearMonth| {
-            Period::Month(m) != p
-                && m.last_day() <= p.last_day()
-                && (scheme.apply.improvement_after.is_some()
-                    || matches!(p, Period::Year(y) if y == m.year))
-        };
-        let mine = period_inputs
-            .get_mut(&p)
-            .expect("every period has its inputs");
-        for &m in with_data.iter().filter(|&&m| reads(m)) {
-            let record = Path::new(&m.to_string()).join(crate::store::review::RECORD);
-            if let Ok(bytes) = std::fs::read(o.out.join(&record)) {
-                mine.push(InputFile {
-                    file: format!("{m}/{}", crate::store::review::RECORD),
-                    sha256: crate::input::read::sha256_hex(&bytes),
-                });
-            }
-        }
-        mine.sort();
-    }
+    let period_inputs: HashMap<Period, Vec<InputFile>> = periods
+        .iter()
+        .map(|&p| {
+            let mut mine = inputs.clone();
+            mine.extend(review_inputs(&o.out, p, &with_data, &scheme));
+            mine.sort();
+            (p, mine)
+        })
+        .collect();
     // HR's review of months outside this run, as recorded.
     for &m in &with_data {
         let p = Period::Month(m);
@@ -614,6 +597,30 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     }
     bar.finish(lang);
     report.periods.sort_by_key(|(p, _)| *p);
+    // What this run read and showed, for a later run with nothing changed.
+    if report.unreadable == 0 {
+        let mut ignored: Vec<String> = ds.ignored.iter().map(|s| s.to_string()).collect();
+        ignored.sort();
+        let entry = crate::store::runs::RunEntry {
+            kaohe_version: env!("CARGO_PKG_VERSION").to_string(),
+            lang: lang.code().to_string(),
+            scheme_hash: scheme_hash.clone(),
+            ledger_dir: ledger_dir_text.clone(),
+            inputs: inputs.clone(),
+            ignored,
+            periods: periods.iter().map(Period::to_string).collect(),
+            months_with_data: with_data.iter().map(YearMonth::to_string).collect(),
+            reps: report.reps,
+            issues: [report.issues.0, report.issues.1, report.issues.2],
+            open_grace: report
+                .open_grace
+                .iter()
+                .map(|(p, n)| (p.to_string(), *n))
+                .collect(),
+            warnings: warnings.clone(),
+        };
+        crate::store::runs::record(&o.out, &selection_key(o.sel), entry)?;
+    }
     crate::timing::report();
     report.completed = true;
     report.exit = if report.unreadable > 0 {
@@ -622,6 +629,138 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         EXIT_OK
     };
     Ok(report)
+}
+
+/// The review records a period's results depend on, as inputs: its own
+/// (`审阅记录.csv`), and those of the earlier months its month-by-month
+/// lists read (`2026-02/审阅记录.csv`: the improvement list reads the
+/// months before, a year's monthly payout its months).
+fn review_inputs(
+    out: &Path,
+    p: Period,
+    with_data: &BTreeSet<YearMonth>,
+    scheme: &Scheme,
+) -> Vec<InputFile> {
+    let hashed = |path: PathBuf, file: String| {
+        std::fs::read(path).ok().map(|bytes| InputFile {
+            file,
+            sha256: crate::input::read::sha256_hex(&bytes),
+        })
+    };
+    let record = crate::store::review::RECORD;
+    let reads = |m: YearMonth| {
+        Period::Month(m) != p
+            && m.last_day() <= p.last_day()
+            && (scheme.apply.improvement_after.is_some()
+                || matches!(p, Period::Year(y) if y == m.year))
+    };
+    let own = hashed(out.join(p.to_string()).join(record), record.to_string());
+    own.into_iter()
+        .chain(with_data.iter().filter(|&&m| reads(m)).filter_map(|m| {
+            hashed(
+                out.join(m.to_string()).join(record),
+                format!("{m}/{record}"),
+            )
+        }))
+        .collect()
+}
+
+/// The run record's key of a selection.
+fn selection_key(sel: Selection) -> String {
+    match sel {
+        Selection::MonthsWithData => "data".to_string(),
+        Selection::One(p) => format!("period:{p}"),
+        Selection::Year(y) => format!("year:{y}"),
+    }
+}
+
+/// Nothing changed → near instant. When the run record of this selection
+/// names exactly these ledger files (by SHA-256, hashed here without
+/// parsing), this scheme, version, language and ledger folder, and every
+/// period folder is unchanged (no HR edit to harvest, its recorded inputs
+/// are this run's), the run's report is the record's: no ledger is parsed.
+/// `None` sends the run down the full path (which decides the same way
+/// after reading everything).
+fn unchanged(o: &Options, scheme: &Scheme, scheme_hash: &str, ledger_dir: &str) -> Option<Report> {
+    use rayon::prelude::*;
+    let lang = o.lang;
+    let record = crate::store::runs::read(&o.out);
+    let entry = record.runs.get(&selection_key(o.sel))?;
+    if entry.kaohe_version != env!("CARGO_PKG_VERSION")
+        || entry.lang != lang.code()
+        || entry.scheme_hash != scheme_hash
+        || entry.ledger_dir != ledger_dir
+        || (o.strict && entry.issues[0] + entry.issues[1] > 0)
+    {
+        return None;
+    }
+    let (files, ignored) = crate::input::read::discover(&o.ledger_dir).ok()?;
+    let mut ignored: Vec<String> = ignored.iter().map(|s| s.to_string()).collect();
+    ignored.sort();
+    if ignored != entry.ignored || files.len() != entry.inputs.len() {
+        return None;
+    }
+    let mut inputs: Vec<InputFile> = files
+        .par_iter()
+        .map(|f| {
+            std::fs::read(&f.path).map(|bytes| InputFile {
+                file: f.rel.to_string(),
+                sha256: crate::input::read::sha256_hex(&bytes),
+            })
+        })
+        .collect::<Result<_, _>>()
+        .ok()?;
+    inputs.sort();
+    if inputs != entry.inputs {
+        return None;
+    }
+    let periods: Vec<Period> = entry
+        .periods
+        .iter()
+        .map(|p| Period::parse(p))
+        .collect::<Option<_>>()?;
+    let with_data: BTreeSet<YearMonth> = entry
+        .months_with_data
+        .iter()
+        .map(|m| match Period::parse(m) {
+            Some(Period::Month(m)) => Some(m),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    // Every period unchanged: no HR edit waiting, the same inputs.
+    let fates: Vec<(Period, Fate)> = periods
+        .par_iter()
+        .map(|&p| {
+            let home = o.out.join(p.to_string());
+            let m = crate::store::read_manifest(&home)?;
+            let h = crate::store::review::harvest(&home, &m, lang);
+            if h.changed || h.found > 0 || !h.refused.is_empty() || !h.not_carried.is_empty() {
+                return None;
+            }
+            let mut mine = inputs.clone();
+            mine.extend(review_inputs(&o.out, p, &with_data, scheme));
+            mine.sort();
+            plan(o, p, &mine, scheme_hash).err().map(|fate| (p, fate))
+        })
+        .collect::<Option<_>>()?;
+    for w in &entry.warnings {
+        eprintln!("kaohe: {w}");
+    }
+    let open_grace = entry
+        .open_grace
+        .iter()
+        .filter_map(|(p, n)| Period::parse(p).map(|p| (p, *n)))
+        .collect();
+    Some(Report {
+        exit: EXIT_OK,
+        issues: (entry.issues[0], entry.issues[1], entry.issues[2]),
+        reps: entry.reps,
+        grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
+        periods: fates,
+        completed: true,
+        open_grace,
+        ..Report::default()
+    })
 }
 
 /// A path made absolute (and canonical when it exists), as text.
@@ -995,7 +1134,7 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
         .and_then(|_| {
             writeln!(
                 s,
-                "结果：{}/<期间>/ — 每人考核表、团队汇总、results.csv、manifest.json（{secs:.1}s）",
+                "结果：{}/<期间>/ — 每人考核表、团队汇总、奖金发放 CSV、results.csv、manifest.json（{secs:.1}s）",
                 o.out.display()
             )
         })
@@ -1004,7 +1143,7 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
             .and_then(|_| writeln!(s, "{} assessments, {} not assessed; {grade_changes} grade changes", r.assessed, r.not_assessed))
             .and_then(|_| writeln!(s, "grades: {}", grade_text.join(" · ")))
             .and_then(|_| writeln!(s, "data issues: {e} errors, {w} warnings, {i} info (see kaohe check)"))
-            .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, results.csv, manifest.json ({secs:.1}s)", o.out.display()))
+            .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, payout CSV, results.csv, manifest.json ({secs:.1}s)", o.out.display()))
     };
     s
 }

@@ -7,6 +7,7 @@ pub mod fs;
 pub mod issued;
 pub mod lock;
 pub mod review;
+pub mod runs;
 
 use std::path::{Path, PathBuf};
 

@@ -243,7 +243,7 @@ fn run_writes_results_for_every_period_of_the_year() {
     let mut folders: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".kaohe.lock")
+        .filter(|n| !n.starts_with('.'))
         .collect();
     folders.sort();
     let mut want: Vec<String> = (1..=12)

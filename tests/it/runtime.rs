@@ -567,3 +567,62 @@ fn a_new_months_bad_cells_stay_in_that_month() {
     assert_eq!(run_batch(&one("2026-01")).unwrap().issues, (0, 0, 0));
     assert_eq!(run_batch(&one("2026-02")).unwrap().issues, (2, 0, 0));
 }
+
+/// Nothing changed → near instant: a rerun on the same ledgers, scheme,
+/// version and language hashes the files and parses none of them (no
+/// "读取台账" progress line), says every period is unchanged and touches
+/// no output. A changed file sends the next run down the full path again.
+#[test]
+fn an_unchanged_rerun_parses_no_ledger() {
+    let f = folder();
+    let kh1 = [("KH1", "S001", "2025-12-01")];
+    let ht10 = ("HT10", "S001", "2026-10-01", 10000.0, "2026-10-20", None);
+    month(&f.ledgers, "2026-10", &kh1, &[], &[ht10]);
+    let args = |f: &Folder| {
+        vec![
+            "run".to_string(),
+            f.ledgers.display().to_string(),
+            "--scheme".to_string(),
+            f.scheme.display().to_string(),
+            "--out".to_string(),
+            f.out.display().to_string(),
+        ]
+    };
+    let go = |f: &Folder| {
+        let a = args(f);
+        let out = kaohe_ok(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (said, progress) = go(&f);
+    assert!(said.contains("2026-10: 已计算"), "{said}");
+    assert!(progress.contains("读取台账"), "{progress}");
+    // The outputs (not the lock file, which each run takes anew).
+    let outputs = |f: &Folder| {
+        let mut m = stamped(&f.out);
+        m.retain(|p, _| !p.to_string_lossy().starts_with('.'));
+        m
+    };
+    let before = outputs(&f);
+
+    let (said, progress) = go(&f);
+    assert!(said.contains("2026-10: 未变化，跳过"), "{said}");
+    assert!(!progress.contains("读取台账"), "{progress}");
+    assert_eq!(outputs(&f), before);
+
+    // A changed ledger: read and computed again (the result is new).
+    let paid = (
+        "HT10",
+        "S001",
+        "2026-10-01",
+        10000.0,
+        "2026-10-20",
+        Some((10000.0, "2026-10-20")),
+    );
+    month(&f.ledgers, "2026-10", &kh1, &[], &[paid]);
+    let (said, progress) = go(&f);
+    assert!(progress.contains("读取台账"), "{progress}");
+    assert!(said.contains("2026-10: 已重新计算"), "{said}");
+}

@@ -231,10 +231,14 @@ fn output_names_from_any_rep_stay_inside_the_folder_and_are_portable() {
     book.write(&ledgers.join("2026-03/台账.xlsx"));
     run_march(&ledgers, &scheme, &out);
     let period_dir = out.join("2026-03");
-    // Everything but the run's lock file is in the period's folder.
+    // Everything but the run's lock file and run record is in the
+    // period's folder.
     let written: Vec<PathBuf> = walk(&out)
         .into_iter()
-        .filter(|p| p.parent() != Some(out.as_path()) || !p.ends_with(".kaohe.lock"))
+        .filter(|p| {
+            p.parent() != Some(out.as_path())
+                || !(p.ends_with(".kaohe.lock") || p.ends_with(".kaohe-runs.json"))
+        })
         .collect();
     for p in &written {
         assert_eq!(p.parent().unwrap(), period_dir, "{}", p.display());
