@@ -3,7 +3,7 @@
 //! invocation.
 //!
 //! ```sh
-//! cargo run --release --example bench -- large            # or medium, sample
+//! cargo run --release --example bench -- large            # or medium, sample, xl
 //! cargo run --release --example bench -- medium --dir /data/kaohe-bench --runs year
 //! ```
 //!
@@ -77,6 +77,8 @@ fn main() -> Result<()> {
         }
         println!("\n== {} {run}: kaohe {}", args.workload, cmd.join(" "));
         let k = child("kaohe", &cmd, &[])?;
+        // The same run again on unchanged ledgers: nothing to parse.
+        let again = child("kaohe", &cmd, &[])?;
         let rf = child("read-floor", &[path_arg(&ledgers)], &[])?;
         let floor_out = root.join(format!("floor-{}-{run}", args.workload));
         let _ = std::fs::remove_dir_all(&floor_out);
@@ -125,12 +127,17 @@ fn main() -> Result<()> {
             books / wf_secs,
             wf.value("floor-bytes").unwrap_or(0.0) / 1e6
         );
+        println!(
+            "unchanged rerun {:>8.2} s  peak {:>7.1} MiB",
+            again.wall,
+            again.rss_mib()
+        );
         let floor = rf.wall + wf_secs;
         let cpu = |c: &ChildRun, name: &str| c.value(name).unwrap_or(f64::NAN);
         let floor_cpu = cpu(&rf, "cpu") + cpu(&wf, "write-cpu");
         println!(
             "RESULT {} {run}: kaohe {:.2} s, floor {:.2} s (read {:.2} + write {:.2}), ratio {:.2}; \
-             cpu kaohe {:.1} s, floor {:.1} s, ratio {:.2}; peak {:.0} MiB",
+             cpu kaohe {:.1} s, floor {:.1} s, ratio {:.2}; peak {:.0} MiB; unchanged rerun {:.2} s",
             args.workload,
             k.wall,
             floor,
@@ -140,7 +147,8 @@ fn main() -> Result<()> {
             cpu(&k, "cpu"),
             floor_cpu,
             cpu(&k, "cpu") / floor_cpu,
-            k.rss_mib()
+            k.rss_mib(),
+            again.wall
         );
         if !args.keep {
             let _ = std::fs::remove_dir_all(&out);
@@ -180,9 +188,9 @@ impl Args {
                 }
                 "--jobs" => a.jobs = Some(it.next().context("--jobs N")?),
                 "--keep" => a.keep = true,
-                "sample" | "medium" | "large" => a.workload = x,
+                "sample" | "medium" | "large" | "xl" => a.workload = x,
                 "-h" | "--help" => {
-                    println!("bench [sample|medium|large] [--dir DIR] [--runs month,year] [--jobs N] [--keep]");
+                    println!("bench [sample|medium|large|xl] [--dir DIR] [--runs month,year] [--jobs N] [--keep]");
                     std::process::exit(0);
                 }
                 _ => bail!("unknown argument {x}; try --help"),
@@ -205,6 +213,7 @@ fn workload(name: &str, root: &Path) -> Result<PathBuf> {
             return Ok(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ledgers"));
         }
         "medium" => Scale::Medium,
+        "xl" => Scale::Xl,
         _ => Scale::Large,
     };
     let dir = root.join(name);

@@ -67,6 +67,9 @@ pub enum Scale {
     Medium,
     /// 2,000 reps, ~200,000 customers, ~2,400,000 follow-ups, ~600,000 payment rows.
     Large,
+    /// 20,000 reps: ten times large, for the scaling measurement (never in
+    /// tests).
+    Xl,
 }
 
 /// Yearly volumes per rep; the generator's rates are derived from them, so a
@@ -88,6 +91,7 @@ impl Scale {
             Scale::Sample => 24,
             Scale::Medium => 200,
             Scale::Large => 2000,
+            Scale::Xl => 20_000,
         }
     }
 
@@ -99,7 +103,7 @@ impl Scale {
                 followups: 625.0,
                 payment_rows: 4000.0 / 24.0,
             },
-            Scale::Medium | Scale::Large => Volumes {
+            Scale::Medium | Scale::Large | Scale::Xl => Volumes {
                 customers: 100.0,
                 followups: 1200.0,
                 payment_rows: 300.0,
@@ -1221,7 +1225,7 @@ impl Sim {
         // larger per-rep books of medium/large get slightly longer gaps.
         let checkin_gap = match opts.scale {
             Scale::Sample => (11, 31),
-            Scale::Medium | Scale::Large => (11, 31),
+            Scale::Medium | Scale::Large | Scale::Xl => (11, 31),
         };
         let mut sim = Sim {
             year: co.year,

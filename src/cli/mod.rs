@@ -285,6 +285,7 @@ pub enum ScaleArg {
     Sample,
     Medium,
     Large,
+    Xl,
 }
 
 /// `--jobs N`: the number of worker threads (default: one per core).
@@ -698,6 +699,7 @@ fn demo_data(
         ScaleArg::Sample => Scale::Sample,
         ScaleArg::Medium => Scale::Medium,
         ScaleArg::Large => Scale::Large,
+        ScaleArg::Xl => Scale::Xl,
     };
     let opts = DemoOptions {
         reps: reps.unwrap_or(0),
