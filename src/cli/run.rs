@@ -993,6 +993,13 @@ impl PeriodWrite<'_> {
         }
         crate::store::write_manifest(dir, &manifest)?;
         crate::store::drop_previous(dir);
+        // The workbooks as written, so that a later run knows them unedited
+        // without reading them.
+        let mut stamps = crate::store::stamps::Stamps::default();
+        for e in manifest.reps.iter().filter(|e| !e.file.is_empty()) {
+            stamps.set(dir, &e.file, &e.sha256);
+        }
+        stamps.write(dir);
 
         let (reps, grades) = changes
             .as_ref()

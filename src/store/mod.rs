@@ -8,6 +8,7 @@ pub mod issued;
 pub mod lock;
 pub mod review;
 pub mod runs;
+pub mod stamps;
 
 use std::path::{Path, PathBuf};
 

@@ -254,9 +254,16 @@ pub fn harvest(home: &Path, manifest: &Manifest, lang: Lang) -> Harvest {
     let old = read_records(home);
     let mut records = old.clone();
     let mut out = Harvest::default();
+    // A workbook whose size and modification time are those kaohe stamped
+    // still has kaohe's content: not read.
+    let mut stamps = super::stamps::Stamps::read(home);
+    let mut restamped = false;
     for rep in &manifest.reps {
         let Some(layout) = &rep.layout else { continue };
         if rep.file.is_empty() || !super::is_plain_name(&rep.file) {
+            continue;
+        }
+        if stamps.unchanged(home, &rep.file, &rep.sha256) {
             continue;
         }
         let path = home.join(&rep.file);
@@ -264,6 +271,9 @@ pub fn harvest(home: &Path, manifest: &Manifest, lang: Lang) -> Harvest {
             continue;
         };
         if crate::input::read::sha256_hex(&bytes) == rep.sha256 {
+            // Touched (copied, restored) but not changed.
+            stamps.set(home, &rep.file, &rep.sha256);
+            restamped = true;
             continue;
         }
         let who = format!("{} {}", rep.rep_id, rep.name);
@@ -323,6 +333,9 @@ pub fn harvest(home: &Path, manifest: &Manifest, lang: Lang) -> Harvest {
     records.sort_by(|a, b| (&a.rep_id, &a.code).cmp(&(&b.rep_id, &b.code)));
     out.changed = records != old;
     out.records = records;
+    if restamped {
+        stamps.write(home);
+    }
     out
 }
 

@@ -130,10 +130,12 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Every file below `dir` with its bytes, keyed by the path relative to
-/// `dir`, in byte order (see [`walk`]).
+/// `dir`, in byte order (see [`walk`]); kaohe's caches (`.kaohe-stamps.json`:
+/// files' modification times, different in every run) are left out.
 pub fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walk(dir)
         .into_iter()
+        .filter(|p| p.file_name().is_none_or(|n| n != ".kaohe-stamps.json"))
         .filter_map(|p| {
             let bytes = std::fs::read(&p).ok()?;
             Some((p.strip_prefix(dir).unwrap().to_path_buf(), bytes))

@@ -365,7 +365,10 @@ pub(super) fn improvement(
         let frequent = s
             .frequent
             .iter()
-            .map(|(n, c)| format!("{n}（{c}）"))
+            .map(|(n, c)| match lang {
+                Lang::Zh => format!("{n}（{c}）"),
+                Lang::En => format!("{n} ({c})"),
+            })
             .collect::<Vec<_>>()
             .join(lang.pick("、", ", "));
         t.text(5, &frequent)?;
@@ -530,7 +533,10 @@ pub(super) fn distribution(
                     .iter()
                     .map(|(r, total)| {
                         let rep = &ds.reps[*r as usize];
-                        format!("{} {}（{:.2}）", rep.rep_id, rep.name, total)
+                        match lang {
+                            Lang::Zh => format!("{} {}（{:.2}）", rep.rep_id, rep.name, total),
+                            Lang::En => format!("{} {} ({:.2})", rep.rep_id, rep.name, total),
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join(lang.pick("；", "; "));

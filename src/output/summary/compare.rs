@@ -649,7 +649,10 @@ fn caps(
                     .iter()
                     .map(|(r, total)| {
                         let rep = &ds.reps[*r as usize];
-                        format!("{} {}（{:.2}）", rep.rep_id, rep.name, total)
+                        match lang {
+                            Lang::Zh => format!("{} {}（{:.2}）", rep.rep_id, rep.name, total),
+                            Lang::En => format!("{} {} ({:.2})", rep.rep_id, rep.name, total),
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join(lang.pick("；", "; "));
