@@ -732,9 +732,16 @@ fn unchanged(o: &Options, scheme: &Scheme, scheme_hash: &str, ledger_dir: &str) 
         .par_iter()
         .map(|&p| {
             let home = o.out.join(p.to_string());
-            let m = crate::store::read_manifest(&home)?;
-            let h = crate::store::review::harvest(&home, &m, lang);
-            if h.changed || h.found > 0 || !h.refused.is_empty() || !h.not_carried.is_empty() {
+            let m = crate::store::read_manifest_head(&home)?;
+            // Every workbook as kaohe wrote it, by its stamp (an edited or
+            // unstamped one is for the full path's harvest).
+            let stamps = crate::store::stamps::Stamps::read(&home);
+            if !m
+                .reps
+                .iter()
+                .filter(|r| !r.file.is_empty())
+                .all(|r| stamps.unchanged(&home, &r.file, &r.sha256))
+            {
                 return None;
             }
             let mut mine = inputs.clone();
@@ -787,7 +794,7 @@ fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Resu
     let issued = crate::store::issued::read(&home).is_some();
     let fresh = |dir: &Path| {
         !o.force
-            && crate::store::read_manifest(dir)
+            && crate::store::read_manifest_head(dir)
                 .is_some_and(|m| crate::store::same_inputs(dir, &m, inputs, scheme_hash, o.lang))
     };
     if fresh(&home) {
@@ -814,7 +821,7 @@ fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Resu
 fn decide(o: &Options, pl: &Planned, digest: &str) -> Result<PathBuf, Fate> {
     let same = |dir: &Path| {
         !o.force
-            && crate::store::read_manifest(dir)
+            && crate::store::read_manifest_head(dir)
                 .is_some_and(|m| m.digest == digest && crate::store::outputs_present(dir, &m))
     };
     if same(&pl.home) {

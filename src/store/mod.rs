@@ -23,6 +23,13 @@ pub fn read_manifest(dir: &Path) -> Option<Manifest> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// A period folder's manifest without the scorecards' layouts (see
+/// [`crate::output::manifest::from_json_head`]).
+pub fn read_manifest_head(dir: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
+    crate::output::manifest::from_json_head(&bytes).ok()
+}
+
 /// Make a period folder ready to be written: created, and cleared of the
 /// temporary files a killed run left.
 pub fn prepare(dir: &Path) -> anyhow::Result<()> {
