@@ -519,7 +519,8 @@ const LEASING_TRADES: &[&str] = &[
     "影院管理有限公司",
 ];
 
-const TIERS: &[&str] = &["A", "B", "C"];
+/// 客户层级 as the method names the tiers (the `tiers` filters match them).
+const TIERS: &[&str] = &["高端", "中端", "普通"];
 const CHANNELS: &[&str] = &["线上", "线下"];
 
 /// Which product line a team sells; decides contract sizes and vocabulary.
@@ -1176,6 +1177,11 @@ struct PaymentRow {
     profit: i64,
     area_centi: Option<i64>,
     key_project: bool,
+    /// 签约类型: the customer had signed before (written for B2B and
+    /// leasing; left blank for B2C, where kaohe infers it).
+    renewal: bool,
+    /// 合同到期日 of a fixed-term contract (leases and B2B service years).
+    term_end: Option<NaiveDate>,
 }
 
 struct TargetRow {
@@ -1316,6 +1322,7 @@ impl Sim {
         tails.sort();
         for (no, (sign, idx)) in tails.into_iter().enumerate() {
             let c = &mut self.customers[idx as usize];
+            let renewal = c.last_sign.is_some_and(|l| l < sign);
             c.last_sign = Some(c.last_sign.map_or(sign, |l| l.max(sign)));
             let (owner, line) = (c.owner, c.line);
             self.make_contract(
@@ -1328,6 +1335,7 @@ impl Sim {
                 line,
                 sign,
                 true,
+                renewal,
             );
         }
     }
@@ -1382,8 +1390,17 @@ impl Sim {
         line: Line,
         sign: NaiveDate,
         pre_year: bool,
+        renewal: bool,
     ) {
         let (amount, area_centi) = Self::contract_terms(rng, line);
+        // Leases and B2B service contracts run one year (no random draw,
+        // so the rest of the company stays as it was); B2C sales have no term.
+        let term_end = match line {
+            Line::B2b | Line::Leasing => sign
+                .checked_add_months(Months::new(12))
+                .map(|d| d - Duration::days(1)),
+            Line::B2c => None,
+        };
         let special = rng.chance(if line == Line::B2b { 0.25 } else { 0.12 });
         let key_project = match line {
             Line::B2b => amount >= 40_000_000 && rng.chance(0.6),
@@ -1469,6 +1486,8 @@ impl Sim {
                 profit,
                 area_centi,
                 key_project,
+                renewal,
+                term_end,
             };
             let m = month_of(due, co.year).expect("due date inside the window");
             self.due[m as usize - 1].push(row);
@@ -1866,9 +1885,12 @@ impl Sim {
         let no = self.next_contract_no();
         let c = &mut self.customers[idx as usize];
         c.stage = STAGE_SIGNED;
+        let renewal = c.last_sign.is_some_and(|l| l < today);
         c.last_sign = Some(today);
         let (owner, line) = (c.owner, c.line);
-        self.make_contract(co, rng, co.year, no, idx, owner, line, today, false);
+        self.make_contract(
+            co, rng, co.year, no, idx, owner, line, today, false, renewal,
+        );
     }
 
     /// The month's targets; in quarter-end months some reps also get a quarter row.
@@ -2075,7 +2097,9 @@ fn width_sample(key: &str) -> &'static str {
             "1,234,567.00"
         }
         "hire_date" | "leave_date" | "sign_date" | "submitted_date" | "approved_date"
-        | "due_date" | "paid_date" | "next_time" | "end_date" | "date" => "2026-03-05",
+        | "due_date" | "paid_date" | "next_time" | "end_date" | "contract_end" | "date" => {
+            "2026-03-05"
+        }
         "team" | "role" | "indicator" => "商务专员-B2B",
         _ => "",
     }
@@ -2429,6 +2453,12 @@ fn build(
                     cells.push(Cell::Money(p.profit));
                     cells.push(p.area_centi.map_or(Cell::Empty, Cell::Area));
                     cells.push(Cell::Word(if p.key_project { "是" } else { "否" }));
+                    cells.push(if co.reps[p.rep as usize].line == Line::B2c {
+                        Cell::Empty
+                    } else {
+                        Cell::Word(words::DEAL_TYPES[usize::from(p.renewal)].zh)
+                    });
+                    cells.push(p.term_end.map_or(Cell::Empty, Cell::Date));
                 },
             )?;
             vec![(Kind::Payments, n)]

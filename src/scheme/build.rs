@@ -897,7 +897,21 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
         }
     }
     if let Some(b) = &r.basis {
-        if code == "sales" || code == "sales_achievement" {
+        if code == "collection_rate" {
+            match b.trim() {
+                "due_in_period" | "应收当期" => {
+                    s.collection_basis = super::CollectionBasis::DueInPeriod
+                }
+                "outstanding" | "应收总额" => {
+                    s.collection_basis = super::CollectionBasis::Outstanding
+                }
+                other => errs.add(
+                    at,
+                    format!("回款率的 basis 应为 \"due_in_period\" 或 \"outstanding\"，而不是 \"{other}\""),
+                    format!("the basis of collection_rate must be \"due_in_period\" or \"outstanding\", not \"{other}\""),
+                ),
+            }
+        } else if code == "sales" || code == "sales_achievement" {
             match basis(b) {
                 Some(b) => s.basis = Some(b),
                 None => errs.add(
@@ -911,8 +925,8 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
                 errs,
                 at,
                 "basis",
-                "仅用于销售额类指标",
-                "only for sales indicators",
+                "仅用于销售额类指标和回款率",
+                "only for sales indicators and collection_rate",
             );
         }
     }
@@ -952,6 +966,67 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
                 "require_first_payment",
                 "仅用于新客户开发数量 new_customers",
                 "only for new_customers",
+            );
+        }
+    }
+    if let Some(n) = r.times_per_week {
+        if code == "intent_followup_coverage" {
+            if n == 0 {
+                errs.add(
+                    at,
+                    "times_per_week 应至少为 1",
+                    "times_per_week must be at least 1",
+                );
+            }
+            s.times_per_week = n;
+        } else {
+            doesnt_apply(
+                errs,
+                at,
+                "times_per_week",
+                "仅用于意向客户跟进达标率 intent_followup_coverage",
+                "only for intent_followup_coverage",
+            );
+        }
+    }
+    if let Some(n) = r.renewal_window_days {
+        if code == "renewal_rate" {
+            s.renewal_window_days = i64::from(n);
+        } else {
+            doesnt_apply(
+                errs,
+                at,
+                "renewal_window_days",
+                "仅用于续约率 renewal_rate",
+                "only for renewal_rate",
+            );
+        }
+    }
+    for (key, list, out) in [
+        ("tiers", &r.tiers, &mut s.tiers),
+        ("channels", &r.channels, &mut s.channels),
+    ] {
+        let Some(list) = list else { continue };
+        if code == "new_customers" || code == "new_customer_revenue_share" {
+            *out = list
+                .iter()
+                .map(|t| fold(t).to_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if out.is_empty() {
+                errs.add(
+                    at,
+                    format!("{key} 为空：请列出要计入的值，或删除该选项"),
+                    format!("{key} is empty: list the values to count, or remove the option"),
+                );
+            }
+        } else {
+            doesnt_apply(
+                errs,
+                at,
+                key,
+                "仅用于新客户开发数量和新客户营收占比",
+                "only for new_customers and new_customer_revenue_share",
             );
         }
     }

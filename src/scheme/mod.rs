@@ -74,6 +74,17 @@ pub enum SalesBasis {
     Collected,
 }
 
+/// Which rows collection_rate is over (SPEC 5, second round).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CollectionBasis {
+    /// Rows due in P, paid within the grace days (the default).
+    #[default]
+    DueInPeriod,
+    /// 应收总额口径: rows due in P plus what rows due before P.start still
+    /// owed at P.start; paid in P.
+    Outstanding,
+}
+
 /// What an N/A weighted indicator does (SPEC 6.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NaPolicy {
@@ -115,6 +126,20 @@ pub struct IndicatorSpec {
     /// `new_customers`: count only customers whose first installment was
     /// paid in full within the grace days.
     pub require_first_payment: bool,
+    /// `collection_rate`: which rows (default: due in the period).
+    pub collection_basis: CollectionBasis,
+    /// `intent_followup_coverage`: follow-ups needed on a customer in each
+    /// full week (default 2).
+    pub times_per_week: u32,
+    /// `renewal_rate`: days before or after a contract's end date within
+    /// which a renewal counts (default 90).
+    pub renewal_window_days: i64,
+    /// `new_customers`, `new_customer_revenue_share`: only customers whose
+    /// tier on their lead date is one of these (folded, lower-case; empty:
+    /// any).
+    pub tiers: Vec<String>,
+    /// As `tiers`, for the customer's channel.
+    pub channels: Vec<String>,
     /// Manual indicators: rater code → weight (empty: plain mean).
     pub raters: Vec<(&'static str, Decimal)>,
     /// Manual indicators: the scale of the scores (5, 10 or 100).
@@ -145,6 +170,11 @@ impl IndicatorSpec {
             basis: None,
             methods: Vec::new(),
             require_first_payment: false,
+            collection_basis: CollectionBasis::DueInPeriod,
+            times_per_week: 2,
+            renewal_window_days: 90,
+            tiers: Vec::new(),
+            channels: Vec::new(),
             raters: Vec::new(),
             scale: None,
         })
@@ -241,7 +271,17 @@ pub struct Defaults {
 
 impl Default for Defaults {
     fn default() -> Self {
-        let skip = ["amount_paid", "paid_date", "end_date", "referrer"];
+        // SPEC 5: every optional column listed in SPEC 2 except these four.
+        // The second round's 签约类型 and 合同到期日 are not listed there
+        // (many contracts have no end date; a blank type is inferred).
+        let skip = [
+            "amount_paid",
+            "paid_date",
+            "end_date",
+            "referrer",
+            "deal_type",
+            "contract_end",
+        ];
         let completeness = [Kind::Customers, Kind::Followups, Kind::Payments]
             .into_iter()
             .map(|k| {

@@ -257,6 +257,14 @@ pub struct RawIndicator {
     pub basis: Option<String>,
     pub methods: Option<Vec<String>>,
     pub require_first_payment: Option<bool>,
+    /// intent_followup_coverage: follow-ups needed in each full week.
+    pub times_per_week: Option<u32>,
+    /// renewal_rate: the renewal window in days before or after the end date.
+    pub renewal_window_days: Option<u32>,
+    /// new_customers, new_customer_revenue_share: customer tiers counted.
+    pub tiers: Option<Vec<String>>,
+    /// new_customers, new_customer_revenue_share: customer channels counted.
+    pub channels: Option<Vec<String>>,
     pub raters: Option<BTreeMap<String, Num>>,
     pub scale: Option<Num>,
 }

@@ -84,6 +84,8 @@ roles = ["销售", "  销售  助理 "]
   target = "new_customer_target"
   method = "steps"
   steps = [[0.5, 40], [0.8, 60], [1.0, 80], [1.2, 100]]
+  tiers = ["高端", " ＡＢ "]
+  channels = ["线上"]
   [[profiles.indicators]]
   code = "rating:协作响应速度"
   weight = 20
@@ -157,6 +159,9 @@ effective_from = "2026-07-01"
     assert!(i[2].require_first_payment);
     assert_eq!(i[2].target.as_deref(), Some("new_customer_target"));
     assert!(matches!(&i[2].method, Method::Steps(s) if s.len() == 4));
+    // Filters folded (full-width letters) and lower-cased.
+    assert_eq!(i[2].tiers, ["高端", "ab"]);
+    assert_eq!(i[2].channels, ["线上"]);
     assert_eq!(i[3].name, "协作响应速度");
     assert_eq!(
         i[3].raters,
@@ -237,7 +242,13 @@ fn validation_names_profile_and_indicator() {
         (format!("{}[defaults]\nintent_stages = [\"犹豫\"]\n", one(SALES100)), "unknown stage 犹豫"),
         (ind("code = \"followups\"\nweight = 100\npass = 1\nexcellent = 2\nmethods = [\"飞鸽\"]"), "unknown follow-up method 飞鸽"),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nmethods = [\"拜访\"]"), "option methods does not apply"),
-        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nbasis = \"signed\""), "option basis does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nbasis = \"signed\""), "the basis of collection_rate must be"),
+        (ind("code = \"gross_margin\"\nweight = 100\npass = 0.8\nexcellent = 1\nbasis = \"outstanding\""), "option basis does not apply"),
+        (ind("code = \"intent_followup_coverage\"\nweight = 100\npass = 0.8\nexcellent = 1\ntimes_per_week = 0"), "times_per_week must be at least 1"),
+        (ind("code = \"intent_followups_per_week\"\nweight = 100\npass = 1\nexcellent = 2\ntimes_per_week = 2"), "option times_per_week does not apply"),
+        (ind("code = \"churn_rate\"\nweight = 100\npass = 0.05\nexcellent = 0.02\nrenewal_window_days = 60"), "option renewal_window_days does not apply"),
+        (ind("code = \"referrals\"\nweight = 100\npass = 1\nexcellent = 2\ntiers = [\"高端\"]"), "option tiers does not apply"),
+        (ind("code = \"new_customers\"\nweight = 100\npass = 1\nexcellent = 2\nchannels = [\" \"]"), "channels is empty"),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nscale = 5"), "option scale does not apply"),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nraters = { \"上级\" = 1 }"), "option raters does not apply"),
         (ind("code = \"sales\"\nweight = 100\npass = 1\nexcellent = 2\nrequire_first_payment = true"), "option require_first_payment does not apply"),
@@ -499,4 +510,36 @@ fn gbk_scheme_text_decodes() {
     let e = decode_scheme(b"name = \"\xff\xfe\xfd\"\n").unwrap_err();
     assert!(e.contains("请把方案另存为 UTF-8"), "{e}");
     assert!(e.contains("save the scheme as UTF-8"), "{e}");
+}
+
+#[test]
+fn second_round_options_are_read_with_their_defaults() {
+    let text = one(
+        "[[profiles.indicators]]\ncode = \"collection_rate\"\nweight = 50\npass = 0.8\nexcellent = 1\nbasis = \"outstanding\"\n\
+         [[profiles.indicators]]\ncode = \"intent_followup_coverage\"\nweight = 10\npass = 0.8\nexcellent = 1\ntimes_per_week = 3\n\
+         [[profiles.indicators]]\ncode = \"renewal_rate\"\nweight = 10\npass = 0.6\nexcellent = 0.8\nrenewal_window_days = 60\n\
+         [[profiles.indicators]]\ncode = \"approval_avg_days\"\nweight = 10\npass = 3\nexcellent = 2\n\
+         [[profiles.indicators]]\ncode = \"renewal_sales\"\nweight = 20\npass = 10000\nexcellent = 20000\n",
+    );
+    let s = Scheme::parse(&text, "f.toml").unwrap_or_else(|e| panic!("{e}"));
+    let i = &s.versions[0].profiles[0].indicators;
+    assert_eq!(i[0].collection_basis, CollectionBasis::Outstanding);
+    assert_eq!(i[1].times_per_week, 3);
+    assert_eq!(i[2].renewal_window_days, 60);
+    // approval_avg_days is lower-is-better: excellent below pass.
+    assert_eq!(i[3].direction(), catalogue::Direction::Down);
+    // renewal_sales is a money total: its lines are monthly.
+    assert!(i[4].lines_scale());
+    // Without the options: the SPEC's defaults.
+    let plain = |code| IndicatorSpec::new(code).unwrap();
+    assert_eq!(
+        plain("collection_rate").collection_basis,
+        CollectionBasis::DueInPeriod
+    );
+    assert_eq!(plain("intent_followup_coverage").times_per_week, 2);
+    assert_eq!(plain("renewal_rate").renewal_window_days, 90);
+    let e = err(&one(
+        "[[profiles.indicators]]\ncode = \"approval_avg_days\"\nweight = 100\npass = 2\nexcellent = 3\n",
+    ));
+    assert!(e.contains("excellent must be below pass"), "{e}");
 }
