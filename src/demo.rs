@@ -20,7 +20,8 @@
 //!   `跟进记录2` … after [`DemoOptions::max_rows_per_sheet`] rows).
 //! - `评分表_YYYY-MM.xlsx`: 客户满意度 (rater 客户, 0–10), 协作响应速度
 //!   (raters 上级/同级, scale 5) and 协作任务质量 (raters 上级/协作部门,
-//!   scale 10) for every active rep.
+//!   scale 10) for every active rep; 团队帮扶 (上级, scale 10) for senior
+//!   商务专员 and 专业能力 / 产品知识 (上级, scale 10) for 招商 reps on probation.
 //! - `调整表_YYYY-MM.xlsx` in months with adjustments (加分, 扣分, 剔除 of
 //!   `sales_achievement`, 目标调整 of `sales_target`, one 一票否决).
 //! - `YYYY-01/工作日历_YYYY.xlsx`: the company's own days (anniversary off,
@@ -1942,7 +1943,8 @@ impl Sim {
     }
 
     /// Monthly ratings: customer satisfaction (0–10, by 客户), 协作响应速度
-    /// (scale 5, by 上级 and 同级) and 协作任务质量 (scale 10, by 上级 and 协作部门).
+    /// (scale 5, by 上级 and 同级) and 协作任务质量 (scale 10, by 上级 and 协作部门);
+    /// 团队帮扶, 专业能力 and 产品知识 (scale 10, by 上级) where the presets ask.
     fn scores(co: &Company, rng: &mut Rng, m: u32) -> Vec<ScoreRow> {
         let mut rows = Vec::new();
         for (i, rep) in co.reps.iter().enumerate() {
@@ -1987,6 +1989,32 @@ impl Sim {
                 rater: "协作部门",
                 tenths: tenths(12, 20),
             });
+            // The presets' ratings for some reps only (上级, scale 10), from
+            // a generator of their own so every other rating stays as it was:
+            // 团队帮扶 for senior 商务专员 (12 months in by the month's end),
+            // 专业能力 and 产品知识 for 招商 reps on probation (3 months).
+            let end = month_end(co.year, m);
+            let months_in = |n: u32| rep.hire.checked_add_months(Months::new(n));
+            let mut own = Rng::derive(co.seed, "ratings", (u64::from(m) << 32) | i as u64);
+            let bonus = ((good - 0.75) * 10.0) as i64;
+            let mut rating = |indicator| ScoreRow {
+                rep: r,
+                indicator,
+                rater: "上级",
+                tenths: ((own.range(12, 20) + bonus).min(20) * 5) as u32,
+            };
+            let senior = months_in(12).is_some_and(|d| d <= end);
+            let probation = months_in(3).is_some_and(|d| end < d);
+            match rep.line {
+                Line::B2b | Line::B2c if !rep.is_lead && senior => {
+                    rows.push(rating("团队帮扶"));
+                }
+                Line::Leasing if !rep.is_lead && probation => {
+                    rows.push(rating("专业能力"));
+                    rows.push(rating("产品知识"));
+                }
+                _ => {}
+            }
         }
         rows
     }

@@ -202,10 +202,7 @@ mod tests {
         );
         assert!(steps.contains("阈值为月度，季度 ×3、年度 ×12"), "{steps}");
         let gate = scheme_lines(&s, "ledger_completeness", Lang::Zh);
-        assert!(
-            gate.contains("达标项，未达标扣 5 分，达标线 0.95"),
-            "{gate}"
-        );
+        assert!(gate.contains("达标项，未达标扣 5 分，达标线 1"), "{gate}");
         assert!(!gate.contains("线性"), "{gate}");
         let rating = scheme_lines(&s, "rating:协作响应速度", Lang::Zh);
         assert!(
@@ -226,5 +223,17 @@ mod tests {
             "{area}"
         );
         assert!(scheme_lines(&s, "gross_margin", Lang::Zh).contains("本方案未使用该指标"));
+        // The second round's options: the outstanding basis, the renewal
+        // window, the tier filter.
+        let collection = scheme_lines(&s, "collection_rate", Lang::Zh);
+        assert!(collection.contains("口径：应收总额"), "{collection}");
+        let renewal = scheme_lines(&s, "renewal_rate", Lang::En);
+        assert!(
+            renewal.contains("renewed within 90 days of the end date"),
+            "{renewal}"
+        );
+        let b2b = preset("商务专员-B2B");
+        let new = scheme_lines(&b2b, "new_customers", Lang::Zh);
+        assert!(new.contains("只计客户层级：高端"), "{new}");
     }
 }

@@ -65,6 +65,8 @@ pub fn dimension_label(name: &str, lang: crate::Lang) -> String {
             "客户运营" => Some("Customer operations"),
             "流程执行" => Some("Process execution"),
             "协作配合" => Some("Collaboration"),
+            // The method's probation ability dimension (招商 preset).
+            "能力发展" => Some("Capability development"),
             _ => None,
         };
         if let Some(en) = en {
