@@ -14,7 +14,7 @@ use crate::scheme::IndicatorSpec;
 use crate::text::fold;
 
 use super::performance::{is_renewal, new_customer_set};
-use super::{ratio, Ctx, Na, Value};
+use super::{Ctx, Na, Parts, Value};
 use crate::period::add_months;
 
 /// The customer's contracts (any rep), by sign date then contract id.
@@ -85,13 +85,22 @@ fn no_old_customers() -> Na {
 /// 老客户复购率 repurchase_rate (SPEC 5): "share of O(r,P) with at least one
 /// contract signed in P". Any rep's contract counts (the customer
 /// repurchased, whoever signed it). N/A without old customers.
-pub fn repurchase_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn repurchase_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let old = old_customers(cx, rep);
     let bought = old
         .iter()
         .filter(|&&i| repurchased(cx, &cx.ds.customers[i as usize]))
         .count();
-    ratio(Decimal::from(bought), Decimal::from(old.len())).ok_or_else(no_old_customers)
+    Parts::new(
+        Decimal::from(bought),
+        Decimal::from(old.len()),
+        no_old_customers(),
+    )
+}
+
+/// [`repurchase_rate_parts`] as a value.
+pub fn repurchase_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    repurchase_rate_parts(cx, rep, spec).value()
 }
 
 /// Whether a customer signed a contract (any rep's) in P.
@@ -112,13 +121,22 @@ pub fn repurchased(cx: &Ctx, c: &Customer) -> bool {
 ///   only a contract signed on P.start keeps it.
 ///
 /// N/A without old customers.
-pub fn churn_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn churn_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let old = old_customers(cx, rep);
     let lost = old
         .iter()
         .filter(|&&i| churned(cx, &cx.ds.customers[i as usize]))
         .count();
-    ratio(Decimal::from(lost), Decimal::from(old.len())).ok_or_else(no_old_customers)
+    Parts::new(
+        Decimal::from(lost),
+        Decimal::from(old.len()),
+        no_old_customers(),
+    )
+}
+
+/// [`churn_rate_parts`] as a value.
+pub fn churn_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    churn_rate_parts(cx, rep, spec).value()
 }
 
 /// Whether an old customer churned during P (see [`churn_rate`]).
@@ -155,6 +173,11 @@ fn is_referral_source(cx: &Ctx, source: &str) -> bool {
 /// referrer is enough. A customer missing from the customer ledger has
 /// neither. A count: 0 when there is none, never N/A.
 pub fn referrals(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+    Ok(referral_count(cx, rep))
+}
+
+/// The count of [`referrals`].
+fn referral_count(cx: &Ctx, rep: RepIdx) -> Decimal {
     let n = new_customer_set(cx, rep)
         .into_iter()
         .filter(|(id, _)| {
@@ -167,7 +190,7 @@ pub fn referrals(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
             })
         })
         .count();
-    Ok(Decimal::from(n))
+    Decimal::from(n)
 }
 
 /// 客户回访覆盖率 customer_coverage (SPEC 5): "share of r's active customers
@@ -179,7 +202,7 @@ pub fn referrals(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 /// and `terminated_from` is not before P.start. Covered: a follow-up by r
 /// whose date lies in P (a follow-up by another rep does not cover). N/A
 /// without active customers.
-pub fn customer_coverage(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn customer_coverage_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let p = cx.period();
     let start = cx.start();
     let mut active = 0u32;
@@ -206,8 +229,16 @@ pub fn customer_coverage(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value 
             covered += 1;
         }
     }
-    ratio(Decimal::from(covered), Decimal::from(active))
-        .ok_or_else(|| Na::new("本期没有在管客户", "no active customers in the period"))
+    Parts::new(
+        Decimal::from(covered),
+        Decimal::from(active),
+        Na::new("本期没有在管客户", "no active customers in the period"),
+    )
+}
+
+/// [`customer_coverage_parts`] as a value.
+pub fn customer_coverage(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    customer_coverage_parts(cx, rep, spec).value()
 }
 
 /// 客户推荐率 referral_rate (SPEC 5, second round): "referrals(r,P) ÷
@@ -221,7 +252,12 @@ pub fn customer_coverage(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value 
 ///
 /// N/A when r owns no customer on P.end.
 pub fn referral_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
-    let n = referrals(cx, rep, spec)?;
+    referral_rate_parts(cx, rep, spec).value()
+}
+
+/// [`referral_rate`]'s parts.
+pub fn referral_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
+    let n = referral_count(cx, rep);
     let (start, end) = (cx.start(), cx.end());
     let owned = cx.px.owned_at_end(cx.ds)[rep as usize]
         .iter()
@@ -230,12 +266,14 @@ pub fn referral_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
             c.facts().lead_time.date() <= end && !cx.terminated_before(c, start)
         })
         .count();
-    ratio(n, Decimal::from(owned)).ok_or_else(|| {
+    Parts::new(
+        n,
+        Decimal::from(owned),
         Na::new(
             "期末没有负责的客户",
             "no customers owned at the period's end",
-        )
-    })
+        ),
+    )
 }
 
 /// 续约率 renewal_rate (SPEC 5, second round): "over contracts whose
@@ -254,7 +292,7 @@ pub fn referral_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
 ///   renewed after the run, and a later run then counts it.
 ///
 /// N/A when no such contract ends in P.
-pub fn renewal_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+pub fn renewal_rate_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Parts {
     let ds = cx.ds;
     let ending = crate::compute::process::within(cx, &cx.ix.ending_by_owner[rep as usize], |i| {
         ds.contracts[i as usize]
@@ -282,12 +320,19 @@ pub fn renewal_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
                 })
         })
         .count();
-    ratio(Decimal::from(renewed), Decimal::from(ending.len())).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(renewed),
+        Decimal::from(ending.len()),
         Na::new(
             "本期没有到期的合同",
             "no contract of the rep's customers ended in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`renewal_rate_parts`] as a value.
+pub fn renewal_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    renewal_rate_parts(cx, rep, spec).value()
 }
 
 #[cfg(test)]

@@ -62,6 +62,28 @@ pub fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
         .map(|r| r.round_dp_with_strategy(10, RoundingStrategy::MidpointAwayFromZero))
 }
 
+/// A ratio indicator's numerator and denominator, and why it is N/A when
+/// the denominator is zero: its value is `num ÷ den` ([`ratio`]); a team
+/// indicator adds the parts of every member first (SPEC 5, "Team scope":
+/// rates as Σ numerators ÷ Σ denominators).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parts {
+    pub num: Decimal,
+    pub den: Decimal,
+    pub na: Na,
+}
+
+impl Parts {
+    pub fn new(num: Decimal, den: Decimal, na: Na) -> Parts {
+        Parts { num, den, na }
+    }
+
+    /// num ÷ den, or N/A for a zero denominator.
+    pub fn value(self) -> Value {
+        ratio(self.num, self.den).ok_or(self.na)
+    }
+}
+
 /// The run-wide index of the dataset. All lists are sorted as documented,
 /// so indicators never scan the whole ledger.
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{ratio, Ctx, Na, Value};
+use super::{ratio, Ctx, Na, Parts, Value};
 use crate::input::model::{Contract, DealType, Installment, PaymentKind, RepIdx};
 use crate::scheme::{CollectionBasis, IndicatorSpec, SalesBasis};
 use crate::text::fold;
@@ -119,7 +119,7 @@ fn grace_end(cx: &Ctx, due: NaiveDate) -> NaiveDate {
 /// `tiers` / `channels`, the numerator counts only the new customers that
 /// match ([`matches_filters`]); the denominator stays all of r's signed
 /// sales (the share of the rep's sales won from, say, new 高端 customers).
-pub fn new_customer_revenue_share(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+pub fn new_customer_revenue_share_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Parts {
     let p = cx.period();
     let (mut new, mut all) = (Decimal::ZERO, Decimal::ZERO);
     for c in signed_in_period(cx, rep) {
@@ -130,7 +130,16 @@ pub fn new_customer_revenue_share(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -
             new += c.amount;
         }
     }
-    ratio(new, all).ok_or_else(|| Na::new("本期没有签约销售额", "no signed sales in the period"))
+    Parts::new(
+        new,
+        all,
+        Na::new("本期没有签约销售额", "no signed sales in the period"),
+    )
+}
+
+/// [`new_customer_revenue_share_parts`] as a value.
+pub fn new_customer_revenue_share(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    new_customer_revenue_share_parts(cx, rep, spec).value()
 }
 
 /// 回款率 collection_rate: over r's installment rows with due_date∈P:
@@ -138,6 +147,11 @@ pub fn new_customer_revenue_share(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -
 /// if paid_date ≤ due_date + grace_days (default 30) else 0. With
 /// `basis = "outstanding"`, [`collection_outstanding`].
 pub fn collection_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    collection_rate_parts(cx, rep, spec).value()
+}
+
+/// [`collection_rate`]'s parts (counted or collected, due or owed).
+pub fn collection_rate_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Parts {
     match spec.collection_basis {
         CollectionBasis::DueInPeriod => collection(cx, rep, None),
         CollectionBasis::Outstanding => collection_outstanding(cx, rep),
@@ -160,7 +174,7 @@ pub fn collection_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
 ///
 /// No grace days: a payment after P.end belongs to a later period. N/A
 /// when nothing is owed.
-pub fn collection_outstanding(cx: &Ctx, rep: RepIdx) -> Value {
+pub fn collection_outstanding(cx: &Ctx, rep: RepIdx) -> Parts {
     let (start, end) = (cx.start(), cx.end());
     let rows = &cx.ix.installments_by_rep[rep as usize];
     let to = rows.partition_point(|&i| cx.ds.installments[i as usize].due_date <= end);
@@ -188,33 +202,49 @@ pub fn collection_outstanding(cx: &Ctx, rep: RepIdx) -> Value {
             }
         }
     }
-    ratio(collected, owed).ok_or_else(|| {
+    Parts::new(
+        collected,
+        owed,
         Na::new(
             "本期没有应收款（本期到期或期初仍欠）",
             "nothing was due in the period or still owed at its start",
-        )
-    })
+        ),
+    )
 }
 
 /// 首单回款率 first_payment_rate: collection_rate over rows whose payment
 /// kind is first.
-pub fn first_payment_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn first_payment_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    first_payment_rate_parts(cx, rep, spec).value()
+}
+
+/// [`first_payment_rate`]'s parts.
+pub fn first_payment_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     collection(cx, rep, Some(PaymentKind::First))
 }
 
 /// 尾款回款率 final_payment_rate: collection_rate over rows whose payment
 /// kind is final.
-pub fn final_payment_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn final_payment_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    final_payment_rate_parts(cx, rep, spec).value()
+}
+
+/// [`final_payment_rate`]'s parts.
+pub fn final_payment_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     collection(cx, rep, Some(PaymentKind::Final))
 }
 
-fn collection(cx: &Ctx, rep: RepIdx, kind: Option<PaymentKind>) -> Value {
+fn collection(cx: &Ctx, rep: RepIdx, kind: Option<PaymentKind>) -> Parts {
     let (mut counted, mut due) = (Decimal::ZERO, Decimal::ZERO);
     for r in due_in_period(cx, rep).filter(|r| kind.is_none_or(|k| r.payment_kind == k)) {
         due += r.amount_due;
         counted += counted_amount(cx, r);
     }
-    ratio(counted, due).ok_or_else(|| Na::new("本期没有应回款", "nothing fell due in the period"))
+    Parts::new(
+        counted,
+        due,
+        Na::new("本期没有应回款", "nothing fell due in the period"),
+    )
 }
 
 /// The part of an installment that counts as collected: min(paid, due) when
@@ -266,27 +296,42 @@ pub fn renewal_sales(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 }
 
 /// 客单价 avg_deal_size: signed sales ÷ number of r's contracts signed in P.
-pub fn avg_deal_size(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn avg_deal_size_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let (n, sum) =
         signed_in_period(cx, rep).fold((0u32, Decimal::ZERO), |(n, s), c| (n + 1, s + c.amount));
-    ratio(sum, Decimal::from(n))
-        .ok_or_else(|| Na::new("本期没有签约合同", "no contract signed in the period"))
+    Parts::new(
+        sum,
+        Decimal::from(n),
+        Na::new("本期没有签约合同", "no contract signed in the period"),
+    )
+}
+
+/// [`avg_deal_size_parts`] as a value.
+pub fn avg_deal_size(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    avg_deal_size_parts(cx, rep, spec).value()
 }
 
 /// 毛利率 gross_margin: Σ gross_profit ÷ Σ a(C) over r's contracts signed in
 /// P that have gross_profit.
-pub fn gross_margin(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn gross_margin_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let (gp, amount) = signed_in_period(cx, rep)
         .filter_map(|c| c.gross_profit.map(|g| (g, c.amount)))
         .fold((Decimal::ZERO, Decimal::ZERO), |(a, b), (g, m)| {
             (a + g, b + m)
         });
-    ratio(gp, amount).ok_or_else(|| {
+    Parts::new(
+        gp,
+        amount,
         Na::new(
             "本期签约合同都没有填毛利",
             "no contract signed in the period has a gross profit",
-        )
-    })
+        ),
+    )
+}
+
+/// [`gross_margin_parts`] as a value.
+pub fn gross_margin(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    gross_margin_parts(cx, rep, spec).value()
 }
 
 /// 签约面积 signed_area: Σ area over r's contracts signed in P.

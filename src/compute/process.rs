@@ -12,7 +12,7 @@ use crate::input::model::{ContractType, RepIdx, RowMeta};
 use crate::input::parse::date::Stamp;
 use crate::scheme::IndicatorSpec;
 
-use super::{ratio, Ctx, Na, Value};
+use super::{ratio, Ctx, Na, Parts, Value};
 
 /// The part of a date-sorted index list whose dates lie in P.
 pub(crate) fn within<'a>(cx: &Ctx, list: &'a [u32], date: impl Fn(u32) -> NaiveDate) -> &'a [u32] {
@@ -59,7 +59,7 @@ fn is_intent(cx: &Ctx, stage: Option<&str>) -> bool {
 /// - exactly lead + 24 h is timely, one minute more is not.
 ///
 /// N/A when r has no leads in P.
-pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn first_followup_24h_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let leads = leads_in_period(cx, rep);
     let timely = leads
         .iter()
@@ -89,8 +89,16 @@ pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value
             })
         })
         .count();
-    ratio(Decimal::from(timely), Decimal::from(leads.len()))
-        .ok_or_else(|| Na::new("本期没有新线索", "no new leads in the period"))
+    Parts::new(
+        Decimal::from(timely),
+        Decimal::from(leads.len()),
+        Na::new("本期没有新线索", "no new leads in the period"),
+    )
+}
+
+/// [`first_followup_24h_parts`] as a value.
+pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    first_followup_24h_parts(cx, rep, spec).value()
 }
 
 /// 意向客户周跟进频次 intent_followups_per_week (SPEC 5): "IC = customers
@@ -102,7 +110,7 @@ pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value
 /// counts, whatever its stage. Computed exactly as (count × 7) ÷ (|IC| ×
 /// days(P)) and rounded half away from zero to 10 places, like a ratio.
 /// N/A when IC is empty.
-pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn intent_followups_per_week_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let fs = followups_in_period(cx, rep);
     let ic: HashSet<&str> = fs
         .iter()
@@ -115,12 +123,19 @@ pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -
         .filter(|&&i| ic.contains(cx.ds.followups[i as usize].customer_id.as_ref()))
         .count();
     let den = Decimal::from(ic.len()) * Decimal::from(cx.period().days());
-    ratio(Decimal::from(n) * Decimal::from(7), den).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(n) * Decimal::from(7),
+        den,
         Na::new(
             "本期没有意向阶段的跟进客户",
             "no customers followed up at an intent stage in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`intent_followups_per_week_parts`] as a value.
+pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    intent_followups_per_week_parts(cx, rep, spec).value()
 }
 
 /// 跟进量 followups (SPEC 5): "r's follow-ups in P (option `methods`
@@ -159,7 +174,7 @@ pub fn followups(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
 ///   conversion.
 ///
 /// N/A when E is empty.
-pub fn conversion_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn conversion_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let start = cx.start();
     let p = cx.period();
     let mut e: HashSet<&str> = HashSet::new();
@@ -181,12 +196,19 @@ pub fn conversion_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
             })
         })
         .count();
-    ratio(Decimal::from(converted), Decimal::from(e.len())).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(converted),
+        Decimal::from(e.len()),
         Na::new(
             "本期没有处于意向或签约阶段的潜在客户",
             "no prospects followed up at an intent or signing stage in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`conversion_rate_parts`] as a value.
+pub fn conversion_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    conversion_rate_parts(cx, rep, spec).value()
 }
 
 /// 意向客户跟进达标率 intent_followup_coverage (SPEC 5, second round):
@@ -205,7 +227,7 @@ pub fn conversion_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 /// - covered: each of its weeks has ≥ `times_per_week` of them.
 ///
 /// N/A when no customer of IC has a week.
-pub fn intent_followup_coverage(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+pub fn intent_followup_coverage_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Parts {
     use chrono::Datelike;
     let fs = followups_in_period(cx, rep);
     // Per customer: the date of r's first intent follow-up in P (fs is by
@@ -244,12 +266,19 @@ pub fn intent_followup_coverage(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> 
             covered += 1;
         }
     }
-    ratio(Decimal::from(covered), Decimal::from(counted)).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(covered),
+        Decimal::from(counted),
         Na::new(
             "本期没有可计完整周的意向客户",
             "no intent customer with a full week left in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`intent_followup_coverage_parts`] as a value.
+pub fn intent_followup_coverage(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    intent_followup_coverage_parts(cx, rep, spec).value()
 }
 
 /// r's contracts with approved_date ∈ P and a submitted_date, each with its
@@ -298,7 +327,7 @@ pub fn approval_avg_days(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value 
 /// `approval_days_special`; a regular one or one without a type uses
 /// `approval_days_regular`. An approval dated before its submission counts
 /// as 0 working days (on time). N/A when no such contract.
-pub fn approval_on_time_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn approval_on_time_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let d = cx.defaults;
     let list = approvals(cx, rep);
     let on_time = list
@@ -311,7 +340,16 @@ pub fn approval_on_time_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Va
             }
         })
         .count();
-    ratio(Decimal::from(on_time), Decimal::from(list.len())).ok_or_else(no_approvals)
+    Parts::new(
+        Decimal::from(on_time),
+        Decimal::from(list.len()),
+        no_approvals(),
+    )
+}
+
+/// [`approval_on_time_rate_parts`] as a value.
+pub fn approval_on_time_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    approval_on_time_rate_parts(cx, rep, spec).value()
 }
 
 /// The rows of r's ledgers for the period (SPEC 5, ledger_completeness):
@@ -354,7 +392,7 @@ fn period_rows<'a>(cx: &Ctx<'a>, rep: RepIdx) -> Vec<(Kind, &'a RowMeta)> {
 /// its rows); filled = those whose bit is set in the row's `filled` mask
 /// (a warned cell has its bit set). N/A when no expected cells (no rows, or
 /// no completeness column in their sheets).
-pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn ledger_completeness_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let mut expected = 0u64;
     let mut filled = 0u64;
     for (kind, meta) in period_rows(cx, rep) {
@@ -378,12 +416,19 @@ pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Valu
             }
         }
     }
-    ratio(Decimal::from(filled), Decimal::from(expected)).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(filled),
+        Decimal::from(expected),
         Na::new(
             "本期没有需要填写的台账单元格",
             "no ledger cells to fill in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`ledger_completeness_parts`] as a value.
+pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    ledger_completeness_parts(cx, rep, spec).value()
 }
 
 /// 台账准确率 ledger_accuracy (SPEC 5): "the rows of ledger_completeness plus
@@ -395,7 +440,7 @@ pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Valu
 /// Accurate rows: those of ledger_completeness without a warning. Rejected
 /// rows (`ds.rejected` of kind customers, follow-ups or payments resolved to
 /// r, with any readable date in P) are never accurate. N/A when no rows.
-pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn ledger_accuracy_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let p = cx.period();
     let rows = period_rows(cx, rep);
     let accurate = rows.iter().filter(|(_, m)| !m.warned).count();
@@ -407,11 +452,16 @@ pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
                 && r.dates.iter().any(|&d| p.contains(d))
         })
         .count();
-    ratio(
+    Parts::new(
         Decimal::from(accurate),
         Decimal::from(rows.len() + rejected),
+        Na::new("本期没有台账行", "no ledger rows in the period"),
     )
-    .ok_or_else(|| Na::new("本期没有台账行", "no ledger rows in the period"))
+}
+
+/// [`ledger_accuracy_parts`] as a value.
+pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    ledger_accuracy_parts(cx, rep, spec).value()
 }
 
 #[cfg(test)]

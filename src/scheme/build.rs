@@ -1030,6 +1030,32 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
             );
         }
     }
+    if let Some(scope) = &r.scope {
+        use super::catalogue::Unit;
+        // Counts, money totals and rates pool (SPEC 5, "Team scope"; area
+        // is a total, follow-ups per week a rate); scores and day averages
+        // do not.
+        let poolable = matches!(
+            s.def.unit,
+            Unit::Count | Unit::Money | Unit::Percent | Unit::Number
+        );
+        match scope.trim() {
+            "personal" | "个人" => s.team = false,
+            "team" | "团队" if poolable && !rating => s.team = true,
+            "team" | "团队" => doesnt_apply(
+                errs,
+                at,
+                "scope",
+                "只有数量、金额和比率类指标可按团队合计（评分、天数不可）",
+                "only counts, money and rates pool over a team (not scores or days)",
+            ),
+            other => errs.add(
+                at,
+                format!("scope 应为 \"personal\" 或 \"team\"，而不是 \"{other}\""),
+                format!("scope must be \"personal\" or \"team\", not \"{other}\""),
+            ),
+        }
+    }
     if let Some(raters) = &r.raters {
         if rating {
             let mut out: BTreeMap<usize, (&'static str, Decimal)> = BTreeMap::new();

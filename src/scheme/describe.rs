@@ -134,6 +134,15 @@ impl IndicatorSpec {
                 .to_string(),
             );
         }
+        if self.team {
+            out.push(
+                lang.pick(
+                    "团队指标：按期末团队全体成员合计（比率为分子之和 ÷ 分母之和），本表只显示团队合计",
+                    "team indicator: pooled over every member of the team at the period's end (rates as Σ numerators ÷ Σ denominators); only the team's total is shown",
+                )
+                .to_string(),
+            );
+        }
         if self.collection_basis == super::CollectionBasis::Outstanding {
             out.push(
                 lang.pick(

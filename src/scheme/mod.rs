@@ -140,6 +140,10 @@ pub struct IndicatorSpec {
     pub tiers: Vec<String>,
     /// As `tiers`, for the customer's channel.
     pub channels: Vec<String>,
+    /// `scope = "team"` (SPEC 5, "Team scope"): computed over every rep of
+    /// the rep's team on P.end, pooled, each member assessed with the same
+    /// value.
+    pub team: bool,
     /// Manual indicators: rater code → weight (empty: plain mean).
     pub raters: Vec<(&'static str, Decimal)>,
     /// Manual indicators: the scale of the scores (5, 10 or 100).
@@ -175,6 +179,7 @@ impl IndicatorSpec {
             renewal_window_days: 90,
             tiers: Vec::new(),
             channels: Vec::new(),
+            team: false,
             raters: Vec::new(),
             scale: None,
         })

@@ -265,6 +265,8 @@ pub struct RawIndicator {
     pub tiers: Option<Vec<String>>,
     /// new_customers, new_customer_revenue_share: customer channels counted.
     pub channels: Option<Vec<String>>,
+    /// `"personal"` (default) or `"team"`: pooled over the rep's team.
+    pub scope: Option<String>,
     pub raters: Option<BTreeMap<String, Num>>,
     pub scale: Option<Num>,
 }

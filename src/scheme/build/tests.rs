@@ -249,6 +249,10 @@ fn validation_names_profile_and_indicator() {
         (ind("code = \"churn_rate\"\nweight = 100\npass = 0.05\nexcellent = 0.02\nrenewal_window_days = 60"), "option renewal_window_days does not apply"),
         (ind("code = \"referrals\"\nweight = 100\npass = 1\nexcellent = 2\ntiers = [\"高端\"]"), "option tiers does not apply"),
         (ind("code = \"new_customers\"\nweight = 100\npass = 1\nexcellent = 2\nchannels = [\" \"]"), "channels is empty"),
+        (ind("code = \"satisfaction\"\nweight = 100\npass = 7\nexcellent = 9\nscope = \"team\""), "option scope does not apply"),
+        (ind("code = \"sales_cycle_days\"\nweight = 100\npass = 60\nexcellent = 30\nscope = \"team\""), "option scope does not apply"),
+        (ind("code = \"rating:x\"\nweight = 100\nscale = 5\nscope = \"team\""), "option scope does not apply"),
+        (ind("code = \"sales\"\nweight = 100\npass = 1\nexcellent = 2\nscope = \"group\""), "scope must be \"personal\" or \"team\""),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nscale = 5"), "option scale does not apply"),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nraters = { \"上级\" = 1 }"), "option raters does not apply"),
         (ind("code = \"sales\"\nweight = 100\npass = 1\nexcellent = 2\nrequire_first_payment = true"), "option require_first_payment does not apply"),
@@ -515,7 +519,7 @@ fn gbk_scheme_text_decodes() {
 #[test]
 fn second_round_options_are_read_with_their_defaults() {
     let text = one(
-        "[[profiles.indicators]]\ncode = \"collection_rate\"\nweight = 50\npass = 0.8\nexcellent = 1\nbasis = \"outstanding\"\n\
+        "[[profiles.indicators]]\ncode = \"collection_rate\"\nweight = 50\npass = 0.8\nexcellent = 1\nbasis = \"outstanding\"\nscope = \"team\"\n\
          [[profiles.indicators]]\ncode = \"intent_followup_coverage\"\nweight = 10\npass = 0.8\nexcellent = 1\ntimes_per_week = 3\n\
          [[profiles.indicators]]\ncode = \"renewal_rate\"\nweight = 10\npass = 0.6\nexcellent = 0.8\nrenewal_window_days = 60\n\
          [[profiles.indicators]]\ncode = \"approval_avg_days\"\nweight = 10\npass = 3\nexcellent = 2\n\
@@ -526,6 +530,9 @@ fn second_round_options_are_read_with_their_defaults() {
     assert_eq!(i[0].collection_basis, CollectionBasis::Outstanding);
     assert_eq!(i[1].times_per_week, 3);
     assert_eq!(i[2].renewal_window_days, 60);
+    // scope = "team" on counts, money and rates; personal by default.
+    assert!(i[0].team);
+    assert!(!i[1].team);
     // approval_avg_days is lower-is-better: excellent below pass.
     assert_eq!(i[3].direction(), catalogue::Direction::Down);
     // renewal_sales is a money total: its lines are monthly.
