@@ -21,7 +21,8 @@
 //! - `评分表_YYYY-MM.xlsx`: 客户满意度 (rater 客户, 0–10), 协作响应速度
 //!   (raters 上级/同级, scale 5) and 协作任务质量 (raters 上级/协作部门,
 //!   scale 10) for every active rep; 团队帮扶 (上级, scale 10) for senior
-//!   商务专员 and 专业能力 / 产品知识 (上级, scale 10) for 招商 reps on probation.
+//!   商务专员, 专业能力 / 产品知识 (上级, scale 10) for 招商 reps on probation,
+//!   and in December 专业能力 for the B2B reps (the year section's rating).
 //! - `调整表_YYYY-MM.xlsx` in months with adjustments (加分, 扣分, 剔除 of
 //!   `sales_achievement`, 目标调整 of `sales_target`, one 一票否决).
 //! - `YYYY-01/工作日历_YYYY.xlsx`: the company's own days (anniversary off,
@@ -2005,6 +2006,11 @@ impl Sim {
             };
             let senior = months_in(12).is_some_and(|d| d <= end);
             let probation = months_in(3).is_some_and(|d| end < d);
+            // The B2B preset's year section rates 专业能力 once, at the
+            // year's end.
+            if rep.line == Line::B2b && !rep.is_lead && m == 12 {
+                rows.push(rating("专业能力"));
+            }
             match rep.line {
                 Line::B2b | Line::B2c if !rep.is_lead && senior => {
                     rows.push(rating("团队帮扶"));

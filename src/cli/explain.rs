@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::exit::{say, EXIT_OK, EXIT_USAGE};
-use crate::scheme::{IndicatorSpec, Method, Scheme, Variant};
+use crate::scheme::{IndicatorSpec, Method, Scheme};
 use crate::Lang;
 
 pub fn explain(
@@ -85,16 +85,9 @@ pub fn scheme_lines(scheme: &Scheme, code: &str, lang: Lang) -> String {
     let mut any = false;
     for v in &scheme.versions {
         for p in &v.profiles {
-            for (variant, label) in [
-                (Variant::Regular, lang.pick("常规", "regular")),
-                (Variant::Probation, lang.pick("试用期", "probation")),
-                (Variant::Senior, lang.pick("资深", "senior")),
-            ] {
-                let (specs, used) = p.indicators(variant);
-                if used != variant {
-                    continue;
-                }
-                for spec in specs.iter().filter(|s| {
+            for section in p.sections() {
+                let label = crate::scheme::section_label(&section, lang);
+                for spec in section.indicators.iter().filter(|s| {
                     s.code == code || (code == "rating" && s.code.starts_with("rating:"))
                 }) {
                     any = true;

@@ -15,8 +15,8 @@ use super::raw::{
     RawProfile, RawScheme,
 };
 use super::{
-    default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Method, NaPolicy, Profile,
-    SalesBasis, Scheme, SchemeError, Version,
+    default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Layer, Method, NaPolicy,
+    PeriodKind, Profile, SalesBasis, Scheme, SchemeError, Variant, Version,
 };
 use crate::input::columns::{Kind, WordList};
 use crate::input::parse::words;
@@ -543,28 +543,64 @@ fn profiles(raw: &[RawProfile], at: &At, text: &str, errs: &mut Errors) -> Vec<P
             roles.push(role);
         }
         let indicators = indicator_list(&p.indicators, &pat, text, errs);
-        let probation = p.probation.as_ref().map(|v| {
-            indicator_list(
-                &v.indicators,
-                &pat.push("试用期方案", "probation variant"),
-                text,
-                errs,
-            )
-        });
-        let senior = p.senior.as_ref().map(|v| {
-            indicator_list(
-                &v.indicators,
-                &pat.push("资深方案", "senior variant"),
-                text,
-                errs,
-            )
-        });
+        let mut layers = Vec::new();
+        let mut sections = |sec: [&Option<super::raw::RawSection>; 3],
+                            variant: Variant,
+                            at: &At,
+                            errs: &mut Errors| {
+            for (kind, raw) in PeriodKind::ALL.into_iter().zip(sec) {
+                let Some(raw) = raw else { continue };
+                let (zh, en) = (
+                    format!("{}方案 [{}]", kind.label(crate::Lang::Zh), kind.key()),
+                    format!("{} section [{}]", kind.label(crate::Lang::En), kind.key()),
+                );
+                layers.push(Layer {
+                    variant,
+                    kind,
+                    indicators: indicator_list(&raw.indicators, &at.push(&zh, &en), text, errs),
+                });
+            }
+        };
+        sections(
+            [&p.month, &p.quarter, &p.year],
+            Variant::Regular,
+            &pat,
+            errs,
+        );
+        let mut variant = |raw: &Option<super::raw::RawVariant>,
+                           v: Variant,
+                           zh: &str,
+                           en: &str,
+                           errs: &mut Errors| {
+            let raw = raw.as_ref()?;
+            let at = pat.push(zh, en);
+            let layered = raw.month.is_some() || raw.quarter.is_some() || raw.year.is_some();
+            sections([&raw.month, &raw.quarter, &raw.year], v, &at, errs);
+            // A variant with layers may leave its own list out.
+            (!(layered && raw.indicators.is_empty()))
+                .then(|| indicator_list(&raw.indicators, &at, text, errs))
+        };
+        let probation = variant(
+            &p.probation,
+            Variant::Probation,
+            "试用期方案",
+            "probation variant",
+            errs,
+        );
+        let senior = variant(
+            &p.senior,
+            Variant::Senior,
+            "资深方案",
+            "senior variant",
+            errs,
+        );
         out.push(Profile {
             name,
             roles,
             indicators,
             probation,
             senior,
+            layers,
         });
     }
     out

@@ -67,6 +67,8 @@ pub fn dimension_label(name: &str, lang: crate::Lang) -> String {
             "协作配合" => Some("Collaboration"),
             // The method's probation ability dimension (招商 preset).
             "能力发展" => Some("Capability development"),
+            // The method's period layers: 行为合规 beside 业绩 and 能力.
+            "行为合规" => Some("Conduct and compliance"),
             _ => None,
         };
         if let Some(en) = en {

@@ -207,6 +207,80 @@ impl IndicatorSpec {
     }
 }
 
+/// The kind of a period, for a profile's period layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 3] = [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year];
+
+    pub fn of(p: crate::period::Period) -> PeriodKind {
+        match p {
+            crate::period::Period::Month(_) => PeriodKind::Month,
+            crate::period::Period::Quarter { .. } => PeriodKind::Quarter,
+            crate::period::Period::Year(_) => PeriodKind::Year,
+        }
+    }
+
+    /// The scheme file's key (`month`, `quarter`, `year`).
+    pub fn key(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    /// 月度 / 季度 / 年度.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            PeriodKind::Month => lang.pick("月度", "monthly"),
+            PeriodKind::Quarter => lang.pick("季度", "quarterly"),
+            PeriodKind::Year => lang.pick("年度", "yearly"),
+        }
+    }
+}
+
+/// One period layer of a profile (SPEC 5, "Period layers"): the list a
+/// variant (`Regular`: the profile itself) uses for one kind of period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub variant: Variant,
+    pub kind: PeriodKind,
+    pub indicators: Vec<IndicatorSpec>,
+}
+
+/// The list a rep's assessment uses, and where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Section<'a> {
+    pub indicators: &'a [IndicatorSpec],
+    /// The variant whose list (or layer) it is (`Regular`: the profile's).
+    pub variant: Variant,
+    /// The period layer, when the list is one.
+    pub kind: Option<PeriodKind>,
+}
+
+/// A section in words: `常规`, `试用期`, `资深`, with its layer
+/// (`常规·年度`, `资深·年度`).
+pub fn section_label(s: &Section, lang: crate::Lang) -> String {
+    let v = match s.variant {
+        Variant::Regular => lang.pick("常规", "regular"),
+        Variant::Probation => lang.pick("试用期", "probation"),
+        Variant::Senior => lang.pick("资深", "senior"),
+    };
+    match s.kind {
+        None => v.to_string(),
+        Some(k) => match lang {
+            crate::Lang::Zh => format!("{v}·{}", k.label(lang)),
+            crate::Lang::En => format!("{v}, {}", k.label(lang)),
+        },
+    }
+}
+
 /// A profile's indicators for one status of the rep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
@@ -214,10 +288,14 @@ pub struct Profile {
     /// Roster roles (岗位) this profile covers.
     pub roles: Vec<String>,
     pub indicators: Vec<IndicatorSpec>,
-    /// For reps on probation (新入职), when the profile has a variant.
+    /// For reps on probation (新入职), when the profile has a variant with
+    /// a list of its own.
     pub probation: Option<Vec<IndicatorSpec>>,
-    /// For senior reps (资深), when the profile has a variant.
+    /// For senior reps (资深), when the profile has a variant with a list
+    /// of its own.
     pub senior: Option<Vec<IndicatorSpec>>,
+    /// Period layers (`[profiles.year]`, `[profiles.senior.year]` …).
+    pub layers: Vec<Layer>,
 }
 
 /// Which variant of a profile applies to a rep in a period.
@@ -229,6 +307,82 @@ pub enum Variant {
 }
 
 impl Profile {
+    /// The list for a rep of this variant in a period of this kind: the
+    /// most specific that exists — the variant's layer of the kind, the
+    /// variant's own list, the profile's layer of the kind, the profile's
+    /// own list (SPEC 5, "Period layers").
+    pub fn section(&self, variant: Variant, kind: PeriodKind) -> Section<'_> {
+        let layer = |v: Variant| {
+            self.layers
+                .iter()
+                .find(|l| l.variant == v && l.kind == kind)
+                .map(|l| Section {
+                    indicators: &l.indicators,
+                    variant: v,
+                    kind: Some(kind),
+                })
+        };
+        let own = match variant {
+            Variant::Probation => self.probation.as_deref(),
+            Variant::Senior => self.senior.as_deref(),
+            Variant::Regular => None,
+        };
+        let specific = (variant != Variant::Regular)
+            .then(|| layer(variant))
+            .flatten()
+            .or_else(|| {
+                own.map(|indicators| Section {
+                    indicators,
+                    variant,
+                    kind: None,
+                })
+            });
+        specific
+            .or_else(|| layer(Variant::Regular))
+            .unwrap_or(Section {
+                indicators: &self.indicators,
+                variant: Variant::Regular,
+                kind: None,
+            })
+    }
+
+    /// Every list of the profile, with its variant and layer: the
+    /// profile's own, its layers, each variant's own list and layers.
+    pub fn sections(&self) -> Vec<Section<'_>> {
+        let mut out = Vec::new();
+        for variant in [Variant::Regular, Variant::Probation, Variant::Senior] {
+            let own = match variant {
+                Variant::Regular => Some(self.indicators.as_slice()),
+                Variant::Probation => self.probation.as_deref(),
+                Variant::Senior => self.senior.as_deref(),
+            };
+            if let Some(indicators) = own {
+                out.push(Section {
+                    indicators,
+                    variant,
+                    kind: None,
+                });
+            }
+            for l in self.layers.iter().filter(|l| l.variant == variant) {
+                out.push(Section {
+                    indicators: &l.indicators,
+                    variant,
+                    kind: Some(l.kind),
+                });
+            }
+        }
+        out
+    }
+
+    /// Every indicator entry of every list.
+    pub fn all_specs(&self) -> impl Iterator<Item = &IndicatorSpec> {
+        self.indicators
+            .iter()
+            .chain(self.probation.iter().flatten())
+            .chain(self.senior.iter().flatten())
+            .chain(self.layers.iter().flat_map(|l| &l.indicators))
+    }
+
     pub fn indicators(&self, variant: Variant) -> (&[IndicatorSpec], Variant) {
         match variant {
             Variant::Probation if self.probation.is_some() => (

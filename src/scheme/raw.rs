@@ -31,6 +31,8 @@
 //!   excellent = 1.2
 //!   [profiles.probation]             # optional variant: a full list
 //!   indicators = [ { code = "sales_achievement", weight = 100, pass = 0.6, excellent = 1.0 } ]
+//!   [profiles.year]                  # optional period layer (also month, quarter;
+//!   indicators = [ … ]               # and [profiles.senior.year] …): a full list
 //!
 //! [[versions]]                       # optional quarterly re-weighting
 //! effective_from = "2026-07-01"
@@ -228,12 +230,28 @@ pub struct RawProfile {
     pub indicators: Vec<RawIndicator>,
     pub probation: Option<RawVariant>,
     pub senior: Option<RawVariant>,
+    /// Period layers (SPEC 5): the list for months, quarters, years.
+    pub month: Option<RawSection>,
+    pub quarter: Option<RawSection>,
+    pub year: Option<RawSection>,
 }
 
-/// A variant of a profile: its complete indicator list.
+/// A variant of a profile: its complete indicator list, and optionally its
+/// own period layers (then the list itself may be left out).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVariant {
+    #[serde(default)]
+    pub indicators: Vec<RawIndicator>,
+    pub month: Option<RawSection>,
+    pub quarter: Option<RawSection>,
+    pub year: Option<RawSection>,
+}
+
+/// A period layer: a complete indicator list for one kind of period.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
     #[serde(default)]
     pub indicators: Vec<RawIndicator>,
 }
@@ -356,6 +374,7 @@ enum Shape {
     Version,
     Profile,
     Variant,
+    Section,
     Indicator,
     Mail,
 }
@@ -371,6 +390,7 @@ impl Shape {
             Shape::Version => fields_of::<RawVersion>(),
             Shape::Profile => fields_of::<RawProfile>(),
             Shape::Variant => fields_of::<RawVariant>(),
+            Shape::Section => fields_of::<RawSection>(),
             Shape::Indicator => fields_of::<RawIndicator>(),
             Shape::Mail => fields_of::<RawMail>(),
         }
@@ -388,8 +408,13 @@ impl Shape {
             (Shape::Scheme, "mail") => (false, Shape::Mail),
             (Shape::Defaults, "approval_days") => (false, Shape::ApprovalDays),
             (Shape::Defaults, "completeness_columns") => (false, Shape::Completeness),
-            (Shape::Profile | Shape::Variant, "indicators") => (true, Shape::Indicator),
+            (Shape::Profile | Shape::Variant | Shape::Section, "indicators") => {
+                (true, Shape::Indicator)
+            }
             (Shape::Profile, "probation" | "senior") => (false, Shape::Variant),
+            (Shape::Profile | Shape::Variant, "month" | "quarter" | "year") => {
+                (false, Shape::Section)
+            }
             _ => return None,
         })
     }

@@ -167,3 +167,44 @@ fn samples_exercise_every_second_round_indicator() {
         assert!(seen, "{} is never exercised by the samples", s.code);
     }
 }
+
+/// The sample run follows the period layers: S002 (B2B, senior) is
+/// assessed on the senior year section for 2026, with the December 专业能力
+/// rating, and on the senior list for a month.
+#[test]
+fn the_year_uses_the_year_section() {
+    use kaohe::compute::assess::compute_with;
+    use kaohe::compute::Index;
+    use kaohe::period::Period;
+    use kaohe::scheme::{PeriodKind, Scheme, Variant};
+
+    let scheme = Scheme::load(&samples().join("../考核方案.toml")).unwrap();
+    let ds = kaohe::input::dataset::load(&samples(), &scheme.columns).unwrap();
+    let ix = Index::new(&ds);
+    let periods = [
+        Period::parse("2026").unwrap(),
+        Period::parse("2026-03").unwrap(),
+    ];
+    let results = compute_with(&ds, &ix, &scheme, &periods);
+    let s002 = |p: Period| {
+        results
+            .iter()
+            .find(|r| r.period == p && ds.reps[r.rep as usize].rep_id == "S002")
+            .and_then(|r| r.outcome.as_ref().ok())
+            .expect("S002 assessed")
+    };
+    let year = s002(periods[0]);
+    assert_eq!(
+        (year.variant, year.layer),
+        (Variant::Senior, Some(PeriodKind::Year))
+    );
+    let ability = year
+        .lines
+        .iter()
+        .find(|l| l.spec.code == "rating:专业能力")
+        .expect("the year section's rating");
+    assert!(ability.eval.value.is_ok(), "{:?}", ability.eval.value);
+    let month = s002(periods[1]);
+    assert_eq!((month.variant, month.layer), (Variant::Senior, None));
+    assert!(month.lines.iter().all(|l| l.spec.code != "rating:专业能力"));
+}

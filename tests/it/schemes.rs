@@ -70,8 +70,8 @@ fn every_preset_parses_and_follows_the_dimension_ranges() {
         // The method's ledger lines in every list: completeness 100 % (a
         // gate, penalty 5) and accuracy at least 98 % (a gate, or a weighted
         // indicator passing at 98 %).
-        let lists = [Some(&p.indicators), p.probation.as_ref(), p.senior.as_ref()];
-        for list in lists.into_iter().flatten() {
+        for section in p.sections() {
+            let list = section.indicators;
             let find = |code: &str| list.iter().find(|s| s.code == code);
             let completeness = find("ledger_completeness").expect("completeness");
             assert!(completeness.gate, "{name}");
@@ -122,6 +122,35 @@ fn every_preset_parses_and_follows_the_dimension_ranges() {
             (is, senior) => panic!("{name}: senior variant {}, expected {is}", senior.is_some()),
         }
     }
+}
+
+/// Period layers as the method gives them (SPEC 5): the 商务专员-B2B year
+/// is 业绩 60 + 行为 20 + 能力 20, for regular and senior reps alike; months
+/// and quarters keep the profile's lists.
+#[test]
+fn the_b2b_year_is_performance_60_conduct_20_ability_20() {
+    use kaohe::scheme::{PeriodKind, Variant};
+    let s = load(&preset_path("商务专员-B2B"));
+    let p = &s.versions[0].profiles[0];
+    for variant in [Variant::Regular, Variant::Senior] {
+        let year = p.section(variant, PeriodKind::Year);
+        assert_eq!((year.variant, year.kind), (variant, Some(PeriodKind::Year)));
+        for (dim, w) in [(PERFORMANCE, 60), ("行为合规", 20), ("能力发展", 20)] {
+            assert_eq!(
+                dimension_weight(year.indicators, dim),
+                Decimal::from(w),
+                "{variant:?} {dim}"
+            );
+        }
+        for kind in [PeriodKind::Month, PeriodKind::Quarter] {
+            assert_eq!(p.section(variant, kind).kind, None, "{variant:?} {kind:?}");
+        }
+    }
+    // A probation rep in a year (hired in its last three months) keeps the
+    // probation list: the variant's own list is more specific than the
+    // profile's year.
+    let prob = p.section(Variant::Probation, PeriodKind::Year);
+    assert_eq!((prob.variant, prob.kind), (Variant::Probation, None));
 }
 
 /// 转介绍 per month as the method gives it: B2B at least 2, B2C at least 5.

@@ -550,3 +550,79 @@ fn second_round_options_are_read_with_their_defaults() {
     ));
     assert!(e.contains("excellent must be below pass"), "{e}");
 }
+
+/// Period layers (SPEC 5): a profile's month / quarter / year sections and
+/// a variant's own, the most specific winning: variant × kind, then the
+/// variant's list, then the kind, then the profile's list.
+#[test]
+fn period_layers_are_read_and_the_most_specific_wins() {
+    let list = |code: &str| {
+        format!(
+            "indicators = [ {{ code = \"{code}\", weight = 100, pass = 0.8, excellent = 1 }} ]\n"
+        )
+    };
+    let text = format!(
+        "name = \"t\"\n[[profiles]]\nname = \"P\"\nroles = [\"销售\"]\n{}\
+         [profiles.year]\n{}[profiles.quarter]\n{}\
+         [profiles.probation]\n{}\
+         [profiles.senior.year]\n{}",
+        list("collection_rate"),
+        list("first_payment_rate"),
+        list("final_payment_rate"),
+        list("customer_coverage"),
+        list("repurchase_rate"),
+    );
+    let s = Scheme::parse(&text, "f.toml").unwrap_or_else(|e| panic!("{e}"));
+    let p = &s.versions[0].profiles[0];
+    // The senior variant has only a year layer: no list of its own.
+    assert!(p.senior.is_none());
+    assert_eq!(p.layers.len(), 3);
+    let pick = |v: Variant, k: PeriodKind| {
+        let sec = p.section(v, k);
+        (sec.indicators[0].code.clone(), sec.variant, sec.kind)
+    };
+    use PeriodKind::*;
+    use Variant::*;
+    let cases = [
+        // The profile: its layer of the kind, else its own list.
+        ((Regular, Month), ("collection_rate", Regular, None)),
+        (
+            (Regular, Quarter),
+            ("final_payment_rate", Regular, Some(Quarter)),
+        ),
+        ((Regular, Year), ("first_payment_rate", Regular, Some(Year))),
+        // Probation has a list of its own and no layers: it wins over the
+        // profile's layers.
+        ((Probation, Month), ("customer_coverage", Probation, None)),
+        ((Probation, Year), ("customer_coverage", Probation, None)),
+        // Senior: its year layer; otherwise the profile's layer or list.
+        ((Senior, Year), ("repurchase_rate", Senior, Some(Year))),
+        (
+            (Senior, Quarter),
+            ("final_payment_rate", Regular, Some(Quarter)),
+        ),
+        ((Senior, Month), ("collection_rate", Regular, None)),
+    ];
+    for ((v, k), (code, used, kind)) in cases {
+        assert_eq!(pick(v, k), (code.to_string(), used, kind), "{v:?} {k:?}");
+    }
+    assert_eq!(p.sections().len(), 5);
+
+    // Each section is checked on its own, and named in the message.
+    let bad = text.replace(
+        "[profiles.year]\nindicators = [ { code = \"first_payment_rate\", weight = 100",
+        "[profiles.year]\nindicators = [ { code = \"first_payment_rate\", weight = 90",
+    );
+    let e = err(&bad);
+    assert!(e.contains("年度方案 [year]"), "{e}");
+    assert!(e.contains("yearly section [year]: the weights"), "{e}");
+    let bad = text.replace(
+        "[profiles.senior.year]\n",
+        "[profiles.senior.year]\ncolour = 1\n",
+    );
+    let e = err(&bad);
+    assert!(e.contains("unknown field `colour`"), "{e}");
+    let bad = text.replace("code = \"repurchase_rate\"", "code = \"repurchase\"");
+    let e = err(&bad);
+    assert!(e.contains("资深方案，年度方案 [year]"), "{e}");
+}
