@@ -311,10 +311,11 @@ pub fn renewal_rate_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Parts 
                 .is_some_and(|all| {
                     all.iter().any(|&oi| {
                         let o = &ds.contracts[oi as usize];
+                        let from = end.checked_sub_signed(window).unwrap_or(NaiveDate::MIN);
+                        let to = end.checked_add_signed(window).unwrap_or(NaiveDate::MAX);
                         oi != ci
                             && o.sign_date > c.sign_date
-                            && o.sign_date >= end - window
-                            && o.sign_date <= end + window
+                            && (from..=to).contains(&o.sign_date)
                             && is_renewal(cx, o)
                     })
                 })

@@ -1027,6 +1027,13 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
     }
     if let Some(n) = r.renewal_window_days {
         if code == "renewal_rate" {
+            if n > 3660 {
+                errs.add(
+                    at,
+                    "renewal_window_days 不能超过 3660 天（十年）",
+                    "renewal_window_days must be at most 3660 days (ten years)",
+                );
+            }
             s.renewal_window_days = i64::from(n);
         } else {
             doesnt_apply(

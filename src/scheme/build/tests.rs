@@ -247,6 +247,7 @@ fn validation_names_profile_and_indicator() {
         (ind("code = \"intent_followup_coverage\"\nweight = 100\npass = 0.8\nexcellent = 1\ntimes_per_week = 0"), "times_per_week must be at least 1"),
         (ind("code = \"intent_followups_per_week\"\nweight = 100\npass = 1\nexcellent = 2\ntimes_per_week = 2"), "option times_per_week does not apply"),
         (ind("code = \"churn_rate\"\nweight = 100\npass = 0.05\nexcellent = 0.02\nrenewal_window_days = 60"), "option renewal_window_days does not apply"),
+        (ind("code = \"renewal_rate\"\nweight = 100\npass = 0.5\nexcellent = 0.8\nrenewal_window_days = 4000000000"), "at most 3660 days"),
         (ind("code = \"referrals\"\nweight = 100\npass = 1\nexcellent = 2\ntiers = [\"高端\"]"), "option tiers does not apply"),
         (ind("code = \"new_customers\"\nweight = 100\npass = 1\nexcellent = 2\nchannels = [\" \"]"), "channels is empty"),
         (ind("code = \"satisfaction\"\nweight = 100\npass = 7\nexcellent = 9\nscope = \"team\""), "option scope does not apply"),
