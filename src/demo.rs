@@ -20,7 +20,9 @@
 //!   `跟进记录2` … after [`DemoOptions::max_rows_per_sheet`] rows).
 //! - `评分表_YYYY-MM.xlsx`: 客户满意度 (rater 客户, 0–10), 协作响应速度
 //!   (raters 上级/同级, scale 5) and 协作任务质量 (raters 上级/协作部门,
-//!   scale 10) for every active rep.
+//!   scale 10) for every active rep; 团队帮扶 (上级, scale 10) for senior
+//!   商务专员, 专业能力 / 产品知识 (上级, scale 10) for 招商 reps on probation,
+//!   and in December 专业能力 for the B2B reps (the year section's rating).
 //! - `调整表_YYYY-MM.xlsx` in months with adjustments (加分, 扣分, 剔除 of
 //!   `sales_achievement`, 目标调整 of `sales_target`, one 一票否决).
 //! - `YYYY-01/工作日历_YYYY.xlsx`: the company's own days (anniversary off,
@@ -523,7 +525,8 @@ const LEASING_TRADES: &[&str] = &[
     "影院管理有限公司",
 ];
 
-const TIERS: &[&str] = &["A", "B", "C"];
+/// 客户层级 as the method names the tiers (the `tiers` filters match them).
+const TIERS: &[&str] = &["高端", "中端", "普通"];
 const CHANNELS: &[&str] = &["线上", "线下"];
 
 /// Which product line a team sells; decides contract sizes and vocabulary.
@@ -1180,6 +1183,11 @@ struct PaymentRow {
     profit: i64,
     area_centi: Option<i64>,
     key_project: bool,
+    /// 签约类型: the customer had signed before (written for B2B and
+    /// leasing; left blank for B2C, where kaohe infers it).
+    renewal: bool,
+    /// 合同到期日 of a fixed-term contract (leases and B2B service years).
+    term_end: Option<NaiveDate>,
 }
 
 struct TargetRow {
@@ -1320,6 +1328,7 @@ impl Sim {
         tails.sort();
         for (no, (sign, idx)) in tails.into_iter().enumerate() {
             let c = &mut self.customers[idx as usize];
+            let renewal = c.last_sign.is_some_and(|l| l < sign);
             c.last_sign = Some(c.last_sign.map_or(sign, |l| l.max(sign)));
             let (owner, line) = (c.owner, c.line);
             self.make_contract(
@@ -1332,6 +1341,7 @@ impl Sim {
                 line,
                 sign,
                 true,
+                renewal,
             );
         }
     }
@@ -1386,8 +1396,17 @@ impl Sim {
         line: Line,
         sign: NaiveDate,
         pre_year: bool,
+        renewal: bool,
     ) {
         let (amount, area_centi) = Self::contract_terms(rng, line);
+        // Leases and B2B service contracts run one year (no random draw,
+        // so the rest of the company stays as it was); B2C sales have no term.
+        let term_end = match line {
+            Line::B2b | Line::Leasing => sign
+                .checked_add_months(Months::new(12))
+                .map(|d| d - Duration::days(1)),
+            Line::B2c => None,
+        };
         let special = rng.chance(if line == Line::B2b { 0.25 } else { 0.12 });
         let key_project = match line {
             Line::B2b => amount >= 40_000_000 && rng.chance(0.6),
@@ -1473,6 +1492,8 @@ impl Sim {
                 profit,
                 area_centi,
                 key_project,
+                renewal,
+                term_end,
             };
             let m = month_of(due, co.year).expect("due date inside the window");
             self.due[m as usize - 1].push(row);
@@ -1870,9 +1891,12 @@ impl Sim {
         let no = self.next_contract_no();
         let c = &mut self.customers[idx as usize];
         c.stage = STAGE_SIGNED;
+        let renewal = c.last_sign.is_some_and(|l| l < today);
         c.last_sign = Some(today);
         let (owner, line) = (c.owner, c.line);
-        self.make_contract(co, rng, co.year, no, idx, owner, line, today, false);
+        self.make_contract(
+            co, rng, co.year, no, idx, owner, line, today, false, renewal,
+        );
     }
 
     /// The month's targets; in quarter-end months some reps also get a quarter row.
@@ -1924,7 +1948,8 @@ impl Sim {
     }
 
     /// Monthly ratings: customer satisfaction (0–10, by 客户), 协作响应速度
-    /// (scale 5, by 上级 and 同级) and 协作任务质量 (scale 10, by 上级 and 协作部门).
+    /// (scale 5, by 上级 and 同级) and 协作任务质量 (scale 10, by 上级 and 协作部门);
+    /// 团队帮扶, 专业能力 and 产品知识 (scale 10, by 上级) where the presets ask.
     fn scores(co: &Company, rng: &mut Rng, m: u32) -> Vec<ScoreRow> {
         let mut rows = Vec::new();
         for (i, rep) in co.reps.iter().enumerate() {
@@ -1969,6 +1994,37 @@ impl Sim {
                 rater: "协作部门",
                 tenths: tenths(12, 20),
             });
+            // The presets' ratings for some reps only (上级, scale 10), from
+            // a generator of their own so every other rating stays as it was:
+            // 团队帮扶 for senior 商务专员 (12 months in by the month's end),
+            // 专业能力 and 产品知识 for 招商 reps on probation (3 months).
+            let end = month_end(co.year, m);
+            let months_in = |n: u32| rep.hire.checked_add_months(Months::new(n));
+            let mut own = Rng::derive(co.seed, "ratings", (u64::from(m) << 32) | i as u64);
+            let bonus = ((good - 0.75) * 10.0) as i64;
+            let mut rating = |indicator| ScoreRow {
+                rep: r,
+                indicator,
+                rater: "上级",
+                tenths: ((own.range(12, 20) + bonus).min(20) * 5) as u32,
+            };
+            let senior = months_in(12).is_some_and(|d| d <= end);
+            let probation = months_in(3).is_some_and(|d| end < d);
+            // The B2B preset's year section rates 专业能力 once, at the
+            // year's end.
+            if rep.line == Line::B2b && !rep.is_lead && m == 12 {
+                rows.push(rating("专业能力"));
+            }
+            match rep.line {
+                Line::B2b | Line::B2c if !rep.is_lead && senior => {
+                    rows.push(rating("团队帮扶"));
+                }
+                Line::Leasing if !rep.is_lead && probation => {
+                    rows.push(rating("专业能力"));
+                    rows.push(rating("产品知识"));
+                }
+                _ => {}
+            }
         }
         rows
     }
@@ -2079,7 +2135,9 @@ fn width_sample(key: &str) -> &'static str {
             "1,234,567.00"
         }
         "hire_date" | "leave_date" | "sign_date" | "submitted_date" | "approved_date"
-        | "due_date" | "paid_date" | "next_time" | "end_date" | "date" => "2026-03-05",
+        | "due_date" | "paid_date" | "next_time" | "end_date" | "contract_end" | "date" => {
+            "2026-03-05"
+        }
         "team" | "role" | "indicator" => "商务专员-B2B",
         _ => "",
     }
@@ -2433,6 +2491,12 @@ fn build(
                     cells.push(Cell::Money(p.profit));
                     cells.push(p.area_centi.map_or(Cell::Empty, Cell::Area));
                     cells.push(Cell::Word(if p.key_project { "是" } else { "否" }));
+                    cells.push(if co.reps[p.rep as usize].line == Line::B2c {
+                        Cell::Empty
+                    } else {
+                        Cell::Word(words::DEAL_TYPES[usize::from(p.renewal)].zh)
+                    });
+                    cells.push(p.term_end.map_or(Cell::Empty, Cell::Date));
                 },
             )?;
             vec![(Kind::Payments, n)]

@@ -508,6 +508,8 @@ const CONTRACT_LEVEL: &[&str] = &[
     "gross_profit",
     "area",
     "key_project",
+    "deal_type",
+    "contract_end",
 ];
 
 /// How to write a value of the column's type.
@@ -741,6 +743,18 @@ fn help(kind: Kind, key: &str) -> Help {
         (Payments, "gross_profit") => h("合同毛利。", "Gross profit of the contract.", "30,000.00", "30,000.00"),
         (Payments, "area") => h("签约面积（招商岗位）。", "Signed area (leasing roles).", "350", "350"),
         (Payments, "key_project") => h("是否重点项目。", "Whether the contract is a key project.", "是", "Y"),
+        (Payments, "deal_type") => h(
+            "新签或续签；留空时按该客户此前是否签过合同判断（用于新签/续签合同额）。",
+            "New deal or renewal; blank: a renewal when the customer signed a contract before (new / renewal sales).",
+            "续签",
+            "Renewal",
+        ),
+        (Payments, "contract_end") => h(
+            "合同到期日（有固定期限的合同；用于续约率）。",
+            "End date of a fixed-term contract (renewal rate).",
+            "2027-03-19",
+            "2027-03-19",
+        ),
 
         (Scores | Adjustments, "period") => h(
             "所属期间（月、季度或年）。",

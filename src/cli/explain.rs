@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::exit::{say, EXIT_OK, EXIT_USAGE};
-use crate::scheme::{IndicatorSpec, Method, Scheme, Variant};
+use crate::scheme::{IndicatorSpec, Method, Scheme};
 use crate::Lang;
 
 pub fn explain(
@@ -85,16 +85,9 @@ pub fn scheme_lines(scheme: &Scheme, code: &str, lang: Lang) -> String {
     let mut any = false;
     for v in &scheme.versions {
         for p in &v.profiles {
-            for (variant, label) in [
-                (Variant::Regular, lang.pick("常规", "regular")),
-                (Variant::Probation, lang.pick("试用期", "probation")),
-                (Variant::Senior, lang.pick("资深", "senior")),
-            ] {
-                let (specs, used) = p.indicators(variant);
-                if used != variant {
-                    continue;
-                }
-                for spec in specs.iter().filter(|s| {
+            for section in p.sections() {
+                let label = crate::scheme::section_label(&section, lang);
+                for spec in section.indicators.iter().filter(|s| {
                     s.code == code || (code == "rating" && s.code.starts_with("rating:"))
                 }) {
                     any = true;
@@ -202,10 +195,7 @@ mod tests {
         );
         assert!(steps.contains("阈值为月度，季度 ×3、年度 ×12"), "{steps}");
         let gate = scheme_lines(&s, "ledger_completeness", Lang::Zh);
-        assert!(
-            gate.contains("达标项，未达标扣 5 分，达标线 0.95"),
-            "{gate}"
-        );
+        assert!(gate.contains("达标项，未达标扣 5 分，达标线 1"), "{gate}");
         assert!(!gate.contains("线性"), "{gate}");
         let rating = scheme_lines(&s, "rating:协作响应速度", Lang::Zh);
         assert!(
@@ -226,5 +216,17 @@ mod tests {
             "{area}"
         );
         assert!(scheme_lines(&s, "gross_margin", Lang::Zh).contains("本方案未使用该指标"));
+        // The second round's options: the outstanding basis, the renewal
+        // window, the tier filter.
+        let collection = scheme_lines(&s, "collection_rate", Lang::Zh);
+        assert!(collection.contains("口径：应收总额"), "{collection}");
+        let renewal = scheme_lines(&s, "renewal_rate", Lang::En);
+        assert!(
+            renewal.contains("renewed within 90 days of the end date"),
+            "{renewal}"
+        );
+        let b2b = preset("商务专员-B2B");
+        let new = scheme_lines(&b2b, "new_customers", Lang::Zh);
+        assert!(new.contains("只计客户层级：高端"), "{new}");
     }
 }

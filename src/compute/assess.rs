@@ -227,6 +227,8 @@ pub struct Assessed {
     pub profile: String,
     /// The variant actually used (Regular when the profile has no variant).
     pub variant: Variant,
+    /// The period layer used (`[profiles.year]` …), if any.
+    pub layer: Option<crate::scheme::PeriodKind>,
     /// On probation by dates, whether or not the profile has a variant.
     pub on_probation: bool,
     pub version: NaiveDate,
@@ -337,7 +339,8 @@ fn assess_rep(
         scheme.defaults.probation_months,
         scheme.defaults.senior_months,
     );
-    let (specs, used) = profile.indicators(wanted);
+    let section = profile.section(wanted, crate::scheme::PeriodKind::of(p));
+    let (specs, used) = (section.indicators, section.variant);
     let adjustments: Vec<u32> = cx.ix.adjustments_by_rep[r as usize]
         .iter()
         .copied()
@@ -382,6 +385,7 @@ fn assess_rep(
     Ok(Assessed {
         profile: profile.name.clone(),
         variant: used,
+        layer: section.kind,
         on_probation: wanted == Variant::Probation,
         version: version.effective_from,
         lines,
@@ -402,12 +406,7 @@ pub fn check_scores(ds: &mut Dataset, scheme: &Scheme) {
         .versions
         .iter()
         .flat_map(|v| &v.profiles)
-        .flat_map(|p| {
-            p.indicators
-                .iter()
-                .chain(p.probation.iter().flatten())
-                .chain(p.senior.iter().flatten())
-        })
+        .flat_map(|p| p.all_specs())
         .filter(|s| s.code == "satisfaction" || s.rating_name().is_some())
         .collect();
     let max_of = |indicator: &str| -> Option<Option<Decimal>> {

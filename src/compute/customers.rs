@@ -13,8 +13,8 @@ use crate::input::model::{Customer, RepIdx};
 use crate::scheme::IndicatorSpec;
 use crate::text::fold;
 
-use super::performance::new_customer_set;
-use super::{ratio, Ctx, Na, Value};
+use super::performance::{is_renewal, new_customer_set};
+use super::{Ctx, Na, Parts, Value};
 use crate::period::add_months;
 
 /// The customer's contracts (any rep), by sign date then contract id.
@@ -85,13 +85,22 @@ fn no_old_customers() -> Na {
 /// 老客户复购率 repurchase_rate (SPEC 5): "share of O(r,P) with at least one
 /// contract signed in P". Any rep's contract counts (the customer
 /// repurchased, whoever signed it). N/A without old customers.
-pub fn repurchase_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn repurchase_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let old = old_customers(cx, rep);
     let bought = old
         .iter()
         .filter(|&&i| repurchased(cx, &cx.ds.customers[i as usize]))
         .count();
-    ratio(Decimal::from(bought), Decimal::from(old.len())).ok_or_else(no_old_customers)
+    Parts::new(
+        Decimal::from(bought),
+        Decimal::from(old.len()),
+        no_old_customers(),
+    )
+}
+
+/// [`repurchase_rate_parts`] as a value.
+pub fn repurchase_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    repurchase_rate_parts(cx, rep, spec).value()
 }
 
 /// Whether a customer signed a contract (any rep's) in P.
@@ -112,13 +121,22 @@ pub fn repurchased(cx: &Ctx, c: &Customer) -> bool {
 ///   only a contract signed on P.start keeps it.
 ///
 /// N/A without old customers.
-pub fn churn_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn churn_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let old = old_customers(cx, rep);
     let lost = old
         .iter()
         .filter(|&&i| churned(cx, &cx.ds.customers[i as usize]))
         .count();
-    ratio(Decimal::from(lost), Decimal::from(old.len())).ok_or_else(no_old_customers)
+    Parts::new(
+        Decimal::from(lost),
+        Decimal::from(old.len()),
+        no_old_customers(),
+    )
+}
+
+/// [`churn_rate_parts`] as a value.
+pub fn churn_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    churn_rate_parts(cx, rep, spec).value()
 }
 
 /// Whether an old customer churned during P (see [`churn_rate`]).
@@ -155,6 +173,11 @@ fn is_referral_source(cx: &Ctx, source: &str) -> bool {
 /// referrer is enough. A customer missing from the customer ledger has
 /// neither. A count: 0 when there is none, never N/A.
 pub fn referrals(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+    Ok(referral_count(cx, rep))
+}
+
+/// The count of [`referrals`].
+fn referral_count(cx: &Ctx, rep: RepIdx) -> Decimal {
     let n = new_customer_set(cx, rep)
         .into_iter()
         .filter(|(id, _)| {
@@ -167,7 +190,7 @@ pub fn referrals(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
             })
         })
         .count();
-    Ok(Decimal::from(n))
+    Decimal::from(n)
 }
 
 /// 客户回访覆盖率 customer_coverage (SPEC 5): "share of r's active customers
@@ -179,7 +202,7 @@ pub fn referrals(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 /// and `terminated_from` is not before P.start. Covered: a follow-up by r
 /// whose date lies in P (a follow-up by another rep does not cover). N/A
 /// without active customers.
-pub fn customer_coverage(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn customer_coverage_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let p = cx.period();
     let start = cx.start();
     let mut active = 0u32;
@@ -206,8 +229,111 @@ pub fn customer_coverage(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value 
             covered += 1;
         }
     }
-    ratio(Decimal::from(covered), Decimal::from(active))
-        .ok_or_else(|| Na::new("本期没有在管客户", "no active customers in the period"))
+    Parts::new(
+        Decimal::from(covered),
+        Decimal::from(active),
+        Na::new("本期没有在管客户", "no active customers in the period"),
+    )
+}
+
+/// [`customer_coverage_parts`] as a value.
+pub fn customer_coverage(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    customer_coverage_parts(cx, rep, spec).value()
+}
+
+/// 客户推荐率 referral_rate (SPEC 5, second round): "referrals(r,P) ÷
+/// customers owned by r on P.end (推荐新客户数 ÷ 总客户数)".
+///
+/// - numerator: [`referrals`] (referral customers among N(r,P));
+/// - denominator: customers whose owner on P.end is r (SPEC 3 item 8),
+///   that exist by then (lead date ≤ P.end) and were not terminated
+///   before P.start (as for customer_coverage). Prospects count: the
+///   method's 总客户数 is the rep's whole customer list.
+///
+/// N/A when r owns no customer on P.end.
+pub fn referral_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    referral_rate_parts(cx, rep, spec).value()
+}
+
+/// [`referral_rate`]'s parts.
+pub fn referral_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
+    let n = referral_count(cx, rep);
+    let (start, end) = (cx.start(), cx.end());
+    let owned = cx.px.owned_at_end(cx.ds)[rep as usize]
+        .iter()
+        .filter(|&&i| {
+            let c = &cx.ds.customers[i as usize];
+            c.facts().lead_time.date() <= end && !cx.terminated_before(c, start)
+        })
+        .count();
+    Parts::new(
+        n,
+        Decimal::from(owned),
+        Na::new(
+            "期末没有负责的客户",
+            "no customers owned at the period's end",
+        ),
+    )
+}
+
+/// 续约率 renewal_rate (SPEC 5, second round): "over contracts whose
+/// optional 合同到期日 lies in P and whose customer is owned by r on that
+/// date: share followed by a renewal contract of the same customer signed
+/// within `renewal_window_days` (default 90) before or after the end date".
+///
+/// - the contracts: any rep's, with 合同到期日 E ∈ P, whose customer's
+///   owner on E is r (`ix.ending_by_owner`); a customer missing from the
+///   customer ledger has no owner and counts for nobody;
+/// - renewed: another contract of the same customer (any rep), signed
+///   after the contract itself, that is a renewal ([`is_renewal`]: 续签,
+///   or blank with an earlier contract), with |sign date − E| ≤ the window
+///   (both ends included);
+/// - the ledgers as they stand: a contract ending late in P may still be
+///   renewed after the run, and a later run then counts it.
+///
+/// N/A when no such contract ends in P.
+pub fn renewal_rate_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Parts {
+    let ds = cx.ds;
+    let ending = crate::compute::process::within(cx, &cx.ix.ending_by_owner[rep as usize], |i| {
+        ds.contracts[i as usize]
+            .contract_end
+            .expect("indexed contracts have an end date")
+    });
+    let window = chrono::Duration::days(spec.renewal_window_days);
+    let renewed = ending
+        .iter()
+        .filter(|&&ci| {
+            let c = &ds.contracts[ci as usize];
+            let end = c.contract_end.expect("indexed contracts have an end date");
+            cx.ix
+                .contracts_by_customer
+                .get(&c.customer_id)
+                .is_some_and(|all| {
+                    all.iter().any(|&oi| {
+                        let o = &ds.contracts[oi as usize];
+                        let from = end.checked_sub_signed(window).unwrap_or(NaiveDate::MIN);
+                        let to = end.checked_add_signed(window).unwrap_or(NaiveDate::MAX);
+                        oi != ci
+                            && o.sign_date > c.sign_date
+                            && (from..=to).contains(&o.sign_date)
+                            && is_renewal(cx, o)
+                    })
+                })
+        })
+        .count();
+    Parts::new(
+        Decimal::from(renewed),
+        Decimal::from(ending.len()),
+        Na::new(
+            "本期没有到期的合同",
+            "no contract of the rep's customers ended in the period",
+        ),
+    )
+}
+
+/// [`renewal_rate_parts`] as a value.
+pub fn renewal_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    renewal_rate_parts(cx, rep, spec).value()
 }
 
 #[cfg(test)]
@@ -483,6 +609,121 @@ mod tests {
                 "本期没有在管客户",
                 "no active customers in the period"
             ))
+        );
+    }
+
+    /// 客户推荐率, March 2026. A's customers (owner on 03-31):
+    /// | customer | lead       | owner / state                         | first deal (A) | on A's list | referral |
+    /// | KH1  | 2026-01-05 | A, source 转介绍                       | 03-10 | yes | yes |
+    /// | KH2  | 2026-02-01 | A, referrer KH1                        | 03-31 | yes | yes |
+    /// | KH3  | 2026-02-01 | A                                      | 03-15 | yes | no  |
+    /// | KH4  | 2025-05-01 | A                                      | 2025-06-01 | yes | no (old) |
+    /// | KH5  | 2026-03-20 | A, prospect                            | —     | yes | no  |
+    /// | KH6  | 2026-04-02 | A                                      | —     | no: not a customer yet on 03-31 | — |
+    /// | KH7  | 2025-01-01 | A, terminated 02-15                    | —     | no: terminated before P | — |
+    /// | KH8  | 2025-01-01 | A, terminated 03-10                    | —     | yes (terminated during P) | no |
+    /// | KH9  | 2025-10-01 | B in the 2026-01 snapshot, A from 2026-03 | — | yes | no |
+    /// | KH10 | 2025-10-01 | A in the 2026-01 snapshot, B from 2026-03 | — | no: B's | — |
+    /// A: 2 referrals ÷ 7 customers = 0.285714… → 0.2857142857.
+    /// B: 0 ÷ 1 (KH10) = 0. C owns nothing: N/A.
+    #[test]
+    fn referral_rate_over_the_customers_owned_at_the_end() {
+        let mut l = Ledger::new();
+        let a = l.rep("A01", "张三", "商务专员", "2024-01-01");
+        let b = l.rep("B01", "李四", "商务专员", "2024-01-01");
+        let c = l.rep("C01", "王五", "商务专员", "2024-01-01");
+        l.customer("KH1", a, "2026-01-05", None).source = Some("转介绍".into());
+        l.customer("KH2", a, "2026-02-01", None).referrer = Some("KH1".into());
+        l.customer("KH3", a, "2026-02-01", None);
+        l.customer("KH4", a, "2025-05-01", None);
+        l.customer("KH5", a, "2026-03-20", None);
+        l.customer("KH6", a, "2026-04-02", None);
+        terminate(l.customer("KH7", a, "2025-01-01", None), "2026-02-15");
+        terminate(l.customer("KH8", a, "2025-01-01", None), "2026-03-10");
+        l.customer("KH9", b, "2025-10-01", Some("2026-01"));
+        l.customer("KH9", a, "2025-10-01", Some("2026-03"));
+        l.customer("KH10", a, "2025-10-01", Some("2026-01"));
+        l.customer("KH10", b, "2025-10-01", Some("2026-03"));
+        l.contract("HT1", "KH1", a, "2026-03-10", "1000");
+        l.contract("HT2", "KH2", a, "2026-03-31", "1000");
+        l.contract("HT3", "KH3", a, "2026-03-15", "1000");
+        l.contract("HT4", "KH4", a, "2025-06-01", "1000");
+        let ds = l.build();
+        assert_eq!(run(&ds, "2026-03", a, "referrals", referrals), Ok(dec("2")));
+        assert_eq!(
+            run(&ds, "2026-03", a, "referral_rate", referral_rate),
+            Ok(dec("0.2857142857"))
+        );
+        assert_eq!(
+            run(&ds, "2026-03", b, "referral_rate", referral_rate),
+            Ok(dec("0"))
+        );
+        assert!(run(&ds, "2026-03", c, "referral_rate", referral_rate).is_err());
+    }
+
+    /// 续约率, March 2026, window 90 days. Contracts with a 合同到期日 E:
+    /// | contract | customer (owner on E) | E | the customer's next contract | renewed? |
+    /// | HT1 | KH1 (A) | 03-01 (month start) | HT1R 2026-02-20, blank type, after HT1 | yes (9 days before E) |
+    /// | HT2 | KH2 (A) | 03-31 (month end)   | HT2R 06-29 = E + 90       | yes (edge included) |
+    /// | HT3 | KH3 (A) | 03-15               | HT3R 06-14 = E + 91       | no |
+    /// | HT4 | KH4 (A) | 03-20               | HT4N 04-01, 签约类型 新签 | no: not a renewal |
+    /// | HT5 | KH5 (B) | 03-10               | HT5R 03-10, signed by A   | yes, for B (any rep renews) |
+    /// | HT6 | KH1 (A) | 04-30               | —                         | April, not March |
+    /// | HT7 | KH6 (A in January, B from the 2026-03 snapshot) | 03-25 | — | B's; no |
+    /// A: HT1, HT2 of 4 → 0.5; with a 91-day window HT3 too → 0.75.
+    /// B: HT5 of HT5, HT7 → 0.5. C: no contract ends → N/A.
+    #[test]
+    fn renewal_rate_within_the_window() {
+        let mut l = Ledger::new();
+        let a = l.rep("A01", "张三", "客户经理", "2024-01-01");
+        let b = l.rep("B01", "李四", "客户经理", "2024-01-01");
+        let c = l.rep("C01", "王五", "客户经理", "2024-01-01");
+        for k in ["KH1", "KH2", "KH3", "KH4"] {
+            l.customer(k, a, "2024-06-01", None);
+        }
+        l.customer("KH5", b, "2024-06-01", None);
+        l.customer("KH6", a, "2024-06-01", Some("2026-01"));
+        l.customer("KH6", b, "2024-06-01", Some("2026-03"));
+        let ending = [
+            ("HT1", "KH1", a, "2025-03-01", "2026-03-01"),
+            ("HT2", "KH2", a, "2025-04-01", "2026-03-31"),
+            ("HT3", "KH3", a, "2025-03-15", "2026-03-15"),
+            ("HT4", "KH4", a, "2025-03-20", "2026-03-20"),
+            ("HT5", "KH5", b, "2025-03-10", "2026-03-10"),
+            ("HT6", "KH1", a, "2025-05-01", "2026-04-30"),
+            ("HT7", "KH6", a, "2025-03-25", "2026-03-25"),
+        ];
+        for (id, k, rep, sign, end) in ending {
+            l.contract(id, k, rep, sign, "1000").contract_end = Some(day(end));
+        }
+        l.contract("HT1R", "KH1", a, "2026-02-20", "1000");
+        l.contract("HT2R", "KH2", a, "2026-06-29", "1000");
+        l.contract("HT3R", "KH3", a, "2026-06-14", "1000");
+        l.contract("HT4N", "KH4", a, "2026-04-01", "1000").deal_type =
+            Some(crate::input::model::DealType::New);
+        l.contract("HT5R", "KH5", a, "2026-03-10", "1000");
+        let ds = l.build();
+        assert_eq!(
+            run(&ds, "2026-03", a, "renewal_rate", renewal_rate),
+            Ok(dec("0.5"))
+        );
+        let mut wider = IndicatorSpec::new("renewal_rate").unwrap();
+        wider.renewal_window_days = 91;
+        assert_eq!(
+            with_cx(&ds, "2026-03", |cx| renewal_rate(cx, a, &wider)),
+            Ok(dec("0.75"))
+        );
+        assert_eq!(
+            run(&ds, "2026-03", b, "renewal_rate", renewal_rate),
+            Ok(dec("0.5"))
+        );
+        assert!(run(&ds, "2026-03", c, "renewal_rate", renewal_rate).is_err());
+        // April: HT6 (KH1) ends 04-30. HT1R (2026-02-20) was signed after
+        // HT6 (2025-05-01) and 69 days before its end: one renewal contract
+        // may renew every contract of the customer it falls near → 1 ÷ 1.
+        assert_eq!(
+            run(&ds, "2026-04", a, "renewal_rate", renewal_rate),
+            Ok(dec("1"))
         );
     }
 }

@@ -63,6 +63,28 @@ pub fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
         .map(|r| r.round_dp_with_strategy(10, RoundingStrategy::MidpointAwayFromZero))
 }
 
+/// A ratio indicator's numerator and denominator, and why it is N/A when
+/// the denominator is zero: its value is `num ÷ den` ([`ratio`]); a team
+/// indicator adds the parts of every member first (SPEC 5, "Team scope":
+/// rates as Σ numerators ÷ Σ denominators).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parts {
+    pub num: Decimal,
+    pub den: Decimal,
+    pub na: Na,
+}
+
+impl Parts {
+    pub fn new(num: Decimal, den: Decimal, na: Na) -> Parts {
+        Parts { num, den, na }
+    }
+
+    /// num ÷ den, or N/A for a zero denominator.
+    pub fn value(self) -> Value {
+        ratio(self.num, self.den).ok_or(self.na)
+    }
+}
+
 /// The run-wide index of the dataset. All lists are sorted as documented,
 /// so indicators never scan the whole ledger.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +108,10 @@ pub struct Index {
     pub leads_by_owner: Vec<Vec<u32>>,
     /// Per rep: the customer-ledger rows (snapshots) naming the rep as owner.
     pub customer_rows_by_owner: Vec<Vec<crate::input::model::RowRef>>,
+    /// Per rep: contracts (indexes into `ds.contracts`) with a 合同到期日
+    /// whose customer's owner on that date is the rep, by end date then
+    /// index (renewal_rate).
+    pub ending_by_owner: Vec<Vec<u32>>,
     /// Customer id → index into `ds.customers`.
     pub customer: FxHashMap<Text, u32>,
     /// Customer id → its contracts (indexes into `ds.contracts`), by sign
@@ -197,6 +223,17 @@ impl Index {
             || rayon::join(contracts, installments),
             || rayon::join(followups, || rayon::join(customers, small)),
         );
+        let mut ending_by_owner: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, c) in ds.contracts.iter().enumerate() {
+            let Some(end) = c.contract_end else { continue };
+            if let Some(&ci) = customer.get(&*c.customer_id) {
+                let owner = ds.customers[ci as usize].state_on(end).owner;
+                ending_by_owner[owner as usize].push(i as u32);
+            }
+        }
+        for v in &mut ending_by_owner {
+            v.sort_by_key(|&i| (ds.contracts[i as usize].contract_end, i));
+        }
         let mut rejected_by_rep = vec![Vec::new(); n];
         for (i, r) in ds.rejected.iter().enumerate() {
             if let Some(rep) = r.rep {
@@ -211,6 +248,7 @@ impl Index {
             adjustments_by_rep: adjustments,
             targets_by_rep: targets,
             rejected_by_rep,
+            ending_by_owner,
             leads_by_owner,
             customer_rows_by_owner,
             customer,
@@ -235,19 +273,35 @@ pub struct PeriodIx {
     /// Per rep: customers (indexes into `ds.customers`) whose owner on
     /// P.start is the rep.
     pub owned_at_start: Vec<Vec<u32>>,
+    /// The same on P.end, built when an indicator first asks
+    /// ([`PeriodIx::owned_at_end`]).
+    owned_at_end: std::sync::OnceLock<Vec<Vec<u32>>>,
 }
 
 impl PeriodIx {
     pub fn new(ds: &Dataset, period: Period) -> PeriodIx {
-        let mut owned_at_start = vec![Vec::new(); ds.reps.len()];
-        for (i, c) in ds.customers.iter().enumerate() {
-            owned_at_start[c.state_on(period.first_day()).owner as usize].push(i as u32);
-        }
         PeriodIx {
             period,
-            owned_at_start,
+            owned_at_start: owners_on(ds, period.first_day()),
+            owned_at_end: std::sync::OnceLock::new(),
         }
     }
+
+    /// Per rep: customers (indexes into `ds.customers`) whose owner on
+    /// P.end is the rep.
+    pub fn owned_at_end(&self, ds: &Dataset) -> &[Vec<u32>] {
+        self.owned_at_end
+            .get_or_init(|| owners_on(ds, self.period.last_day()))
+    }
+}
+
+/// Per rep: the customers whose owner on `d` is the rep.
+fn owners_on(ds: &Dataset, d: NaiveDate) -> Vec<Vec<u32>> {
+    let mut owned = vec![Vec::new(); ds.reps.len()];
+    for (i, c) in ds.customers.iter().enumerate() {
+        owned[c.state_on(d).owner as usize].push(i as u32);
+    }
+    owned
 }
 
 /// Everything an indicator function reads.

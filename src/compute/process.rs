@@ -12,7 +12,7 @@ use crate::input::model::{ContractType, RepIdx, RowMeta};
 use crate::input::parse::date::Stamp;
 use crate::scheme::IndicatorSpec;
 
-use super::{ratio, Ctx, Na, Value};
+use super::{ratio, Ctx, Na, Parts, Value};
 
 /// The part of a date-sorted index list whose dates lie in P.
 pub(crate) fn within<'a>(cx: &Ctx, list: &'a [u32], date: impl Fn(u32) -> NaiveDate) -> &'a [u32] {
@@ -59,7 +59,7 @@ fn is_intent(cx: &Ctx, stage: Option<&str>) -> bool {
 /// - exactly lead + 24 h is timely, one minute more is not.
 ///
 /// N/A when r has no leads in P.
-pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn first_followup_24h_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let leads = leads_in_period(cx, rep);
     let timely = leads
         .iter()
@@ -89,8 +89,16 @@ pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value
             })
         })
         .count();
-    ratio(Decimal::from(timely), Decimal::from(leads.len()))
-        .ok_or_else(|| Na::new("本期没有新线索", "no new leads in the period"))
+    Parts::new(
+        Decimal::from(timely),
+        Decimal::from(leads.len()),
+        Na::new("本期没有新线索", "no new leads in the period"),
+    )
+}
+
+/// [`first_followup_24h_parts`] as a value.
+pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    first_followup_24h_parts(cx, rep, spec).value()
 }
 
 /// 意向客户周跟进频次 intent_followups_per_week (SPEC 5): "IC = customers
@@ -102,7 +110,7 @@ pub fn first_followup_24h(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value
 /// counts, whatever its stage. Computed exactly as (count × 7) ÷ (|IC| ×
 /// days(P)) and rounded half away from zero to 10 places, like a ratio.
 /// N/A when IC is empty.
-pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn intent_followups_per_week_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let fs = followups_in_period(cx, rep);
     let ic: HashSet<&str> = fs
         .iter()
@@ -115,12 +123,19 @@ pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -
         .filter(|&&i| ic.contains(cx.ds.followups[i as usize].customer_id.as_ref()))
         .count();
     let den = Decimal::from(ic.len()) * Decimal::from(cx.period().days());
-    ratio(Decimal::from(n) * Decimal::from(7), den).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(n) * Decimal::from(7),
+        den,
         Na::new(
             "本期没有意向阶段的跟进客户",
             "no customers followed up at an intent stage in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`intent_followups_per_week_parts`] as a value.
+pub fn intent_followups_per_week(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    intent_followups_per_week_parts(cx, rep, spec).value()
 }
 
 /// 跟进量 followups (SPEC 5): "r's follow-ups in P (option `methods`
@@ -159,7 +174,7 @@ pub fn followups(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
 ///   conversion.
 ///
 /// N/A when E is empty.
-pub fn conversion_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn conversion_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let start = cx.start();
     let p = cx.period();
     let mut e: HashSet<&str> = HashSet::new();
@@ -181,12 +196,124 @@ pub fn conversion_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
             })
         })
         .count();
-    ratio(Decimal::from(converted), Decimal::from(e.len())).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(converted),
+        Decimal::from(e.len()),
         Na::new(
             "本期没有处于意向或签约阶段的潜在客户",
             "no prospects followed up at an intent or signing stage in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`conversion_rate_parts`] as a value.
+pub fn conversion_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    conversion_rate_parts(cx, rep, spec).value()
+}
+
+/// 意向客户跟进达标率 intent_followup_coverage (SPEC 5, second round):
+/// "over IC (as intent_followups_per_week): share of customers with ≥
+/// `times_per_week` (default 2) follow-ups by r in every full calendar week
+/// (Mon–Sun) of P from their first intent follow-up in P on; a customer
+/// with no full week left is not counted".
+///
+/// - IC and t₀: the customers with a follow-up by r in P at an intent
+///   stage; t₀ the date of the first such follow-up;
+/// - the customer's weeks: every Monday–Sunday week lying wholly in P
+///   whose Monday is on or after t₀ (a week that starts before t₀ is not
+///   "from t₀ on"; a week running past P.end is not full in P);
+/// - every follow-up by r on the customer dated in a week counts, whatever
+///   its stage (as for intent_followups_per_week);
+/// - covered: each of its weeks has ≥ `times_per_week` of them.
+///
+/// N/A when no customer of IC has a week.
+pub fn intent_followup_coverage_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Parts {
+    use chrono::Datelike;
+    let fs = followups_in_period(cx, rep);
+    // Per customer: the date of r's first intent follow-up in P (fs is by
+    // time), and the dates of all of r's follow-ups on it in P.
+    let mut by_customer: std::collections::HashMap<&str, (Option<NaiveDate>, Vec<NaiveDate>)> =
+        Default::default();
+    for &i in fs {
+        let f = &cx.ds.followups[i as usize];
+        let e = by_customer.entry(&f.customer_id).or_default();
+        if e.0.is_none() && is_intent(cx, f.stage) {
+            e.0 = Some(f.time.date());
+        }
+        e.1.push(f.time.date());
+    }
+    let end = cx.end();
+    let need = spec.times_per_week as usize;
+    let (mut counted, mut covered) = (0u32, 0u32);
+    for (t0, dates) in by_customer.values() {
+        let Some(t0) = *t0 else { continue };
+        let monday = t0 + Duration::days((7 - i64::from(t0.weekday().num_days_from_monday())) % 7);
+        if monday + Duration::days(6) > end {
+            continue;
+        }
+        counted += 1;
+        let every_week = (0..)
+            .map(|k| monday + Duration::days(7 * k))
+            .take_while(|m| *m + Duration::days(6) <= end)
+            .all(|m| {
+                dates
+                    .iter()
+                    .filter(|&&d| d >= m && d <= m + Duration::days(6))
+                    .count()
+                    >= need
+            });
+        if every_week {
+            covered += 1;
+        }
+    }
+    Parts::new(
+        Decimal::from(covered),
+        Decimal::from(counted),
+        Na::new(
+            "本期没有可计完整周的意向客户",
+            "no intent customer with a full week left in the period",
+        ),
+    )
+}
+
+/// [`intent_followup_coverage_parts`] as a value.
+pub fn intent_followup_coverage(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    intent_followup_coverage_parts(cx, rep, spec).value()
+}
+
+/// r's contracts with approved_date ∈ P and a submitted_date, each with its
+/// working days in (submitted, approved] and whether it is special.
+fn approvals(cx: &Ctx, rep: RepIdx) -> Vec<(i64, bool)> {
+    let p = cx.period();
+    cx.ix.contracts_by_rep[rep as usize]
+        .iter()
+        .map(|&ci| &cx.ds.contracts[ci as usize])
+        .filter_map(|c| match (c.submitted_date, c.approved_date) {
+            (Some(s), Some(a)) if p.contains(a) => Some((
+                cx.ds.calendar.working_days_between(s, a),
+                c.contract_type == Some(ContractType::Special),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn no_approvals() -> Na {
+    Na::new(
+        "本期没有已完成审批且填有提交日期的合同",
+        "no contracts approved in the period with a submission date",
+    )
+}
+
+/// 合同审批平均时长 approval_avg_days (SPEC 5, second round): "over the
+/// contracts of approval_on_time_rate: mean of working days in (submitted,
+/// approved]". Working days as for approval_on_time_rate (the calendar;
+/// an approval dated before its submission counts 0). Lower is better.
+/// N/A when no such contract.
+pub fn approval_avg_days(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+    let list = approvals(cx, rep);
+    let total: i64 = list.iter().map(|(d, _)| (*d).max(0)).sum();
+    ratio(Decimal::from(total), Decimal::from(list.len())).ok_or_else(no_approvals)
 }
 
 /// 合同审批及时率 approval_on_time_rate (SPEC 5): "over r's contracts with
@@ -200,34 +327,29 @@ pub fn conversion_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 /// `approval_days_special`; a regular one or one without a type uses
 /// `approval_days_regular`. An approval dated before its submission counts
 /// as 0 working days (on time). N/A when no such contract.
-pub fn approval_on_time_rate(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
-    let p = cx.period();
+pub fn approval_on_time_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let d = cx.defaults;
-    let mut all = 0u32;
-    let mut on_time = 0u32;
-    for &ci in &cx.ix.contracts_by_rep[rep as usize] {
-        let c = &cx.ds.contracts[ci as usize];
-        let (Some(submitted), Some(approved)) = (c.submitted_date, c.approved_date) else {
-            continue;
-        };
-        if !p.contains(approved) {
-            continue;
-        }
-        all += 1;
-        let limit = match c.contract_type {
-            Some(ContractType::Special) => d.approval_days_special,
-            _ => d.approval_days_regular,
-        };
-        if cx.ds.calendar.working_days_between(submitted, approved) <= limit {
-            on_time += 1;
-        }
-    }
-    ratio(Decimal::from(on_time), Decimal::from(all)).ok_or_else(|| {
-        Na::new(
-            "本期没有已完成审批且填有提交日期的合同",
-            "no contracts approved in the period with a submission date",
-        )
-    })
+    let list = approvals(cx, rep);
+    let on_time = list
+        .iter()
+        .filter(|&&(days, special)| {
+            days <= if special {
+                d.approval_days_special
+            } else {
+                d.approval_days_regular
+            }
+        })
+        .count();
+    Parts::new(
+        Decimal::from(on_time),
+        Decimal::from(list.len()),
+        no_approvals(),
+    )
+}
+
+/// [`approval_on_time_rate_parts`] as a value.
+pub fn approval_on_time_rate(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    approval_on_time_rate_parts(cx, rep, spec).value()
 }
 
 /// The rows of r's ledgers for the period (SPEC 5, ledger_completeness):
@@ -270,7 +392,7 @@ fn period_rows<'a>(cx: &Ctx<'a>, rep: RepIdx) -> Vec<(Kind, &'a RowMeta)> {
 /// its rows); filled = those whose bit is set in the row's `filled` mask
 /// (a warned cell has its bit set). N/A when no expected cells (no rows, or
 /// no completeness column in their sheets).
-pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn ledger_completeness_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let mut expected = 0u64;
     let mut filled = 0u64;
     for (kind, meta) in period_rows(cx, rep) {
@@ -294,12 +416,19 @@ pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Valu
             }
         }
     }
-    ratio(Decimal::from(filled), Decimal::from(expected)).ok_or_else(|| {
+    Parts::new(
+        Decimal::from(filled),
+        Decimal::from(expected),
         Na::new(
             "本期没有需要填写的台账单元格",
             "no ledger cells to fill in the period",
-        )
-    })
+        ),
+    )
+}
+
+/// [`ledger_completeness_parts`] as a value.
+pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    ledger_completeness_parts(cx, rep, spec).value()
 }
 
 /// 台账准确率 ledger_accuracy (SPEC 5): "the rows of ledger_completeness plus
@@ -311,7 +440,7 @@ pub fn ledger_completeness(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Valu
 /// Accurate rows: those of ledger_completeness without a warning. Rejected
 /// rows (`ds.rejected` of kind customers, follow-ups or payments resolved to
 /// r, with any readable date in P) are never accurate. N/A when no rows.
-pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
+pub fn ledger_accuracy_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Parts {
     let p = cx.period();
     let rows = period_rows(cx, rep);
     let accurate = rows.iter().filter(|(_, m)| !m.warned).count();
@@ -323,11 +452,16 @@ pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
                 && r.dates.iter().any(|&d| p.contains(d))
         })
         .count();
-    ratio(
+    Parts::new(
         Decimal::from(accurate),
         Decimal::from(rows.len() + rejected),
+        Na::new("本期没有台账行", "no ledger rows in the period"),
     )
-    .ok_or_else(|| Na::new("本期没有台账行", "no ledger rows in the period"))
+}
+
+/// [`ledger_accuracy_parts`] as a value.
+pub fn ledger_accuracy(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
+    ledger_accuracy_parts(cx, rep, spec).value()
 }
 
 #[cfg(test)]
@@ -762,5 +896,131 @@ mod tests {
         // February: A's rows are x3 (lead 02-10) and the rejected customer
         // row dated 02-01 → 1/2.
         assert_eq!(run(&ds, "2026-02", a, code, f), Ok(dec("0.5")));
+    }
+
+    /// March 2026 has no public holiday; the company calendar makes
+    /// Wed 03-04 a day off (休). A's contracts (regular, limit 3):
+    /// | contract | submitted  | approved    | working days in (submitted, approved] |
+    /// | HT1 | Mon 03-02 | Thu 03-05        | 03-03, 03-05 (03-04 off) = 2 |
+    /// | HT2 | Fri 03-06 | Mon 03-09        | 03-09 = 1 (the weekend does not count) |
+    /// | HT3 | Wed 03-25 | Tue 03-31 (end)  | 03-26, 03-27, 03-30, 03-31 = 4 |
+    /// | HT4 | Fri 03-20 | Wed 03-18        | approved before submitted: 0 |
+    /// | HT5 | 03-27     | Wed 04-01        | approved in April: not March |
+    /// | HT6 | —         | 03-10            | no submission date: left out |
+    /// approval_avg_days = (2 + 1 + 4 + 0) ÷ 4 = 1.75; on time (≤ 3):
+    /// HT1, HT2, HT4 → 3 ÷ 4 = 0.75. B has no approved contract: N/A.
+    #[test]
+    fn approval_average_in_working_days() {
+        let mut l = Ledger::new();
+        let (a, b, _) = reps(&mut l);
+        l.customer("KH1", a, "2026-01-01", None);
+        l.calendar_day("2026-03-04", true);
+        for (id, submitted, approved) in [
+            ("HT1", Some("2026-03-02"), "2026-03-05"),
+            ("HT2", Some("2026-03-06"), "2026-03-09"),
+            ("HT3", Some("2026-03-25"), "2026-03-31"),
+            ("HT4", Some("2026-03-20"), "2026-03-18"),
+            ("HT5", Some("2026-03-27"), "2026-04-01"),
+            ("HT6", None, "2026-03-10"),
+        ] {
+            let r = l.contract(id, "KH1", a, "2026-03-01", "1000");
+            r.submitted_date = submitted.map(day);
+            r.approved_date = Some(day(approved));
+        }
+        let ds = l.build();
+        assert_eq!(
+            run(&ds, "2026-03", a, "approval_avg_days", approval_avg_days),
+            Ok(dec("1.75"))
+        );
+        assert_eq!(
+            run(
+                &ds,
+                "2026-03",
+                a,
+                "approval_on_time_rate",
+                approval_on_time_rate
+            ),
+            Ok(dec("0.75"))
+        );
+        // April: HT5 only, 03-30, 03-31, 04-01 = 3 working days.
+        assert_eq!(
+            run(&ds, "2026-04", a, "approval_avg_days", approval_avg_days),
+            Ok(dec("3"))
+        );
+        assert!(run(&ds, "2026-03", b, "approval_avg_days", approval_avg_days).is_err());
+        // Lower is better: with pass 3 and excellent 2, 1.75 scores 100
+        // and 3 (on the pass line) scores 60.
+        let mut spec = IndicatorSpec::new("approval_avg_days").unwrap();
+        spec.pass = Some(dec("3"));
+        spec.excellent = Some(dec("2"));
+        let score = |v: &str| crate::compute::score::indicator_score(&spec, dec(v), 1);
+        assert_eq!(score("1.75"), dec("100"));
+        assert_eq!(score("3"), dec("60"));
+    }
+
+    /// March 2026: Sun 03-01, so the full weeks are 03-02–08, 09–15,
+    /// 16–22, 23–29 (03-30–04-05 runs past the month). A's follow-ups
+    /// (i = intent stage, l = lead stage):
+    /// | customer | first intent | A's follow-ups             | weeks from it on | per week | ≥ 2 each week? |
+    /// | KH1 | Mon 03-02 | 03-02i 05 09 13 16 20 23 29(Sun) | 4 | 2 2 2 2 | yes |
+    /// | KH2 | Wed 03-04 | 03-04i 10 11 12 17 18 19 25      | 3 (from 03-09) | 3 3 1 | no (a mean of 7 ÷ 3 would pass) |
+    /// | KH3 | Tue 03-24 | 03-24i 26 27                     | 0 (03-30 week not full) | — | not counted |
+    /// | KH4 | —         | 03-05l 06l (no intent stage)     | not in IC | — | not counted |
+    /// | KH5 | Mon 03-16 | 03-16i 22l(Sun) 23 29            | 2 | 2 2 | yes (a lead-stage follow-up counts) |
+    /// B also follows KH5 up on 03-25 (not A's). Coverage = 2 ÷ 3 =
+    /// 0.6666666667; with times_per_week = 1, KH2 passes too: 3 ÷ 3 = 1.
+    /// B: IC empty → N/A; C: its only intent customer starts 03-26 → N/A.
+    #[test]
+    fn intent_followup_coverage_every_full_week() {
+        let mut l = Ledger::new();
+        let (a, b, c) = reps(&mut l);
+        for k in ["KH1", "KH2", "KH3", "KH4", "KH5", "KH6"] {
+            l.customer(k, a, "2026-01-01", None);
+        }
+        let fu = |l: &mut Ledger, rep, k: &str, days: &[&str], intent_first: bool| {
+            for (n, d) in days.iter().enumerate() {
+                let stage = if n == 0 && intent_first {
+                    Some("intent")
+                } else {
+                    None
+                };
+                l.followup(rep, k, &format!("2026-03-{d} 10:00"), stage);
+            }
+        };
+        fu(
+            &mut l,
+            a,
+            "KH1",
+            &["02", "05", "09", "13", "16", "20", "23", "29"],
+            true,
+        );
+        fu(
+            &mut l,
+            a,
+            "KH2",
+            &["04", "10", "11", "12", "17", "18", "19", "25"],
+            true,
+        );
+        fu(&mut l, a, "KH3", &["24", "26", "27"], true);
+        l.followup(a, "KH4", "2026-03-05", Some("lead"));
+        l.followup(a, "KH4", "2026-03-06", Some("lead"));
+        fu(&mut l, a, "KH5", &["16", "23", "29"], true);
+        l.followup(a, "KH5", "2026-03-22", Some("lead"));
+        l.followup(b, "KH5", "2026-03-25", None);
+        fu(&mut l, c, "KH6", &["26", "27", "28"], true);
+        let ds = l.build();
+        let code = "intent_followup_coverage";
+        assert_eq!(
+            run(&ds, "2026-03", a, code, intent_followup_coverage),
+            Ok(dec("0.6666666667"))
+        );
+        let mut once = IndicatorSpec::new(code).unwrap();
+        once.times_per_week = 1;
+        assert_eq!(
+            run_spec(&ds, "2026-03", a, &once, intent_followup_coverage),
+            Ok(dec("1"))
+        );
+        assert!(run(&ds, "2026-03", b, code, intent_followup_coverage).is_err());
+        assert!(run(&ds, "2026-03", c, code, intent_followup_coverage).is_err());
     }
 }

@@ -21,6 +21,13 @@ pub enum TargetSource {
     SumOfMonths { months: u32 },
     /// A 目标调整 adjustment for the period (with its reason).
     Adjusted { reason: String },
+    /// A team indicator's target: the sum of the targets of the team
+    /// members that have one.
+    Team {
+        team: String,
+        members: u32,
+        with_target: u32,
+    },
 }
 
 impl TargetSource {
@@ -33,6 +40,24 @@ impl TargetSource {
             }
             (TargetSource::Adjusted { reason }, Lang::Zh) => format!("目标调整：{reason}"),
             (TargetSource::Adjusted { reason }, Lang::En) => format!("target adjusted: {reason}"),
+            (
+                TargetSource::Team {
+                    team,
+                    members,
+                    with_target,
+                },
+                Lang::Zh,
+            ) => format!("团队「{team}」{members} 人中 {with_target} 人的目标之和"),
+            (
+                TargetSource::Team {
+                    team,
+                    members,
+                    with_target,
+                },
+                Lang::En,
+            ) => format!(
+                "sum of the targets of {with_target} of the {members} members of team {team}"
+            ),
         }
     }
 }

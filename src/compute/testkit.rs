@@ -248,6 +248,8 @@ impl Ledger {
             gross_profit: None,
             area: None,
             key_project: None,
+            deal_type: None,
+            contract_end: None,
             meta: m,
         });
         self.ds.installments.last_mut().expect("pushed")

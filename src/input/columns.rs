@@ -149,10 +149,11 @@ pub enum WordList {
     Rater,
     AdjustmentKind,
     CalendarKind,
+    DealType,
 }
 
 impl WordList {
-    pub const ALL: [WordList; 8] = [
+    pub const ALL: [WordList; 9] = [
         WordList::Method,
         WordList::Stage,
         WordList::Status,
@@ -161,6 +162,7 @@ impl WordList {
         WordList::Rater,
         WordList::AdjustmentKind,
         WordList::CalendarKind,
+        WordList::DealType,
     ];
 }
 
@@ -368,7 +370,8 @@ pub static CUSTOMERS: &[ColumnDef] = &[
         R,
         ColType::DateTime,
     ),
-    col("tier", "客户层级", "Tier", O, ColType::Text),
+    // 客户等级 is the method's word for the same column.
+    col_a("tier", "客户层级", "Tier", &["客户等级"], O, ColType::Text),
     col("channel", "渠道", "Channel", O, ColType::Text),
     col("source", "客户来源", "Source", O, ColType::Text),
     col("referrer", "转介绍人", "Referrer", O, ColType::Id),
@@ -470,6 +473,24 @@ pub static PAYMENTS: &[ColumnDef] = &[
     col("gross_profit", "毛利", "Gross profit", O, ColType::Money),
     col("area", "签约面积", "Signed area", O, ColType::Number),
     col("key_project", "重点项目", "Key project", O, ColType::Bool),
+    // Second round (SPEC 5): new deal or renewal, and the contract's end
+    // date (renewal_rate). Contract-level, like the columns above.
+    col_a(
+        "deal_type",
+        "签约类型",
+        "Deal type",
+        &["新签/续签"],
+        O,
+        ColType::Word(WordList::DealType),
+    ),
+    col_a(
+        "contract_end",
+        "合同到期日",
+        "Contract end",
+        &["合同到期日期", "合同截止日期"],
+        O,
+        ColType::Date,
+    ),
 ];
 
 pub static SCORES: &[ColumnDef] = &[

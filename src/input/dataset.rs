@@ -1203,6 +1203,8 @@ fn describe_installment(p: &Installment) -> Vec<(&'static str, String)> {
         ("gross_profit", opt(&p.gross_profit)),
         ("area", opt(&p.area.map(|d| d.normalize()))),
         ("key_project", opt(&p.key_project)),
+        ("deal_type", opt(&p.deal_type.map(|t| format!("{t:?}")))),
+        ("contract_end", opt(&p.contract_end)),
     ]
 }
 
@@ -1252,6 +1254,8 @@ pub fn consolidate_contracts(ds: &mut Dataset) {
             gross_profit: first.gross_profit,
             area: first.area,
             key_project: first.key_project,
+            deal_type: first.deal_type,
+            contract_end: first.contract_end,
             installments: idx.to_vec(),
         };
         for &i in &idx[1..] {
@@ -1339,7 +1343,15 @@ pub fn consolidate_contracts(ds: &mut Dataset) {
             c.approved_date = c.approved_date.or(row.approved_date);
             c.gross_profit = c.gross_profit.or(row.gross_profit);
             c.area = c.area.or(row.area);
+            check(m, "deal_type", c.deal_type, row.deal_type, |t| {
+                format!("{t:?}")
+            });
+            check(m, "contract_end", c.contract_end, row.contract_end, |d| {
+                d.to_string()
+            });
             c.key_project = c.key_project.or(row.key_project);
+            c.deal_type = c.deal_type.or(row.deal_type);
+            c.contract_end = c.contract_end.or(row.contract_end);
             for (key, kept, this) in mismatches {
                 let (pos, header) = cell_pos(ds, &row.meta, key);
                 issues.push(DataIssue {

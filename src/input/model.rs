@@ -214,6 +214,13 @@ pub enum ContractType {
     Special,
 }
 
+/// 签约类型: a new deal (新签) or a renewal (续签) (SPEC 5, second round).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DealType {
+    New,
+    Renewal,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentKind {
     First,
@@ -241,6 +248,10 @@ pub struct Installment {
     pub gross_profit: Option<Decimal>,
     pub area: Option<Decimal>,
     pub key_project: Option<bool>,
+    /// 签约类型 as written (blank: inferred from the customer's contracts).
+    pub deal_type: Option<DealType>,
+    /// 合同到期日.
+    pub contract_end: Option<NaiveDate>,
     pub meta: RowMeta,
 }
 
@@ -260,6 +271,10 @@ pub struct Contract {
     pub gross_profit: Option<Decimal>,
     pub area: Option<Decimal>,
     pub key_project: Option<bool>,
+    /// 签约类型 as written (blank: inferred, see `compute::performance`).
+    pub deal_type: Option<DealType>,
+    /// 合同到期日.
+    pub contract_end: Option<NaiveDate>,
     /// Indexes into [`crate::input::dataset::Dataset::installments`], by installment.
     pub installments: Vec<u32>,
 }

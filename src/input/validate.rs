@@ -1127,6 +1127,14 @@ fn parse_payment(r: &mut RowCtx) -> Option<(Installment, Option<RepCell>)> {
     let gross_profit = r.money("gross_profit");
     let area = r.number("area");
     let key_project = r.yes_no("key_project");
+    let deal_type = r.word("deal_type").map(|w| {
+        if w == "renewal" {
+            DealType::Renewal
+        } else {
+            DealType::New
+        }
+    });
+    let contract_end = r.date("contract_end");
     let (
         Some(contract_id),
         Some(installment),
@@ -1181,6 +1189,8 @@ fn parse_payment(r: &mut RowCtx) -> Option<(Installment, Option<RepCell>)> {
         gross_profit,
         area,
         key_project,
+        deal_type,
+        contract_end,
         meta: r.meta(),
     };
     Some((rec, Some(rep)))

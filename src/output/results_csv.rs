@@ -145,7 +145,13 @@ fn write_assessed(
         .map(|g| (g.name.clone(), d(Some(g.coefficient))))
         .unwrap_or_default();
     let bonus = d(s.bonus_amount);
-    let variant = variant_label(a.variant, a.on_probation, lang).to_string();
+    let mut variant = variant_label(a.variant, a.on_probation, lang).to_string();
+    if let Some(k) = a.layer {
+        variant = match lang {
+            Lang::Zh => format!("{variant}·{}", k.label(lang)),
+            Lang::En => format!("{variant}, {}", k.label(lang)),
+        };
+    }
     for (line, scored) in a.lines.iter().zip(&s.lines) {
         let (na, note) = match &scored.status {
             LineStatus::Scored => (String::new(), String::new()),

@@ -377,13 +377,28 @@ impl<'a> Table<'a> {
 /// `商务专员-B2B（试用期）`: the profile, with the variant when not regular.
 fn profile_label(a: &Assessed, lang: Lang) -> String {
     let variant = match (a.variant, a.on_probation) {
-        (Variant::Probation, _) | (Variant::Regular, true) => lang.pick("试用期", "probation"),
-        (Variant::Senior, _) => lang.pick("资深", "senior"),
-        (Variant::Regular, false) => return a.profile.clone(),
+        (Variant::Probation, _) | (Variant::Regular, true) => {
+            Some(lang.pick("试用期", "probation"))
+        }
+        (Variant::Senior, _) => Some(lang.pick("资深", "senior")),
+        (Variant::Regular, false) => None,
     };
+    // A period layer: `商务专员-B2B（资深·年度方案）`.
+    let layer = a.layer.map(|k| match lang {
+        Lang::Zh => format!("{}方案", k.label(lang)),
+        Lang::En => format!("{} section", k.label(lang)),
+    });
+    let parts: Vec<String> = variant
+        .map(str::to_string)
+        .into_iter()
+        .chain(layer)
+        .collect();
+    if parts.is_empty() {
+        return a.profile.clone();
+    }
     match lang {
-        Lang::Zh => format!("{}（{variant}）", a.profile),
-        Lang::En => format!("{} ({variant})", a.profile),
+        Lang::Zh => format!("{}（{}）", a.profile, parts.join("·")),
+        Lang::En => format!("{} ({})", a.profile, parts.join(", ")),
     }
 }
 
@@ -406,15 +421,12 @@ fn dimension_columns(scheme: &Scheme, period: Period, results: &[RepResult]) -> 
         }
     };
     let version = scheme.version_for(period.first_day());
+    let kind = crate::scheme::PeriodKind::of(period);
     for p in &version.profiles {
-        for s in p
-            .indicators
-            .iter()
-            .chain(p.probation.iter().flatten())
-            .chain(p.senior.iter().flatten())
-            .filter(|s| !s.gate)
-        {
-            add(&s.dimension);
+        for v in [Variant::Regular, Variant::Probation, Variant::Senior] {
+            for s in p.section(v, kind).indicators.iter().filter(|s| !s.gate) {
+                add(&s.dimension);
+            }
         }
     }
     for r in results {
@@ -1491,16 +1503,10 @@ fn method(
     };
     t.header(headers)?;
     for p in &version.profiles {
-        for (variant, label) in [
-            (Variant::Regular, lang.pick("常规", "regular")),
-            (Variant::Probation, lang.pick("试用期", "probation")),
-            (Variant::Senior, lang.pick("资深", "senior")),
-        ] {
-            let (specs, used) = p.indicators(variant);
-            if used != variant {
-                continue;
-            }
-            for s in specs {
+        for section in p.sections() {
+            let label = crate::scheme::section_label(&section, lang);
+            let label = label.as_str();
+            for s in section.indicators {
                 let (pass, excellent) = effective_lines(s, n);
                 let k = kind_of(s.value_unit());
                 t.text(0, &p.name)?;

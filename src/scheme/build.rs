@@ -15,8 +15,8 @@ use super::raw::{
     RawProfile, RawScheme,
 };
 use super::{
-    default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Method, NaPolicy, Profile,
-    SalesBasis, Scheme, SchemeError, Version,
+    default_grades, ColumnAliases, Defaults, Grade, IndicatorSpec, Layer, Method, NaPolicy,
+    PeriodKind, Profile, SalesBasis, Scheme, SchemeError, Variant, Version,
 };
 use crate::input::columns::{Kind, WordList};
 use crate::input::parse::words;
@@ -547,28 +547,64 @@ fn profiles(raw: &[RawProfile], at: &At, text: &str, errs: &mut Errors) -> Vec<P
             roles.push(role);
         }
         let indicators = indicator_list(&p.indicators, &pat, text, errs);
-        let probation = p.probation.as_ref().map(|v| {
-            indicator_list(
-                &v.indicators,
-                &pat.push("试用期方案", "probation variant"),
-                text,
-                errs,
-            )
-        });
-        let senior = p.senior.as_ref().map(|v| {
-            indicator_list(
-                &v.indicators,
-                &pat.push("资深方案", "senior variant"),
-                text,
-                errs,
-            )
-        });
+        let mut layers = Vec::new();
+        let mut sections = |sec: [&Option<super::raw::RawSection>; 3],
+                            variant: Variant,
+                            at: &At,
+                            errs: &mut Errors| {
+            for (kind, raw) in PeriodKind::ALL.into_iter().zip(sec) {
+                let Some(raw) = raw else { continue };
+                let (zh, en) = (
+                    format!("{}方案 [{}]", kind.label(crate::Lang::Zh), kind.key()),
+                    format!("{} section [{}]", kind.label(crate::Lang::En), kind.key()),
+                );
+                layers.push(Layer {
+                    variant,
+                    kind,
+                    indicators: indicator_list(&raw.indicators, &at.push(&zh, &en), text, errs),
+                });
+            }
+        };
+        sections(
+            [&p.month, &p.quarter, &p.year],
+            Variant::Regular,
+            &pat,
+            errs,
+        );
+        let mut variant = |raw: &Option<super::raw::RawVariant>,
+                           v: Variant,
+                           zh: &str,
+                           en: &str,
+                           errs: &mut Errors| {
+            let raw = raw.as_ref()?;
+            let at = pat.push(zh, en);
+            let layered = raw.month.is_some() || raw.quarter.is_some() || raw.year.is_some();
+            sections([&raw.month, &raw.quarter, &raw.year], v, &at, errs);
+            // A variant with layers may leave its own list out.
+            (!(layered && raw.indicators.is_empty()))
+                .then(|| indicator_list(&raw.indicators, &at, text, errs))
+        };
+        let probation = variant(
+            &p.probation,
+            Variant::Probation,
+            "试用期方案",
+            "probation variant",
+            errs,
+        );
+        let senior = variant(
+            &p.senior,
+            Variant::Senior,
+            "资深方案",
+            "senior variant",
+            errs,
+        );
         out.push(Profile {
             name,
             roles,
             indicators,
             probation,
             senior,
+            layers,
         });
     }
     out
@@ -901,7 +937,21 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
         }
     }
     if let Some(b) = &r.basis {
-        if code == "sales" || code == "sales_achievement" {
+        if code == "collection_rate" {
+            match b.trim() {
+                "due_in_period" | "应收当期" => {
+                    s.collection_basis = super::CollectionBasis::DueInPeriod
+                }
+                "outstanding" | "应收总额" => {
+                    s.collection_basis = super::CollectionBasis::Outstanding
+                }
+                other => errs.add(
+                    at,
+                    format!("回款率的 basis 应为 \"due_in_period\" 或 \"outstanding\"，而不是 \"{other}\""),
+                    format!("the basis of collection_rate must be \"due_in_period\" or \"outstanding\", not \"{other}\""),
+                ),
+            }
+        } else if code == "sales" || code == "sales_achievement" {
             match basis(b) {
                 Some(b) => s.basis = Some(b),
                 None => errs.add(
@@ -915,8 +965,8 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
                 errs,
                 at,
                 "basis",
-                "仅用于销售额类指标",
-                "only for sales indicators",
+                "仅用于销售额类指标和回款率",
+                "only for sales indicators and collection_rate",
             );
         }
     }
@@ -957,6 +1007,100 @@ fn indicator(r: &RawIndicator, at: &At, errs: &mut Errors) -> Option<IndicatorSp
                 "仅用于新客户开发数量 new_customers",
                 "only for new_customers",
             );
+        }
+    }
+    if let Some(n) = r.times_per_week {
+        if code == "intent_followup_coverage" {
+            if n == 0 {
+                errs.add(
+                    at,
+                    "times_per_week 应至少为 1",
+                    "times_per_week must be at least 1",
+                );
+            }
+            s.times_per_week = n;
+        } else {
+            doesnt_apply(
+                errs,
+                at,
+                "times_per_week",
+                "仅用于意向客户跟进达标率 intent_followup_coverage",
+                "only for intent_followup_coverage",
+            );
+        }
+    }
+    if let Some(n) = r.renewal_window_days {
+        if code == "renewal_rate" {
+            if n > 3660 {
+                errs.add(
+                    at,
+                    "renewal_window_days 不能超过 3660 天（十年）",
+                    "renewal_window_days must be at most 3660 days (ten years)",
+                );
+            }
+            s.renewal_window_days = i64::from(n);
+        } else {
+            doesnt_apply(
+                errs,
+                at,
+                "renewal_window_days",
+                "仅用于续约率 renewal_rate",
+                "only for renewal_rate",
+            );
+        }
+    }
+    for (key, list, out) in [
+        ("tiers", &r.tiers, &mut s.tiers),
+        ("channels", &r.channels, &mut s.channels),
+    ] {
+        let Some(list) = list else { continue };
+        if code == "new_customers" || code == "new_customer_revenue_share" {
+            *out = list
+                .iter()
+                .map(|t| fold(t).to_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if out.is_empty() {
+                errs.add(
+                    at,
+                    format!("{key} 为空：请列出要计入的值，或删除该选项"),
+                    format!("{key} is empty: list the values to count, or remove the option"),
+                );
+            }
+        } else {
+            doesnt_apply(
+                errs,
+                at,
+                key,
+                "仅用于新客户开发数量和新客户营收占比",
+                "only for new_customers and new_customer_revenue_share",
+            );
+        }
+    }
+    if let Some(scope) = &r.scope {
+        use super::catalogue::Unit;
+        // Counts, money totals and rates pool (SPEC 5, "Team scope"; area
+        // is a total, follow-ups per week a rate); scores and day averages
+        // do not.
+        let poolable = matches!(
+            s.def.unit,
+            Unit::Count | Unit::Money | Unit::Percent | Unit::Number
+        );
+        match scope.trim() {
+            "personal" | "个人" => s.team = false,
+            "team" | "团队" if poolable && !rating => s.team = true,
+            "team" | "团队" => doesnt_apply(
+                errs,
+                at,
+                "scope",
+                "只有数量、金额和比率类指标可按团队合计（评分、天数不可）",
+                "only counts, money and rates pool over a team (not scores or days)",
+            ),
+            other => errs.add(
+                at,
+                format!("scope 应为 \"personal\" 或 \"team\"，而不是 \"{other}\""),
+                format!("scope must be \"personal\" or \"team\", not \"{other}\""),
+            ),
         }
     }
     if let Some(raters) = &r.raters {

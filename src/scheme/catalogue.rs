@@ -27,6 +27,8 @@ pub enum Unit {
     /// A plain number (area, frequency).
     Number,
     Days,
+    /// Working days (工作日) of the calendar.
+    WorkingDays,
     /// A score on the indicator's own scale.
     Score,
 }
@@ -39,6 +41,7 @@ impl Unit {
             Unit::Count => lang.pick("个", "count"),
             Unit::Number => lang.pick("数值", "number"),
             Unit::Days => lang.pick("天", "days"),
+            Unit::WorkingDays => lang.pick("工作日", "working days"),
             Unit::Score => lang.pick("分", "points"),
         }
     }
@@ -62,6 +65,10 @@ pub fn dimension_label(name: &str, lang: crate::Lang) -> String {
             "客户运营" => Some("Customer operations"),
             "流程执行" => Some("Process execution"),
             "协作配合" => Some("Collaboration"),
+            // The method's probation ability dimension (招商 preset).
+            "能力发展" => Some("Capability development"),
+            // The method's period layers: 行为合规 beside 业绩 and 能力.
+            "行为合规" => Some("Conduct and compliance"),
             _ => None,
         };
         if let Some(en) = en {
@@ -139,20 +146,26 @@ pub static INDICATORS: &[IndicatorDef] = &[
         "销售额 ÷ 期间销售额目标（目标调整后）；无目标或目标为 0 时不适用。",
         "sales ÷ the period's sales target (after target adjustments); N/A without a target or with a zero target."),
     def("new_customers", "新客户开发数量", "New customers", PERFORMANCE, Count, Up, Monthly,
-        "N(r,P)：首次签约日 F(c)（所有数据中该客户最早的签约日）落在期间内、且最早合同（同日取合同编号最小者）属于该专员的客户数。选项 require_first_payment：仅计最早合同第1期在应回款日期 + 宽限天数内足额回款的客户。",
-        "N(r,P) = customers whose first sign date F(c) (over all contracts in all data) is in P, credited to the rep of their earliest contract (tie: lowest contract id). Option require_first_payment: count only those whose first contract's installment 1 was paid in full with paid_date ≤ due_date + grace_days."),
+        "N(r,P)：首次签约日 F(c)（所有数据中该客户最早的签约日）落在期间内、且最早合同（同日取合同编号最小者）属于该专员的客户数。选项 require_first_payment：仅计最早合同第1期在应回款日期 + 宽限天数内足额回款的客户。选项 tiers / channels：仅计线索日当天客户台账中客户层级（客户等级）/ 渠道为所列值的客户（如 tiers = [\"高端\"]）。",
+        "N(r,P) = customers whose first sign date F(c) (over all contracts in all data) is in P, credited to the rep of their earliest contract (tie: lowest contract id). Option require_first_payment: count only those whose first contract's installment 1 was paid in full with paid_date ≤ due_date + grace_days. Options tiers / channels: only customers whose 客户层级 (客户等级) / 渠道 in the customer ledger on their lead date is listed (e.g. tiers = [\"高端\"])."),
     def("new_customer_revenue_share", "新客户营收占比", "New-customer revenue share", PERFORMANCE, Percent, Up, Never,
-        "该专员期间内签约、且客户首次签约日在期间内的合同金额合计 ÷ 该专员期间签约销售额。",
-        "Σ a(C) over r's contracts signed in P whose customer has F(c)∈P ÷ signed sales of r in P."),
+        "该专员期间内签约、且客户首次签约日在期间内的合同金额合计 ÷ 该专员期间签约销售额。选项 tiers / channels：分子只计线索日客户层级 / 渠道为所列值的新客户，分母不变。",
+        "Σ a(C) over r's contracts signed in P whose customer has F(c)∈P ÷ signed sales of r in P. Options tiers / channels: the numerator counts only new customers whose tier / channel on their lead date is listed; the denominator stays all signed sales."),
     def("collection_rate", "回款率", "Collection rate", PERFORMANCE, Percent, Up, Never,
-        "该专员应回款日期在期间内的回款行：Σ 计入金额 ÷ Σ 应回款金额；计入金额 = min(实际回款金额, 应回款金额)，仅当实际回款日期 ≤ 应回款日期 + 宽限天数（默认30天），否则为 0。",
-        "Over r's installment rows with due_date∈P: Σ counted ÷ Σ amount_due, where counted = min(amount_paid, amount_due) if paid_date ≤ due_date + grace_days (default 30), else 0."),
+        "该专员应回款日期在期间内的回款行：Σ 计入金额 ÷ Σ 应回款金额；计入金额 = min(实际回款金额, 应回款金额)，仅当实际回款日期 ≤ 应回款日期 + 宽限天数（默认30天），否则为 0。口径 basis = \"outstanding\"（应收总额口径）：本期实际回款（每行不超过其尚欠金额）÷（本期应回款金额 + 期初前到期、期初仍未收回的金额），不设宽限；本期到期但期初前已提前回款的行计为已回款。",
+        "Over r's installment rows with due_date∈P: Σ counted ÷ Σ amount_due, where counted = min(amount_paid, amount_due) if paid_date ≤ due_date + grace_days (default 30), else 0. With basis = \"outstanding\" (应收总额口径): Σ paid in P (each row capped by what it still owed) ÷ (Σ amount_due of rows due in P + Σ still unpaid at P.start of rows due before P.start), over r's rows; a row due in P paid before P.start counts as collected; no grace days."),
     def("first_payment_rate", "首单回款率", "First-payment collection rate", PERFORMANCE, Percent, Up, Never,
         "回款率，仅计款项类型为首付（首单）的回款行。",
         "collection_rate over rows whose payment kind is first."),
     def("final_payment_rate", "尾款回款率", "Final-payment collection rate", PERFORMANCE, Percent, Up, Never,
         "回款率，仅计款项类型为尾款的回款行。",
         "collection_rate over rows whose payment kind is final."),
+    def("new_contract_sales", "新签合同额", "New-contract sales", PERFORMANCE, Money, Up, Monthly,
+        "该专员期间内签约的新签合同金额合计：回款台账的签约类型为「新签」的合同；未填签约类型时，客户在该合同签约日之前没有任何合同（任何专员）即为新签。同一天签的几份合同互不算“之前”。",
+        "Σ a(C) over r's contracts signed in P that are new deals: 签约类型 新签, or, when the column is blank, the customer has no contract (any rep) signed before s(C). Contracts signed the same day are not before each other."),
+    def("renewal_sales", "续签合同额", "Renewal sales", PERFORMANCE, Money, Up, Monthly,
+        "该专员期间内签约的续签合同金额合计：签约类型为「续签」的合同；未填签约类型时，客户在该合同签约日之前已有合同（任何专员）即为续签。",
+        "Σ a(C) over r's contracts signed in P that are renewals: 签约类型 续签, or, when the column is blank, the customer has a contract (any rep) signed before s(C)."),
     def("avg_deal_size", "客单价", "Average deal size", PERFORMANCE, Money, Up, Never,
         "签约销售额 ÷ 该专员期间内签约的合同数。",
         "signed sales ÷ number of r's contracts signed in P."),
@@ -177,6 +190,12 @@ pub static INDICATORS: &[IndicatorDef] = &[
     def("referrals", "客户转介绍数量", "Referrals", CUSTOMER_OPS, Count, Up, Monthly,
         "N(r,P) 中客户来源为转介绍类（默认 转介绍、老客户介绍、referral）或填有转介绍人的客户数。",
         "customers in N(r,P) whose source is a referral source (default 转介绍, 老客户介绍, referral) or that have a referrer."),
+    def("referral_rate", "客户推荐率", "Referral rate", CUSTOMER_OPS, Percent, Up, Never,
+        "推荐新客户数 ÷ 总客户数：客户转介绍数量（同 referrals）÷ 期末负责人为 r 的客户数（线索日期不晚于期末、期初前未终止的客户，含尚未成交的）。",
+        "referrals(r,P) ÷ customers owned by r on P.end (推荐新客户数 ÷ 总客户数): the customers whose owner on P.end is r, with lead date ≤ P.end and not terminated before P.start (prospects included)."),
+    def("renewal_rate", "续约率", "Renewal rate", CUSTOMER_OPS, Percent, Up, Never,
+        "合同到期日（回款台账可选列）在期间内、到期日当天客户负责人为 r 的合同中，同一客户在到期日前后 renewal_window_days 天内（默认 90 天，含两端）签了续签合同的比例；续签合同 = 该合同之后签约、签约类型为续签（未填时按之前有合同判断）的另一份合同（任何专员）。到期日在期末之后 90 天内尚未续签的，下月再算会变。",
+        "over contracts whose 合同到期日 (optional payment-ledger column) lies in P and whose customer is owned by r on that date: share followed by a renewal contract of the same customer (any rep; signed after the contract, a renewal by 签约类型 or, when blank, by having an earlier contract) signed within renewal_window_days (default 90, both ends included) before or after the end date. A contract ending near P.end may still renew after the run."),
     def("satisfaction", "客户满意度", "Customer satisfaction", CUSTOMER_OPS, Score, Up, Never,
         "评分表中该专员指标为 satisfaction（客户满意度）、且所属期间在本期间内的所有评分的平均值（0–10）。",
         "mean of all score rows for indicator satisfaction for r whose own period lies inside P (0–10)."),
@@ -189,6 +208,9 @@ pub static INDICATORS: &[IndicatorDef] = &[
     def("intent_followups_per_week", "意向客户周跟进频次", "Intent follow-ups per week", PROCESS, Number, Up, Never,
         "IC = 期间内 r 有意向阶段（默认 意向、方案、报价、谈判）跟进的客户；值 = r 期间内对 IC 中客户的跟进次数 ÷ (|IC| × 期间天数 ÷ 7)。",
         "IC = customers with a follow-up by r in P at an intent stage (default 意向, 方案, 报价, 谈判); value = (r's follow-ups in P on customers in IC) ÷ (|IC| × days(P) ÷ 7)."),
+    def("intent_followup_coverage", "意向客户跟进达标率", "Intent follow-up coverage", PROCESS, Percent, Up, Never,
+        "IC 同意向客户周跟进频次。对 IC 中每个客户，从其本期第一次意向阶段跟进（r 的）那天起，本期内每个完整自然周（周一至周日，整周在期间内且周一不早于该日）r 对其跟进都不少于 times_per_week 次（默认 2 次，任何阶段的跟进都算）即为达标；值 = 达标客户数 ÷ 有完整周的客户数。没有完整周的客户不计入。",
+        "over IC (as intent_followups_per_week): share of customers with ≥ times_per_week (default 2) follow-ups by r (any stage) in every full calendar week (Mon–Sun, inside P) starting on or after the day of their first intent follow-up by r in P; a customer with no such full week is not counted."),
     def("followups", "跟进量", "Follow-ups", PROCESS, Count, Up, Monthly,
         "r 在期间内的跟进记录数（选项 methods 可只计某些跟进方式，如 拜访）。",
         "r's follow-ups in P (option methods filters, e.g. only 拜访)."),
@@ -198,6 +220,9 @@ pub static INDICATORS: &[IndicatorDef] = &[
     def("approval_on_time_rate", "合同审批及时率", "Contract approval on time", PROCESS, Percent, Up, Never,
         "r 的审批完成日期在期间内且填有提交日期的合同中，(提交日, 完成日] 内的工作日数 ≤ 3（常规）或 ≤ 5（特殊）的比例；工作日按工作日历（含调休上班日）。",
         "over r's contracts with approved_date∈P and a submitted_date: share with working days in (submitted, approved] ≤ 3 (regular) or ≤ 5 (special); working days from the calendar, 调休 workdays counted."),
+    def("approval_avg_days", "合同审批平均时长", "Average approval time", PROCESS, WorkingDays, Down, Never,
+        "与合同审批及时率相同的合同（r 的、审批完成日期在期间内且填有提交日期）：(提交日, 完成日] 内工作日数的平均值；完成早于提交计 0 天。",
+        "over the contracts of approval_on_time_rate (r's, approved_date∈P, with a submitted_date): mean of working days in (submitted, approved]; an approval dated before its submission counts 0."),
     def("ledger_completeness", "台账填写完整率", "Ledger completeness", PROCESS, Percent, Up, Never,
         "r 在本期的台账行（线索日负责人为 r 且线索时间在期间内的客户行，以期末状态为准；r 期间内的跟进行；签约日期或应回款日期在期间内的 r 的回款行）：已填单元格 ÷ 应填单元格；应填列为方案的完整性列（默认除实际回款金额、实际回款日期、终止日期、转介绍人外的所有可选列）中该表存在的列；有警告的单元格算已填。",
         "over r's rows of the period (customers owned by r on their lead date with lead(c)∈P, each as it stands on P's last day; r's follow-ups in P; r's payment rows with sign_date or due_date in P): filled ÷ expected cells, expected = the completeness columns (scheme option; default all optional columns except amount_paid, paid_date, end_date, referrer) that exist in that sheet; a cell with a warning counts as filled."),
@@ -318,7 +343,7 @@ mod tests {
             );
             assert_eq!(find(d.code), Some(*d));
         }
-        assert_eq!(INDICATORS.len(), 24);
+        assert_eq!(INDICATORS.len(), 30);
         assert_eq!(find("rating:谈判能力").map(|d| d.code), Some("rating"));
         assert_eq!(find("nope"), None);
         assert_eq!(lookup("客户流失率").map(|d| d.code), Some("churn_rate"));

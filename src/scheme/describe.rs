@@ -134,6 +134,53 @@ impl IndicatorSpec {
                 .to_string(),
             );
         }
+        if self.team {
+            out.push(
+                lang.pick(
+                    "团队指标：按期末团队全体成员合计（比率为分子之和 ÷ 分母之和），本表只显示团队合计",
+                    "team indicator: pooled over every member of the team at the period's end (rates as Σ numerators ÷ Σ denominators); only the team's total is shown",
+                )
+                .to_string(),
+            );
+        }
+        if self.collection_basis == super::CollectionBasis::Outstanding {
+            out.push(
+                lang.pick(
+                    "口径：应收总额（本期应收加期初仍欠的逾期应收，按本期实际回款）",
+                    "basis: outstanding (due in the period plus what was still owed at its start; paid in the period)",
+                )
+                .to_string(),
+            );
+        }
+        if self.code == "intent_followup_coverage" {
+            out.push(match lang {
+                Lang::Zh => format!("每个完整周至少跟进 {} 次", self.times_per_week),
+                Lang::En => format!(
+                    "at least {} follow-ups in every full week",
+                    self.times_per_week
+                ),
+            });
+        }
+        if self.code == "renewal_rate" {
+            out.push(match lang {
+                Lang::Zh => format!("到期日前后 {} 天内续签", self.renewal_window_days),
+                Lang::En => format!(
+                    "renewed within {} days of the end date",
+                    self.renewal_window_days
+                ),
+            });
+        }
+        for (list, zh, en) in [
+            (&self.tiers, "只计客户层级", "only customer tiers"),
+            (&self.channels, "只计渠道", "only channels"),
+        ] {
+            if !list.is_empty() {
+                out.push(match lang {
+                    Lang::Zh => format!("{zh}：{}", list.join("、")),
+                    Lang::En => format!("{en}: {}", list.join(", ")),
+                });
+            }
+        }
         if let Some(scale) = self.scale {
             out.push(match lang {
                 Lang::Zh => format!("{} 分制", scale.normalize()),

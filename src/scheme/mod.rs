@@ -75,6 +75,17 @@ pub enum SalesBasis {
     Collected,
 }
 
+/// Which rows collection_rate is over (SPEC 5, second round).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CollectionBasis {
+    /// Rows due in P, paid within the grace days (the default).
+    #[default]
+    DueInPeriod,
+    /// 应收总额口径: rows due in P plus what rows due before P.start still
+    /// owed at P.start; paid in P.
+    Outstanding,
+}
+
 /// What an N/A weighted indicator does (SPEC 6.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NaPolicy {
@@ -116,6 +127,24 @@ pub struct IndicatorSpec {
     /// `new_customers`: count only customers whose first installment was
     /// paid in full within the grace days.
     pub require_first_payment: bool,
+    /// `collection_rate`: which rows (default: due in the period).
+    pub collection_basis: CollectionBasis,
+    /// `intent_followup_coverage`: follow-ups needed on a customer in each
+    /// full week (default 2).
+    pub times_per_week: u32,
+    /// `renewal_rate`: days before or after a contract's end date within
+    /// which a renewal counts (default 90).
+    pub renewal_window_days: i64,
+    /// `new_customers`, `new_customer_revenue_share`: only customers whose
+    /// tier on their lead date is one of these (folded, lower-case; empty:
+    /// any).
+    pub tiers: Vec<String>,
+    /// As `tiers`, for the customer's channel.
+    pub channels: Vec<String>,
+    /// `scope = "team"` (SPEC 5, "Team scope"): computed over every rep of
+    /// the rep's team on P.end, pooled, each member assessed with the same
+    /// value.
+    pub team: bool,
     /// Manual indicators: rater code → weight (empty: plain mean).
     pub raters: Vec<(&'static str, Decimal)>,
     /// Manual indicators: the scale of the scores (5, 10 or 100).
@@ -146,6 +175,12 @@ impl IndicatorSpec {
             basis: None,
             methods: Vec::new(),
             require_first_payment: false,
+            collection_basis: CollectionBasis::DueInPeriod,
+            times_per_week: 2,
+            renewal_window_days: 90,
+            tiers: Vec::new(),
+            channels: Vec::new(),
+            team: false,
             raters: Vec::new(),
             scale: None,
         })
@@ -173,6 +208,80 @@ impl IndicatorSpec {
     }
 }
 
+/// The kind of a period, for a profile's period layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 3] = [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year];
+
+    pub fn of(p: crate::period::Period) -> PeriodKind {
+        match p {
+            crate::period::Period::Month(_) => PeriodKind::Month,
+            crate::period::Period::Quarter { .. } => PeriodKind::Quarter,
+            crate::period::Period::Year(_) => PeriodKind::Year,
+        }
+    }
+
+    /// The scheme file's key (`month`, `quarter`, `year`).
+    pub fn key(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    /// 月度 / 季度 / 年度.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            PeriodKind::Month => lang.pick("月度", "monthly"),
+            PeriodKind::Quarter => lang.pick("季度", "quarterly"),
+            PeriodKind::Year => lang.pick("年度", "yearly"),
+        }
+    }
+}
+
+/// One period layer of a profile (SPEC 5, "Period layers"): the list a
+/// variant (`Regular`: the profile itself) uses for one kind of period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub variant: Variant,
+    pub kind: PeriodKind,
+    pub indicators: Vec<IndicatorSpec>,
+}
+
+/// The list a rep's assessment uses, and where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Section<'a> {
+    pub indicators: &'a [IndicatorSpec],
+    /// The variant whose list (or layer) it is (`Regular`: the profile's).
+    pub variant: Variant,
+    /// The period layer, when the list is one.
+    pub kind: Option<PeriodKind>,
+}
+
+/// A section in words: `常规`, `试用期`, `资深`, with its layer
+/// (`常规·年度`, `资深·年度`).
+pub fn section_label(s: &Section, lang: crate::Lang) -> String {
+    let v = match s.variant {
+        Variant::Regular => lang.pick("常规", "regular"),
+        Variant::Probation => lang.pick("试用期", "probation"),
+        Variant::Senior => lang.pick("资深", "senior"),
+    };
+    match s.kind {
+        None => v.to_string(),
+        Some(k) => match lang {
+            crate::Lang::Zh => format!("{v}·{}", k.label(lang)),
+            crate::Lang::En => format!("{v}, {}", k.label(lang)),
+        },
+    }
+}
+
 /// A profile's indicators for one status of the rep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
@@ -180,10 +289,14 @@ pub struct Profile {
     /// Roster roles (岗位) this profile covers.
     pub roles: Vec<String>,
     pub indicators: Vec<IndicatorSpec>,
-    /// For reps on probation (新入职), when the profile has a variant.
+    /// For reps on probation (新入职), when the profile has a variant with
+    /// a list of its own.
     pub probation: Option<Vec<IndicatorSpec>>,
-    /// For senior reps (资深), when the profile has a variant.
+    /// For senior reps (资深), when the profile has a variant with a list
+    /// of its own.
     pub senior: Option<Vec<IndicatorSpec>>,
+    /// Period layers (`[profiles.year]`, `[profiles.senior.year]` …).
+    pub layers: Vec<Layer>,
 }
 
 /// Which variant of a profile applies to a rep in a period.
@@ -195,6 +308,82 @@ pub enum Variant {
 }
 
 impl Profile {
+    /// The list for a rep of this variant in a period of this kind: the
+    /// most specific that exists — the variant's layer of the kind, the
+    /// variant's own list, the profile's layer of the kind, the profile's
+    /// own list (SPEC 5, "Period layers").
+    pub fn section(&self, variant: Variant, kind: PeriodKind) -> Section<'_> {
+        let layer = |v: Variant| {
+            self.layers
+                .iter()
+                .find(|l| l.variant == v && l.kind == kind)
+                .map(|l| Section {
+                    indicators: &l.indicators,
+                    variant: v,
+                    kind: Some(kind),
+                })
+        };
+        let own = match variant {
+            Variant::Probation => self.probation.as_deref(),
+            Variant::Senior => self.senior.as_deref(),
+            Variant::Regular => None,
+        };
+        let specific = (variant != Variant::Regular)
+            .then(|| layer(variant))
+            .flatten()
+            .or_else(|| {
+                own.map(|indicators| Section {
+                    indicators,
+                    variant,
+                    kind: None,
+                })
+            });
+        specific
+            .or_else(|| layer(Variant::Regular))
+            .unwrap_or(Section {
+                indicators: &self.indicators,
+                variant: Variant::Regular,
+                kind: None,
+            })
+    }
+
+    /// Every list of the profile, with its variant and layer: the
+    /// profile's own, its layers, each variant's own list and layers.
+    pub fn sections(&self) -> Vec<Section<'_>> {
+        let mut out = Vec::new();
+        for variant in [Variant::Regular, Variant::Probation, Variant::Senior] {
+            let own = match variant {
+                Variant::Regular => Some(self.indicators.as_slice()),
+                Variant::Probation => self.probation.as_deref(),
+                Variant::Senior => self.senior.as_deref(),
+            };
+            if let Some(indicators) = own {
+                out.push(Section {
+                    indicators,
+                    variant,
+                    kind: None,
+                });
+            }
+            for l in self.layers.iter().filter(|l| l.variant == variant) {
+                out.push(Section {
+                    indicators: &l.indicators,
+                    variant,
+                    kind: Some(l.kind),
+                });
+            }
+        }
+        out
+    }
+
+    /// Every indicator entry of every list.
+    pub fn all_specs(&self) -> impl Iterator<Item = &IndicatorSpec> {
+        self.indicators
+            .iter()
+            .chain(self.probation.iter().flatten())
+            .chain(self.senior.iter().flatten())
+            .chain(self.layers.iter().flat_map(|l| &l.indicators))
+    }
+
     pub fn indicators(&self, variant: Variant) -> (&[IndicatorSpec], Variant) {
         match variant {
             Variant::Probation if self.probation.is_some() => (
@@ -242,7 +431,17 @@ pub struct Defaults {
 
 impl Default for Defaults {
     fn default() -> Self {
-        let skip = ["amount_paid", "paid_date", "end_date", "referrer"];
+        // SPEC 5: every optional column listed in SPEC 2 except these four.
+        // The second round's 签约类型 and 合同到期日 are not listed there
+        // (many contracts have no end date; a blank type is inferred).
+        let skip = [
+            "amount_paid",
+            "paid_date",
+            "end_date",
+            "referrer",
+            "deal_type",
+            "contract_end",
+        ];
         let completeness = [Kind::Customers, Kind::Followups, Kind::Payments]
             .into_iter()
             .map(|k| {

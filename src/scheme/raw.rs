@@ -31,6 +31,8 @@
 //!   excellent = 1.2
 //!   [profiles.probation]             # optional variant: a full list
 //!   indicators = [ { code = "sales_achievement", weight = 100, pass = 0.6, excellent = 1.0 } ]
+//!   [profiles.year]                  # optional period layer (also month, quarter;
+//!   indicators = [ … ]               # and [profiles.senior.year] …): a full list
 //!
 //! [[versions]]                       # optional quarterly re-weighting
 //! effective_from = "2026-07-01"
@@ -244,12 +246,28 @@ pub struct RawProfile {
     pub indicators: Vec<RawIndicator>,
     pub probation: Option<RawVariant>,
     pub senior: Option<RawVariant>,
+    /// Period layers (SPEC 5): the list for months, quarters, years.
+    pub month: Option<RawSection>,
+    pub quarter: Option<RawSection>,
+    pub year: Option<RawSection>,
 }
 
-/// A variant of a profile: its complete indicator list.
+/// A variant of a profile: its complete indicator list, and optionally its
+/// own period layers (then the list itself may be left out).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVariant {
+    #[serde(default)]
+    pub indicators: Vec<RawIndicator>,
+    pub month: Option<RawSection>,
+    pub quarter: Option<RawSection>,
+    pub year: Option<RawSection>,
+}
+
+/// A period layer: a complete indicator list for one kind of period.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
     #[serde(default)]
     pub indicators: Vec<RawIndicator>,
 }
@@ -273,6 +291,16 @@ pub struct RawIndicator {
     pub basis: Option<String>,
     pub methods: Option<Vec<String>>,
     pub require_first_payment: Option<bool>,
+    /// intent_followup_coverage: follow-ups needed in each full week.
+    pub times_per_week: Option<u32>,
+    /// renewal_rate: the renewal window in days before or after the end date.
+    pub renewal_window_days: Option<u32>,
+    /// new_customers, new_customer_revenue_share: customer tiers counted.
+    pub tiers: Option<Vec<String>>,
+    /// new_customers, new_customer_revenue_share: customer channels counted.
+    pub channels: Option<Vec<String>>,
+    /// `"personal"` (default) or `"team"`: pooled over the rep's team.
+    pub scope: Option<String>,
     pub raters: Option<BTreeMap<String, Num>>,
     pub scale: Option<Num>,
 }
@@ -362,6 +390,7 @@ enum Shape {
     Version,
     Profile,
     Variant,
+    Section,
     Indicator,
     Mail,
 }
@@ -377,6 +406,7 @@ impl Shape {
             Shape::Version => fields_of::<RawVersion>(),
             Shape::Profile => fields_of::<RawProfile>(),
             Shape::Variant => fields_of::<RawVariant>(),
+            Shape::Section => fields_of::<RawSection>(),
             Shape::Indicator => fields_of::<RawIndicator>(),
             Shape::Mail => fields_of::<RawMail>(),
         }
@@ -394,8 +424,13 @@ impl Shape {
             (Shape::Scheme, "mail") => (false, Shape::Mail),
             (Shape::Defaults, "approval_days") => (false, Shape::ApprovalDays),
             (Shape::Defaults, "completeness_columns") => (false, Shape::Completeness),
-            (Shape::Profile | Shape::Variant, "indicators") => (true, Shape::Indicator),
+            (Shape::Profile | Shape::Variant | Shape::Section, "indicators") => {
+                (true, Shape::Indicator)
+            }
             (Shape::Profile, "probation" | "senior") => (false, Shape::Variant),
+            (Shape::Profile | Shape::Variant, "month" | "quarter" | "year") => {
+                (false, Shape::Section)
+            }
             _ => return None,
         })
     }

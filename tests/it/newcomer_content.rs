@@ -383,7 +383,7 @@ fn explain_shows_the_options_of_each_profile() {
         "{out}"
     );
     let out = run("ledger_completeness");
-    assert!(out.contains("达标项，未达标扣 5 分，达标线 0.95"), "{out}");
+    assert!(out.contains("达标项，未达标扣 5 分，达标线 1"), "{out}");
     assert!(!out.contains("线性"), "{out}");
     let out = run("rating:协作任务质量");
     assert!(out.contains("人工评分"), "{out}");

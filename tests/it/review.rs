@@ -2,18 +2,18 @@
 //! workbook round trip on the samples' 2026-03, S002 陈颖, with workbooks
 //! edited and saved by LibreOffice and by openpyxl (tests/fixtures/review/).
 //!
-//! S002's scorecard, by hand: W, the sum of the applicable weights, is
-//! 25 + 8 + 7 + 5 + 10 + 8 + 5 + 5 + 6 + 6 = 85 (repurchase and churn are
-//! N/A). The two manual
-//! lines weigh 6 each; kaohe's own scores are 94 (I19, 协作响应速度) and 89
-//! (I20, 协作任务质量), worth round2(6·94/85) = 6.64 and round2(6·89/85) =
-//! 6.28 points; the total is 65.13 (C: 60 ≤ total < 70).
-//! - HR's 20 and 30: round2(6·20/85) = 1.41, round2(6·30/85) = 2.12 →
-//!   65.13 − 6.64 − 6.28 + 1.41 + 2.12 = 55.74 → D.
-//! - 20 set back to 94, 30 kept: 65.13 − 6.28 + 2.12 = 60.97 → C.
-//! - openpyxl's 75 (I20): round2(6·75/85) = 5.29 → 65.13 − 6.28 + 5.29 = 64.14.
-//! - 70 (I19) beside an edited actual value: round2(6·70/85) = 4.94 →
-//!   65.13 − 6.64 + 4.94 = 63.43; the actual value is not carried.
+//! S002's scorecard, by hand (the preset's senior variant: S002 joined in
+//! 2021): W, the sum of the applicable weights, is 25 + 20 + 5 + 5 + 5 + 5 +
+//! 5 + 5 + 10 + 5 = 90 (repurchase and churn are N/A). The two manual lines
+//! are 团队帮扶 (I19, weight 10, kaohe's own score 90) and 协作任务质量 (I20,
+//! weight 5, 89), worth round2(10·90/90) = 10.00 and round2(5·89/90) = 4.94
+//! points; the total, after 8 points of gates, is 37.38 (D: below 60).
+//! - HR's 20 and 30: round2(10·20/90) = 2.22, round2(5·30/90) = 1.67 →
+//!   37.38 − 10.00 − 4.94 + 2.22 + 1.67 = 26.33 → D.
+//! - 20 set back to 90, 30 kept: 37.38 − 4.94 + 1.67 = 34.11 → D.
+//! - openpyxl's 75 (I20): round2(5·75/90) = 4.17 → 37.38 − 4.94 + 4.17 = 36.61.
+//! - 70 (I19) beside an edited actual value: round2(10·70/90) = 7.78 →
+//!   37.38 − 10.00 + 7.78 = 35.16; the actual value is not carried.
 
 use std::path::{Path, PathBuf};
 
@@ -114,7 +114,7 @@ fn cell(wb: &Path, at: (u32, u32)) -> String {
 
 const I19: (u32, u32) = (18, 8);
 const I20: (u32, u32) = (19, 8);
-const A56: (u32, u32) = (55, 0);
+const A58: (u32, u32) = (57, 0);
 
 fn kaohe(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
@@ -152,7 +152,7 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     let out = tmp.path().join("out");
     let wb = first_run(&out);
     let period = out.join("2026-03");
-    // HR, in LibreOffice: I19 94 → 20, I20 89 → 30, and a 评语.
+    // HR, in LibreOffice: I19 90 → 20, I20 89 → 30, and a 评语.
     hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
 
     // The dry run sends it, marked reviewed.
@@ -180,19 +180,22 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     // `--force` recalculates the period, now issued: into draft/, with
     // HR's scores and 评语; total and grade follow the scores.
     let r = run(&out, true);
-    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 1 })]);
+    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 0 })]);
     let draft = period.join("draft");
     let rows = s002(&draft);
-    assert_eq!(rows["rating:协作响应速度"].0, "20");
+    assert_eq!(rows["rating:团队帮扶"].0, "20");
     assert_eq!(rows["rating:协作任务质量"].0, "30");
-    assert_eq!(rows["rating:协作响应速度"].3, "HR 审阅修改（原得分 94）");
-    assert_eq!(rows["TOTAL"].1, "55.74");
+    assert_eq!(rows["rating:团队帮扶"].3, "HR 审阅修改（原得分 90）");
+    assert_eq!(rows["TOTAL"].1, "26.33");
     assert_eq!(rows["TOTAL"].2, "D");
-    assert_eq!(rows["TOTAL"].3, "评语：表现稳定，跨部门协作需加强");
+    assert_eq!(
+        rows["TOTAL"].3,
+        "达标项扣分 8；评语：表现稳定，跨部门协作需加强"
+    );
     let rewritten = draft.join(WORKBOOK);
     assert_eq!(cell(&rewritten, I19), "20");
     assert_eq!(cell(&rewritten, I20), "30");
-    assert_eq!(cell(&rewritten, A56), "表现稳定，跨部门协作需加强");
+    assert_eq!(cell(&rewritten, A58), "表现稳定，跨部门协作需加强");
     // The review record lists the three edits.
     let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
     let lines: Vec<&str> = record.lines().collect();
@@ -200,11 +203,10 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     assert!(lines[1].starts_with(
         "S002,陈颖,协作任务质量,rating:协作任务质量,89,30,S002_陈颖_2026-03.xlsx!I20,"
     ));
-    assert!(lines[2].starts_with(
-        "S002,陈颖,协作响应速度,rating:协作响应速度,94,20,S002_陈颖_2026-03.xlsx!I19,"
-    ));
+    assert!(lines[2]
+        .starts_with("S002,陈颖,团队帮扶,rating:团队帮扶,90,20,S002_陈颖_2026-03.xlsx!I19,"));
     assert!(lines[3].starts_with(
-        "S002,陈颖,评语,评语,,表现稳定，跨部门协作需加强,S002_陈颖_2026-03.xlsx!A56,"
+        "S002,陈颖,评语,评语,,表现稳定，跨部门协作需加强,S002_陈颖_2026-03.xlsx!A58,"
     ));
     // The summary's 调整记录 lists them as HR 审阅修改.
     let mut book = open_workbook_auto(draft.join("团队汇总_2026-03.xlsx")).unwrap();
@@ -217,7 +219,7 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     assert_eq!(
         hr_rows,
         [
-            "S002|协作响应速度|得分 94 → 20（考核表中修改）",
+            "S002|团队帮扶|得分 90 → 20（考核表中修改）",
             "S002|协作任务质量|得分 89 → 30（考核表中修改）",
             "S002|评语|表现稳定，跨部门协作需加强",
         ]
@@ -242,7 +244,7 @@ fn setting_a_cell_back_removes_its_record() {
     let r = run(&out, false);
     assert_eq!(
         r.periods,
-        [(MARCH, Fate::Recomputed { reps: 1, grades: 1 })]
+        [(MARCH, Fate::Recomputed { reps: 1, grades: 0 })]
     );
     assert!(
         std::fs::read(&wb).unwrap()
@@ -251,23 +253,23 @@ fn setting_a_cell_back_removes_its_record() {
     );
     // Nothing new: the rewritten workbook is what the manifest records.
     assert_eq!(run(&out, false).periods, [(MARCH, Fate::Skipped)]);
-    // HR sets I19 back to kaohe's own 94.
+    // HR sets I19 back to kaohe's own 90.
     hr_saves(&wb, "S002_2026-03_set_back.xlsx");
     run(&out, false);
     let period = out.join("2026-03");
     let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
-    assert!(!record.contains("协作响应速度"), "{record}");
+    assert!(!record.contains("团队帮扶"), "{record}");
     assert!(
         record.contains("协作任务质量,rating:协作任务质量,89,30"),
         "{record}"
     );
     let rows = s002(&period);
-    assert_eq!(rows["rating:协作响应速度"].0, "94");
-    assert_eq!(rows["rating:协作响应速度"].3, "");
-    assert_eq!(rows["TOTAL"].1, "60.97");
-    assert_eq!(rows["TOTAL"].2, "C");
-    assert_eq!(cell(&wb, I19), "94");
-    assert_eq!(cell(&wb, A56), "表现稳定，跨部门协作需加强");
+    assert_eq!(rows["rating:团队帮扶"].0, "90");
+    assert_eq!(rows["rating:团队帮扶"].3, "");
+    assert_eq!(rows["TOTAL"].1, "34.11");
+    assert_eq!(rows["TOTAL"].2, "D");
+    assert_eq!(cell(&wb, I19), "90");
+    assert_eq!(cell(&wb, A58), "表现稳定，跨部门协作需加强");
 }
 
 #[test]
@@ -285,8 +287,8 @@ fn a_workbook_saved_without_cached_results_is_harvested_too() {
     run(&out, false);
     let rows = s002(&out.join("2026-03"));
     assert_eq!(rows["rating:协作任务质量"].0, "75");
-    assert_eq!(rows["TOTAL"].1, "64.14");
-    assert_eq!(rows["TOTAL"].3, "评语：任务质量需提升");
+    assert_eq!(rows["TOTAL"].1, "36.61");
+    assert_eq!(rows["TOTAL"].3, "达标项扣分 8；评语：任务质量需提升");
 }
 
 #[test]
@@ -294,7 +296,7 @@ fn an_edited_computed_cell_is_reported_and_not_carried() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let wb = first_run(&out);
-    // G6 (销售额达成率's actual, 659000) → 800000, and I19 94 → 70.
+    // G6 (销售额达成率's actual, 659000) → 800000, and I19 90 → 70.
     hr_saves(&wb, "S002_2026-03_computed_edit.xlsx");
     let period = out.join("2026-03");
     // Mail refuses it: more than HR may edit changed.
@@ -310,8 +312,8 @@ fn an_edited_computed_cell_is_reported_and_not_carried() {
     let r = run(&out, false);
     assert_eq!(r.reviews, [(MARCH, 1, 1)]);
     let rows = s002(&period);
-    assert_eq!(rows["rating:协作响应速度"].0, "70");
-    assert_eq!(rows["TOTAL"].1, "63.43");
+    assert_eq!(rows["rating:团队帮扶"].0, "70");
+    assert_eq!(rows["TOTAL"].1, "35.16");
     let summary = kaohe::cli::run::summary(&r, &options(&out, false), 0.0);
     assert!(
         summary.contains("2026-03: 已重新计算：1 人结果变化，0 人等级变化（见团队汇总“变更”表）；HR 审阅修改 1 项，1 处修改未采用（数据请改台账，而不是考核表；见上）"),
@@ -339,9 +341,9 @@ fn an_issued_period_edited_after_mailing_goes_to_draft() {
     // HR edits after mailing.
     hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
     let r = run(&out, false);
-    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 1 })]);
+    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 0 })]);
     let rows = s002(&period.join("draft"));
-    assert_eq!(rows["TOTAL"].1, "55.74");
+    assert_eq!(rows["TOTAL"].1, "26.33");
     // The issued files stay (only the review record is new beside them).
     let mut after: Vec<_> = files(&period)
         .into_keys()

@@ -67,11 +67,30 @@ fn every_preset_parses_and_follows_the_dimension_ranges() {
         range(CUSTOMER_OPS, 20, 25);
         range(PROCESS, 15, 20);
         range(COLLABORATION, 10, 15);
-        // The ledger completeness gate: pass 95 %, penalty 5.
-        let gate = p.indicators.iter().find(|s| s.gate).expect("a gate");
-        assert_eq!(gate.code, "ledger_completeness");
-        assert_eq!(gate.pass, Some(Decimal::new(95, 2)));
-        assert_eq!(gate.penalty, Decimal::from(5));
+        // The method's ledger lines in every list: completeness 100 % (a
+        // gate, penalty 5) and accuracy at least 98 % (a gate, or a weighted
+        // indicator passing at 98 %).
+        for section in p.sections() {
+            let list = section.indicators;
+            let find = |code: &str| list.iter().find(|s| s.code == code);
+            let completeness = find("ledger_completeness").expect("completeness");
+            assert!(completeness.gate, "{name}");
+            assert_eq!(completeness.pass, Some(Decimal::ONE), "{name}");
+            assert_eq!(completeness.penalty, Decimal::from(5));
+            let accuracy = find("ledger_accuracy").expect("accuracy");
+            assert_eq!(accuracy.pass, Some(Decimal::new(98, 2)), "{name}");
+            // 满意度: 8.5 passes (scores 60), below 7 fails (scores 0).
+            if let Some(sat) = find("satisfaction") {
+                let score = |v| kaohe::compute::score::indicator_score(sat, v, 1);
+                assert_eq!(score(Decimal::new(85, 1)), Decimal::from(60), "{name}");
+                assert!(score(Decimal::new(84, 1)) < Decimal::from(60), "{name}");
+                assert_eq!(score(Decimal::new(69, 1)), Decimal::ZERO, "{name}");
+            }
+            // 回访: at least half of the active customers.
+            if let Some(cov) = find("customer_coverage") {
+                assert_eq!(cov.pass, Some(Decimal::new(5, 1)), "{name}");
+            }
+        }
 
         // Probation: lighter performance, more process.
         let prob = p.probation.as_ref().expect("a probation variant");
@@ -80,11 +99,72 @@ fn every_preset_parses_and_follows_the_dimension_ranges() {
         if name == "招商专员" {
             assert_eq!(perf, Decimal::from(10));
             assert_eq!(process, Decimal::from(60));
-            assert_eq!(dimension_weight(prob, COLLABORATION), Decimal::from(30));
+            // 能力 30 %: 专业能力 and 产品知识, not collaboration ratings.
+            assert_eq!(dimension_weight(prob, "能力发展"), Decimal::from(30));
+            assert_eq!(dimension_weight(prob, COLLABORATION), Decimal::ZERO);
         } else {
             assert_eq!(perf, Decimal::from(30), "{name}");
             assert_eq!(process, Decimal::from(30), "{name}");
         }
+
+        // The 商务专员 presets: a senior variant with 业绩 50 % and 团队帮扶
+        // 5–10 % as a rating.
+        match (name.starts_with("商务专员"), p.senior.as_ref()) {
+            (true, Some(senior)) => {
+                assert_eq!(dimension_weight(senior, PERFORMANCE), Decimal::from(50));
+                let help = senior
+                    .iter()
+                    .find(|s| s.code == "rating:团队帮扶")
+                    .expect("团队帮扶");
+                assert!(help.weight >= Decimal::from(5) && help.weight <= Decimal::from(10));
+            }
+            (false, None) => {}
+            (is, senior) => panic!("{name}: senior variant {}, expected {is}", senior.is_some()),
+        }
+    }
+}
+
+/// Period layers as the method gives them (SPEC 5): the 商务专员-B2B year
+/// is 业绩 60 + 行为 20 + 能力 20, for regular and senior reps alike; months
+/// and quarters keep the profile's lists.
+#[test]
+fn the_b2b_year_is_performance_60_conduct_20_ability_20() {
+    use kaohe::scheme::{PeriodKind, Variant};
+    let s = load(&preset_path("商务专员-B2B"));
+    let p = &s.versions[0].profiles[0];
+    for variant in [Variant::Regular, Variant::Senior] {
+        let year = p.section(variant, PeriodKind::Year);
+        assert_eq!((year.variant, year.kind), (variant, Some(PeriodKind::Year)));
+        for (dim, w) in [(PERFORMANCE, 60), ("行为合规", 20), ("能力发展", 20)] {
+            assert_eq!(
+                dimension_weight(year.indicators, dim),
+                Decimal::from(w),
+                "{variant:?} {dim}"
+            );
+        }
+        for kind in [PeriodKind::Month, PeriodKind::Quarter] {
+            assert_eq!(p.section(variant, kind).kind, None, "{variant:?} {kind:?}");
+        }
+    }
+    // A probation rep in a year (hired in its last three months) keeps the
+    // probation list: the variant's own list is more specific than the
+    // profile's year.
+    let prob = p.section(Variant::Probation, PeriodKind::Year);
+    assert_eq!((prob.variant, prob.kind), (Variant::Probation, None));
+}
+
+/// 转介绍 per month as the method gives it: B2B at least 2, B2C at least 5.
+#[test]
+fn referral_lines_follow_the_method() {
+    for (name, pass) in [("商务专员-B2B", 2), ("商务专员-B2C", 5)] {
+        let s = load(&preset_path(name));
+        let p = &s.versions[0].profiles[0];
+        let referrals = p
+            .indicators
+            .iter()
+            .find(|s| s.code == "referrals")
+            .expect("referrals");
+        assert_eq!(referrals.pass, Some(Decimal::from(pass)), "{name}");
     }
 }
 
@@ -109,7 +189,12 @@ fn presets_use_the_sample_rating_names_and_raters() {
     for name in PRESETS {
         let s = load(&preset_path(name));
         let p = &s.versions[0].profiles[0];
-        for spec in p.indicators.iter().chain(p.probation.iter().flatten()) {
+        let lists = p
+            .indicators
+            .iter()
+            .chain(p.probation.iter().flatten())
+            .chain(p.senior.iter().flatten());
+        for spec in lists {
             match spec.rating_name() {
                 Some("协作响应速度") => {
                     assert_eq!(spec.scale, Some(Decimal::from(5)));
@@ -120,6 +205,13 @@ fn presets_use_the_sample_rating_names_and_raters() {
                     assert_eq!(spec.scale, Some(Decimal::from(10)));
                     let raters: Vec<_> = spec.raters.iter().map(|r| r.0).collect();
                     assert_eq!(raters, ["supervisor", "partner_dept"]);
+                }
+                // The method's ability and team-help ratings: 10-point
+                // scale, rated by the supervisor.
+                Some("专业能力" | "产品知识" | "团队帮扶") => {
+                    assert_eq!(spec.scale, Some(Decimal::from(10)));
+                    let raters: Vec<_> = spec.raters.iter().map(|r| r.0).collect();
+                    assert_eq!(raters, ["supervisor"]);
                 }
                 Some(other) => panic!("{name}: unexpected rating {other}"),
                 None => {}

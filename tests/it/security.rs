@@ -299,15 +299,69 @@ fn tokens(text: &str) -> std::collections::HashSet<&str> {
 fn a_rep_workbook_holds_nothing_of_another_rep_in_any_part() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let scheme = Scheme::load(&root.join("考核方案.toml")).unwrap();
+    assert_only_own_rows(&scheme);
+}
+
+/// Team indicators (SPEC 5, "Team scope") show the team's aggregate, never
+/// the other members' rows: the sample scheme with sales_achievement and
+/// collection_rate pooled over the team in every profile; every teammate
+/// gets the same value, and no workbook holds another rep's ids or names.
+#[test]
+fn a_team_indicator_shows_the_aggregate_and_no_other_reps_rows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let text = std::fs::read_to_string(root.join("考核方案.toml"))
+        .unwrap()
+        .replace("scope = \"team\"\n", "")
+        .replace(
+            "code = \"sales_achievement\"\n",
+            "code = \"sales_achievement\"\nscope = \"team\"\n",
+        )
+        .replace(
+            "code = \"collection_rate\"\n",
+            "code = \"collection_rate\"\nscope = \"team\"\n",
+        );
+    let scheme = Scheme::parse(&text, "团队方案.toml").unwrap();
     let ds = kaohe::input::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
     let ix = Index::new(&ds);
     let period = kaohe::period::Period::parse("2026-Q1").unwrap();
     let results = compute_with(&ds, &ix, &scheme, &[period]);
+    // Per team, profile and pooled indicator (profiles may measure it with
+    // other options): the values of its assessed members.
+    let mut by_team: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+    for res in &results {
+        let Ok(a) = &res.outcome else { continue };
+        let team = ds.reps[res.rep as usize].team.clone().unwrap_or_default();
+        for line in a.lines.iter().filter(|l| l.spec.team) {
+            by_team
+                .entry((team.clone(), a.profile.clone(), line.spec.code.clone()))
+                .or_default()
+                .push(format!("{:?}", line.eval.value));
+        }
+    }
+    let shared = by_team.values().filter(|v| v.len() > 1).count();
+    assert!(shared >= 3, "{by_team:?}");
+    for (team, values) in &by_team {
+        assert!(
+            values.iter().all(|v| *v == values[0]),
+            "{team:?}: {values:?}"
+        );
+    }
+    assert_only_own_rows(&scheme);
+}
+
+/// Writes every rep's 2026-Q1 workbook of the samples under `scheme` and
+/// checks that none holds an id or name of another rep in any part.
+fn assert_only_own_rows(scheme: &Scheme) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let ds = kaohe::input::dataset::load(&root.join("ledgers"), &scheme.columns).unwrap();
+    let ix = Index::new(&ds);
+    let period = kaohe::period::Period::parse("2026-Q1").unwrap();
+    let results = compute_with(&ds, &ix, scheme, &[period]);
     let tmp = tempfile::tempdir().unwrap();
     let written = kaohe::output::rep_workbooks(
         &ds,
         &ix,
-        &scheme,
+        scheme,
         period,
         &results,
         &|f, b| kaohe::store::fs::write_atomic(&tmp.path().join(f), b),

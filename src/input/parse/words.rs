@@ -137,6 +137,12 @@ pub static CALENDAR_KINDS: &[Word] = &[
     ),
 ];
 
+/// 签约类型 of a contract (SPEC 5, second round): a new deal or a renewal.
+pub static DEAL_TYPES: &[Word] = &[
+    w("new", "新签", "New", &["新签约", "新合同", "首签"]),
+    w("renewal", "续签", "Renewal", &["续约", "续签合同", "续费"]),
+];
+
 pub fn list(which: WordList) -> &'static [Word] {
     match which {
         WordList::Method => METHODS,
@@ -147,6 +153,7 @@ pub fn list(which: WordList) -> &'static [Word] {
         WordList::Rater => RATERS,
         WordList::AdjustmentKind => ADJUSTMENT_KINDS,
         WordList::CalendarKind => CALENDAR_KINDS,
+        WordList::DealType => DEAL_TYPES,
     }
 }
 

@@ -88,7 +88,7 @@ fn num_format(unit: Unit, ratio: bool) -> &'static str {
         Unit::Percent => "0.0%",
         Unit::Money => "#,##0.00",
         Unit::Count => "0",
-        Unit::Number | Unit::Days | Unit::Score => "0.00",
+        Unit::Number | Unit::Days | Unit::WorkingDays | Unit::Score => "0.00",
     }
 }
 

@@ -31,12 +31,27 @@ pub(super) fn scorecard(
     // total) caches an empty text, not 0.
     ws.set_formula_result_default("");
     let mut widths: Vec<Vec<String>> = (0..11).map(|_| Vec::new()).collect();
-    let probation = if a.on_probation {
-        lang.pick("（试用期）", " (probation)")
+    let variant = if a.on_probation {
+        Some(lang.pick("试用期", "probation"))
     } else if a.variant == Variant::Senior {
-        lang.pick("（资深）", " (senior)")
+        Some(lang.pick("资深", "senior"))
     } else {
-        ""
+        None
+    };
+    // A period layer: `（资深·年度方案）`.
+    let layer = a.layer.map(|k| match lang {
+        Lang::Zh => format!("{}方案", k.label(lang)),
+        Lang::En => format!("{} section", k.label(lang)),
+    });
+    let parts: Vec<String> = variant
+        .map(str::to_string)
+        .into_iter()
+        .chain(layer)
+        .collect();
+    let probation = match (parts.is_empty(), lang) {
+        (true, _) => String::new(),
+        (false, Lang::Zh) => format!("（{}）", parts.join("·")),
+        (false, Lang::En) => format!(" ({})", parts.join(", ")),
     };
     let title = if zh {
         format!("{} {}绩效考核表", period_title(p, lang), a.profile)

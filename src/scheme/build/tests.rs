@@ -84,6 +84,8 @@ roles = ["销售", "  销售  助理 "]
   target = "new_customer_target"
   method = "steps"
   steps = [[0.5, 40], [0.8, 60], [1.0, 80], [1.2, 100]]
+  tiers = ["高端", " ＡＢ "]
+  channels = ["线上"]
   [[profiles.indicators]]
   code = "rating:协作响应速度"
   weight = 20
@@ -157,6 +159,9 @@ effective_from = "2026-07-01"
     assert!(i[2].require_first_payment);
     assert_eq!(i[2].target.as_deref(), Some("new_customer_target"));
     assert!(matches!(&i[2].method, Method::Steps(s) if s.len() == 4));
+    // Filters folded (full-width letters) and lower-cased.
+    assert_eq!(i[2].tiers, ["高端", "ab"]);
+    assert_eq!(i[2].channels, ["线上"]);
     assert_eq!(i[3].name, "协作响应速度");
     assert_eq!(
         i[3].raters,
@@ -237,7 +242,18 @@ fn validation_names_profile_and_indicator() {
         (format!("{}[defaults]\nintent_stages = [\"犹豫\"]\n", one(SALES100)), "unknown stage 犹豫"),
         (ind("code = \"followups\"\nweight = 100\npass = 1\nexcellent = 2\nmethods = [\"飞鸽\"]"), "unknown follow-up method 飞鸽"),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nmethods = [\"拜访\"]"), "option methods does not apply"),
-        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nbasis = \"signed\""), "option basis does not apply"),
+        (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nbasis = \"signed\""), "the basis of collection_rate must be"),
+        (ind("code = \"gross_margin\"\nweight = 100\npass = 0.8\nexcellent = 1\nbasis = \"outstanding\""), "option basis does not apply"),
+        (ind("code = \"intent_followup_coverage\"\nweight = 100\npass = 0.8\nexcellent = 1\ntimes_per_week = 0"), "times_per_week must be at least 1"),
+        (ind("code = \"intent_followups_per_week\"\nweight = 100\npass = 1\nexcellent = 2\ntimes_per_week = 2"), "option times_per_week does not apply"),
+        (ind("code = \"churn_rate\"\nweight = 100\npass = 0.05\nexcellent = 0.02\nrenewal_window_days = 60"), "option renewal_window_days does not apply"),
+        (ind("code = \"renewal_rate\"\nweight = 100\npass = 0.5\nexcellent = 0.8\nrenewal_window_days = 4000000000"), "at most 3660 days"),
+        (ind("code = \"referrals\"\nweight = 100\npass = 1\nexcellent = 2\ntiers = [\"高端\"]"), "option tiers does not apply"),
+        (ind("code = \"new_customers\"\nweight = 100\npass = 1\nexcellent = 2\nchannels = [\" \"]"), "channels is empty"),
+        (ind("code = \"satisfaction\"\nweight = 100\npass = 7\nexcellent = 9\nscope = \"team\""), "option scope does not apply"),
+        (ind("code = \"sales_cycle_days\"\nweight = 100\npass = 60\nexcellent = 30\nscope = \"team\""), "option scope does not apply"),
+        (ind("code = \"rating:x\"\nweight = 100\nscale = 5\nscope = \"team\""), "option scope does not apply"),
+        (ind("code = \"sales\"\nweight = 100\npass = 1\nexcellent = 2\nscope = \"group\""), "scope must be \"personal\" or \"team\""),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nscale = 5"), "option scale does not apply"),
         (ind("code = \"collection_rate\"\nweight = 100\npass = 0.8\nexcellent = 1\nraters = { \"上级\" = 1 }"), "option raters does not apply"),
         (ind("code = \"sales\"\nweight = 100\npass = 1\nexcellent = 2\nrequire_first_payment = true"), "option require_first_payment does not apply"),
@@ -499,4 +515,115 @@ fn gbk_scheme_text_decodes() {
     let e = decode_scheme(b"name = \"\xff\xfe\xfd\"\n").unwrap_err();
     assert!(e.contains("请把方案另存为 UTF-8"), "{e}");
     assert!(e.contains("save the scheme as UTF-8"), "{e}");
+}
+
+#[test]
+fn second_round_options_are_read_with_their_defaults() {
+    let text = one(
+        "[[profiles.indicators]]\ncode = \"collection_rate\"\nweight = 50\npass = 0.8\nexcellent = 1\nbasis = \"outstanding\"\nscope = \"team\"\n\
+         [[profiles.indicators]]\ncode = \"intent_followup_coverage\"\nweight = 10\npass = 0.8\nexcellent = 1\ntimes_per_week = 3\n\
+         [[profiles.indicators]]\ncode = \"renewal_rate\"\nweight = 10\npass = 0.6\nexcellent = 0.8\nrenewal_window_days = 60\n\
+         [[profiles.indicators]]\ncode = \"approval_avg_days\"\nweight = 10\npass = 3\nexcellent = 2\n\
+         [[profiles.indicators]]\ncode = \"renewal_sales\"\nweight = 20\npass = 10000\nexcellent = 20000\n",
+    );
+    let s = Scheme::parse(&text, "f.toml").unwrap_or_else(|e| panic!("{e}"));
+    let i = &s.versions[0].profiles[0].indicators;
+    assert_eq!(i[0].collection_basis, CollectionBasis::Outstanding);
+    assert_eq!(i[1].times_per_week, 3);
+    assert_eq!(i[2].renewal_window_days, 60);
+    // scope = "team" on counts, money and rates; personal by default.
+    assert!(i[0].team);
+    assert!(!i[1].team);
+    // approval_avg_days is lower-is-better: excellent below pass.
+    assert_eq!(i[3].direction(), catalogue::Direction::Down);
+    // renewal_sales is a money total: its lines are monthly.
+    assert!(i[4].lines_scale());
+    // Without the options: the SPEC's defaults.
+    let plain = |code| IndicatorSpec::new(code).unwrap();
+    assert_eq!(
+        plain("collection_rate").collection_basis,
+        CollectionBasis::DueInPeriod
+    );
+    assert_eq!(plain("intent_followup_coverage").times_per_week, 2);
+    assert_eq!(plain("renewal_rate").renewal_window_days, 90);
+    let e = err(&one(
+        "[[profiles.indicators]]\ncode = \"approval_avg_days\"\nweight = 100\npass = 2\nexcellent = 3\n",
+    ));
+    assert!(e.contains("excellent must be below pass"), "{e}");
+}
+
+/// Period layers (SPEC 5): a profile's month / quarter / year sections and
+/// a variant's own, the most specific winning: variant × kind, then the
+/// variant's list, then the kind, then the profile's list.
+#[test]
+fn period_layers_are_read_and_the_most_specific_wins() {
+    let list = |code: &str| {
+        format!(
+            "indicators = [ {{ code = \"{code}\", weight = 100, pass = 0.8, excellent = 1 }} ]\n"
+        )
+    };
+    let text = format!(
+        "name = \"t\"\n[[profiles]]\nname = \"P\"\nroles = [\"销售\"]\n{}\
+         [profiles.year]\n{}[profiles.quarter]\n{}\
+         [profiles.probation]\n{}\
+         [profiles.senior.year]\n{}",
+        list("collection_rate"),
+        list("first_payment_rate"),
+        list("final_payment_rate"),
+        list("customer_coverage"),
+        list("repurchase_rate"),
+    );
+    let s = Scheme::parse(&text, "f.toml").unwrap_or_else(|e| panic!("{e}"));
+    let p = &s.versions[0].profiles[0];
+    // The senior variant has only a year layer: no list of its own.
+    assert!(p.senior.is_none());
+    assert_eq!(p.layers.len(), 3);
+    let pick = |v: Variant, k: PeriodKind| {
+        let sec = p.section(v, k);
+        (sec.indicators[0].code.clone(), sec.variant, sec.kind)
+    };
+    use PeriodKind::*;
+    use Variant::*;
+    let cases = [
+        // The profile: its layer of the kind, else its own list.
+        ((Regular, Month), ("collection_rate", Regular, None)),
+        (
+            (Regular, Quarter),
+            ("final_payment_rate", Regular, Some(Quarter)),
+        ),
+        ((Regular, Year), ("first_payment_rate", Regular, Some(Year))),
+        // Probation has a list of its own and no layers: it wins over the
+        // profile's layers.
+        ((Probation, Month), ("customer_coverage", Probation, None)),
+        ((Probation, Year), ("customer_coverage", Probation, None)),
+        // Senior: its year layer; otherwise the profile's layer or list.
+        ((Senior, Year), ("repurchase_rate", Senior, Some(Year))),
+        (
+            (Senior, Quarter),
+            ("final_payment_rate", Regular, Some(Quarter)),
+        ),
+        ((Senior, Month), ("collection_rate", Regular, None)),
+    ];
+    for ((v, k), (code, used, kind)) in cases {
+        assert_eq!(pick(v, k), (code.to_string(), used, kind), "{v:?} {k:?}");
+    }
+    assert_eq!(p.sections().len(), 5);
+
+    // Each section is checked on its own, and named in the message.
+    let bad = text.replace(
+        "[profiles.year]\nindicators = [ { code = \"first_payment_rate\", weight = 100",
+        "[profiles.year]\nindicators = [ { code = \"first_payment_rate\", weight = 90",
+    );
+    let e = err(&bad);
+    assert!(e.contains("年度方案 [year]"), "{e}");
+    assert!(e.contains("yearly section [year]: the weights"), "{e}");
+    let bad = text.replace(
+        "[profiles.senior.year]\n",
+        "[profiles.senior.year]\ncolour = 1\n",
+    );
+    let e = err(&bad);
+    assert!(e.contains("unknown field `colour`"), "{e}");
+    let bad = text.replace("code = \"repurchase_rate\"", "code = \"repurchase\"");
+    let e = err(&bad);
+    assert!(e.contains("资深方案，年度方案 [year]"), "{e}");
 }
