@@ -165,13 +165,16 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         );
         return fail(EXIT_USAGE);
     };
-    let scheme = match Scheme::load(&scheme_path) {
+    let mut scheme = match Scheme::load(&scheme_path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("kaohe: {}", e.message_in(lang));
             return fail(EXIT_USAGE);
         }
     };
+    // The workbooks name the scheme relative to the ledger folder, or by
+    // its file name: never by a path of this machine.
+    scheme.file = crate::scheme::locate::shown_name(&scheme_path, &o.ledger_dir);
     let scheme_hash = crate::scheme::locate::file_hash(&scheme_path);
     // The manifest names the scheme by its absolute path, so that `kaohe
     // mail` finds its [mail] settings from any folder.
@@ -709,6 +712,7 @@ impl PeriodWrite<'_> {
         let mut extras = crate::output::Extras {
             trends,
             issues,
+            form_date: Some(self.at.ledgers),
             ..Default::default()
         };
         if let (Some(ch), Some((old, _))) = (&changes, &earlier) {

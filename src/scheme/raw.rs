@@ -36,6 +36,10 @@
 //! effective_from = "2026-07-01"
 //!   [[versions.profiles]]            # the complete profile list of that version
 //!
+//! [form]                             # optional: the printed forms
+//! signoffs = ["被考核人", "直属领导", "部门负责人", "人力资源部"]
+//! appeal = "如对考核结果有异议，请于 7 个工作日内向人力资源部提出申诉。"
+//!
 //! [mail]                             # optional: kaohe mail's sender and template
 //! from = "人力资源部 <hr@example.com>"
 //! subject = "{period} 绩效考核表 - {name}"
@@ -133,6 +137,23 @@ pub struct RawScheme {
     pub mail: Option<RawMail>,
     /// Reading settings: `[input] passwords = { "PATTERN" = "ENV_NAME" }`.
     pub input: Option<RawInput>,
+    /// The printed forms: sign-off chain, appeal note, the summary's
+    /// sign-off lines, bonus amounts on the ranking (see [`super::Form`]).
+    pub form: Option<RawForm>,
+}
+
+/// The `[form]` table, every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForm {
+    /// Who signs the 考核表, in order (`["被考核人", "直属领导", …]`).
+    pub signoffs: Option<Vec<String>>,
+    /// The appeal note under the signatures (`""`: none).
+    pub appeal: Option<String>,
+    /// The sign-off lines of the team summary (`["制表", "审核", "审批"]`).
+    pub summary_signoffs: Option<Vec<String>>,
+    /// Whether the summary's ranking shows bonus bases and amounts.
+    pub ranking_bonus: Option<bool>,
 }
 
 /// The `[input]` table.

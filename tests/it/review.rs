@@ -5,14 +5,14 @@
 //! S002's scorecard, by hand: W, the sum of the applicable weights, is
 //! 25 + 8 + 7 + 5 + 10 + 8 + 5 + 5 + 6 + 6 = 85 (repurchase and churn are
 //! N/A). The two manual
-//! lines weigh 6 each; kaohe's own scores are 94 (I19, 协作响应速度) and 89
-//! (I20, 协作任务质量), worth round2(6·94/85) = 6.64 and round2(6·89/85) =
+//! lines weigh 6 each; kaohe's own scores are 94 (SPEED, 协作响应速度) and 89
+//! (QUALITY, 协作任务质量), worth round2(6·94/85) = 6.64 and round2(6·89/85) =
 //! 6.28 points; the total is 65.13 (C: 60 ≤ total < 70).
 //! - HR's 20 and 30: round2(6·20/85) = 1.41, round2(6·30/85) = 2.12 →
 //!   65.13 − 6.64 − 6.28 + 1.41 + 2.12 = 55.74 → D.
 //! - 20 set back to 94, 30 kept: 65.13 − 6.28 + 2.12 = 60.97 → C.
-//! - openpyxl's 75 (I20): round2(6·75/85) = 5.29 → 65.13 − 6.28 + 5.29 = 64.14.
-//! - 70 (I19) beside an edited actual value: round2(6·70/85) = 4.94 →
+//! - openpyxl's 75 (QUALITY): round2(6·75/85) = 5.29 → 65.13 − 6.28 + 5.29 = 64.14.
+//! - 70 (SPEED) beside an edited actual value: round2(6·70/85) = 4.94 →
 //!   65.13 − 6.64 + 4.94 = 63.43; the actual value is not carried.
 
 use std::path::{Path, PathBuf};
@@ -112,9 +112,22 @@ fn cell(wb: &Path, at: (u32, u32)) -> String {
     }
 }
 
-const I19: (u32, u32) = (18, 8);
-const I20: (u32, u32) = (19, 8);
-const A56: (u32, u32) = (55, 0);
+/// Cells of S002's 2026-03 考核表 (tests/fixtures/review/ edits them):
+/// the two manual scores, the 评语 box, and 销售额达成率's actual value.
+const SPEED: &str = "J20";
+const QUALITY: &str = "J21";
+const COMMENT_BOX: &str = "A60";
+const SALES_ACTUAL: &str = "H7";
+
+/// `J20` → (19, 9), 0-based.
+fn at(a1: &str) -> (u32, u32) {
+    let split = a1.find(|c: char| c.is_ascii_digit()).unwrap();
+    let (letters, digits) = a1.split_at(split);
+    let col = letters
+        .bytes()
+        .fold(0u32, |c, b| c * 26 + u32::from(b - b'A') + 1);
+    (digits.parse::<u32>().unwrap() - 1, col - 1)
+}
 
 fn kaohe(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
@@ -152,7 +165,7 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     let out = tmp.path().join("out");
     let wb = first_run(&out);
     let period = out.join("2026-03");
-    // HR, in LibreOffice: I19 94 → 20, I20 89 → 30, and a 评语.
+    // HR, in LibreOffice: SPEED 94 → 20, QUALITY 89 → 30, and a 评语.
     hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
 
     // The dry run sends it, marked reviewed.
@@ -190,22 +203,25 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     assert_eq!(rows["TOTAL"].2, "D");
     assert_eq!(rows["TOTAL"].3, "评语：表现稳定，跨部门协作需加强");
     let rewritten = draft.join(WORKBOOK);
-    assert_eq!(cell(&rewritten, I19), "20");
-    assert_eq!(cell(&rewritten, I20), "30");
-    assert_eq!(cell(&rewritten, A56), "表现稳定，跨部门协作需加强");
+    assert_eq!(cell(&rewritten, at(SPEED)), "20");
+    assert_eq!(cell(&rewritten, at(QUALITY)), "30");
+    assert_eq!(
+        cell(&rewritten, at(COMMENT_BOX)),
+        "表现稳定，跨部门协作需加强"
+    );
     // The review record lists the three edits.
     let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
     let lines: Vec<&str> = record.lines().collect();
     assert_eq!(lines.len(), 4, "{record}");
-    assert!(lines[1].starts_with(
-        "S002,陈颖,协作任务质量,rating:协作任务质量,89,30,S002_陈颖_2026-03.xlsx!I20,"
-    ));
-    assert!(lines[2].starts_with(
-        "S002,陈颖,协作响应速度,rating:协作响应速度,94,20,S002_陈颖_2026-03.xlsx!I19,"
-    ));
-    assert!(lines[3].starts_with(
-        "S002,陈颖,评语,评语,,表现稳定，跨部门协作需加强,S002_陈颖_2026-03.xlsx!A56,"
-    ));
+    assert!(lines[1].starts_with(&format!(
+        "S002,陈颖,协作任务质量,rating:协作任务质量,89,30,S002_陈颖_2026-03.xlsx!{QUALITY},"
+    )));
+    assert!(lines[2].starts_with(&format!(
+        "S002,陈颖,协作响应速度,rating:协作响应速度,94,20,S002_陈颖_2026-03.xlsx!{SPEED},"
+    )));
+    assert!(lines[3].starts_with(&format!(
+        "S002,陈颖,评语,评语,,表现稳定，跨部门协作需加强,S002_陈颖_2026-03.xlsx!{COMMENT_BOX},"
+    )));
     // The summary's 调整记录 lists them as HR 审阅修改.
     let mut book = open_workbook_auto(draft.join("团队汇总_2026-03.xlsx")).unwrap();
     let log = book.worksheet_range("调整记录").unwrap();
@@ -251,7 +267,7 @@ fn setting_a_cell_back_removes_its_record() {
     );
     // Nothing new: the rewritten workbook is what the manifest records.
     assert_eq!(run(&out, false).periods, [(MARCH, Fate::Skipped)]);
-    // HR sets I19 back to kaohe's own 94.
+    // HR sets SPEED back to kaohe's own 94.
     hr_saves(&wb, "S002_2026-03_set_back.xlsx");
     run(&out, false);
     let period = out.join("2026-03");
@@ -266,8 +282,8 @@ fn setting_a_cell_back_removes_its_record() {
     assert_eq!(rows["rating:协作响应速度"].3, "");
     assert_eq!(rows["TOTAL"].1, "60.97");
     assert_eq!(rows["TOTAL"].2, "C");
-    assert_eq!(cell(&wb, I19), "94");
-    assert_eq!(cell(&wb, A56), "表现稳定，跨部门协作需加强");
+    assert_eq!(cell(&wb, at(SPEED)), "94");
+    assert_eq!(cell(&wb, at(COMMENT_BOX)), "表现稳定，跨部门协作需加强");
 }
 
 #[test]
@@ -294,16 +310,16 @@ fn an_edited_computed_cell_is_reported_and_not_carried() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let wb = first_run(&out);
-    // G6 (销售额达成率's actual, 659000) → 800000, and I19 94 → 70.
+    // SALES_ACTUAL (销售额达成率's actual, 659000) → 800000, and SPEED 94 → 70.
     hr_saves(&wb, "S002_2026-03_computed_edit.xlsx");
     let period = out.join("2026-03");
     // Mail refuses it: more than HR may edit changed.
     let o = kaohe(&["mail", period.to_str().unwrap(), "--dry-run"]);
     let t = text(&o);
     assert!(
-        t.contains(
-            "考核表生成后被改动，且不只是审阅可改的单元格：销售额达成率 实际值 G6: 659000 → 800000"
-        ),
+        t.contains(&format!(
+            "考核表生成后被改动，且不只是审阅可改的单元格：销售额达成率 实际值 {SALES_ACTUAL}: 659000 → 800000"
+        )),
         "{t}"
     );
     // The run carries the score, not the actual value, and says so.
