@@ -467,6 +467,15 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         todo.len() as u64,
         lang.pick("个期间", "periods"),
     );
+    // The periods the ledgers hold (as a run without a period computes):
+    // only those have a 上期 column on the next period's summary.
+    let with_data: std::collections::BTreeSet<Period> =
+        crate::compute::assess::periods(ds, Selection::MonthsWithData)
+            .into_iter()
+            .collect();
+    // Totals and grades of the periods computed so far, for the next
+    // period's 上期 (each kept until its next period takes it).
+    let mut earlier: HashMap<Period, crate::output::summary::Previous> = HashMap::new();
     // Period by period: computed, written, and its results dropped, so
     // that a run holds one period's results at a time.
     for pl in todo {
@@ -483,6 +492,31 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
             }
         }
         let keep = bearing.mask(pl.period);
+        // 上期: the period before, from the same ledgers (and its review
+        // record), when the ledgers hold it: computed earlier in this run,
+        // else now. Never read from the output folder, so a period's
+        // summary is the same whatever else the folder holds.
+        let before = pl.period.previous();
+        let previous = if with_data.contains(&before) {
+            let known = earlier.remove(&before);
+            Some(known.unwrap_or_else(|| {
+                let mut rv = crate::compute::assess::Reviews::new();
+                let home = o.out.join(before.to_string());
+                crate::store::review::reviews(
+                    before,
+                    &crate::store::review::read_records(&home),
+                    &mut rv,
+                );
+                let r = crate::compute::assess::compute_reviewed(ds, &ix, &scheme, &[before], &rv);
+                crate::output::summary::Previous::from_results(ds, before, &r)
+            }))
+        } else {
+            None
+        };
+        earlier.insert(
+            pl.period,
+            crate::output::summary::Previous::from_results(ds, pl.period, of_period),
+        );
         let at = crate::output::summary::AsOf {
             ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
             overdue: ledgers_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day())),
@@ -492,6 +526,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
                 .find(|(q, _)| *q == pl.period)
                 .map_or(0, |(_, n)| *n),
             issues: Some(&keep),
+            previous: previous.as_ref(),
         };
         let trends = trends(pl.period, &month_totals, &o.out);
         let csv = crate::output::results_csv::to_csv(ds, of_period, lang)?;

@@ -95,19 +95,8 @@ pub fn rep_workbooks(
         .form_date
         .or_else(|| crate::input::dataset::ledgers_as_of(ds))
         .unwrap_or(period.last_day());
-    // 考核人: the rep's 直属领导 by name (the roster's row when the cell
-    // names a rep by id or unique name, else the cell as written).
     let roster = crate::input::dataset::RepIndex::new(&ds.reps);
-    let assessor = |rep: RepIdx| -> Option<String> {
-        let s = ds.reps[rep as usize].supervisor.as_deref()?.trim();
-        if s.is_empty() {
-            return None;
-        }
-        Some(match roster.resolve(s) {
-            Ok(i) => ds.reps[i as usize].name.clone(),
-            Err(_) => s.to_string(),
-        })
-    };
+    let assessor = |rep: RepIdx| rep::assessor(ds, &roster, rep);
     results
         .par_iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.rep, a)))

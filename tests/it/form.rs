@@ -258,3 +258,205 @@ fn no_output_names_a_machine_path() {
         "{changes:?}"
     );
 }
+
+/// The rows of the 考核表 from 确认与签字 on: (column A, column B, column G).
+fn signoff_block(card: &[Vec<Data>]) -> Vec<(String, String, String)> {
+    card.iter()
+        .skip_while(|r| text(&r[0]) != "确认与签字")
+        .skip(1)
+        .filter(|r| !text(&r[0]).is_empty())
+        .map(|r| (text(&r[0]), text(&r[1]), text(&r[6])))
+        .collect()
+}
+
+#[test]
+fn the_sign_off_chain_and_the_appeal_note_come_from_the_scheme() {
+    // The samples' scheme has no [form]: the defaults.
+    let tmp = tempfile::tempdir().unwrap();
+    let (period, scheme) = s002(tmp.path(), Lang::Zh);
+    let card = rows(&period.join("S002_陈颖_2026-03.xlsx"), "考核表");
+    let line = |n: &str| {
+        (
+            n.to_string(),
+            "签字：____________________".to_string(),
+            "日期：______________".to_string(),
+        )
+    };
+    let confirm = (
+        "本人确认".to_string(),
+        "本人已阅知以上考核结果：□ 无异议　□ 有异议（请按下方说明申诉）".to_string(),
+        String::new(),
+    );
+    let appeal = |t: &str| (t.to_string(), String::new(), String::new());
+    assert_eq!(
+        signoff_block(&card),
+        [
+            confirm.clone(),
+            line("被考核人"),
+            line("直属领导"),
+            line("部门负责人"),
+            line("人力资源部"),
+            appeal("如对考核结果有异议，请于 7 个工作日内向人力资源部提出申诉。"),
+        ]
+    );
+
+    // A company's own chain and note.
+    let text0 = std::fs::read_to_string(&scheme).unwrap();
+    std::fs::write(
+        &scheme,
+        text0
+            + "\n[form]\nsignoffs = [\"被考核人\", \"销售经理\", \"总经理\"]\n\
+               appeal = \"如对考核结果有异议，请于 5 个工作日内向销售管理部书面申诉。\"\n",
+    )
+    .unwrap();
+    let r = run_batch(&options(&scheme, &tmp.path().join("out"), Lang::Zh)).unwrap();
+    assert_eq!(r.exit, 0);
+    let card = rows(&period.join("S002_陈颖_2026-03.xlsx"), "考核表");
+    assert_eq!(
+        signoff_block(&card),
+        [
+            confirm,
+            line("被考核人"),
+            line("销售经理"),
+            line("总经理"),
+            appeal("如对考核结果有异议，请于 5 个工作日内向销售管理部书面申诉。"),
+        ]
+    );
+}
+
+/// The ranking: the company rank and the rank within the team (ties share
+/// a rank, as the company's); 上期 total and grade computed from the
+/// ledgers, as February's own run recorded them in its manifest; dimension columns named as weighted points; 制表 / 审核 /
+/// 审批 lines; with `ranking_bonus = false` the bonus columns move to a
+/// 绩效奖金 sheet.
+#[test]
+fn the_ranking_has_team_ranks_last_periods_results_and_sign_off_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scheme = tmp.path().join("考核方案.toml");
+    let text0 = std::fs::read_to_string(root().join("samples/考核方案.toml")).unwrap();
+    std::fs::write(&scheme, text0 + "\n[form]\nranking_bonus = false\n").unwrap();
+    let out = tmp.path().join("out");
+    let mut o = options(&scheme, &out, Lang::Zh);
+    o.sel = Selection::One(Period::parse("2026-02").unwrap());
+    assert_eq!(run_batch(&o).unwrap().exit, 0);
+    assert_eq!(
+        run_batch(&options(&scheme, &out, Lang::Zh)).unwrap().exit,
+        0
+    );
+    let feb: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("2026-02/manifest.json")).unwrap())
+            .unwrap();
+    let summary = out.join("2026-03/团队汇总_2026-03.xlsx");
+    let r = rows(&summary, "排名");
+    let head: Vec<String> = r[0].iter().map(text).collect();
+    let col = |h: &str| {
+        head.iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("no {h} in {head:?}"))
+    };
+    assert_eq!(&head[..2], ["名次", "团队名次"]);
+    assert!(head.contains(&"业绩产出（加权分）".to_string()), "{head:?}");
+    assert!(!head.iter().any(|h| h.starts_with("绩效奖金")), "{head:?}");
+    let (total, grade) = (col("总分"), col("等级"));
+    assert_eq!(col("上期总分（2026-02）"), grade + 1);
+    assert_eq!(col("上期等级（2026-02）"), grade + 2);
+    let (team, id) = (col("团队"), col("工号"));
+    let body: Vec<&Vec<Data>> = r[1..]
+        .iter()
+        .take_while(|x| !text(&x[id]).is_empty())
+        .collect();
+    // Each graded rep's team rank: 1 + the number of team mates with a
+    // higher total; never more than the company rank.
+    let mut graded = 0;
+    for x in &body {
+        let Some(t) = num(&x[total]) else { continue };
+        graded += 1;
+        let higher = body
+            .iter()
+            .filter(|y| text(&y[team]) == text(&x[team]))
+            .filter(|y| num(&y[total]).is_some_and(|u| u > t))
+            .count();
+        assert_eq!(num(&x[1]), Some(1.0 + higher as f64), "{}", text(&x[id]));
+        assert!(num(&x[1]) <= num(&x[0]));
+        // 上期 as February's run has it.
+        let before = feb["reps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["rep_id"] == text(&x[id]).as_str())
+            .unwrap();
+        assert_eq!(
+            num(&x[grade + 1]),
+            before["total"].as_str().map(|v| v.parse::<f64>().unwrap()),
+            "{}",
+            text(&x[id])
+        );
+        assert_eq!(
+            text(&x[grade + 2]),
+            before["grade"].as_str().unwrap_or(""),
+            "{}",
+            text(&x[id])
+        );
+    }
+    assert!(graded > 10);
+    let tops = body.iter().filter(|x| num(&x[1]) == Some(1.0)).count();
+    let teams: std::collections::BTreeSet<String> = body.iter().map(|x| text(&x[team])).collect();
+    assert!(tops >= teams.len() - 1, "{tops} team leaders of {teams:?}");
+    let below: Vec<String> = r[body.len() + 1..]
+        .iter()
+        .map(|x| text(&x[id]))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(below.len(), 3);
+    assert!(below[0].starts_with("制表："), "{below:?}");
+    // The bonus amounts are on their own sheet: S002's is its 考核表's.
+    let pay = rows(&summary, "绩效奖金");
+    let s002 = pay.iter().find(|x| text(&x[0]) == "S002").unwrap();
+    let card = rows(&out.join("2026-03/S002_陈颖_2026-03.xlsx"), "考核表");
+    let amount = card.iter().find(|x| text(&x[8]) == "绩效奖金").unwrap();
+    assert_eq!(num(&s002[7]), num(&amount[10]));
+    assert!(num(&s002[7]).is_some());
+}
+
+#[test]
+fn english_workbooks_have_every_new_label_in_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (period, _) = s002(tmp.path(), Lang::En);
+    let card = rows(&period.join("S002_陈颖_2026-03.xlsx"), "Scorecard");
+    let all: Vec<String> = card.iter().flatten().map(text).collect();
+    for label in [
+        "Assessor",
+        "Date",
+        "Form No.",
+        "Weight",
+        "Scheme weight",
+        "Scoring rule",
+        "Weights",
+        "Acknowledgement and sign-off",
+        "Rep's acknowledgement",
+        "Rep",
+        "Supervisor",
+        "Department head",
+        "Human resources",
+        "Signature: ____________________",
+        "Date: ______________",
+        "↓ lower is better",
+    ] {
+        assert!(all.iter().any(|t| t == label), "no {label}");
+    }
+    // The samples' scheme has no [form]: the sign-off names are English
+    // too; no cell of the form's own words is Chinese.
+    for t in &all {
+        for zh in [
+            "考核人",
+            "填表日期",
+            "表单编号",
+            "评分标准",
+            "签字",
+            "本人确认",
+            "越低越好",
+        ] {
+            assert!(!t.contains(zh), "{t}");
+        }
+    }
+}

@@ -116,7 +116,10 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let border = |f: Format| f.set_border(FormatBorder::Thin);
+        let border = |f: Format| {
+            f.set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::VerticalCenter)
+        };
         Formats {
             title: Format::new()
                 .set_bold()
@@ -177,6 +180,7 @@ impl Formats {
     fn unit(&self, unit: Unit, ratio: bool) -> Format {
         Format::new()
             .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter)
             .set_num_format(num_format(unit, ratio))
     }
 }
@@ -238,6 +242,23 @@ fn cell(r: u32, c: u16) -> String {
 pub struct FormFacts {
     pub date: Option<chrono::NaiveDate>,
     pub assessor: Option<String>,
+}
+
+/// 考核人: the rep's 直属领导 by name (the roster's row when the cell names
+/// a rep by id or unique name, else the cell as written); `None` without one.
+pub fn assessor(
+    ds: &crate::input::dataset::Dataset,
+    roster: &crate::input::dataset::RepIndex,
+    rep: RepIdx,
+) -> Option<String> {
+    let s = ds.reps[rep as usize].supervisor.as_deref()?.trim();
+    if s.is_empty() {
+        return None;
+    }
+    Some(match roster.resolve(s) {
+        Ok(i) => ds.reps[i as usize].name.clone(),
+        Err(_) => s.to_string(),
+    })
 }
 
 /// Build one rep's workbook for one period; `replaces` is a note that it

@@ -844,22 +844,54 @@ pub(super) fn scorecard(
         written: Shown::Text(comment),
     });
     row += 6;
-    ws.write_string(
+    // The rep's acknowledgement, the sign-off chain from the scheme (each
+    // with 签字 and 日期) and the appeal note.
+    ws.merge_range(
         row,
         0,
-        lang.pick(
-            "被考核人签字：______________    日期：__________",
-            "Rep signature: ______________    Date: __________",
-        ),
+        row,
+        LAST,
+        lang.pick("确认与签字", "Acknowledgement and sign-off"),
+        &fm.head,
+    )?;
+    row += 1;
+    ws.write_string_with_format(
+        row,
+        0,
+        lang.pick("本人确认", "Rep's acknowledgement"),
+        &fm.label,
     )?;
     ws.write_string(
-        row + 2,
-        0,
+        row,
+        1,
         lang.pick(
-            "直属领导签字：______________    日期：__________",
-            "Supervisor signature: ______________    Date: __________",
+            "本人已阅知以上考核结果：□ 无异议　□ 有异议（请按下方说明申诉）",
+            "I have read this assessment: □ I agree   □ I disagree (appeal as noted below)",
         ),
     )?;
+    row += 2;
+    for name in scheme.form.signoffs(lang) {
+        write_text(ws, row, 0, &name, &fm.label)?;
+        ws.write_string(
+            row,
+            1,
+            lang.pick(
+                "签字：____________________",
+                "Signature: ____________________",
+            ),
+        )?;
+        ws.write_string(
+            row,
+            COL_TARGET,
+            lang.pick("日期：______________", "Date: ______________"),
+        )?;
+        row += 2;
+    }
+    let appeal = scheme.form.appeal(lang);
+    if !appeal.is_empty() {
+        ws.merge_range(row, 0, row, LAST, "", &fm.note)?;
+        write_text(ws, row, 0, &appeal, &fm.note)?;
+    }
 
     // Conditional formats on the scores: below pass red, excellent green.
     let last_line = w_row - 1;
