@@ -1493,6 +1493,43 @@ fn adjustments_log(
             t.text(8, crate::output::changes::REVIEW_RECORD)?;
             t.next();
         }
+        // 自评 / 上级评分 typed on the 考核表.
+        for (code, typed) in &a.typed {
+            let name = a
+                .lines
+                .iter()
+                .find(|l| &l.spec.code == code)
+                .map_or(code.as_str(), |l| l.spec.name.as_str());
+            for (rater, v) in typed {
+                let label = if *rater == "self" {
+                    lang.pick("自评", "self")
+                } else {
+                    lang.pick("上级评分", "supervisor")
+                };
+                t.text(0, &rep.rep_id)?;
+                t.text(1, &rep.name)?;
+                t.text(2, hr)?;
+                t.text(3, &format!("{name} {label}"))?;
+                t.number(4, Some(*v), Kind::Num)?;
+                t.text(
+                    5,
+                    &if lang == Lang::Zh {
+                        format!(
+                            "{label} {}（考核表中填写，代替该来源的评分行）",
+                            v.normalize()
+                        )
+                    } else {
+                        format!(
+                            "{label} {} (typed in the workbook, replacing that rater's rows)",
+                            v.normalize()
+                        )
+                    },
+                )?;
+                t.text(7, lang.pick("已应用", "applied"))?;
+                t.text(8, crate::output::changes::REVIEW_RECORD)?;
+                t.next();
+            }
+        }
         if let Some(c) = a.comment.as_deref().filter(|c| !c.is_empty()) {
             t.text(0, &rep.rep_id)?;
             t.text(1, &rep.name)?;

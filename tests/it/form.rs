@@ -188,8 +188,14 @@ fn scores_are_numbers_and_bonus_deductions_and_veto_are_formulas_over_the_adjust
     let card = rows(&wb, "考核表");
     let head = card.iter().position(|r| text(&r[1]) == "指标").unwrap();
     assert_eq!(text(&card[head][9]), "得分");
-    for r in &card[head + 1..] {
-        if text(&r[9]) == "得分" {
+    // The indicator table, the manual ratings and the gates: up to the
+    // adjustments.
+    for r in card[head + 1..]
+        .iter()
+        .take_while(|r| !text(&r[0]).starts_with("调整"))
+    {
+        // Header rows: the table's and the manual ratings' (折算得分).
+        if matches!(text(&r[9]).as_str(), "得分" | "折算得分") {
             continue;
         }
         assert!(
@@ -441,6 +447,16 @@ fn english_workbooks_have_every_new_label_in_english() {
         "Signature: ____________________",
         "Date: ______________",
         "↓ lower is better",
+        "Self",
+        "Others",
+        "Combined",
+        "How they combine",
+        "Performance interview",
+        "Interview date",
+        "Interviewer",
+        "Main issues",
+        "Improvement actions",
+        "Due by",
     ] {
         assert!(all.iter().any(|t| t == label), "no {label}");
     }

@@ -116,8 +116,19 @@ fn cell(wb: &Path, at: (u32, u32)) -> String {
 /// the two manual scores, the 评语 box, and 销售额达成率's actual value.
 const SPEED: &str = "J20";
 const QUALITY: &str = "J21";
-const COMMENT_BOX: &str = "A60";
+const COMMENT_BOX: &str = "A65";
 const SALES_ACTUAL: &str = "H7";
+
+/// 协作响应速度's 上级评分 cell and the 绩效面谈记录 cells
+/// (`S002_2026-03_raters.xlsx` fills them).
+const SPEED_SUPERVISOR: &str = "D27";
+const INTERVIEW: [(&str, &str); 5] = [
+    ("B71", "2026-04-02"),
+    ("F71", "袁蕾"),
+    ("B72", "回款偏慢，尾款跟进不及时"),
+    ("B73", "每周核对应收，逾期当天跟进"),
+    ("K71", "2026-04-30"),
+];
 
 /// `J20` → (19, 9), 0-based.
 fn at(a1: &str) -> (u32, u32) {
@@ -370,4 +381,120 @@ fn an_issued_period_edited_after_mailing_goes_to_draft() {
         std::fs::read(fixture("S002_2026-03_libreoffice.xlsx")).unwrap(),
         "HR's workbook is left as HR saved it"
     );
+}
+
+/// HR types 协作响应速度's 上级评分 (3, on its 5-point scale) and fills in
+/// the 绩效面谈记录, in LibreOffice. The scheme weighs its raters 上级 0.6,
+/// 同级 0.4; the ledgers' March rows give 上级 4.5 and 同级 5, so kaohe's
+/// own rating is 4.5 × 0.6 + 5 × 0.4 = 4.7 → 4.7 ÷ 5 × 100 = 94. The typed
+/// 3 replaces the 上级 rows: 3 × 0.6 + 5 × 0.4 = 1.8 + 2 = 3.8 → 76 points
+/// of 100; weighted round2(6 · 76 / 85) = 5.36 instead of 6.64, so the
+/// total is 65.13 − 6.64 + 5.36 = 63.85 (C).
+#[test]
+fn a_typed_supervisor_rating_and_the_interview_are_harvested_and_combined() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let wb = first_run(&out);
+    assert_eq!(cell(&wb, at(SPEED_SUPERVISOR)), "4.5");
+    hr_saves(&wb, "S002_2026-03_raters.xlsx");
+    let r = run(&out, false);
+    assert_eq!(r.reviews, [(MARCH, 6, 0)]);
+    let period = out.join("2026-03");
+    let rows = s002(&period);
+    assert_eq!(rows["rating:协作响应速度"].0, "76");
+    assert_eq!(rows["TOTAL"].1, "63.85");
+    assert_eq!(rows["TOTAL"].2, "C");
+    assert_eq!(
+        rows["TOTAL"].3,
+        "面谈：面谈日期 2026-04-02，面谈人 袁蕾，主要问题 回款偏慢，尾款跟进不及时，改进措施 每周核对应收，逾期当天跟进，完成时间 2026-04-30"
+    );
+    // The record: the rating by its rater code, the interview by field.
+    let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
+    assert!(
+        record.contains(&format!(
+            "S002,陈颖,协作响应速度 上级评分,rating:协作响应速度@supervisor,4.5,3,S002_陈颖_2026-03.xlsx!{SPEED_SUPERVISOR},"
+        )),
+        "{record}"
+    );
+    assert!(
+        record.contains("S002,陈颖,面谈人,面谈:interviewer,,袁蕾,"),
+        "{record}"
+    );
+    // Written back: the typed rating, the combination and its score, the
+    // interview; the main table's score follows.
+    assert_eq!(cell(&wb, at(SPEED_SUPERVISOR)), "3");
+    let speed_row = at(SPEED_SUPERVISOR).0;
+    assert_eq!(cell(&wb, (speed_row, 5)), "3.8");
+    assert_eq!(cell(&wb, (speed_row, 9)), "76");
+    assert_eq!(cell(&wb, at(SPEED)), "76");
+    for (c, v) in INTERVIEW {
+        assert_eq!(cell(&wb, at(c)), v, "{c}");
+    }
+    // The summary's 调整记录 lists the typed rating.
+    let mut book = open_workbook_auto(period.join("团队汇总_2026-03.xlsx")).unwrap();
+    let log = book.worksheet_range("调整记录").unwrap();
+    assert!(
+        log.rows().any(|r| r[3] == "协作响应速度 上级评分"
+            && r[5] == "上级评分 3（考核表中填写，代替该来源的评分行）"),
+        "no typed rating in the log"
+    );
+    // Nothing new after the rewrite.
+    assert_eq!(run(&out, false).periods, [(MARCH, Fate::Skipped)]);
+}
+
+/// A rating outside its scale is reported and not carried.
+#[test]
+fn a_typed_rating_beyond_its_scale_is_not_carried() {
+    let layout = kaohe::output::manifest::Layout {
+        sheet: "考核表".into(),
+        fixed: Vec::new(),
+        editable: vec![kaohe::output::manifest::EditableCell {
+            cell: "D27".into(),
+            code: "rating:协作响应速度@supervisor".into(),
+            name: "协作响应速度 上级评分".into(),
+            own: kaohe::output::manifest::Shown::Number(4.5),
+            written: kaohe::output::manifest::Shown::Number(4.5),
+            max: Some(5.0),
+        }],
+    };
+    // The raters fixture has 3 in D27: within 0–5, an edit.
+    let bytes = std::fs::read(fixture("S002_2026-03_raters.xlsx")).unwrap();
+    let seen = kaohe::store::review::inspect(&bytes, &layout, Lang::Zh);
+    assert_eq!(
+        seen.edits,
+        [(0, kaohe::output::manifest::Shown::Number(3.0))]
+    );
+    // Above the scale: a harvest leaves it out, saying why.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let wb = first_run(&out);
+    let edited = tmp.path().join("edited.xlsx");
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(fixture("S002_2026-03_raters.xlsx")).unwrap())
+            .unwrap();
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&edited).unwrap());
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = String::new();
+        if name == "xl/worksheets/sheet1.xml" {
+            std::io::Read::read_to_string(&mut f, &mut data).unwrap();
+            // D27's value 3 → 8.
+            let at = data.find("<c r=\"D27\"").unwrap();
+            let v = at + data[at..].find("<v>").unwrap();
+            let end = v + data[v..].find("</v>").unwrap();
+            data.replace_range(v..end + 4, "<v>8</v>");
+            w.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut w, data.as_bytes()).unwrap();
+        } else {
+            w.raw_copy_file(f).unwrap();
+        }
+    }
+    w.finish().unwrap();
+    std::fs::copy(&edited, &wb).unwrap();
+    let r = run(&out, false);
+    assert_eq!(r.reviews, [(MARCH, 5, 1)]);
+    let rows = s002(&out.join("2026-03"));
+    assert_eq!(rows["rating:协作响应速度"].0, "94");
 }

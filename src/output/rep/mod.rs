@@ -31,7 +31,9 @@ use crate::compute::process::{followups_in_period, leads_in_period, within};
 use crate::compute::score::{GateOutcome, LineStatus};
 use crate::compute::Ctx;
 use crate::input::model::{AdjustmentKind, RepIdx};
-use crate::output::manifest::{EditableCell, FixedCell, Layout, Shown, COMMENT};
+use crate::output::manifest::{
+    EditableCell, FixedCell, Layout, Shown, COMMENT, INTERVIEW, INTERVIEW_FIELDS,
+};
 use crate::output::xlsx::{
     display_width, fit_width, needs_quote_prefix, new_output_workbook, write_text,
 };

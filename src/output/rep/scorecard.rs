@@ -272,6 +272,7 @@ pub(super) fn scorecard(
                     name: plain.clone(),
                     own: shown_num(l.own_score),
                     written: shown_num(l.score),
+                    max: None,
                 });
             }
             let sc = cell(row, COL_SCORE);
@@ -412,6 +413,227 @@ pub(super) fn scorecard(
     ws.merge_range(row, COL_RULE, row, COL_NOTE, w_note, &fm.note)?;
     ws.set_row_height(row, 30)?;
     row += 2;
+
+    // 自评 and 上级评分 of the manual indicators: HR types them here; they
+    // replace those raters' score rows and combine by the scheme's rater
+    // weights into the rating (合成评分), previewed by a formula and scored
+    // by the next run (a score typed in 得分 above still wins).
+    let manual: Vec<usize> = weighted
+        .iter()
+        .copied()
+        .filter(|&i| a.lines[i].spec.rating_name().is_some())
+        .collect();
+    if !manual.is_empty() {
+        ws.merge_range(
+            row,
+            0,
+            row,
+            LAST,
+            lang.pick(
+                "人工评分：自评与上级评分（可填写；按方案的评分人权重合成考核值）",
+                "Manual ratings: self and supervisor (editable; combined by the scheme's rater weights)",
+            ),
+            &fm.head,
+        )?;
+        row += 1;
+        let heads: [(u16, &str); 7] = [
+            (0, lang.pick("维度", "Dimension")),
+            (1, lang.pick("指标", "Indicator")),
+            (COL_EFFECTIVE, lang.pick("自评", "Self")),
+            (COL_WEIGHT, lang.pick("上级评分", "Supervisor")),
+            (COL_PASS, lang.pick("其他来源", "Others")),
+            (COL_EXCELLENT, lang.pick("合成评分", "Combined")),
+            (COL_SCORE, lang.pick("折算得分", "Score")),
+        ];
+        for c in 0..=LAST {
+            ws.write_blank(row, c, &fm.head)?;
+        }
+        for (c, h) in heads {
+            ws.write_string_with_format(row, c, h, &fm.head)?;
+        }
+        ws.merge_range(
+            row,
+            COL_RULE,
+            row,
+            COL_NOTE,
+            lang.pick("合成方法", "How they combine"),
+            &fm.head,
+        )?;
+        row += 1;
+        for &i in &manual {
+            let (line, l) = (&a.lines[i], &s.lines[i]);
+            let spec = &line.spec;
+            let plain = l.name.clone();
+            let means = crate::compute::manual::rater_means(cx, rep, spec);
+            let no_typed = BTreeMap::new();
+            let typed = a.typed.get(&spec.code).unwrap_or(&no_typed);
+            let scale = spec.scale.unwrap_or(Decimal::ONE_HUNDRED);
+            let weight_of = |rater: &str| -> Option<Decimal> {
+                if spec.raters.is_empty() {
+                    Some(Decimal::ONE)
+                } else {
+                    spec.raters
+                        .iter()
+                        .find(|(r, _)| *r == rater)
+                        .map(|(_, w)| *w)
+                }
+            };
+            let rows_of = |rater: &str| means.iter().find(|(r, _, _)| *r == Some(rater)).copied();
+            write_text(ws, row, 0, &dimension_label(&l.dimension, lang), &fm.text)?;
+            write_text(ws, row, 1, &plain, &fm.text)?;
+            // The two typed raters: the cell, its weight in the formula.
+            let mut terms: Vec<(String, Decimal)> = Vec::new();
+            for (c, rater) in [
+                (COL_EFFECTIVE, crate::compute::manual::FORM_RATERS[0]),
+                (COL_WEIGHT, crate::compute::manual::FORM_RATERS[1]),
+            ] {
+                let label = if rater == "self" {
+                    lang.pick("自评", "self")
+                } else {
+                    lang.pick("上级评分", "supervisor")
+                };
+                let Some(w) = weight_of(rater) else {
+                    // The scheme gives this rater no weight: it does not count.
+                    ws.write_string_with_format(row, c, "—", &fm.center)?;
+                    continue;
+                };
+                let ledger = rows_of(rater);
+                let own = ledger.and_then(|(_, sum, n)| crate::compute::manual::rater_mean(sum, n));
+                let shown = typed.get(rater).copied().or(own);
+                match shown {
+                    Some(v) => ws.write_number_with_format(row, c, f(v), &fm.unlocked2)?,
+                    None => ws.write_blank(row, c, &fm.unlocked2)?,
+                };
+                let as_shown = |v: Option<Decimal>| {
+                    v.map_or(Shown::Text(String::new()), |v| Shown::Number(f(v)))
+                };
+                layout.editable.push(EditableCell {
+                    cell: cell(row, c),
+                    code: crate::output::manifest::rater_code(&spec.code, rater),
+                    name: format!("{plain} {label}"),
+                    own: as_shown(own),
+                    written: as_shown(shown),
+                    max: Some(f(scale)),
+                });
+                // Without rater weights a typed rating stands for the
+                // rater's rows (one when none).
+                let w = if spec.raters.is_empty() {
+                    Decimal::from(ledger.map_or(1, |(_, _, n)| n.max(1)))
+                } else {
+                    w
+                };
+                terms.push((cell(row, c), w));
+            }
+            // The other raters, as one mean with their weight.
+            let others: Vec<(Decimal, Decimal)> = means
+                .iter()
+                .filter(|(r, _, _)| {
+                    !r.is_some_and(|r| crate::compute::manual::FORM_RATERS.contains(&r))
+                })
+                .filter_map(|(r, sum, n)| {
+                    if spec.raters.is_empty() {
+                        Some((*sum, Decimal::from(*n)))
+                    } else {
+                        let w = spec.raters.iter().find(|(x, _)| Some(*x) == *r)?.1;
+                        Some((crate::compute::manual::rater_mean(*sum, *n)? * w, w))
+                    }
+                })
+                .collect();
+            let other_w: Decimal = others.iter().map(|o| o.1).sum();
+            let other = crate::compute::ratio(others.iter().map(|o| o.0).sum(), other_w);
+            match other {
+                Some(v) => {
+                    ws.write_number_with_format(row, COL_PASS, f(v), &fm.num2)?;
+                    terms.push((cell(row, COL_PASS), other_w));
+                }
+                None => {
+                    ws.write_blank(row, COL_PASS, &fm.num2)?;
+                }
+            }
+            let combined = crate::compute::manual::combine(spec, &means, typed);
+            let cells: Vec<&str> = terms.iter().map(|t| t.0.as_str()).collect();
+            let num: Vec<String> = terms
+                .iter()
+                .map(|(c, w)| format!("N({c})*{}", w.normalize()))
+                .collect();
+            let den: Vec<String> = terms
+                .iter()
+                .map(|(c, w)| format!("({c}<>\"\")*{}", w.normalize()))
+                .collect();
+            let formula = if terms.is_empty() {
+                "=\"\"".to_string()
+            } else {
+                format!(
+                    "=IF(COUNT({})=0,\"\",({})/({}))",
+                    cells.join(","),
+                    num.join("+"),
+                    den.join("+")
+                )
+            };
+            ws.write_formula_with_format(
+                row,
+                COL_EXCELLENT,
+                Formula::new(formula).set_result(
+                    combined
+                        .map(|v| v.round_dp(10).normalize().to_string())
+                        .unwrap_or_default(),
+                ),
+                &fm.num2,
+            )?;
+            // The score of a rating without lines: the combined rating on
+            // 0–100; one with lines is scored by its 评分标准.
+            let converted = spec.pass.is_none()
+                && spec.excellent.is_none()
+                && matches!(spec.method, Method::Linear | Method::Direct);
+            if converted {
+                let c = cell(row, COL_EXCELLENT);
+                let formula = format!(
+                    "=IF({c}=\"\",\"\",ROUND(MAX(0,MIN(100,{c}/{}*100)),2))",
+                    scale.normalize()
+                );
+                let cached = combined
+                    .map(|v| crate::compute::score::indicator_score(spec, v, p.months()))
+                    .map(|v| v.normalize().to_string())
+                    .unwrap_or_default();
+                ws.write_formula_with_format(
+                    row,
+                    COL_SCORE,
+                    Formula::new(formula).set_result(cached),
+                    &fm.num2,
+                )?;
+            } else {
+                ws.write_blank(row, COL_SCORE, &fm.num2)?;
+            }
+            let how = match spec.raters.is_empty() {
+                true => lang
+                    .pick(
+                        "各评分行平均（填写的评分代替该来源的评分行）",
+                        "the mean of the score rows (a typed rating replaces that rater's rows)",
+                    )
+                    .to_string(),
+                false => spec
+                    .measure_text(&scheme.defaults, lang)
+                    .into_iter()
+                    .filter(|t| !t.ends_with("分制") && !t.starts_with("scale of"))
+                    .chain([lang
+                        .pick(
+                            "按在场来源的权重重新归一；填写的评分代替该来源的评分行",
+                            "renormalised over the raters present; a typed rating replaces that rater's rows",
+                        )
+                        .to_string()])
+                    .collect::<Vec<_>>()
+                    .join(sep),
+            };
+            ws.merge_range(row, COL_RULE, row, COL_NOTE, "", &fm.wrap)?;
+            write_text(ws, row, COL_RULE, &how, &fm.wrap)?;
+            for c in [COL_TARGET, COL_ACTUAL, COL_VALUE, COL_POINTS] {
+                ws.write_blank(row, c, &fm.text)?;
+            }
+            ws.set_row_height(row, 30)?;
+            row += 1;
+        }
+        row += 1;
+    }
 
     // Gates.
     let gates: Vec<usize> = (0..s.lines.len()).filter(|&i| s.lines[i].is_gate).collect();
@@ -842,8 +1064,62 @@ pub(super) fn scorecard(
         name: lang.pick("评语", "Comments").to_string(),
         own: Shown::Text(String::new()),
         written: Shown::Text(comment),
+        max: None,
     });
     row += 6;
+
+    // 绩效面谈记录: editable text, harvested like the 评语.
+    ws.merge_range(
+        row,
+        0,
+        row,
+        LAST,
+        lang.pick("绩效面谈记录", "Performance interview"),
+        &fm.head,
+    )?;
+    row += 1;
+    let input = fm
+        .wrap
+        .clone()
+        .set_unlocked()
+        .set_num_format("@")
+        .set_background_color("#FFFFE0");
+    let field = |key: &str| -> &'static str {
+        INTERVIEW_FIELDS
+            .iter()
+            .find(|f| f.0 == key)
+            .map_or("", |f| lang.pick(f.1, f.2))
+    };
+    // (row offset, label column, first and last value column, key)
+    let places: [(u32, u16, u16, u16, &str); 5] = [
+        (0, 0, 1, 3, "date"),
+        (0, 4, 5, 7, "interviewer"),
+        (0, COL_SCORE, COL_POINTS, LAST, "due"),
+        (1, 0, 1, LAST, "issues"),
+        (2, 0, 1, LAST, "actions"),
+    ];
+    for (dr, lc, first, last, key) in places {
+        let at = row + dr;
+        ws.write_string_with_format(at, lc, field(key), &fm.label)?;
+        let value = a.interview.get(key).cloned().unwrap_or_default();
+        ws.merge_range(at, first, at, last, "", &input)?;
+        write_text(ws, at, first, &value, &input)?;
+        layout.editable.push(EditableCell {
+            cell: cell(at, first),
+            code: format!("{INTERVIEW}{key}"),
+            name: field(key).to_string(),
+            own: Shown::Text(String::new()),
+            written: Shown::Text(value),
+            max: None,
+        });
+    }
+    ws.set_row_height(row + 1, 36)?;
+    ws.set_row_height(row + 2, 36)?;
+    row += 4;
+    // 改进计划 rows (a rep the improvement-plan rule marks, SPEC 8
+    // "Applying results") belong here, laid out and harvested as the
+    // interview rows above (codes `改进:…`, kept in `Review`).
+
     // The rep's acknowledgement, the sign-off chain from the scheme (each
     // with 签字 and 日期) and the appeal note.
     ws.merge_range(
