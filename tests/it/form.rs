@@ -265,13 +265,13 @@ fn no_output_names_a_machine_path() {
     );
 }
 
-/// The rows of the 考核表 from 确认与签字 on: (column A, column B, column G).
+/// The rows of the 考核表 from 确认与签字 on: (column A, column C, column G).
 fn signoff_block(card: &[Vec<Data>]) -> Vec<(String, String, String)> {
     card.iter()
         .skip_while(|r| text(&r[0]) != "确认与签字")
         .skip(1)
         .filter(|r| !text(&r[0]).is_empty())
-        .map(|r| (text(&r[0]), text(&r[1]), text(&r[6])))
+        .map(|r| (text(&r[0]), text(&r[2]), text(&r[6])))
         .collect()
 }
 

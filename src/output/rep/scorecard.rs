@@ -338,7 +338,7 @@ pub(super) fn scorecard(
             let note = parts.join(sep);
             write_text(ws, row, COL_NOTE, &note, &fm.wrap)?;
             wrapped.push((row, rule.clone(), note.clone()));
-            widths[0].push(d.name.clone());
+            widths[0].push(dimension_label(&d.name, lang));
             widths[1].push(shown);
             widths[COL_RULE as usize].push(rule);
             widths[COL_NOTE as usize].push(note);
@@ -459,6 +459,7 @@ pub(super) fn scorecard(
             lang.pick("合成方法", "How they combine"),
             &fm.head,
         )?;
+        ws.set_row_height(row, 30)?;
         row += 1;
         for &i in &manual {
             let (line, l) = (&a.lines[i], &s.lines[i]);
@@ -939,6 +940,7 @@ pub(super) fn scorecard(
         lang.pick("系数", "Coefficient"),
         &fm.head,
     )?;
+    ws.set_row_height(ws_row, 30)?;
     let mut legend_row = ws_row + 1;
     for (k, g) in grades.iter().enumerate() {
         let band = if k + 1 == grades.len() {
@@ -1092,11 +1094,11 @@ pub(super) fn scorecard(
     };
     // (row offset, label column, first and last value column, key)
     let places: [(u32, u16, u16, u16, &str); 5] = [
-        (0, 0, 1, 3, "date"),
-        (0, 4, 5, 7, "interviewer"),
+        (0, 0, 2, 3, "date"),
+        (0, 4, 6, 8, "interviewer"),
         (0, COL_SCORE, COL_POINTS, LAST, "due"),
-        (1, 0, 1, LAST, "issues"),
-        (2, 0, 1, LAST, "actions"),
+        (1, 0, 2, LAST, "issues"),
+        (2, 0, 2, LAST, "actions"),
     ];
     for (dr, lc, first, last, key) in places {
         let at = row + dr;
@@ -1139,7 +1141,7 @@ pub(super) fn scorecard(
     )?;
     ws.write_string(
         row,
-        1,
+        2,
         lang.pick(
             "本人已阅知以上考核结果：□ 无异议　□ 有异议（请按下方说明申诉）",
             "I have read this assessment: □ I agree   □ I disagree (appeal as noted below)",
@@ -1150,7 +1152,7 @@ pub(super) fn scorecard(
         write_text(ws, row, 0, &name, &fm.label)?;
         ws.write_string(
             row,
-            1,
+            2,
             lang.pick(
                 "签字：____________________",
                 "Signature: ____________________",
