@@ -86,6 +86,18 @@ fn s002(tmp: &Path, lang: Lang) -> (PathBuf, PathBuf) {
     (out.join("2026-03"), scheme)
 }
 
+/// One run of the samples' 2026-03 in Chinese, shared by the tests that
+/// only read its workbooks: the period folder.
+fn shared_march() -> &'static Path {
+    static RUN: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, period) = RUN.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (period, _) = s002(tmp.path(), Lang::Zh);
+        (tmp, period)
+    });
+    period
+}
+
 /// S002's effective weights. W = 85: the scheme weights 25, 8, 7, 5, 10,
 /// 8, 5, 5, 6, 6 of the lines with a score (老客户复购率 8 and 客户流失率
 /// 7 are N/A). Each × 100 ÷ 85, floored to hundredths: 29.41, 9.41, 8.23,
@@ -95,8 +107,7 @@ fn s002(tmp: &Path, lang: Lang) -> (PathBuf, PathBuf) {
 /// 7.06, 7.06 = 100, and the N/A rows have none.
 #[test]
 fn effective_weights_add_up_to_100_and_the_scheme_weights_sit_beside() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (period, _) = s002(tmp.path(), Lang::Zh);
+    let period = shared_march();
     let card = rows(&period.join("S002_陈颖_2026-03.xlsx"), "考核表");
     let head = card.iter().position(|r| text(&r[1]) == "指标").unwrap();
     assert_eq!(text(&card[head][2]), "权重");
@@ -139,8 +150,7 @@ fn effective_weights_add_up_to_100_and_the_scheme_weights_sit_beside() {
 
 #[test]
 fn the_header_names_assessor_date_form_number_and_the_footer_pages() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (period, _) = s002(tmp.path(), Lang::Zh);
+    let period = shared_march();
     let wb = period.join("S002_陈颖_2026-03.xlsx");
     let card = rows(&wb, "考核表");
     // The roster's 直属领导 of S002 is S001 袁蕾.
@@ -182,8 +192,7 @@ fn the_header_names_assessor_date_form_number_and_the_footer_pages() {
 
 #[test]
 fn scores_are_numbers_and_bonus_deductions_and_veto_are_formulas_over_the_adjustments() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (period, _) = s002(tmp.path(), Lang::Zh);
+    let period = shared_march();
     let wb = period.join("S002_陈颖_2026-03.xlsx");
     let card = rows(&wb, "考核表");
     let head = card.iter().position(|r| text(&r[1]) == "指标").unwrap();

@@ -561,11 +561,13 @@ pub(super) fn scorecard(
                 .iter()
                 .map(|(c, w)| format!("({c}<>\"\")*{}", w.normalize()))
                 .collect();
+            // Rounded to 10 places as kaohe rounds ratios, so that the
+            // spreadsheet's binary arithmetic shows what was cached.
             let formula = if terms.is_empty() {
                 "=\"\"".to_string()
             } else {
                 format!(
-                    "=IF(COUNT({})=0,\"\",({})/({}))",
+                    "=IF(COUNT({})=0,\"\",ROUND(({})/({}),10))",
                     cells.join(","),
                     num.join("+"),
                     den.join("+")
