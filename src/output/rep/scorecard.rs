@@ -998,10 +998,12 @@ pub(super) fn scorecard(
         chart
             .title()
             .set_name(lang.pick("维度得分率与团队平均", "Dimension scores vs team average"));
-        for (col, name) in [(1u16, lang.pick("本人", "Own")), (2, average.as_str())] {
+        // Series named by their header cells (a literal name shows wrong
+        // in LibreOffice's print).
+        for col in [1u16, 2] {
             chart
                 .add_series()
-                .set_name(name)
+                .set_name((sheet, chart_row, col))
                 .set_categories((sheet, first_dim, 0, row - 1, 0))
                 .set_values((sheet, first_dim, col, row - 1, col))
                 .set_data_label(rust_xlsxwriter::ChartDataLabel::new().show_value());
