@@ -218,6 +218,30 @@ impl Period {
     pub fn days(self) -> i64 {
         (self.last_day() - self.first_day()).num_days() + 1
     }
+
+    /// The period of the same kind just before (上期): the month before, the
+    /// quarter before, the year before.
+    pub fn previous(self) -> Period {
+        match self {
+            Period::Month(m) if m.month == 1 => Period::Month(YearMonth {
+                year: m.year - 1,
+                month: 12,
+            }),
+            Period::Month(m) => Period::Month(YearMonth {
+                year: m.year,
+                month: m.month - 1,
+            }),
+            Period::Quarter { year, quarter: 1 } => Period::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            Period::Year(y) => Period::Year(y - 1),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +256,23 @@ mod tests {
             year: y,
             quarter: q,
         })
+    }
+
+    #[test]
+    fn the_period_before() {
+        for (p, want) in [
+            ("2026-03", "2026-02"),
+            ("2026-01", "2025-12"),
+            ("2026-Q2", "2026-Q1"),
+            ("2026-Q1", "2025-Q4"),
+            ("2026", "2025"),
+        ] {
+            assert_eq!(
+                Period::parse(p).unwrap().previous().to_string(),
+                want,
+                "{p}"
+            );
+        }
     }
 
     #[test]

@@ -164,13 +164,16 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         );
         return fail(EXIT_USAGE);
     };
-    let scheme = match Scheme::load(&scheme_path) {
+    let mut scheme = match Scheme::load(&scheme_path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("kaohe: {}", e.message_in(lang));
             return fail(EXIT_USAGE);
         }
     };
+    // The workbooks name the scheme relative to the ledger folder, or by
+    // its file name: never by a path of this machine.
+    scheme.file = crate::scheme::locate::shown_name(&scheme_path, &o.ledger_dir);
     let scheme_hash = crate::scheme::locate::file_hash(&scheme_path);
     // The manifest names the scheme by its absolute path, so that `kaohe
     // mail` finds its [mail] settings from any folder.
@@ -480,6 +483,15 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     // The months' results the lists of applying results read (kept small:
     // totals, grades, amounts, names of indicators below pass).
     let mut history = History::default();
+    // The periods the ledgers hold (as a run without a period computes):
+    // only those have a 上期 column on the next period's summary.
+    let periods_with_data: BTreeSet<Period> =
+        crate::compute::assess::periods(ds, Selection::MonthsWithData)
+            .into_iter()
+            .collect();
+    // Totals and grades of the periods computed so far, for the next
+    // period's 上期 (each kept until its next period takes it).
+    let mut earlier: HashMap<Period, crate::output::summary::Previous> = HashMap::new();
     // Period by period: computed, written, and its results dropped, so
     // that a run holds one period's results at a time.
     for pl in todo {
@@ -512,6 +524,31 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
             payout: &payout,
         };
         let keep = bearing.mask(pl.period);
+        // 上期: the period before, from the same ledgers (and its review
+        // record), when the ledgers hold it: computed earlier in this run,
+        // else now. Never read from the output folder, so a period's
+        // summary is the same whatever else the folder holds.
+        let before = pl.period.previous();
+        let previous = if periods_with_data.contains(&before) {
+            let known = earlier.remove(&before);
+            Some(known.unwrap_or_else(|| {
+                let mut rv = crate::compute::assess::Reviews::new();
+                let home = o.out.join(before.to_string());
+                crate::store::review::reviews(
+                    before,
+                    &crate::store::review::read_records(&home),
+                    &mut rv,
+                );
+                let r = crate::compute::assess::compute_reviewed(ds, &ix, &scheme, &[before], &rv);
+                crate::output::summary::Previous::from_results(ds, before, &r)
+            }))
+        } else {
+            None
+        };
+        earlier.insert(
+            pl.period,
+            crate::output::summary::Previous::from_results(ds, pl.period, of_period),
+        );
         let at = crate::output::summary::AsOf {
             ledgers: ledgers_as_of.unwrap_or(pl.period.last_day()),
             overdue: ledgers_as_of.map_or(pl.period.last_day(), |d| d.min(pl.period.last_day())),
@@ -521,6 +558,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
                 .find(|(q, _)| *q == pl.period)
                 .map_or(0, |(_, n)| *n),
             issues: Some(&keep),
+            previous: previous.as_ref(),
         };
         let trends = trends(ds, pl.period, &history);
         let streaks = applied.streaks(ds, &scheme, lang);
@@ -922,6 +960,7 @@ impl PeriodWrite<'_> {
             trends,
             issues,
             notes: streaks,
+            form_date: Some(self.at.ledgers),
         };
         if let (Some(ch), Some((old, _))) = (&changes, &earlier) {
             for rep in ch.reps_changed() {

@@ -239,6 +239,12 @@ pub struct Assessed {
     /// HR's 评语 from the period's review record, written back into the
     /// workbook's comment box.
     pub comment: Option<String>,
+    /// The 自评 / 上级评分 HR typed for manual indicators (by code, then
+    /// rater), written back into their cells.
+    pub typed:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<&'static str, Decimal>>,
+    /// The 绩效面谈记录 fields HR filled in, by field key.
+    pub interview: std::collections::BTreeMap<String, String>,
 }
 
 /// The outcome for one rep in one period.
@@ -256,6 +262,15 @@ pub struct RepResult {
 pub struct Review {
     pub scores: std::collections::BTreeMap<String, Decimal>,
     pub comment: Option<String>,
+    /// Ratings typed in the 自评 / 上级评分 cells of a manual indicator
+    /// (code → rater code → rating on the indicator's scale): each
+    /// replaces that rater's score rows ([`crate::compute::manual::combine`]).
+    pub raters:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<&'static str, Decimal>>,
+    /// The 绩效面谈记录 fields (面谈日期, 面谈人, 主要问题, 改进措施,
+    /// 完成时间) by field key. (The 改进计划 rows of reps the
+    /// improvement-plan rule marks are to be harvested the same way.)
+    pub interview: std::collections::BTreeMap<String, String>,
 }
 
 /// Reviews by period and rep id.
@@ -354,9 +369,26 @@ fn assess_rep(
                 .iter()
                 .copied()
                 .rfind(|i| adj(i).kind == AdjustmentKind::Exclude && names_indicator(adj(i), spec));
+            let mut eval = evaluate(cx, r, spec);
+            // 自评 / 上级评分 typed on the 考核表 replace those raters' rows.
+            if let Some(typed) = review
+                .and_then(|rv| rv.raters.get(&spec.code))
+                .filter(|t| !t.is_empty() && spec.rating_name().is_some())
+            {
+                let means = crate::compute::manual::rater_means(cx, r, spec);
+                let name = spec.rating_name().unwrap_or(&spec.code);
+                let v = crate::compute::manual::combine(spec, &means, typed).ok_or_else(|| {
+                    crate::compute::Na::new(
+                        format!("本期没有“{name}”的评分"),
+                        format!("no scores for '{name}' in the period"),
+                    )
+                });
+                eval.actual = v.clone();
+                eval.value = v;
+            }
             Line {
                 spec: spec.clone(),
-                eval: evaluate(cx, r, spec),
+                eval,
                 excluded,
             }
         })
@@ -392,6 +424,8 @@ fn assess_rep(
         adjustments,
         assessment,
         comment: review.and_then(|rv| rv.comment.clone()),
+        typed: review.map(|rv| rv.raters.clone()).unwrap_or_default(),
+        interview: review.map(|rv| rv.interview.clone()).unwrap_or_default(),
     })
 }
 

@@ -45,6 +45,75 @@ pub fn satisfaction(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
     })
 }
 
+/// The raters a 考核表 lets HR type a rating for (自评, 上级评分), in
+/// column order.
+pub const FORM_RATERS: [&str; 2] = ["self", "supervisor"];
+
+/// A rating's score rows for the period, per rater (`None`: rows without
+/// a rater): the sum and the number of rows, in rater order.
+pub type RaterMeans = Vec<(Option<&'static str>, Decimal, u32)>;
+
+/// The mean of one rater's entry of [`RaterMeans`].
+pub fn rater_mean(sum: Decimal, n: u32) -> Option<Decimal> {
+    ratio(sum, Decimal::from(n))
+}
+
+/// The rep's rows of a `rating:` indicator for the period, per rater.
+pub fn rater_means(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> RaterMeans {
+    let name = spec.rating_name().unwrap_or(&spec.code);
+    let mut per: BTreeMap<Option<&'static str>, Vec<Decimal>> = BTreeMap::new();
+    for s in rows(cx, rep, &[name, &spec.code]) {
+        per.entry(s.rater).or_default().push(s.score);
+    }
+    per.into_iter()
+        .map(|(r, v)| (r, v.iter().copied().sum(), v.len() as u32))
+        .collect()
+}
+
+/// A rating's value from its raters' means, with the ratings HR typed on
+/// the 考核表 (`typed`: rater code → rating) each replacing that rater's
+/// rows. With `raters` weights: Σ weight × mean ÷ Σ weight over the
+/// weighted raters present (raters without a weight are ignored). Without:
+/// the mean of every row, a typed rating counting for as many rows as it
+/// replaces (one when the rater had none). `None` when nothing is left.
+pub fn combine(
+    spec: &IndicatorSpec,
+    means: &RaterMeans,
+    typed: &BTreeMap<&'static str, Decimal>,
+) -> Option<Decimal> {
+    let mut present: Vec<(Option<&'static str>, Decimal, u32)> = means
+        .iter()
+        .filter(|(r, _, _)| !r.is_some_and(|r| typed.contains_key(r)))
+        .copied()
+        .collect();
+    // A typed rating stands for as many rows as the rater had (one when
+    // none), so a scheme without weights averages it like those rows.
+    present.extend(typed.iter().map(|(r, v)| {
+        let n = means
+            .iter()
+            .find(|(x, _, _)| *x == Some(*r))
+            .map_or(1, |(_, _, n)| (*n).max(1));
+        (Some(*r), v * Decimal::from(n), n)
+    }));
+    if spec.raters.is_empty() {
+        let (sum, n) = present
+            .iter()
+            .fold((Decimal::ZERO, 0u32), |(s, n), (_, sum, c)| {
+                (s + sum, n + c)
+            });
+        return ratio(sum, Decimal::from(n));
+    }
+    let (mut weighted, mut weights) = (Decimal::ZERO, Decimal::ZERO);
+    for (rater, weight) in &spec.raters {
+        let found = present.iter().find(|(r, _, _)| *r == Some(*rater));
+        if let Some(m) = found.and_then(|(_, sum, n)| rater_mean(*sum, *n)) {
+            weighted += m * weight;
+            weights += weight;
+        }
+    }
+    ratio(weighted, weights)
+}
+
 /// `rating:NAME`: from the score rows of indicator NAME whose own period lies
 /// inside P. With `raters` weights: mean per rater, then weighted over the
 /// raters present (weights renormalised; rows of raters without a weight,
@@ -52,30 +121,12 @@ pub fn satisfaction(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Value {
 /// value stays on the indicator's scale; scoring converts it to 0–100.
 pub fn rating(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
     let name = spec.rating_name().unwrap_or(&spec.code);
-    let rows = rows(cx, rep, &[name, &spec.code]);
-    let none = || {
+    combine(spec, &rater_means(cx, rep, spec), &BTreeMap::new()).ok_or_else(|| {
         Na::new(
             format!("本期没有“{name}”的评分"),
             format!("no scores for '{name}' in the period"),
         )
-    };
-    if spec.raters.is_empty() {
-        return mean(rows.iter().map(|s| s.score)).ok_or_else(none);
-    }
-    let mut per_rater: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
-    for s in &rows {
-        if let Some(r) = s.rater.filter(|r| spec.raters.iter().any(|(w, _)| w == r)) {
-            per_rater.entry(r).or_default().push(s.score);
-        }
-    }
-    let (mut weighted, mut weights) = (Decimal::ZERO, Decimal::ZERO);
-    for (rater, weight) in &spec.raters {
-        if let Some(m) = per_rater.get(rater).and_then(|v| mean(v.iter().copied())) {
-            weighted += m * weight;
-            weights += weight;
-        }
-    }
-    ratio(weighted, weights).ok_or_else(none)
+    })
 }
 
 #[cfg(test)]
@@ -145,5 +196,67 @@ mod tests {
         // Only unweighted raters present: N/A.
         spec.raters = vec![("self", dec("1"))];
         assert!(value(&ds, "2026-03", a, &spec, rating).is_err());
+    }
+
+    /// HR's 自评 and 上级评分 typed on the 考核表 replace those raters'
+    /// rows. Raters 上级 0.5, 客户 0.3, 自评 0.2; March rows 上级 4, 客户 3,
+    /// 自评 5: (4 × 0.5 + 3 × 0.3 + 5 × 0.2) ÷ 1 = 2 + 0.9 + 1 = 3.9.
+    /// Typed 自评 4.5 and 上级 3: (3 × 0.5 + 3 × 0.3 + 4.5 × 0.2) ÷ 1 =
+    /// 1.5 + 0.9 + 0.9 = 3.3. Only 上级 typed as 2 and no 客户 rows left
+    /// (the rows are other raters'): weights renormalised over 上级 and
+    /// 自评. Without raters weights, plain means: rows 4, 3, 5 → 4; 自评
+    /// typed 2 → (4 + 3 + 2) ÷ 3 = 3; with two 自评 rows 5 and 1 (and 上级
+    /// 4, 客户 3): (6 + 4 + 3) ÷ 4 = 3.25, 自评 typed 2 stands for both:
+    /// (2 × 2 + 4 + 3) ÷ 4 = 2.75.
+    #[test]
+    fn typed_self_and_supervisor_ratings_combine_by_rater_weights() {
+        let mut l = Ledger::new();
+        let a = l.rep("S001", "张三", "商务专员-B2B", "2025-01-01");
+        for (rater, v) in [("supervisor", "4"), ("customer", "3"), ("self", "5")] {
+            l.score(a, "2026-03", "协作响应速度", Some(rater), v);
+        }
+        let ds = l.build();
+        let mut spec = IndicatorSpec::new("rating:协作响应速度").unwrap();
+        spec.raters = vec![
+            ("supervisor", dec("0.5")),
+            ("customer", dec("0.3")),
+            ("self", dec("0.2")),
+        ];
+        let means = with_ctx(&ds, "2026-03", |cx| rater_means(cx, a, &spec));
+        assert_eq!(
+            means,
+            [
+                (Some("customer"), dec("3"), 1),
+                (Some("self"), dec("5"), 1),
+                (Some("supervisor"), dec("4"), 1)
+            ]
+        );
+        let none = BTreeMap::new();
+        assert_eq!(combine(&spec, &means, &none), Some(dec("3.9")));
+        let typed: BTreeMap<&str, Decimal> =
+            [("self", dec("4.5")), ("supervisor", dec("3"))].into();
+        assert_eq!(combine(&spec, &means, &typed), Some(dec("3.3")));
+        // 上级 2 with the customer rows gone: (2 × 0.5 + 5 × 0.2) ÷ 0.7 =
+        // 2 ÷ 0.7 = 2.857142857142857… → 2.8571428571 (10 places).
+        let only: RaterMeans = means
+            .iter()
+            .filter(|m| m.0 != Some("customer"))
+            .copied()
+            .collect();
+        let sup: BTreeMap<&str, Decimal> = [("supervisor", dec("2"))].into();
+        assert_eq!(combine(&spec, &only, &sup), Some(dec("2.8571428571")));
+        // Without weights: the mean of the rows, a typed rating one row.
+        spec.raters.clear();
+        assert_eq!(combine(&spec, &means, &none), Some(dec("4")));
+        let me: BTreeMap<&str, Decimal> = [("self", dec("2"))].into();
+        assert_eq!(combine(&spec, &means, &me), Some(dec("3")));
+        assert_eq!(combine(&spec, &Vec::new(), &none), None);
+        let two: RaterMeans = vec![
+            (Some("customer"), dec("3"), 1),
+            (Some("self"), dec("6"), 2),
+            (Some("supervisor"), dec("4"), 1),
+        ];
+        assert_eq!(combine(&spec, &two, &none), Some(dec("3.25")));
+        assert_eq!(combine(&spec, &two, &me), Some(dec("2.75")));
     }
 }

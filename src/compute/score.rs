@@ -441,6 +441,55 @@ pub fn assess(
     }
 }
 
+/// The effective weights of a rep's weighted lines (考核表 权重): each line
+/// in W as `weight × 100 ÷ W` to 2 places, the hundredths shared out by
+/// largest remainder (ties to the earlier line) so that they add up to
+/// exactly 100; `None` for gates and lines that dropped out. All `None`
+/// when W is 0. The weighted points stay `round2(weight × score ÷ W)`
+/// (SPEC 6.3): these weights are what a rep reads, not what is multiplied.
+pub fn effective_weights(lines: &[Line]) -> Vec<Option<Decimal>> {
+    let w: Decimal = lines
+        .iter()
+        .filter(|l| l.in_weight())
+        .map(|l| l.weight)
+        .sum();
+    if w <= Decimal::ZERO {
+        return vec![None; lines.len()];
+    }
+    let cent = Decimal::new(1, 2);
+    // (index, floor to hundredths, remainder)
+    let mut parts: Vec<(usize, Decimal, Decimal)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.in_weight())
+        .map(|(i, l)| {
+            let exact = l.weight * HUNDRED / w;
+            let floor = exact.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity);
+            (i, floor, exact - floor)
+        })
+        .collect();
+    let short = HUNDRED - parts.iter().map(|p| p.1).sum::<Decimal>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|&a, &b| parts[b].2.cmp(&parts[a].2).then(a.cmp(&b)));
+    let mut left = (short / cent)
+        .round()
+        .to_string()
+        .parse::<usize>()
+        .unwrap_or(0);
+    for &k in order.iter().cycle().take(parts.len() * 2) {
+        if left == 0 {
+            break;
+        }
+        parts[k].1 += cent;
+        left -= 1;
+    }
+    let mut out = vec![None; lines.len()];
+    for (i, v, _) in parts {
+        out[i] = Some(v.normalize());
+    }
+    out
+}
+
 /// A line before W is known: score (weighted) or gate outcome.
 fn score_line(l: &LineInput<'_>, defaults: &Defaults, months: u32) -> Line {
     let spec = l.spec;

@@ -343,7 +343,13 @@ pub fn write_sheet(
         row += 1;
     }
     if let Some((o, n)) = &changes.scheme {
-        write_text(ws, row, 0, &old.scheme_file, &Format::new())?;
+        // The manifest keeps the scheme's full path (for `kaohe mail`); the
+        // sheet names the file only.
+        let name = std::path::Path::new(&old.scheme_file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| old.scheme_file.clone());
+        write_text(ws, row, 0, &name, &Format::new())?;
         ws.write_string(
             row,
             1,

@@ -6,7 +6,7 @@
 //! is rewritten only when something it shows changed. The digest covers,
 //! for one period: every value, target, score, weighted points, total,
 //! grade, coefficient and bonus (`results.csv`), each rep's roster entry
-//! and emails (what mailing reads), each assessed rep's lines, adjustments
+//! and emails (what mailing reads) and 考核人, each assessed rep's lines, adjustments
 //! with their reasons and every evidence row, the data issues that bear on
 //! the period, the overdue receivables as of the period's as-of date, the
 //! month-by-month trend of a year, the scheme's hash, kaohe's version and
@@ -91,6 +91,13 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
     writeln!(h, "applied {}", c.applied)?;
     for r in c.reps {
         writeln!(h, "{r:?}")?;
+    }
+    // Each 考核表's 考核人 (the supervisor's name).
+    let roster = crate::input::dataset::RepIndex::new(&ds.reps);
+    for r in c.results {
+        if let Some(name) = crate::output::rep::assessor(ds, &roster, r.rep) {
+            writeln!(h, "assessor {} {name:?}", ds.reps[r.rep as usize].rep_id)?;
+        }
     }
     let px = PeriodIx::new(ds, c.period);
     let cx = Ctx {

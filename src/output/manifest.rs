@@ -91,10 +91,43 @@ pub struct EditableCell {
     pub own: Shown,
     /// What kaohe wrote there (HR's reviewed value, when there is one).
     pub written: Shown,
+    /// The largest number the cell takes (a rating's scale), when it is
+    /// not a score (0–120) or text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
 }
 
 /// The code of the 评语 box in a review record.
 pub const COMMENT: &str = "评语";
+
+/// The code prefix of a 绩效面谈记录 field (`面谈:date`).
+pub const INTERVIEW: &str = "面谈:";
+
+/// The 绩效面谈记录 fields: key, Chinese and English label.
+pub const INTERVIEW_FIELDS: [(&str, &str, &str); 5] = [
+    ("date", "面谈日期", "Interview date"),
+    ("interviewer", "面谈人", "Interviewer"),
+    ("issues", "主要问题", "Main issues"),
+    ("actions", "改进措施", "Improvement actions"),
+    ("due", "完成时间", "Due by"),
+];
+
+/// The code of a rater's cell of a manual indicator (`rating:协作响应速度@self`).
+pub fn rater_code(code: &str, rater: &str) -> String {
+    format!("{code}@{rater}")
+}
+
+/// A rater cell's code split into the indicator code and the rater.
+pub fn split_rater(code: &str) -> Option<(&str, &str)> {
+    code.rsplit_once('@')
+        .filter(|(c, r)| c.starts_with("rating:") && !r.is_empty())
+}
+
+/// Whether an editable cell holds text (评语, the interview) rather than
+/// a number.
+pub fn is_text_cell(code: &str) -> bool {
+    code == COMMENT || code.starts_with(INTERVIEW)
+}
 
 /// Where a rep workbook's scorecard keeps what HR may and may not edit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -49,6 +49,9 @@ pub struct Extras {
     /// Per issue of `ds.issues`: whether it bears on the period (empty:
     /// every issue).
     pub issues: Vec<bool>,
+    /// The 考核表's 填表日期: the ledgers' as-of date (`None`: taken from
+    /// the dataset, else the period's last day).
+    pub form_date: Option<chrono::NaiveDate>,
 }
 
 /// Build every assessed rep's workbook of one period, in parallel, and hand
@@ -89,6 +92,12 @@ pub fn rep_workbooks(
         .map(|(t, rs)| (t, rep::team_averages(rs)))
         .collect();
     let issue_rows = rep::IssueRows::new(ds, &extras.issues);
+    let form_date = extras
+        .form_date
+        .or_else(|| crate::input::dataset::ledgers_as_of(ds))
+        .unwrap_or(period.last_day());
+    let roster = crate::input::dataset::RepIndex::new(&ds.reps);
+    let assessor = |rep: RepIdx| rep::assessor(ds, &roster, rep);
     results
         .par_iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.rep, a)))
@@ -102,8 +111,22 @@ pub fn rep_workbooks(
                 .unwrap_or_default();
             let note = extras.notes.get(&person.rep_id).map(String::as_str);
             let team = &teams[&person.team.as_deref()];
-            let (mut wb, layout) =
-                rep::rep_workbook(&cx, scheme, rep, a, team, trend, note, &issue_rows, lang)?;
+            let form = rep::FormFacts {
+                date: Some(form_date),
+                assessor: assessor(rep),
+            };
+            let (mut wb, layout) = rep::rep_workbook(
+                &cx,
+                scheme,
+                rep,
+                a,
+                team,
+                trend,
+                note,
+                &issue_rows,
+                &form,
+                lang,
+            )?;
             let bytes = wb.save_to_buffer()?;
             save(&file, &bytes)?;
             Ok(Written {

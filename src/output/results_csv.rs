@@ -278,6 +278,21 @@ fn write_assessed(
             format!("comment: {c}")
         });
     }
+    // The 绩效面谈记录 HR filled in, field by field.
+    let interview: Vec<String> = crate::output::manifest::INTERVIEW_FIELDS
+        .iter()
+        .filter_map(|(key, z, e)| {
+            let v = a.interview.get(*key).filter(|v| !v.is_empty())?;
+            Some(format!("{} {v}", if zh { *z } else { *e }))
+        })
+        .collect();
+    if !interview.is_empty() {
+        notes.push(format!(
+            "{}{}",
+            lang.pick("面谈：", "interview: "),
+            interview.join(lang.pick("，", ", "))
+        ));
+    }
     if s.total.is_none() && s.veto.is_none() {
         notes.push(
             lang.pick(

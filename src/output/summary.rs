@@ -457,6 +457,37 @@ pub struct AsOf<'a> {
     /// Per issue of `ds.issues`: whether it bears on the period (`None`:
     /// every issue).
     pub issues: Option<&'a [bool]>,
+    /// Last period's totals and grades (上期), computed from the same
+    /// ledgers (`None`: the ledgers do not hold the period before).
+    pub previous: Option<&'a Previous>,
+}
+
+/// The results of the period before (上期) by rep id: total and grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Previous {
+    pub period: Period,
+    /// rep id → (total, grade); reps not assessed or not graded have none.
+    pub reps: BTreeMap<String, (Option<Decimal>, Option<String>)>,
+}
+
+impl Previous {
+    /// From that period's results (others in `results` are ignored).
+    pub fn from_results(ds: &Dataset, period: Period, results: &[RepResult]) -> Previous {
+        Previous {
+            period,
+            reps: results
+                .iter()
+                .filter(|r| r.period == period)
+                .filter_map(|r| {
+                    let a = &r.outcome.as_ref().ok()?.assessment;
+                    Some((
+                        ds.reps[r.rep as usize].rep_id.clone(),
+                        (a.total, a.grade.as_ref().map(|g| g.name.clone())),
+                    ))
+                })
+                .collect(),
+        }
+    }
 }
 
 impl AsOf<'_> {
@@ -468,6 +499,7 @@ impl AsOf<'_> {
             overdue: day,
             open_grace: 0,
             issues: None,
+            previous: None,
         }
     }
 
@@ -512,7 +544,16 @@ pub fn team_summary(
     let mut wb = new_output_workbook();
     let fm = Formats::new(lang);
     let dims = dimension_columns(scheme, period, results);
-    ranking(wb.add_worksheet(), &fm, ds, results, &dims, lang)?;
+    ranking(
+        wb.add_worksheet(),
+        &fm,
+        ds,
+        scheme,
+        results,
+        &dims,
+        at,
+        lang,
+    )?;
     team_averages(wb.add_worksheet(), &fm, ds, scheme, results, &dims, lang)?;
     indicator_stats(wb.add_worksheet(), &fm, &scheme.defaults, results, lang)?;
     grade_distribution(wb.add_worksheet(), &fm, scheme, period, results, lang)?;
@@ -563,52 +604,71 @@ pub fn team_summary(
 
 /// 排名: assessed and graded reps by total (highest first, ties share a
 /// rank), then those not graded, then those not assessed with the reason.
+/// Beside the company rank, the rank within the rep's team; the dimension
+/// columns are weighted points (加权分, what the subtotals add up to), not
+/// the score rates of the rep's chart; 上期 total and grade beside this
+/// period's; bonus base and amount unless the scheme's `[form]
+/// ranking_bonus = false` leaves them to the 奖金发放 sheet; the 制表 /
+/// 审核 / 审批 lines below.
+#[allow(clippy::too_many_arguments)]
 fn ranking(
     ws: &mut Worksheet,
     fm: &Formats,
     ds: &Dataset,
+    scheme: &Scheme,
     results: &[RepResult],
     dims: &[String],
+    at: &AsOf,
     lang: Lang,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.pick("排名", "Ranking"))?;
-    let mut headers: Vec<&str> = if lang == Lang::Zh {
-        vec!["名次", "工号", "姓名", "团队", "岗位", "考核方案"]
-    } else {
-        vec!["Rank", "Rep ID", "Name", "Team", "Role", "Profile"]
-    };
-    let shown: Vec<String> = dims
-        .iter()
-        .map(|d| crate::scheme::catalogue::dimension_label(d, lang))
-        .collect();
-    headers.extend(shown.iter().map(String::as_str));
-    headers.extend(if lang == Lang::Zh {
-        [
-            "加权得分",
-            "加分",
-            "扣分",
-            "达标项扣分",
-            "总分",
-            "等级",
-            "系数",
-            "绩效奖金基数",
-            "绩效奖金",
-            "备注",
-        ]
-    } else {
-        [
-            "Weighted score",
-            "Bonus",
-            "Deductions",
-            "Gate penalties",
-            "Total",
-            "Grade",
-            "Coefficient",
-            "Bonus base",
-            "Bonus amount",
-            "Note",
-        ]
-    });
+    let bonus_cols = scheme.form.ranking_bonus;
+    let mut headers: Vec<String> = [
+        lang.pick("名次", "Rank"),
+        lang.pick("团队名次", "Team rank"),
+        lang.pick("工号", "Rep ID"),
+        lang.pick("姓名", "Name"),
+        lang.pick("团队", "Team"),
+        lang.pick("岗位", "Role"),
+        lang.pick("考核方案", "Profile"),
+    ]
+    .map(String::from)
+    .to_vec();
+    headers.extend(dims.iter().map(|d| {
+        format!(
+            "{}{}",
+            crate::scheme::catalogue::dimension_label(d, lang),
+            lang.pick("（加权分）", " (weighted points)")
+        )
+    }));
+    let prev = at
+        .previous
+        .map(|p| {
+            format!(
+                "{}{}{}",
+                lang.pick("（", " ("),
+                p.period,
+                lang.pick("）", ")")
+            )
+        })
+        .unwrap_or_default();
+    headers.extend([
+        lang.pick("加权得分", "Weighted score").to_string(),
+        lang.pick("加分", "Bonus").to_string(),
+        lang.pick("扣分", "Deductions").to_string(),
+        lang.pick("达标项扣分", "Gate penalties").to_string(),
+        lang.pick("总分", "Total").to_string(),
+        lang.pick("等级", "Grade").to_string(),
+        format!("{}{prev}", lang.pick("上期总分", "Last total")),
+        format!("{}{prev}", lang.pick("上期等级", "Last grade")),
+        lang.pick("系数", "Coefficient").to_string(),
+    ]);
+    if bonus_cols {
+        headers.push(lang.pick("绩效奖金基数", "Bonus base").to_string());
+        headers.push(lang.pick("绩效奖金", "Bonus amount").to_string());
+    }
+    headers.push(lang.pick("备注", "Note").to_string());
+    let heads: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut order: Vec<&RepResult> = results.iter().collect();
     // Graded by total (highest first), then not graded, then not assessed;
     // rep id within each (results come in rep-id order and the sort is stable).
@@ -622,20 +682,23 @@ fn ranking(
         };
         key(a).cmp(&key(b))
     });
-    let mut t = Table::new(ws, fm, 0, &headers)?;
-    let first_total_col = 6 + dims.len() as u16;
+    // Ranks within each team, in the same order: ties share a rank.
+    let mut team_ranks: BTreeMap<String, (usize, usize, Option<Decimal>)> = BTreeMap::new();
+    let first_total_col = 7 + dims.len() as u16;
+    let note_col = first_total_col + 9 + if bonus_cols { 2 } else { 0 };
+    let mut t = Table::new(ws, fm, 0, &heads)?;
     let mut rank = 0usize;
     let mut last_total: Option<Decimal> = None;
     for (i, r) in order.iter().enumerate() {
         let rep = &ds.reps[r.rep as usize];
-        t.text(1, &rep.rep_id)?;
-        t.text(2, &rep.name)?;
-        t.text(3, rep.team.as_deref().unwrap_or(""))?;
-        t.text(4, &rep.role)?;
+        t.text(2, &rep.rep_id)?;
+        t.text(3, &rep.name)?;
+        t.text(4, rep.team.as_deref().unwrap_or(""))?;
+        t.text(5, &rep.role)?;
         let a = match &r.outcome {
             Ok(a) => a,
             Err(why) => {
-                t.text(first_total_col + 9, why.reason(lang))?;
+                t.text(note_col, why.reason(lang))?;
                 t.next();
                 continue;
             }
@@ -646,14 +709,21 @@ fn ranking(
                 rank = i + 1;
                 last_total = Some(total);
             }
-            let r = Decimal::from(rank);
-            t.ws.write_number_with_format(t.row, 0, f(r), &fm.center)?;
+            t.ws.write_number_with_format(t.row, 0, rank as f64, &fm.center)?;
+            let team = team_of(ds, r.rep, lang);
+            let e = team_ranks.entry(team).or_insert((0, 0, None));
+            e.0 += 1;
+            if e.2 != Some(total) {
+                e.1 = e.0;
+                e.2 = Some(total);
+            }
+            t.ws.write_number_with_format(t.row, 1, e.1 as f64, &fm.center)?;
         }
-        t.text(5, &profile_label(a, lang))?;
+        t.text(6, &profile_label(a, lang))?;
         if !s.not_graded() {
             for (c, d) in dims.iter().enumerate() {
                 let sub = s.dimensions.iter().find(|x| &x.name == d);
-                t.number(6 + c as u16, sub.map(|x| x.subtotal), Kind::Num)?;
+                t.number(7 + c as u16, sub.map(|x| x.subtotal), Kind::Num)?;
             }
         }
         let c = first_total_col;
@@ -664,10 +734,20 @@ fn ranking(
         t.number(c + 4, s.total, Kind::Num)?;
         if let Some(g) = &s.grade {
             t.text_with(c + 5, &g.name, &fm.center)?;
-            t.number(c + 6, Some(g.coefficient), Kind::Num)?;
         }
-        t.number(c + 7, rep.bonus_base, Kind::Money)?;
-        t.number(c + 8, s.bonus_amount, Kind::Money)?;
+        if let Some((total, grade)) = at.previous.and_then(|p| p.reps.get(&rep.rep_id)) {
+            t.number(c + 6, *total, Kind::Num)?;
+            if let Some(g) = grade {
+                t.text_with(c + 7, g, &fm.center)?;
+            }
+        }
+        if let Some(g) = &s.grade {
+            t.number(c + 8, Some(g.coefficient), Kind::Num)?;
+        }
+        if bonus_cols {
+            t.number(c + 9, rep.bonus_base, Kind::Money)?;
+            t.number(c + 10, s.bonus_amount, Kind::Money)?;
+        }
         let note = match (&s.veto, s.not_graded()) {
             (Some(v), _) => format!("{}{}", lang.pick("一票否决：", "veto: "), v.reason),
             (None, true) => lang
@@ -678,10 +758,30 @@ fn ranking(
                 .to_string(),
             (None, false) => String::new(),
         };
-        t.text(c + 9, &note)?;
+        t.text(note_col, &note)?;
         t.next();
     }
-    t.finish(3, true, 40.0)
+    let end = t.row;
+    t.finish(4, true, 40.0)?;
+    signoff_lines(ws, end + 1, &scheme.form.summary_signoffs(lang), lang)
+}
+
+/// The sign-off lines under a table (制表 / 审核 / 审批), each with a date.
+fn signoff_lines(
+    ws: &mut Worksheet,
+    row: u32,
+    names: &[String],
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    for (i, name) in names.iter().enumerate() {
+        let line = format!(
+            "{name}{}______________    {}__________",
+            lang.pick("：", ": "),
+            lang.pick("日期：", "Date: ")
+        );
+        write_text(ws, row + 2 * i as u32, 2, &line, &Format::new())?;
+    }
+    Ok(())
 }
 
 /// Σ / n to 2 places; `None` for no values.
@@ -1359,6 +1459,43 @@ fn adjustments_log(
             t.text(7, lang.pick("已应用", "applied"))?;
             t.text(8, crate::output::changes::REVIEW_RECORD)?;
             t.next();
+        }
+        // 自评 / 上级评分 typed on the 考核表.
+        for (code, typed) in &a.typed {
+            let name = a
+                .lines
+                .iter()
+                .find(|l| &l.spec.code == code)
+                .map_or(code.as_str(), |l| l.spec.name.as_str());
+            for (rater, v) in typed {
+                let label = if *rater == "self" {
+                    lang.pick("自评", "self")
+                } else {
+                    lang.pick("上级评分", "supervisor")
+                };
+                t.text(0, &rep.rep_id)?;
+                t.text(1, &rep.name)?;
+                t.text(2, hr)?;
+                t.text(3, &format!("{name} {label}"))?;
+                t.number(4, Some(*v), Kind::Num)?;
+                t.text(
+                    5,
+                    &if lang == Lang::Zh {
+                        format!(
+                            "{label} {}（考核表中填写，代替该来源的评分行）",
+                            v.normalize()
+                        )
+                    } else {
+                        format!(
+                            "{label} {} (typed in the workbook, replacing that rater's rows)",
+                            v.normalize()
+                        )
+                    },
+                )?;
+                t.text(7, lang.pick("已应用", "applied"))?;
+                t.text(8, crate::output::changes::REVIEW_RECORD)?;
+                t.next();
+            }
         }
         if let Some(c) = a.comment.as_deref().filter(|c| !c.is_empty()) {
             t.text(0, &rep.rep_id)?;

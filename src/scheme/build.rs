@@ -213,12 +213,35 @@ fn build(
         versions,
         columns,
         mail: raw.mail.as_ref().map(|m| mail(m, errs)).unwrap_or_default(),
+        form: raw.form.as_ref().map(|f| form(f, errs)).unwrap_or_default(),
         ledger_password_env: raw
             .input
             .as_ref()
             .and_then(|i| i.passwords.clone())
             .map(|m| m.into_iter().collect())
             .unwrap_or_default(),
+    }
+}
+
+/// The `[form]` table: names of the sign-off lines are not blank.
+fn form(raw: &super::raw::RawForm, errs: &mut Errors) -> super::Form {
+    let at = At::default().push("[form]", "[form]");
+    let mut names = |key: &str, list: &Option<Vec<String>>| -> Option<Vec<String>> {
+        let list = list.as_ref()?;
+        if list.iter().any(|n| n.trim().is_empty()) {
+            errs.add(
+                &at.push(key, key),
+                "签字栏名称不能为空",
+                "a sign-off line needs a name",
+            );
+        }
+        Some(list.iter().map(|n| n.trim().to_string()).collect())
+    };
+    super::Form {
+        signoffs: names("signoffs", &raw.signoffs),
+        summary_signoffs: names("summary_signoffs", &raw.summary_signoffs),
+        appeal: raw.appeal.as_ref().map(|a| a.trim().to_string()),
+        ranking_bonus: raw.ranking_bonus.unwrap_or(true),
     }
 }
 

@@ -73,3 +73,66 @@ mod tests {
         );
     }
 }
+
+/// The scheme file as the outputs name it: its path relative to the ledger
+/// folder when it lies inside it (`考核方案.toml`, `config/考核方案.toml`),
+/// else its file name alone. No output names a machine path.
+pub fn shown_name(scheme: &Path, ledger_dir: &Path) -> String {
+    let full = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| a.canonicalize().unwrap_or(a))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (file, dir) = (full(scheme), full(ledger_dir));
+    if let Ok(rel) = file.strip_prefix(&dir) {
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if !parts.is_empty() {
+            return parts.join("/");
+        }
+    }
+    file.file_name()
+        .or_else(|| scheme.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown_name;
+
+    #[test]
+    fn inside_the_ledger_folder_relative_else_the_name() {
+        let tmp = std::env::temp_dir().join(format!("kaohe-shown-{}", std::process::id()));
+        let ledgers = tmp.join("ledgers");
+        std::fs::create_dir_all(ledgers.join("config")).unwrap();
+        for p in [
+            ledgers.join("考核方案.toml"),
+            ledgers.join("config/方案.toml"),
+            tmp.join("外部方案.toml"),
+        ] {
+            std::fs::write(p, "").unwrap();
+        }
+        assert_eq!(
+            shown_name(&ledgers.join("考核方案.toml"), &ledgers),
+            "考核方案.toml"
+        );
+        assert_eq!(
+            shown_name(&ledgers.join("config/方案.toml"), &ledgers),
+            "config/方案.toml"
+        );
+        // Beside the folder (or anywhere else): the name only.
+        assert_eq!(
+            shown_name(&tmp.join("外部方案.toml"), &ledgers),
+            "外部方案.toml"
+        );
+        // A path through `..` that lands inside counts as inside.
+        assert_eq!(
+            shown_name(&ledgers.join("config/../考核方案.toml"), &ledgers),
+            "考核方案.toml"
+        );
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+}

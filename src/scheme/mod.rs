@@ -526,6 +526,8 @@ pub struct Scheme {
     pub columns: ColumnAliases,
     /// The `[mail]` table (sender and message template for `kaohe mail`).
     pub mail: mail::MailSettings,
+    /// The `[form]` table: what the printed forms ask for besides the numbers.
+    pub form: Form,
     /// `[input] passwords`: (file pattern, environment variable name) of
     /// encrypted ledgers, in the file's order.
     pub ledger_password_env: Vec<(String, String)>,
@@ -649,6 +651,71 @@ impl Scheme {
 
     pub fn lowest_grade(&self) -> &Grade {
         self.grades.last().expect("a scheme has grades")
+    }
+}
+
+/// The `[form]` table: the sign-off chain and appeal note of the 考核表,
+/// the team summary's sign-off lines and whether its ranking shows bonus
+/// amounts. A list or note the scheme leaves out takes the default in the
+/// output's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// `signoffs`: who signs the 考核表, in order.
+    pub signoffs: Option<Vec<String>>,
+    /// `appeal`: the appeal note (empty: none).
+    pub appeal: Option<String>,
+    /// `summary_signoffs`: the team summary's 制表 / 审核 / 审批 lines.
+    pub summary_signoffs: Option<Vec<String>>,
+    /// `ranking_bonus`: the ranking shows bonus bases and amounts (default
+    /// true; false leaves them to the 绩效奖金 sheet).
+    pub ranking_bonus: bool,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form {
+            signoffs: None,
+            appeal: None,
+            summary_signoffs: None,
+            ranking_bonus: true,
+        }
+    }
+}
+
+impl Form {
+    /// Who signs the 考核表: the scheme's list, else 被考核人, 直属领导,
+    /// 部门负责人, 人力资源部.
+    pub fn signoffs(&self, lang: crate::Lang) -> Vec<String> {
+        self.signoffs.clone().unwrap_or_else(|| {
+            let zh = ["被考核人", "直属领导", "部门负责人", "人力资源部"];
+            let en = ["Rep", "Supervisor", "Department head", "Human resources"];
+            match lang {
+                crate::Lang::Zh => zh.map(String::from).to_vec(),
+                crate::Lang::En => en.map(String::from).to_vec(),
+            }
+        })
+    }
+
+    /// The appeal note: the scheme's (empty: none), else the default.
+    pub fn appeal(&self, lang: crate::Lang) -> String {
+        self.appeal.clone().unwrap_or_else(|| {
+            lang.pick(
+                "如对考核结果有异议，请于 7 个工作日内向人力资源部提出申诉。",
+                "If you disagree with this assessment, appeal to Human Resources within 7 working days.",
+            )
+            .to_string()
+        })
+    }
+
+    /// The team summary's sign-off lines: the scheme's, else 制表, 审核, 审批.
+    pub fn summary_signoffs(&self, lang: crate::Lang) -> Vec<String> {
+        self.summary_signoffs.clone().unwrap_or_else(|| {
+            let v: [&str; 3] = match lang {
+                crate::Lang::Zh => ["制表", "审核", "审批"],
+                crate::Lang::En => ["Prepared by", "Reviewed by", "Approved by"],
+            };
+            v.map(String::from).to_vec()
+        })
     }
 }
 

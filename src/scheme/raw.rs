@@ -38,6 +38,10 @@
 //! effective_from = "2026-07-01"
 //!   [[versions.profiles]]            # the complete profile list of that version
 //!
+//! [form]                             # optional: the printed forms
+//! signoffs = ["被考核人", "直属领导", "部门负责人", "人力资源部"]
+//! appeal = "如对考核结果有异议，请于 7 个工作日内向人力资源部提出申诉。"
+//!
 //! [mail]                             # optional: kaohe mail's sender and template
 //! from = "人力资源部 <hr@example.com>"
 //! subject = "{period} 绩效考核表 - {name}"
@@ -139,6 +143,9 @@ pub struct RawScheme {
     pub apply: Option<RawApply>,
     /// Distribution caps: grade name → the largest share of graded reps.
     pub distribution: Option<BTreeMap<String, Num>>,
+    /// The printed forms: sign-off chain, appeal note, the summary's
+    /// sign-off lines, bonus amounts on the ranking (see [`super::Form`]).
+    pub form: Option<RawForm>,
 }
 
 /// The `[apply]` table, every key optional.
@@ -151,6 +158,20 @@ pub struct RawApply {
     pub improvement_below: Option<String>,
     /// The grades that count as excellent (default: the two highest).
     pub excellent_grades: Option<Vec<String>>,
+}
+
+/// The `[form]` table, every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForm {
+    /// Who signs the 考核表, in order (`["被考核人", "直属领导", …]`).
+    pub signoffs: Option<Vec<String>>,
+    /// The appeal note under the signatures (`""`: none).
+    pub appeal: Option<String>,
+    /// The sign-off lines of the team summary (`["制表", "审核", "审批"]`).
+    pub summary_signoffs: Option<Vec<String>>,
+    /// Whether the summary's ranking shows bonus bases and amounts.
+    pub ranking_bonus: Option<bool>,
 }
 
 /// The `[input]` table.

@@ -1,5 +1,6 @@
 //! HR's review of a period's workbooks (SPEC 8 "HR review"): the edits HR
-//! made in the editable cells of each 考核表 (manual scores, 评语), read back
+//! made in the editable cells of each 考核表 (manual scores, the 自评 and
+//! 上级评分 of manual indicators, 评语, the 绩效面谈记录), read back
 //! by value — not by bytes, so a workbook saved by Excel, WPS or LibreOffice
 //! reads alike — and kept in the period's review record `审阅记录.csv`, an
 //! input of the period from then on.
@@ -22,7 +23,9 @@ use calamine::{Data, Reader, Xlsx};
 use rust_decimal::Decimal;
 
 use crate::compute::assess::{Review, Reviews};
-use crate::output::manifest::{Layout, Manifest, Shown, COMMENT};
+use crate::output::manifest::{
+    is_text_cell, split_rater, Layout, Manifest, Shown, COMMENT, INTERVIEW,
+};
 use crate::period::Period;
 use crate::Lang;
 
@@ -295,21 +298,30 @@ pub fn harvest(home: &Path, manifest: &Manifest, lang: Lang) -> Harvest {
         for (i, now) in &seen.edits {
             let e = &layout.editable[*i];
             let key = |r: &Record| r.rep_id == rep.rep_id && r.code == e.code;
-            if e.code != COMMENT {
+            if !is_text_cell(&e.code) {
+                let max = e.max.unwrap_or(120.0);
                 let usable = match now {
-                    Shown::Number(n) => (0.0..=120.0).contains(n),
+                    Shown::Number(n) => (0.0..=max).contains(n),
                     Shown::Text(t) => t.is_empty(),
                 };
                 if !usable {
+                    let why = match (e.max, lang) {
+                        (None, _) => lang
+                            .pick(
+                                "（未采用：得分应为 0–120 的数字）",
+                                " (not carried: a score is a number from 0 to 120)",
+                            )
+                            .to_string(),
+                        (Some(m), Lang::Zh) => format!("（未采用：评分应为 0–{m} 的数字）"),
+                        (Some(m), Lang::En) => {
+                            format!(" (not carried: a rating is a number from 0 to {m})")
+                        }
+                    };
                     out.not_carried.push(format!(
-                        "{who} {} {}: {}{}",
+                        "{who} {} {}: {}{why}",
                         e.name,
                         e.cell,
                         now.text(),
-                        lang.pick(
-                            "（未采用：得分应为 0–120 的数字）",
-                            " (not carried: a score is a number from 0 to 120)"
-                        )
                     ));
                     continue;
                 }
@@ -345,6 +357,21 @@ pub fn reviews(period: Period, records: &[Record], into: &mut Reviews) {
         let review: &mut Review = into.entry((period, r.rep_id.clone())).or_default();
         if r.code == COMMENT {
             review.comment = Some(r.value.clone());
+        } else if let Some(field) = r.code.strip_prefix(INTERVIEW) {
+            review.interview.insert(field.to_string(), r.value.clone());
+        } else if let Some((code, rater)) = split_rater(&r.code) {
+            // 自评 / 上级评分: a known rater code, a number.
+            let known = crate::input::parse::words::RATERS
+                .iter()
+                .find(|w| w.code == rater)
+                .map(|w| w.code);
+            if let (Some(rater), Ok(v)) = (known, r.value.parse::<Decimal>()) {
+                review
+                    .raters
+                    .entry(code.to_string())
+                    .or_default()
+                    .insert(rater, v);
+            }
         } else if let Ok(v) = r.value.parse::<Decimal>() {
             review.scores.insert(r.code.clone(), v);
         }

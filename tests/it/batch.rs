@@ -144,7 +144,7 @@ fn replace_note(path: &Path) -> String {
     let mut wb = open_workbook_auto(path).unwrap();
     let range = wb.worksheet_range("考核表").unwrap();
     range
-        .get_value((3, 0))
+        .get_value((4, 0))
         .map(|c| c.to_string())
         .unwrap_or_default()
 }

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod demo;
 mod encrypt;
+mod form;
 mod formats;
 mod hardening;
 mod mail;

@@ -524,7 +524,7 @@ fn english_workbooks_name_the_standard_dimensions_in_english() {
     assert_eq!(r.status.code(), Some(0), "{}", text(&r));
     let wb = out.join("2026-03/S002_陈颖_2026-03.xlsx");
     assert_eq!(cell(&wb, (2, 1)), "2026-03 (2026-03-01 — 2026-03-31)");
-    assert_eq!(cell(&wb, (5, 0)), "Performance output");
+    assert_eq!(cell(&wb, (6, 0)), "Performance output");
     let mut book = open_workbook_auto(&wb).unwrap();
     let range = book.worksheet_range("Scorecard").unwrap();
     let texts: Vec<String> = range.cells().map(|(_, _, c)| c.to_string()).collect();

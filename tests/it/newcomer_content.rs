@@ -132,63 +132,85 @@ fn row_of(r: &Range<Data>, col: usize, want: &str) -> usize {
 fn steps_and_options_show_in_the_scorecard() {
     let (ds, scheme) = ledgers();
     let r = scorecard(&ds, &scheme, "2026-03", "S001", Lang::Zh);
-    // Columns: 维度 指标 权重 达标线 优秀线 目标 实际值 考核值 得分 加权得分 说明.
+    // Columns: 维度 指标 权重 方案权重 达标线 优秀线 目标 实际值 考核值 得分
+    // 加权得分 评分标准 说明.
     let key = row_of(&r, 1, "重点项目签约数");
-    assert_eq!(text(&r, key, 3), "见说明");
+    assert_eq!(text(&r, key, 4), "见评分标准");
     assert_eq!(
-        text(&r, key, 10),
-        "阶梯计分：≥1 得 60；≥2 得 80；≥3 得 100（低于 1 得 0）"
+        text(&r, key, 11),
+        "阶梯：≥1 得 60；≥2 得 80；≥3 得 100（低于 1 得 0）"
+    );
+    assert_eq!(
+        text(&r, key, 12),
+        "数据来源：回款台账（重点项目、签约日期）"
     );
     // 2 signings: the largest threshold ≤ 2 is 2 → 80.
-    assert_eq!(number(&r, key, 7), Some(2.0));
-    assert_eq!(number(&r, key, 8), Some(80.0));
+    assert_eq!(number(&r, key, 8), Some(2.0));
+    assert_eq!(number(&r, key, 9), Some(80.0));
 
     let fu = row_of(&r, 1, "跟进量");
-    assert_eq!(text(&r, fu, 10), "只计跟进方式：拜访");
+    assert_eq!(
+        text(&r, fu, 11),
+        "考核值 ≥ 30 得 100 分；= 20 得 60 分；之间按比例；低于 20 按 60×考核值÷20"
+    );
+    assert_eq!(
+        text(&r, fu, 12),
+        "只计跟进方式：拜访；数据来源：跟进记录（跟进时间、跟进方式）"
+    );
     // 3 visits (the 2 calls are not counted), below the pass line 20:
     // 60 × 3 ÷ 20 = 9.
-    assert_eq!(number(&r, fu, 7), Some(3.0));
-    assert_eq!(number(&r, fu, 8), Some(9.0));
+    assert_eq!(number(&r, fu, 8), Some(3.0));
+    assert_eq!(number(&r, fu, 9), Some(9.0));
 
     let rating = row_of(&r, 1, "协作响应速度");
     assert_eq!(
-        text(&r, rating, 10),
-        "得分 = 评分 ÷ 5 × 100；5 分制；评分人及权重：上级 ×0.6、同级 ×0.4；人工评分，可修改得分"
+        text(&r, rating, 11),
+        "人工评分（5 分制）：得分 = 评分 ÷ 5 × 100"
+    );
+    assert_eq!(
+        text(&r, rating, 12),
+        "5 分制；评分人及权重：上级 ×0.6、同级 ×0.4；数据来源：评分表（指标、分值、评分来源）；人工评分，可修改得分"
     );
     // (4 × 0.6 + 3 × 0.4) ÷ (0.6 + 0.4) = 3.6; 3.6 ÷ 5 × 100 = 72.
-    assert_eq!(number(&r, rating, 7), Some(3.6));
-    assert_eq!(number(&r, rating, 8), Some(72.0));
+    assert_eq!(number(&r, rating, 8), Some(3.6));
+    assert_eq!(number(&r, rating, 9), Some(72.0));
 
-    // The gate row, below the weighted lines, names its penalty (met or
-    // not: the penalty a miss would cost).
+    // The gate row, below the weighted lines: its rule names the penalty,
+    // its note the result; its score cell holds no text.
     let gate = row_of(&r, 1, "台账填写完整率");
     assert!(gate > rating);
+    assert_eq!(text(&r, gate, 11), "考核值 ≥ 95% 为达标；未达标扣 5 分");
     assert!(
-        text(&r, gate, 10).starts_with("未达标扣 5"),
+        text(&r, gate, 12).starts_with("结果："),
         "{}",
-        text(&r, gate, 10)
+        text(&r, gate, 12)
     );
+    assert_eq!(text(&r, gate, 9), "");
 
     // A quarter: thresholds × 3 months; 2 signings are below 3 → 0.
     let q = scorecard(&ds, &scheme, "2026-Q1", "S001", Lang::En);
     let key = row_of(&q, 1, "Key-project signings");
-    assert_eq!(text(&q, key, 3), "see note");
+    assert_eq!(text(&q, key, 4), "see rule");
     assert_eq!(
-        text(&q, key, 10),
-        "steps: ≥3: 60; ≥6: 80; ≥9: 100 (below 3: 0)"
+        text(&q, key, 11),
+        "steps: ≥3: 60; ≥6: 80; ≥9: 100 (below 3: 0) (monthly lines ×3)"
     );
-    assert_eq!(number(&q, key, 8), Some(0.0));
+    assert_eq!(number(&q, key, 9), Some(0.0));
 
     // The B2C rep's follow-ups are an achievement against the target.
     let r = scorecard(&ds, &scheme, "2026-03", "S002", Lang::Zh);
     let fu = row_of(&r, 1, "跟进量");
     assert_eq!(
-        text(&r, fu, 10),
-        "对目标表「跟进量目标」(followup_target) 计达成率；目标来源：目标表"
+        text(&r, fu, 11),
+        "达成率 ≥ 120% 得 100 分；= 80% 得 60 分；之间按比例；低于 80% 按 60×达成率÷80%"
+    );
+    assert_eq!(
+        text(&r, fu, 12),
+        "对目标表「跟进量目标」(followup_target) 计达成率；目标来源：目标表；数据来源：跟进记录（跟进时间）；目标表（跟进量目标）"
     );
     // 5 follow-ups ÷ target 10 = 0.5, below 0.8: 60 × 0.5 ÷ 0.8 = 37.5.
-    assert_eq!(number(&r, fu, 7), Some(0.5));
-    assert_eq!(number(&r, fu, 8), Some(37.5));
+    assert_eq!(number(&r, fu, 8), Some(0.5));
+    assert_eq!(number(&r, fu, 9), Some(37.5));
 }
 
 /// The number format of a cell of a summary sheet.

@@ -73,7 +73,12 @@ fn check_period(period: &str) {
     let r = sheet(&path, "排名");
     let (id_col, total_col) = (column(&r, "工号"), column(&r, "总分"));
     let mut shown = Vec::new();
-    for row in 1..r.height() {
+    // The table's rows run to the first without a rep id (the 制表 / 审核 /
+    // 审批 lines follow).
+    let table_rows = (1..r.height())
+        .take_while(|&row| !text(&r, row, id_col).is_empty())
+        .count();
+    for row in 1..=table_rows {
         let id = text(&r, row, id_col);
         let rep = results
             .iter()
@@ -91,7 +96,19 @@ fn check_period(period: &str) {
             shown.push(t);
         }
     }
-    assert_eq!(r.height() - 1, results.len(), "{period}: one row per rep");
+    assert_eq!(table_rows, results.len(), "{period}: one row per rep");
+    let below: Vec<String> = (table_rows + 1..r.height())
+        .map(|row| text(&r, row, id_col))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(
+        below,
+        [
+            "制表：______________    日期：__________",
+            "审核：______________    日期：__________",
+            "审批：______________    日期：__________"
+        ]
+    );
     assert!(
         shown.windows(2).all(|w| w[0] >= w[1]),
         "{period}: {shown:?}"

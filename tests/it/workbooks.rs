@@ -28,6 +28,19 @@ fn num(d: &Data) -> Option<f64> {
     }
 }
 
+/// The name of a rep's supervisor (直属领导, by id or name in the roster).
+fn supervisor_name(
+    ds: &kaohe::input::dataset::Dataset,
+    rep: &kaohe::input::model::Rep,
+) -> Option<String> {
+    let s = rep.supervisor.as_deref()?;
+    ds.reps
+        .iter()
+        .find(|r| r.rep_id == s)
+        .or_else(|| ds.reps.iter().find(|r| r.name == s))
+        .map(|r| r.name.clone())
+}
+
 #[test]
 fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
@@ -70,21 +83,21 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
         for l in s.lines.iter().filter(|l| !l.is_gate) {
             let row = rows
                 .iter()
-                .find(|r| text(&r[1]) == l.name)
+                .find(|r| text(&r[1]).trim_end_matches(" ↓") == l.name)
                 .unwrap_or_else(|| panic!("{}: {}", w.file, l.name));
             assert_eq!(
-                num(&row[9]),
+                num(&row[10]),
                 l.points.map(|p| p.to_f64().unwrap()),
                 "{} {}",
                 w.file,
                 l.name
             );
-            printed_points += num(&row[9]).unwrap_or(0.0);
+            printed_points += num(&row[10]).unwrap_or(0.0);
         }
         let after = |label: &str| {
             rows.iter()
-                .find(|r| text(&r[7]) == label)
-                .map(|r| r[9].clone())
+                .find(|r| text(&r[8]) == label)
+                .map(|r| r[10].clone())
                 .unwrap_or_else(|| panic!("{}: {label}", w.file))
         };
         let weighted = num(&after("加权得分"));
@@ -141,13 +154,16 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
             w.file
         );
 
-        // Nothing of another rep: no other rep's id or name, and every
-        // contract in the workbook is this rep's.
+        // Nothing of another rep: no other rep's id or name (but the
+        // supervisor's name, the form's 考核人), and every contract in the
+        // workbook is this rep's.
+        let boss = supervisor_name(&ds, me);
         let others: HashSet<String> = ds
             .reps
             .iter()
             .filter(|r| r.rep_id != me.rep_id)
             .flat_map(|r| [r.rep_id.clone(), r.name.clone()])
+            .filter(|t| Some(t) != boss.as_ref())
             .collect();
         let mine: HashSet<&str> = ds
             .contracts

@@ -665,3 +665,73 @@ fn a_rep_end_to_end() {
     assert_eq!((g.name.as_str(), g.coefficient), ("A", d("1.2")));
     assert_eq!(r.bonus_amount, Some(d("6000.00")));
 }
+
+/// Effective weights (考核表 权重) with N/A rows left out. Weights 30, 20,
+/// 20, 20 and 10 (N/A): W = 90; 30·100/90 = 33.333…, 20·100/90 = 22.222…;
+/// floors 33.33 + 3 × 22.22 = 99.99, the missing hundredth to the largest
+/// remainder (0.00333… of the first line) → 33.34, 22.22, 22.22, 22.22 = 100.
+/// Nothing N/A: the scheme's weights as they are. A gate has none.
+#[test]
+fn effective_weights_add_up_to_100_without_the_na_rows() {
+    let specs = [
+        lin("sales_achievement", 30, "0.8", "1.2"),
+        lin("collection_rate", 20, "0.9", "1.0"),
+        lin("repurchase_rate", 20, "0.2", "0.35"),
+        lin("customer_coverage", 20, "0.8", "1.0"),
+        lin("satisfaction", 10, "7", "8.5"),
+        gate("ledger_completeness", "0.95"),
+    ];
+    let values = [ok("1"), ok("1"), ok("0.3"), ok("0.9"), na(), ok("0.9")];
+    let lines: Vec<LineInput> = specs
+        .iter()
+        .zip(values.clone())
+        .map(|(s, v)| input(s, v))
+        .collect();
+    let r = run(&lines, &[], &Defaults::default());
+    assert_eq!(r.applicable_weight, d("90"));
+    let eff = effective_weights(&r.lines);
+    assert_eq!(
+        eff,
+        [
+            Some(d("33.34")),
+            Some(d("22.22")),
+            Some(d("22.22")),
+            Some(d("22.22")),
+            None,
+            None
+        ]
+    );
+    assert_eq!(eff.iter().flatten().sum::<Decimal>(), d("100"));
+
+    let all = [ok("1"), ok("1"), ok("0.3"), ok("0.9"), ok("8"), ok("0.9")];
+    let lines: Vec<LineInput> = specs.iter().zip(all).map(|(s, v)| input(s, v)).collect();
+    let r = run(&lines, &[], &Defaults::default());
+    let eff = effective_weights(&r.lines);
+    assert_eq!(
+        eff,
+        [
+            Some(d("30")),
+            Some(d("20")),
+            Some(d("20")),
+            Some(d("20")),
+            Some(d("10")),
+            None
+        ]
+    );
+
+    // Three equal weights, one N/A of four: 100/3 = 33.333… each; 99.99
+    // from the floors, the hundredth to the first (ties go to the earlier).
+    let thirds = [
+        lin("sales_achievement", 25, "0.8", "1.2"),
+        lin("collection_rate", 25, "0.9", "1.0"),
+        lin("repurchase_rate", 25, "0.2", "0.35"),
+        lin("satisfaction", 25, "7", "8.5"),
+    ];
+    let v = [ok("1"), ok("1"), na(), ok("8")];
+    let lines: Vec<LineInput> = thirds.iter().zip(v).map(|(s, v)| input(s, v)).collect();
+    let eff = effective_weights(&run(&lines, &[], &Defaults::default()).lines);
+    assert_eq!(
+        eff,
+        [Some(d("33.34")), Some(d("33.33")), None, Some(d("33.33"))]
+    );
+}

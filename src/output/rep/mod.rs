@@ -31,7 +31,9 @@ use crate::compute::process::{followups_in_period, leads_in_period, within};
 use crate::compute::score::{GateOutcome, LineStatus};
 use crate::compute::Ctx;
 use crate::input::model::{AdjustmentKind, RepIdx};
-use crate::output::manifest::{EditableCell, FixedCell, Layout, Shown, COMMENT};
+use crate::output::manifest::{
+    EditableCell, FixedCell, Layout, Shown, COMMENT, INTERVIEW, INTERVIEW_FIELDS,
+};
 use crate::output::xlsx::{
     display_width, fit_width, needs_quote_prefix, new_output_workbook, write_text,
 };
@@ -104,11 +106,22 @@ struct Formats {
     total: Format,
     unlocked2: Format,
     sub: Format,
+    sub2: Format,
+    /// A label that sits right against its value (form number, date).
+    label_right: Format,
+    /// A value written on a line (考核人).
+    line: Format,
+    /// A small wrapped explanation.
+    note: Format,
+    center: Format,
 }
 
 impl Formats {
     fn new() -> Formats {
-        let border = |f: Format| f.set_border(FormatBorder::Thin);
+        let border = |f: Format| {
+            f.set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::VerticalCenter)
+        };
         Formats {
             title: Format::new()
                 .set_bold()
@@ -147,20 +160,40 @@ impl Formats {
                     .set_background_color("#FFFFE0"),
             ),
             sub: border(Format::new().set_bold().set_background_color("#F2F2F2")),
+            sub2: border(
+                Format::new()
+                    .set_bold()
+                    .set_num_format("0.00")
+                    .set_background_color("#F2F2F2"),
+            ),
+            label_right: Format::new()
+                .set_bold()
+                .set_font_color("#404040")
+                .set_align(FormatAlign::Right),
+            line: Format::new().set_border_bottom(FormatBorder::Thin),
+            note: Format::new()
+                .set_text_wrap()
+                .set_font_size(9)
+                .set_font_color("#404040")
+                .set_align(FormatAlign::VerticalCenter),
+            center: border(Format::new().set_align(FormatAlign::Center)),
         }
     }
     fn unit(&self, unit: Unit, ratio: bool) -> Format {
         Format::new()
             .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter)
             .set_num_format(num_format(unit, ratio))
     }
 }
 
-/// Columns of the scorecard.
-const HEAD_ZH: [&str; 11] = [
+/// Columns of the scorecard: 权重 is the rep's effective weight (N/A lines
+/// left out, adding up to 100), 方案权重 the scheme's, which the formulas use.
+const HEAD_ZH: [&str; 13] = [
     "维度",
     "指标",
     "权重",
+    "方案权重",
     "达标线",
     "优秀线",
     "目标",
@@ -168,12 +201,14 @@ const HEAD_ZH: [&str; 11] = [
     "考核值",
     "得分",
     "加权得分",
+    "评分标准",
     "说明",
 ];
-const HEAD_EN: [&str; 11] = [
+const HEAD_EN: [&str; 13] = [
     "Dimension",
     "Indicator",
     "Weight",
+    "Scheme weight",
     "Pass",
     "Excellent",
     "Target",
@@ -181,14 +216,51 @@ const HEAD_EN: [&str; 11] = [
     "Value",
     "Score",
     "Weighted points",
+    "Scoring rule",
     "Note",
 ];
-const COL_WEIGHT: u16 = 2;
-const COL_SCORE: u16 = 8;
-const COL_POINTS: u16 = 9;
+const COL_EFFECTIVE: u16 = 2;
+const COL_WEIGHT: u16 = 3;
+const COL_PASS: u16 = 4;
+const COL_EXCELLENT: u16 = 5;
+const COL_TARGET: u16 = 6;
+const COL_ACTUAL: u16 = 7;
+const COL_VALUE: u16 = 8;
+const COL_SCORE: u16 = 9;
+const COL_POINTS: u16 = 10;
+const COL_RULE: u16 = 11;
+const COL_NOTE: u16 = 12;
+/// The last column.
+const LAST: u16 = COL_NOTE;
 
 fn cell(r: u32, c: u16) -> String {
     format!("{}{}", crate::input::columns::col_letter(c as u32), r + 1)
+}
+
+/// What the form's header says beyond the assessment: the date it is filled
+/// in (the ledgers' as-of date, so a rerun gives the same bytes) and the
+/// assessor (the rep's 直属领导 by name, when the roster has one).
+#[derive(Debug, Clone, Default)]
+pub struct FormFacts {
+    pub date: Option<chrono::NaiveDate>,
+    pub assessor: Option<String>,
+}
+
+/// 考核人: the rep's 直属领导 by name (the roster's row when the cell names
+/// a rep by id or unique name, else the cell as written); `None` without one.
+pub fn assessor(
+    ds: &crate::input::dataset::Dataset,
+    roster: &crate::input::dataset::RepIndex,
+    rep: RepIdx,
+) -> Option<String> {
+    let s = ds.reps[rep as usize].supervisor.as_deref()?.trim();
+    if s.is_empty() {
+        return None;
+    }
+    Some(match roster.resolve(s) {
+        Ok(i) => ds.reps[i as usize].name.clone(),
+        Err(_) => s.to_string(),
+    })
 }
 
 /// Build one rep's workbook for one period; `replaces` is a note that it
@@ -203,12 +275,13 @@ pub fn rep_workbook(
     trend: &[(Period, Option<Decimal>)],
     replaces: Option<&str>,
     issue_rows: &IssueRows,
+    form: &FormFacts,
     lang: Lang,
 ) -> Result<(Workbook, Layout), XlsxError> {
     let mut wb = new_output_workbook();
     let fm = Formats::new();
     let layout = scorecard(
-        &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, lang,
+        &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, form, lang,
     )?;
     evidence(&mut wb, &fm, evidence_sheets(cx, rep, issue_rows, lang))?;
     Ok((wb, layout))

@@ -627,3 +627,55 @@ fn period_layers_are_read_and_the_most_specific_wins() {
     let e = err(&bad);
     assert!(e.contains("资深方案，年度方案 [year]"), "{e}");
 }
+
+#[test]
+fn the_form_table_and_its_defaults() {
+    // Without [form]: the defaults, in the output's language.
+    let s = Scheme::parse(&one(SALES100), "方案.toml").unwrap();
+    assert_eq!(
+        s.form.signoffs(crate::Lang::Zh),
+        ["被考核人", "直属领导", "部门负责人", "人力资源部"]
+    );
+    assert_eq!(
+        s.form.signoffs(crate::Lang::En),
+        ["Rep", "Supervisor", "Department head", "Human resources"]
+    );
+    assert_eq!(
+        s.form.appeal(crate::Lang::Zh),
+        "如对考核结果有异议，请于 7 个工作日内向人力资源部提出申诉。"
+    );
+    assert_eq!(
+        s.form.summary_signoffs(crate::Lang::Zh),
+        ["制表", "审核", "审批"]
+    );
+    assert!(s.form.ranking_bonus);
+
+    // The scheme's own: used as written (trimmed) in either language; an
+    // empty appeal prints none.
+    let text = format!(
+        "{}\n[form]\nsignoffs = [\" 被考核人 \", \"销售经理\", \"总经理\"]\nappeal = \"\"\nsummary_signoffs = [\"制表人\", \"财务复核\"]\nranking_bonus = false\n",
+        "name = \"t\""
+    );
+    let text = text + &one(SALES100).replace("name = \"t\"\n", "");
+    let s = Scheme::parse(&text, "方案.toml").unwrap();
+    assert_eq!(
+        s.form.signoffs(crate::Lang::En),
+        ["被考核人", "销售经理", "总经理"]
+    );
+    assert_eq!(s.form.appeal(crate::Lang::Zh), "");
+    assert_eq!(
+        s.form.summary_signoffs(crate::Lang::Zh),
+        ["制表人", "财务复核"]
+    );
+    assert!(!s.form.ranking_bonus);
+
+    // A blank name and an unknown key are mistakes.
+    let bad = one(SALES100) + "[form]\nsignoffs = [\"被考核人\", \" \"]\n";
+    assert!(
+        err(&bad).contains("[form]，signoffs：签字栏名称不能为空"),
+        "{}",
+        err(&bad)
+    );
+    let typo = one(SALES100) + "[form]\nsignoff = [\"被考核人\"]\n";
+    assert!(err(&typo).contains("signoff"), "{}", err(&typo));
+}
