@@ -98,13 +98,15 @@ fn shared_march() -> &'static Path {
     period
 }
 
-/// S002's effective weights. W = 85: the scheme weights 25, 8, 7, 5, 10,
-/// 8, 5, 5, 6, 6 of the lines with a score (老客户复购率 8 and 客户流失率
-/// 7 are N/A). Each × 100 ÷ 85, floored to hundredths: 29.41, 9.41, 8.23,
-/// 5.88, 11.76, 9.41, 5.88, 5.88, 7.05, 7.05 = 99.96; the 4 hundredths
-/// short go to the largest remainders: 6 → 7.0588… (twice), 7 → 8.2352…,
-/// 10 → 11.7647… So 29.41, 9.41, 8.24, 5.88, 11.77, 9.41, 5.88, 5.88,
-/// 7.06, 7.06 = 100, and the N/A rows have none.
+/// S002's effective weights (the preset's senior variant). W = 90: the
+/// scheme weights 25, 20, 5, 5, 5, 5, 5, 5, 10, 5 of the lines with a score
+/// (老客户复购率 6 and 客户流失率 4 are N/A). Each × 100 ÷ 90, floored to
+/// hundredths: 27.77, 22.22, 5.55 (seven times), 11.11 = 99.95; the 5
+/// hundredths short go to the largest remainders: 25 → 27.777… first, then
+/// four of the seven 5.555… (ties to the line higher up: 新客户开发数量,
+/// 客户满意度, 客户转介绍数量, 新线索24小时跟进率). So 27.78, 22.22, 5.56,
+/// 5.56, 5.56, 5.56, 5.55, 5.55, 11.11, 5.55 = 100, and the N/A rows have
+/// none.
 #[test]
 fn effective_weights_add_up_to_100_and_the_scheme_weights_sit_beside() {
     let period = shared_march();
@@ -122,18 +124,18 @@ fn effective_weights_add_up_to_100_and_the_scheme_weights_sit_beside() {
         .map(|r| (text(&r[1]), num(&r[2]), num(&r[3])))
         .collect();
     let want = [
-        ("销售额达成率", Some(29.41), 25.0),
-        ("首单回款率", Some(9.41), 8.0),
-        ("尾款回款率", Some(8.24), 7.0),
-        ("新客户开发数量", Some(5.88), 5.0),
-        ("老客户复购率", None, 8.0),
-        ("客户流失率 ↓", None, 7.0),
-        ("客户满意度", Some(11.77), 10.0),
-        ("新线索24小时跟进率", Some(9.41), 8.0),
-        ("意向客户周跟进频次", Some(5.88), 5.0),
-        ("合同审批及时率", Some(5.88), 5.0),
-        ("协作响应速度", Some(7.06), 6.0),
-        ("协作任务质量", Some(7.06), 6.0),
+        ("销售额达成率", Some(27.78), 25.0),
+        ("回款率", Some(22.22), 20.0),
+        ("新客户开发数量", Some(5.56), 5.0),
+        ("老客户复购率", None, 6.0),
+        ("客户流失率 ↓", None, 4.0),
+        ("客户满意度", Some(5.56), 5.0),
+        ("客户转介绍数量", Some(5.56), 5.0),
+        ("新线索24小时跟进率", Some(5.56), 5.0),
+        ("意向客户跟进达标率", Some(5.55), 5.0),
+        ("合同审批及时率", Some(5.55), 5.0),
+        ("团队帮扶", Some(11.11), 10.0),
+        ("协作任务质量", Some(5.55), 5.0),
     ];
     let want: Vec<(String, Option<f64>, Option<f64>)> = want
         .iter()
@@ -142,10 +144,10 @@ fn effective_weights_add_up_to_100_and_the_scheme_weights_sit_beside() {
     assert_eq!(got, want);
     let sum: f64 = got.iter().filter_map(|g| g.1).sum();
     assert!((sum - 100.0).abs() < 1e-9, "{sum}");
-    // The totals row: 100 (cached result of its formula) and W = 85.
+    // The totals row: 100 (cached result of its formula) and W = 90.
     let total = card.iter().find(|r| text(&r[1]) == "权重合计").unwrap();
     assert_eq!(num(&total[2]), Some(100.0));
-    assert_eq!(num(&total[3]), Some(85.0));
+    assert_eq!(num(&total[3]), Some(90.0));
 }
 
 #[test]
@@ -161,9 +163,10 @@ fn the_header_names_assessor_date_form_number_and_the_footer_pages() {
     assert_eq!(text(&card[2][12]), "2026-12-31");
     assert_eq!(text(&card[1][11]), "表单编号");
     assert_eq!(text(&card[1][12]), "S002-2026-03-2026.1");
-    // Role and profile are the same words: printed once.
+    // Role and profile are the same words: printed once (with the senior
+    // variant S002 is assessed by).
     assert_eq!(text(&card[1][6]), "岗位/方案");
-    assert_eq!(text(&card[1][7]), "商务专员-B2B");
+    assert_eq!(text(&card[1][7]), "商务专员-B2B（资深）");
     let sheet = &parts(&wb)["xl/worksheets/sheet1.xml"];
     assert!(
         sheet.contains("<oddFooter>&amp;L&amp;8S002-2026-03-2026.1&amp;C&amp;8第 &amp;P 页，共 &amp;N 页&amp;R&amp;8表单版本 2026.1</oddFooter>"),
@@ -213,14 +216,15 @@ fn scores_are_numbers_and_bonus_deductions_and_veto_are_formulas_over_the_adjust
             r
         );
     }
-    // The gate row (台账填写完整率): no score, its result in the note.
+    // The gate row (台账填写完整率; S002's March misses the preset's 100 %):
+    // no score, its result in the note.
     let gate = card
         .iter()
         .find(|r| text(&r[1]) == "台账填写完整率")
         .unwrap();
     assert_eq!(gate[9], Data::Empty);
     assert!(
-        text(&gate[12]).starts_with("结果：达标"),
+        text(&gate[12]).starts_with("结果：未达标"),
         "{}",
         text(&gate[12])
     );

@@ -2,18 +2,19 @@
 //! workbook round trip on the samples' 2026-03, S002 陈颖, with workbooks
 //! edited and saved by LibreOffice and by openpyxl (tests/fixtures/review/).
 //!
-//! S002's scorecard, by hand: W, the sum of the applicable weights, is
-//! 25 + 8 + 7 + 5 + 10 + 8 + 5 + 5 + 6 + 6 = 85 (repurchase and churn are
-//! N/A). The two manual
-//! lines weigh 6 each; kaohe's own scores are 94 (SPEED, 协作响应速度) and 89
-//! (QUALITY, 协作任务质量), worth round2(6·94/85) = 6.64 and round2(6·89/85) =
-//! 6.28 points; the total is 65.13 (C: 60 ≤ total < 70).
-//! - HR's 20 and 30: round2(6·20/85) = 1.41, round2(6·30/85) = 2.12 →
-//!   65.13 − 6.64 − 6.28 + 1.41 + 2.12 = 55.74 → D.
-//! - 20 set back to 94, 30 kept: 65.13 − 6.28 + 2.12 = 60.97 → C.
-//! - openpyxl's 75 (QUALITY): round2(6·75/85) = 5.29 → 65.13 − 6.28 + 5.29 = 64.14.
-//! - 70 (SPEED) beside an edited actual value: round2(6·70/85) = 4.94 →
-//!   65.13 − 6.64 + 4.94 = 63.43; the actual value is not carried.
+//! S002's scorecard, by hand (the preset's senior variant: S002 joined in
+//! 2021): W, the sum of the applicable weights, is 25 + 20 + 5 + 5 + 5 + 5 +
+//! 5 + 5 + 10 + 5 = 90 (repurchase and churn are N/A). The two manual lines
+//! are 团队帮扶 (HELP, weight 10, kaohe's own score 90) and 协作任务质量
+//! (QUALITY, weight 5, 89), worth round2(10·90/90) = 10.00 and
+//! round2(5·89/90) = 4.94 points; the total, after 8 points of gates, is
+//! 37.38 (D: below 60).
+//! - HR's 20 and 30: round2(10·20/90) = 2.22, round2(5·30/90) = 1.67 →
+//!   37.38 − 10.00 − 4.94 + 2.22 + 1.67 = 26.33 → D.
+//! - 20 set back to 90, 30 kept: 37.38 − 4.94 + 1.67 = 34.11 → D.
+//! - openpyxl's 75 (QUALITY): round2(5·75/90) = 4.17 → 37.38 − 4.94 + 4.17 = 36.61.
+//! - 70 (HELP) beside an edited actual value: round2(10·70/90) = 7.78 →
+//!   37.38 − 10.00 + 7.78 = 35.16; the actual value is not carried.
 
 use std::path::{Path, PathBuf};
 
@@ -114,20 +115,20 @@ fn cell(wb: &Path, at: (u32, u32)) -> String {
 
 /// Cells of S002's 2026-03 考核表 (tests/fixtures/review/ edits them):
 /// the two manual scores, the 评语 box, and 销售额达成率's actual value.
-const SPEED: &str = "J20";
+const HELP: &str = "J20";
 const QUALITY: &str = "J21";
-const COMMENT_BOX: &str = "A65";
+const COMMENT_BOX: &str = "A67";
 const SALES_ACTUAL: &str = "H7";
 
-/// 协作响应速度's 上级评分 cell and the 绩效面谈记录 cells
+/// 协作任务质量's 上级评分 cell and the 绩效面谈记录 cells
 /// (`S002_2026-03_raters.xlsx` fills them).
-const SPEED_SUPERVISOR: &str = "D27";
+const QUALITY_SUPERVISOR: &str = "D28";
 const INTERVIEW: [(&str, &str); 5] = [
-    ("C71", "2026-04-02"),
-    ("G71", "袁蕾"),
-    ("C72", "回款偏慢，尾款跟进不及时"),
-    ("C73", "每周核对应收，逾期当天跟进"),
-    ("K71", "2026-04-30"),
+    ("C73", "2026-04-02"),
+    ("G73", "袁蕾"),
+    ("C74", "回款偏慢，尾款跟进不及时"),
+    ("C75", "每周核对应收，逾期当天跟进"),
+    ("K73", "2026-04-30"),
 ];
 
 /// `J20` → (19, 9), 0-based.
@@ -176,7 +177,7 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     let out = tmp.path().join("out");
     let wb = first_run(&out);
     let period = out.join("2026-03");
-    // HR, in LibreOffice: SPEED 94 → 20, QUALITY 89 → 30, and a 评语.
+    // HR, in LibreOffice: HELP 90 → 20, QUALITY 89 → 30, and a 评语.
     hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
 
     // The dry run sends it, marked reviewed.
@@ -204,17 +205,20 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     // `--force` recalculates the period, now issued: into draft/, with
     // HR's scores and 评语; total and grade follow the scores.
     let r = run(&out, true);
-    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 1 })]);
+    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 0 })]);
     let draft = period.join("draft");
     let rows = s002(&draft);
-    assert_eq!(rows["rating:协作响应速度"].0, "20");
+    assert_eq!(rows["rating:团队帮扶"].0, "20");
     assert_eq!(rows["rating:协作任务质量"].0, "30");
-    assert_eq!(rows["rating:协作响应速度"].3, "HR 审阅修改（原得分 94）");
-    assert_eq!(rows["TOTAL"].1, "55.74");
+    assert_eq!(rows["rating:团队帮扶"].3, "HR 审阅修改（原得分 90）");
+    assert_eq!(rows["TOTAL"].1, "26.33");
     assert_eq!(rows["TOTAL"].2, "D");
-    assert_eq!(rows["TOTAL"].3, "评语：表现稳定，跨部门协作需加强");
+    assert_eq!(
+        rows["TOTAL"].3,
+        "达标项扣分 8；评语：表现稳定，跨部门协作需加强"
+    );
     let rewritten = draft.join(WORKBOOK);
-    assert_eq!(cell(&rewritten, at(SPEED)), "20");
+    assert_eq!(cell(&rewritten, at(HELP)), "20");
     assert_eq!(cell(&rewritten, at(QUALITY)), "30");
     assert_eq!(
         cell(&rewritten, at(COMMENT_BOX)),
@@ -228,7 +232,7 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
         "S002,陈颖,协作任务质量,rating:协作任务质量,89,30,S002_陈颖_2026-03.xlsx!{QUALITY},"
     )));
     assert!(lines[2].starts_with(&format!(
-        "S002,陈颖,协作响应速度,rating:协作响应速度,94,20,S002_陈颖_2026-03.xlsx!{SPEED},"
+        "S002,陈颖,团队帮扶,rating:团队帮扶,90,20,S002_陈颖_2026-03.xlsx!{HELP},"
     )));
     assert!(lines[3].starts_with(&format!(
         "S002,陈颖,评语,评语,,表现稳定，跨部门协作需加强,S002_陈颖_2026-03.xlsx!{COMMENT_BOX},"
@@ -244,7 +248,7 @@ fn hr_edits_a_score_and_the_comment_mail_sends_them_and_a_recalculation_keeps_th
     assert_eq!(
         hr_rows,
         [
-            "S002|协作响应速度|得分 94 → 20（考核表中修改）",
+            "S002|团队帮扶|得分 90 → 20（考核表中修改）",
             "S002|协作任务质量|得分 89 → 30（考核表中修改）",
             "S002|评语|表现稳定，跨部门协作需加强",
         ]
@@ -269,7 +273,7 @@ fn setting_a_cell_back_removes_its_record() {
     let r = run(&out, false);
     assert_eq!(
         r.periods,
-        [(MARCH, Fate::Recomputed { reps: 1, grades: 1 })]
+        [(MARCH, Fate::Recomputed { reps: 1, grades: 0 })]
     );
     assert!(
         std::fs::read(&wb).unwrap()
@@ -278,22 +282,22 @@ fn setting_a_cell_back_removes_its_record() {
     );
     // Nothing new: the rewritten workbook is what the manifest records.
     assert_eq!(run(&out, false).periods, [(MARCH, Fate::Skipped)]);
-    // HR sets SPEED back to kaohe's own 94.
+    // HR sets HELP back to kaohe's own 90.
     hr_saves(&wb, "S002_2026-03_set_back.xlsx");
     run(&out, false);
     let period = out.join("2026-03");
     let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
-    assert!(!record.contains("协作响应速度"), "{record}");
+    assert!(!record.contains("团队帮扶"), "{record}");
     assert!(
         record.contains("协作任务质量,rating:协作任务质量,89,30"),
         "{record}"
     );
     let rows = s002(&period);
-    assert_eq!(rows["rating:协作响应速度"].0, "94");
-    assert_eq!(rows["rating:协作响应速度"].3, "");
-    assert_eq!(rows["TOTAL"].1, "60.97");
-    assert_eq!(rows["TOTAL"].2, "C");
-    assert_eq!(cell(&wb, at(SPEED)), "94");
+    assert_eq!(rows["rating:团队帮扶"].0, "90");
+    assert_eq!(rows["rating:团队帮扶"].3, "");
+    assert_eq!(rows["TOTAL"].1, "34.11");
+    assert_eq!(rows["TOTAL"].2, "D");
+    assert_eq!(cell(&wb, at(HELP)), "90");
     assert_eq!(cell(&wb, at(COMMENT_BOX)), "表现稳定，跨部门协作需加强");
 }
 
@@ -312,8 +316,8 @@ fn a_workbook_saved_without_cached_results_is_harvested_too() {
     run(&out, false);
     let rows = s002(&out.join("2026-03"));
     assert_eq!(rows["rating:协作任务质量"].0, "75");
-    assert_eq!(rows["TOTAL"].1, "64.14");
-    assert_eq!(rows["TOTAL"].3, "评语：任务质量需提升");
+    assert_eq!(rows["TOTAL"].1, "36.61");
+    assert_eq!(rows["TOTAL"].3, "达标项扣分 8；评语：任务质量需提升");
 }
 
 #[test]
@@ -321,7 +325,7 @@ fn an_edited_computed_cell_is_reported_and_not_carried() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let wb = first_run(&out);
-    // SALES_ACTUAL (销售额达成率's actual, 659000) → 800000, and SPEED 94 → 70.
+    // SALES_ACTUAL (销售额达成率's actual, 659000) → 800000, and HELP 90 → 70.
     hr_saves(&wb, "S002_2026-03_computed_edit.xlsx");
     let period = out.join("2026-03");
     // Mail refuses it: more than HR may edit changed.
@@ -337,8 +341,8 @@ fn an_edited_computed_cell_is_reported_and_not_carried() {
     let r = run(&out, false);
     assert_eq!(r.reviews, [(MARCH, 1, 1)]);
     let rows = s002(&period);
-    assert_eq!(rows["rating:协作响应速度"].0, "70");
-    assert_eq!(rows["TOTAL"].1, "63.43");
+    assert_eq!(rows["rating:团队帮扶"].0, "70");
+    assert_eq!(rows["TOTAL"].1, "35.16");
     let summary = kaohe::cli::run::summary(&r, &options(&out, false), 0.0);
     assert!(
         summary.contains("2026-03: 已重新计算：1 人结果变化，0 人等级变化（见团队汇总“变更”表）；HR 审阅修改 1 项，1 处修改未采用（数据请改台账，而不是考核表；见上）"),
@@ -366,9 +370,9 @@ fn an_issued_period_edited_after_mailing_goes_to_draft() {
     // HR edits after mailing.
     hr_saves(&wb, "S002_2026-03_libreoffice.xlsx");
     let r = run(&out, false);
-    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 1 })]);
+    assert_eq!(r.periods, [(MARCH, Fate::Draft { reps: 1, grades: 0 })]);
     let rows = s002(&period.join("draft"));
-    assert_eq!(rows["TOTAL"].1, "55.74");
+    assert_eq!(rows["TOTAL"].1, "26.33");
     // The issued files stay (only the review record is new beside them).
     let mut after: Vec<_> = files(&period)
         .into_keys()
@@ -383,36 +387,36 @@ fn an_issued_period_edited_after_mailing_goes_to_draft() {
     );
 }
 
-/// HR types 协作响应速度's 上级评分 (3, on its 5-point scale) and fills in
+/// HR types 协作任务质量's 上级评分 (3, on its 10-point scale) and fills in
 /// the 绩效面谈记录, in LibreOffice. The scheme weighs its raters 上级 0.6,
-/// 同级 0.4; the ledgers' March rows give 上级 4.5 and 同级 5, so kaohe's
-/// own rating is 4.5 × 0.6 + 5 × 0.4 = 4.7 → 4.7 ÷ 5 × 100 = 94. The typed
-/// 3 replaces the 上级 rows: 3 × 0.6 + 5 × 0.4 = 1.8 + 2 = 3.8 → 76 points
-/// of 100; weighted round2(6 · 76 / 85) = 5.36 instead of 6.64, so the
-/// total is 65.13 − 6.64 + 5.36 = 63.85 (C).
+/// 协作部门 0.4; the ledgers' March rows give 上级 8.5 and 协作部门 9.5, so
+/// kaohe's own rating is 8.5 × 0.6 + 9.5 × 0.4 = 5.1 + 3.8 = 8.9 → 89. The
+/// typed 3 replaces the 上级 rows: 3 × 0.6 + 9.5 × 0.4 = 1.8 + 3.8 = 5.6 →
+/// 56 points of 100; weighted round2(5 · 56 / 90) = 3.11 instead of 4.94, so
+/// the total is 37.38 − 4.94 + 3.11 = 35.55 (D).
 #[test]
 fn a_typed_supervisor_rating_and_the_interview_are_harvested_and_combined() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let wb = first_run(&out);
-    assert_eq!(cell(&wb, at(SPEED_SUPERVISOR)), "4.5");
+    assert_eq!(cell(&wb, at(QUALITY_SUPERVISOR)), "8.5");
     hr_saves(&wb, "S002_2026-03_raters.xlsx");
     let r = run(&out, false);
     assert_eq!(r.reviews, [(MARCH, 6, 0)]);
     let period = out.join("2026-03");
     let rows = s002(&period);
-    assert_eq!(rows["rating:协作响应速度"].0, "76");
-    assert_eq!(rows["TOTAL"].1, "63.85");
-    assert_eq!(rows["TOTAL"].2, "C");
+    assert_eq!(rows["rating:协作任务质量"].0, "56");
+    assert_eq!(rows["TOTAL"].1, "35.55");
+    assert_eq!(rows["TOTAL"].2, "D");
     assert_eq!(
         rows["TOTAL"].3,
-        "面谈：面谈日期 2026-04-02，面谈人 袁蕾，主要问题 回款偏慢，尾款跟进不及时，改进措施 每周核对应收，逾期当天跟进，完成时间 2026-04-30"
+        "达标项扣分 8；面谈：面谈日期 2026-04-02，面谈人 袁蕾，主要问题 回款偏慢，尾款跟进不及时，改进措施 每周核对应收，逾期当天跟进，完成时间 2026-04-30"
     );
     // The record: the rating by its rater code, the interview by field.
     let record = std::fs::read_to_string(period.join("审阅记录.csv")).unwrap();
     assert!(
         record.contains(&format!(
-            "S002,陈颖,协作响应速度 上级评分,rating:协作响应速度@supervisor,4.5,3,S002_陈颖_2026-03.xlsx!{SPEED_SUPERVISOR},"
+            "S002,陈颖,协作任务质量 上级评分,rating:协作任务质量@supervisor,8.5,3,S002_陈颖_2026-03.xlsx!{QUALITY_SUPERVISOR},"
         )),
         "{record}"
     );
@@ -422,11 +426,11 @@ fn a_typed_supervisor_rating_and_the_interview_are_harvested_and_combined() {
     );
     // Written back: the typed rating, the combination and its score, the
     // interview; the main table's score follows.
-    assert_eq!(cell(&wb, at(SPEED_SUPERVISOR)), "3");
-    let speed_row = at(SPEED_SUPERVISOR).0;
-    assert_eq!(cell(&wb, (speed_row, 5)), "3.8");
-    assert_eq!(cell(&wb, (speed_row, 9)), "76");
-    assert_eq!(cell(&wb, at(SPEED)), "76");
+    assert_eq!(cell(&wb, at(QUALITY_SUPERVISOR)), "3");
+    let quality_row = at(QUALITY_SUPERVISOR).0;
+    assert_eq!(cell(&wb, (quality_row, 5)), "5.6");
+    assert_eq!(cell(&wb, (quality_row, 9)), "56");
+    assert_eq!(cell(&wb, at(QUALITY)), "56");
     for (c, v) in INTERVIEW {
         assert_eq!(cell(&wb, at(c)), v, "{c}");
     }
@@ -434,7 +438,7 @@ fn a_typed_supervisor_rating_and_the_interview_are_harvested_and_combined() {
     let mut book = open_workbook_auto(period.join("团队汇总_2026-03.xlsx")).unwrap();
     let log = book.worksheet_range("调整记录").unwrap();
     assert!(
-        log.rows().any(|r| r[3] == "协作响应速度 上级评分"
+        log.rows().any(|r| r[3] == "协作任务质量 上级评分"
             && r[5] == "上级评分 3（考核表中填写，代替该来源的评分行）"),
         "no typed rating in the log"
     );
@@ -449,15 +453,15 @@ fn a_typed_rating_beyond_its_scale_is_not_carried() {
         sheet: "考核表".into(),
         fixed: Vec::new(),
         editable: vec![kaohe::output::manifest::EditableCell {
-            cell: "D27".into(),
-            code: "rating:协作响应速度@supervisor".into(),
-            name: "协作响应速度 上级评分".into(),
-            own: kaohe::output::manifest::Shown::Number(4.5),
-            written: kaohe::output::manifest::Shown::Number(4.5),
-            max: Some(5.0),
+            cell: "D28".into(),
+            code: "rating:协作任务质量@supervisor".into(),
+            name: "协作任务质量 上级评分".into(),
+            own: kaohe::output::manifest::Shown::Number(8.5),
+            written: kaohe::output::manifest::Shown::Number(8.5),
+            max: Some(10.0),
         }],
     };
-    // The raters fixture has 3 in D27: within 0–5, an edit.
+    // The raters fixture has 3 in D28: within 0–10, an edit.
     let bytes = std::fs::read(fixture("S002_2026-03_raters.xlsx")).unwrap();
     let seen = kaohe::store::review::inspect(&bytes, &layout, Lang::Zh);
     assert_eq!(
@@ -479,11 +483,11 @@ fn a_typed_rating_beyond_its_scale_is_not_carried() {
         let mut data = String::new();
         if name == "xl/worksheets/sheet1.xml" {
             std::io::Read::read_to_string(&mut f, &mut data).unwrap();
-            // D27's value 3 → 8.
-            let at = data.find("<c r=\"D27\"").unwrap();
+            // D28's value 3 → 12.
+            let at = data.find("<c r=\"D28\"").unwrap();
             let v = at + data[at..].find("<v>").unwrap();
             let end = v + data[v..].find("</v>").unwrap();
-            data.replace_range(v..end + 4, "<v>8</v>");
+            data.replace_range(v..end + 4, "<v>12</v>");
             w.start_file(name, zip::write::SimpleFileOptions::default())
                 .unwrap();
             std::io::Write::write_all(&mut w, data.as_bytes()).unwrap();
@@ -496,5 +500,5 @@ fn a_typed_rating_beyond_its_scale_is_not_carried() {
     let r = run(&out, false);
     assert_eq!(r.reviews, [(MARCH, 5, 1)]);
     let rows = s002(&out.join("2026-03"));
-    assert_eq!(rows["rating:协作响应速度"].0, "94");
+    assert_eq!(rows["rating:协作任务质量"].0, "89");
 }
