@@ -562,6 +562,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         };
         let trends = trends(ds, pl.period, &history);
         let streaks = applied.streaks(ds, &scheme, lang);
+        let plans = applied.plans(ds, &scheme, lang);
         let csv = crate::output::results_csv::to_csv(ds, of_period, lang)?;
         let mut manifest = Manifest::new(ds, &scheme_file, &scheme_hash, pl.period, of_period);
         manifest.inputs = period_inputs[&pl.period].clone();
@@ -625,6 +626,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
             Extra {
                 trends,
                 streaks,
+                plans,
                 issues: keep.clone(),
                 applied: &applied,
                 payout_csv,
@@ -904,6 +906,8 @@ struct Extra<'a> {
     trends: HashMap<String, crate::output::Trend>,
     /// By rep id: the note of a rep on the improvement-plan list.
     streaks: HashMap<String, String>,
+    /// By rep id: where the rep's 改进计划 rows start from.
+    plans: HashMap<String, String>,
     issues: Vec<bool>,
     applied: &'a crate::output::summary::apply::Applied<'a>,
     payout_csv: Vec<u8>,
@@ -934,6 +938,7 @@ impl PeriodWrite<'_> {
         let Extra {
             trends,
             streaks,
+            plans,
             issues,
             applied,
             payout_csv,
@@ -961,6 +966,7 @@ impl PeriodWrite<'_> {
             issues,
             notes: streaks,
             form_date: Some(self.at.ledgers),
+            plans,
         };
         if let (Some(ch), Some((old, _))) = (&changes, &earlier) {
             for rep in ch.reps_changed() {

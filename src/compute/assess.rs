@@ -245,6 +245,8 @@ pub struct Assessed {
         std::collections::BTreeMap<String, std::collections::BTreeMap<&'static str, Decimal>>,
     /// The 绩效面谈记录 fields HR filled in, by field key.
     pub interview: std::collections::BTreeMap<String, String>,
+    /// The 改进计划 fields HR filled in, by field key.
+    pub plan: std::collections::BTreeMap<String, String>,
 }
 
 /// The outcome for one rep in one period.
@@ -268,9 +270,11 @@ pub struct Review {
     pub raters:
         std::collections::BTreeMap<String, std::collections::BTreeMap<&'static str, Decimal>>,
     /// The 绩效面谈记录 fields (面谈日期, 面谈人, 主要问题, 改进措施,
-    /// 完成时间) by field key. (The 改进计划 rows of reps the
-    /// improvement-plan rule marks are to be harvested the same way.)
+    /// 完成时间) by field key.
     pub interview: std::collections::BTreeMap<String, String>,
+    /// The 改进计划 fields (改进目标, 改进措施, 辅导人, 完成时间) of a rep
+    /// the improvement-plan rule lists, by field key.
+    pub plan: std::collections::BTreeMap<String, String>,
 }
 
 /// Reviews by period and rep id.
@@ -426,6 +430,7 @@ fn assess_rep(
         comment: review.and_then(|rv| rv.comment.clone()),
         typed: review.map(|rv| rv.raters.clone()).unwrap_or_default(),
         interview: review.map(|rv| rv.interview.clone()).unwrap_or_default(),
+        plan: review.map(|rv| rv.plan.clone()).unwrap_or_default(),
     })
 }
 

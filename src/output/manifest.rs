@@ -112,6 +112,18 @@ pub const INTERVIEW_FIELDS: [(&str, &str, &str); 5] = [
     ("due", "完成时间", "Due by"),
 ];
 
+/// The code prefix of the 改进计划 cells (`改进:goal`): the rows of a rep
+/// the improvement-plan rule lists.
+pub const PLAN: &str = "改进:";
+
+/// The 改进计划 fields: key, Chinese and English label.
+pub const PLAN_FIELDS: [(&str, &str, &str); 4] = [
+    ("goal", "改进目标", "Goal"),
+    ("measures", "改进措施", "Measures"),
+    ("coach", "辅导人", "Coach"),
+    ("due", "完成时间", "Due by"),
+];
+
 /// The code of a rater's cell of a manual indicator (`rating:协作响应速度@self`).
 pub fn rater_code(code: &str, rater: &str) -> String {
     format!("{code}@{rater}")
@@ -126,7 +138,7 @@ pub fn split_rater(code: &str) -> Option<(&str, &str)> {
 /// Whether an editable cell holds text (评语, the interview) rather than
 /// a number.
 pub fn is_text_cell(code: &str) -> bool {
-    code == COMMENT || code.starts_with(INTERVIEW)
+    code == COMMENT || code.starts_with(INTERVIEW) || code.starts_with(PLAN)
 }
 
 /// Where a rep workbook's scorecard keeps what HR may and may not edit.

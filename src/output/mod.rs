@@ -52,6 +52,9 @@ pub struct Extras {
     /// The 考核表's 填表日期: the ledgers' as-of date (`None`: taken from
     /// the dataset, else the period's last day).
     pub form_date: Option<chrono::NaiveDate>,
+    /// By rep id: the 改进计划 rows' starting line of a rep the
+    /// improvement-plan rule lists.
+    pub plans: HashMap<String, String>,
 }
 
 /// Build every assessed rep's workbook of one period, in parallel, and hand
@@ -114,6 +117,7 @@ pub fn rep_workbooks(
             let form = rep::FormFacts {
                 date: Some(form_date),
                 assessor: assessor(rep),
+                plan: extras.plans.get(&person.rep_id).cloned(),
             };
             let (mut wb, layout) = rep::rep_workbook(
                 &cx,

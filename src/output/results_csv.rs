@@ -293,6 +293,21 @@ fn write_assessed(
             interview.join(lang.pick("，", ", "))
         ));
     }
+    // The 改进计划 HR filled in, field by field.
+    let plan: Vec<String> = crate::output::manifest::PLAN_FIELDS
+        .iter()
+        .filter_map(|(key, z, e)| {
+            let v = a.plan.get(*key).filter(|v| !v.is_empty())?;
+            Some(format!("{} {v}", if zh { *z } else { *e }))
+        })
+        .collect();
+    if !plan.is_empty() {
+        notes.push(format!(
+            "{}{}",
+            lang.pick("改进计划：", "improvement plan: "),
+            plan.join(lang.pick("，", ", "))
+        ));
+    }
     if s.total.is_none() && s.veto.is_none() {
         notes.push(
             lang.pick(

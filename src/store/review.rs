@@ -24,7 +24,7 @@ use rust_decimal::Decimal;
 
 use crate::compute::assess::{Review, Reviews};
 use crate::output::manifest::{
-    is_text_cell, split_rater, Layout, Manifest, Shown, COMMENT, INTERVIEW,
+    is_text_cell, split_rater, Layout, Manifest, Shown, COMMENT, INTERVIEW, PLAN,
 };
 use crate::period::Period;
 use crate::Lang;
@@ -359,6 +359,8 @@ pub fn reviews(period: Period, records: &[Record], into: &mut Reviews) {
             review.comment = Some(r.value.clone());
         } else if let Some(field) = r.code.strip_prefix(INTERVIEW) {
             review.interview.insert(field.to_string(), r.value.clone());
+        } else if let Some(field) = r.code.strip_prefix(PLAN) {
+            review.plan.insert(field.to_string(), r.value.clone());
         } else if let Some((code, rater)) = split_rater(&r.code) {
             // 自评 / 上级评分: a known rater code, a number.
             let known = crate::input::parse::words::RATERS

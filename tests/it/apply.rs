@@ -206,6 +206,36 @@ fn payout_improvement_list_and_caps_by_hand() {
     assert!(!form("S001_张三_2026-03.xlsx")
         .iter()
         .any(|r| r.iter().any(|c| c.contains("改进计划"))));
+    // The form has 改进计划 rows starting from the streak and the indicator
+    // most often below pass; their cells are editable (in the manifest's
+    // layout, harvested as the interview's), for listed reps only.
+    let s005_form = form("S005_钱七_2026-03.xlsx");
+    assert!(s005_form.iter().any(|r| r.iter().any(|c| c
+        == "连续 2 个月等级低于 C（2026-02 至 2026-03），列入改进计划名单。常见未达标指标（月数）：跟进量（2）")));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.join("manifest.json")).unwrap())
+            .unwrap();
+    let plan_cells = |id: &str| -> Vec<String> {
+        let rep = manifest["reps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rep_id"] == id)
+            .unwrap();
+        rep["layout"]["editable"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["code"].as_str())
+            .filter(|c| c.starts_with("改进:"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        plan_cells("S005"),
+        ["改进:goal", "改进:measures", "改进:coach", "改进:due"]
+    );
+    assert!(plan_cells("S001").is_empty());
     // February was computed for the list, not written.
     assert!(!f.out.join("2026-02").exists());
 

@@ -32,7 +32,7 @@ use crate::compute::score::{GateOutcome, LineStatus};
 use crate::compute::Ctx;
 use crate::input::model::{AdjustmentKind, RepIdx};
 use crate::output::manifest::{
-    EditableCell, FixedCell, Layout, Shown, COMMENT, INTERVIEW, INTERVIEW_FIELDS,
+    EditableCell, FixedCell, Layout, Shown, COMMENT, INTERVIEW, INTERVIEW_FIELDS, PLAN, PLAN_FIELDS,
 };
 use crate::output::xlsx::{
     display_width, fit_width, needs_quote_prefix, new_output_workbook, write_text,
@@ -244,6 +244,9 @@ fn cell(r: u32, c: u16) -> String {
 pub struct FormFacts {
     pub date: Option<chrono::NaiveDate>,
     pub assessor: Option<String>,
+    /// A rep the improvement-plan rule lists: what the 改进计划 rows start
+    /// from (the streak and the indicators most often below pass).
+    pub plan: Option<String>,
 }
 
 /// 考核人: the rep's 直属领导 by name (the roster's row when the cell names

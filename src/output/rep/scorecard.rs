@@ -1137,9 +1137,54 @@ pub(super) fn scorecard(
     ws.set_row_height(row + 1, 36)?;
     ws.set_row_height(row + 2, 36)?;
     row += 4;
-    // 改进计划 rows (a rep the improvement-plan rule marks, SPEC 8
-    // "Applying results") belong here, laid out and harvested as the
-    // interview rows above (codes `改进:…`, kept in `Review`).
+    // 改进计划 (a rep the improvement-plan rule lists, SPEC 8 "Applying
+    // results"): where the plan starts from, then editable rows harvested
+    // as the interview's (codes `改进:…`).
+    if let Some(start) = &form.plan {
+        ws.merge_range(
+            row,
+            0,
+            row,
+            LAST,
+            lang.pick("改进计划", "Improvement plan"),
+            &fm.head,
+        )?;
+        row += 1;
+        ws.merge_range(row, 0, row, LAST, "", &fm.wrap)?;
+        write_text(ws, row, 0, start, &fm.wrap)?;
+        ws.set_row_height(row, 30)?;
+        row += 1;
+        let plan_field = |key: &str| -> &'static str {
+            PLAN_FIELDS
+                .iter()
+                .find(|f| f.0 == key)
+                .map_or("", |f| lang.pick(f.1, f.2))
+        };
+        let places: [(u32, u16, u16, u16, &str); 4] = [
+            (0, 0, 2, LAST, "goal"),
+            (1, 0, 2, LAST, "measures"),
+            (2, 0, 2, 3, "coach"),
+            (2, 4, 6, 8, "due"),
+        ];
+        for (dr, lc, first, last, key) in places {
+            let at = row + dr;
+            ws.write_string_with_format(at, lc, plan_field(key), &fm.label)?;
+            let value = a.plan.get(key).cloned().unwrap_or_default();
+            ws.merge_range(at, first, at, last, "", &input)?;
+            write_text(ws, at, first, &value, &input)?;
+            layout.editable.push(EditableCell {
+                cell: cell(at, first),
+                code: format!("{PLAN}{key}"),
+                name: plan_field(key).to_string(),
+                own: Shown::Text(String::new()),
+                written: Shown::Text(value),
+                max: None,
+            });
+        }
+        ws.set_row_height(row, 30)?;
+        ws.set_row_height(row + 1, 36)?;
+        row += 4;
+    }
 
     // The rep's acknowledgement, the sign-off chain from the scheme (each
     // with 签字 and 日期) and the appeal note.

@@ -67,6 +67,38 @@ impl Applied<'_> {
             .collect()
     }
 
+    /// By rep id: where a listed rep's 改进计划 rows start from — the streak
+    /// and the weighted indicators most often below their pass line.
+    pub fn plans(&self, ds: &Dataset, scheme: &Scheme, lang: Lang) -> HashMap<String, String> {
+        self.improvement(scheme)
+            .iter()
+            .map(|s| {
+                let frequent = frequent_text(&s.frequent, lang);
+                let start = match lang {
+                    Lang::Zh => format!(
+                        "{}常见未达标指标（月数）：{}",
+                        streak_note(scheme, &s.months, lang),
+                        if frequent.is_empty() {
+                            "无".to_string()
+                        } else {
+                            frequent
+                        }
+                    ),
+                    Lang::En => format!(
+                        "{} Indicators most often below pass (months): {}",
+                        streak_note(scheme, &s.months, lang),
+                        if frequent.is_empty() {
+                            "none".to_string()
+                        } else {
+                            frequent
+                        }
+                    ),
+                };
+                (ds.reps[s.rep as usize].rep_id.clone(), start)
+            })
+            .collect()
+    }
+
     /// What the apply sheets show beyond the period's results, as text for
     /// the period's content digest.
     pub fn digest_text(&self, scheme: &Scheme, period: Period) -> String {
@@ -276,6 +308,18 @@ pub(super) fn monthly(
     Ok(())
 }
 
+/// `跟进量（3）、回款率（1）`.
+fn frequent_text(frequent: &[(String, usize)], lang: Lang) -> String {
+    frequent
+        .iter()
+        .map(|(n, c)| match lang {
+            Lang::Zh => format!("{n}（{c}）"),
+            Lang::En => format!("{n} ({c})"),
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
 /// `2026-04 53.00 D；2026-05 54.00 D`.
 fn months_text(months: &[(YearMonth, Option<Decimal>, String)], lang: Lang) -> String {
     months
@@ -362,15 +406,7 @@ pub(super) fn improvement(
         t.text(2, rep.team.as_deref().unwrap_or(""))?;
         t.count(3, s.months.len())?;
         t.text(4, &months_text(&s.months, lang))?;
-        let frequent = s
-            .frequent
-            .iter()
-            .map(|(n, c)| match lang {
-                Lang::Zh => format!("{n}（{c}）"),
-                Lang::En => format!("{n} ({c})"),
-            })
-            .collect::<Vec<_>>()
-            .join(lang.pick("、", ", "));
+        let frequent = frequent_text(&s.frequent, lang);
         t.text(5, &frequent)?;
         t.next();
     }
