@@ -425,3 +425,45 @@ fn compare_needs_two_schemes() {
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("请给出两个方案"));
 }
+
+/// Period layers (SPEC 5) and the improvement list: the streak is read
+/// from the months' grades, each month assessed by the profile's month
+/// section. S001 has 15 follow-ups in February and in March.
+/// - Month section 跟进量 pass 10, excellent 20: 60 + 4·5 = 80 → A both
+///   months: not listed, although the profile's own list (pass 100,
+///   excellent 200: 60·15/100 = 9 → D) would grade D.
+/// - Month section pass 100, excellent 200: 9 → D both months: listed
+///   (2 in a row), although the profile's own list (pass 10) would grade A.
+#[test]
+fn the_improvement_list_reads_the_month_sections_grades() {
+    let scheme = |own: (u32, u32), month: (u32, u32)| {
+        format!(
+            "name = \"分层\"\n[apply]\nimprovement_after = 2\n[[profiles]]\nname = \"商务专员\"\nroles = [\"商务专员\"]\n\
+             indicators = [ {{ code = \"followups\", weight = 100, pass = {}, excellent = {} }} ]\n\
+             [profiles.month]\nindicators = [ {{ code = \"followups\", weight = 100, pass = {}, excellent = {} }} ]\n",
+            own.0, own.1, month.0, month.1
+        )
+    };
+    let listed = |text: String| -> Vec<String> {
+        let f = Folder::new(&text);
+        let (feb, mar) = (times("02", 15), times("03", 15));
+        let mut l = Ledgers::new();
+        l.rep("S001", "张三", "商务专员", "2025-01-01");
+        l.customer("KH1", "甲", "S001", "2025-06-01");
+        followups(&mut l, &feb, "S001", "KH1");
+        followups(&mut l, &mar, "S001", "KH1");
+        l.keep("回款", &[]).write(&f.ledgers.join("台账.xlsx"));
+        run(&f.options(Selection::One(Period::parse("2026-03").unwrap())));
+        let plans = cells(&f.out.join("2026-03/团队汇总_2026-03.xlsx"), "改进计划");
+        plans[1..]
+            .iter()
+            .filter(|r| r[0].starts_with('S'))
+            .map(|r| format!("{} {}", r[0], r[4]))
+            .collect()
+    };
+    assert!(listed(scheme((100, 200), (10, 20))).is_empty());
+    assert_eq!(
+        listed(scheme((10, 20), (100, 200))),
+        ["S001 2026-02 9.00 D；2026-03 9.00 D"]
+    );
+}
