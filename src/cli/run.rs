@@ -233,8 +233,12 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     }
 
     if !o.force {
-        if let Some(mut report) = unchanged(o, &scheme, &scheme_hash, &ledger_dir_text) {
+        let check = crate::timing::stage("unchanged-check");
+        let fast = unchanged(o, &scheme, &scheme_hash, &ledger_dir_text);
+        drop(check);
+        if let Some(mut report) = fast {
             report.periods.sort_by_key(|(p, _)| *p);
+            crate::timing::report();
             return Ok(report);
         }
     }
