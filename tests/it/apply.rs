@@ -467,3 +467,46 @@ fn the_improvement_list_reads_the_month_sections_grades() {
         ["S001 2026-02 9.00 D；2026-03 9.00 D"]
     );
 }
+
+/// `kaohe compare` follows the section a period uses: two schemes whose
+/// profiles differ only in the list months do not use (the month section
+/// is the same) show no changed line and no difference for a month.
+#[test]
+fn compare_follows_the_period_layer() {
+    let scheme = |own: u32| {
+        format!(
+            "name = \"分层\"\n[[profiles]]\nname = \"商务专员\"\nroles = [\"商务专员\"]\n\
+             indicators = [ {{ code = \"followups\", weight = 100, pass = {own}, excellent = 200 }} ]\n\
+             [profiles.month]\nindicators = [ {{ code = \"followups\", weight = 100, pass = 10, excellent = 20 }} ]\n"
+        )
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    let mar = times("03", 15);
+    let mut l = Ledgers::new();
+    l.rep("S001", "张三", "商务专员", "2025-01-01");
+    l.customer("KH1", "甲", "S001", "2025-06-01");
+    followups(&mut l, &mar, "S001", "KH1");
+    l.keep("回款", &[]).write(&ledgers.join("台账.xlsx"));
+    let (a, b) = (tmp.path().join("a.toml"), tmp.path().join("b.toml"));
+    std::fs::write(&a, scheme(100)).unwrap();
+    std::fs::write(&b, scheme(50)).unwrap();
+    let out = tmp.path().join("out");
+    kaohe_ok(&[
+        "compare",
+        ledgers.to_str().unwrap(),
+        "--scheme",
+        a.to_str().unwrap(),
+        "--scheme",
+        b.to_str().unwrap(),
+        "--period",
+        "2026-03",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let book = out.join("方案对比_2026-03.xlsx");
+    // 15 follow-ups under the month section: 60 + 4·5 = 80 on both sides.
+    let rows = cells(&book, "总分对比");
+    assert_eq!(rows[1][4..9], ["80", "A", "80", "A", "0"]);
+    assert_eq!(cells(&book, "指标变化")[1][0], "（无）");
+}

@@ -20,7 +20,7 @@ use crate::compute::assess::RepResult;
 use crate::input::dataset::Dataset;
 use crate::input::model::RepIdx;
 use crate::period::Period;
-use crate::scheme::{IndicatorSpec, Scheme};
+use crate::scheme::{IndicatorSpec, Scheme, Variant};
 use crate::Lang;
 
 /// One side of the comparison.
@@ -114,9 +114,6 @@ pub fn moves(a: &[RepResult], b: &[RepResult], period: Period) -> Vec<Move> {
     out
 }
 
-/// A variant's indicator list of a profile, if it has one.
-type VariantLines = fn(&crate::scheme::Profile) -> Option<&[IndicatorSpec]>;
-
 /// A line of a profile that differs between the two schemes.
 struct Changed<'a> {
     profile: String,
@@ -136,7 +133,8 @@ fn same_line(x: &IndicatorSpec, y: &IndicatorSpec) -> bool {
 }
 
 /// The lines whose weight, lines or method differ, per profile and
-/// variant, in the versions in force for `period`.
+/// variant, in the versions in force for `period` and the sections its
+/// kind uses (period layers, SPEC 5).
 fn changed_lines<'a>(a: &'a Scheme, b: &'a Scheme, period: Period, lang: Lang) -> Vec<Changed<'a>> {
     let (va, vb) = (
         a.version_for(period.first_day()),
@@ -152,16 +150,29 @@ fn changed_lines<'a>(a: &'a Scheme, b: &'a Scheme, period: Period, lang: Lang) -
     for name in profiles {
         let pa = va.profiles.iter().find(|p| p.name == name);
         let pb = vb.profiles.iter().find(|p| p.name == name);
-        let variants: [(&'static str, VariantLines); 3] = [
-            (lang.pick("常规", "regular"), |p| Some(&p.indicators)),
-            (lang.pick("试用期", "probation"), |p| {
-                p.probation.as_deref()
-            }),
-            (lang.pick("资深", "senior"), |p| p.senior.as_deref()),
+        // The list each variant uses for the period's kind (its layer,
+        // the variant's own list, the profile's layer or own list).
+        let kind = crate::scheme::PeriodKind::of(period);
+        let variants = [
+            (lang.pick("常规", "regular"), Variant::Regular),
+            (lang.pick("试用期", "probation"), Variant::Probation),
+            (lang.pick("资深", "senior"), Variant::Senior),
         ];
-        for (variant, get) in variants {
-            let la = pa.and_then(get).unwrap_or_default();
-            let lb = pb.and_then(get).unwrap_or_default();
+        for (variant, v) in variants {
+            // A variant without a list of its own uses the regular one:
+            // shown once, as 常规.
+            let own = |p: Option<&crate::scheme::Profile>| {
+                p.is_some_and(|p| p.section(v, kind).variant == v)
+            };
+            if v != Variant::Regular && !own(pa) && !own(pb) {
+                continue;
+            }
+            let la = pa
+                .map(|p| p.section(v, kind).indicators)
+                .unwrap_or_default();
+            let lb = pb
+                .map(|p| p.section(v, kind).indicators)
+                .unwrap_or_default();
             let mut codes: Vec<&str> = la.iter().map(|s| s.code.as_str()).collect();
             for s in lb {
                 if !codes.contains(&s.code.as_str()) {
