@@ -125,7 +125,9 @@ pub struct DemoOptions {
     pub months: u32,
     pub scale: Scale,
     /// Data rows per sheet before a table continues on a new sheet
-    /// (`跟进记录`, `跟进记录2`, …). Excel's limit is 1,048,576 rows.
+    /// (`跟进记录`, `跟进记录2`, …). Excel's limit is 1,048,576 rows. The
+    /// default keeps a sheet, its header rows included, within the reader's
+    /// default limit of 500,000 rows (`--limit rows=…`).
     pub max_rows_per_sheet: u32,
 }
 
@@ -138,7 +140,7 @@ impl DemoOptions {
             year: 2026,
             months: 12,
             scale,
-            max_rows_per_sheet: 500_000,
+            max_rows_per_sheet: 499_000,
         }
     }
 }

@@ -489,3 +489,18 @@ fn invalid_options_are_refused() {
     )
     .is_err());
 }
+
+/// The generator's sheets stay within the reader's default row limit, header
+/// rows included: an xl company (2,000,000 customers a month) is split into
+/// sheets kaohe reads without `--limit`.
+#[test]
+fn generated_sheets_fit_the_default_row_limit() {
+    let o = kaohe::demo::DemoOptions::new(kaohe::demo::Scale::Xl);
+    let limit = kaohe::input::read::Limits::default().rows;
+    // A title or note row and the header row above the data.
+    assert!(
+        u64::from(o.max_rows_per_sheet) + 2 <= limit,
+        "{}",
+        o.max_rows_per_sheet
+    );
+}
