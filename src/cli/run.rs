@@ -506,15 +506,17 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
             history.insert(m, MonthRow::of(&computed));
         }
         let last = crate::compute::apply::last_month(pl.period, &with_data);
-        history.fill(pl.period, last, &scheme, &mut |m| {
+        history.fill(pl.period, last, &scheme, &mut |m, reps| {
             with_data.contains(&m).then(|| {
-                let r = crate::compute::assess::compute_reviewed(
-                    ds,
-                    &ix,
-                    &scheme,
-                    &[Period::Month(m)],
-                    &reviews,
-                );
+                let p = Period::Month(m);
+                let r = match reps {
+                    None => {
+                        crate::compute::assess::compute_reviewed(ds, &ix, &scheme, &[p], &reviews)
+                    }
+                    Some(reps) => {
+                        crate::compute::assess::compute_some(ds, &ix, &scheme, p, &reviews, reps)
+                    }
+                };
                 MonthRow::of(&r)
             })
         });

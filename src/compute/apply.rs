@@ -112,54 +112,95 @@ impl MonthRow {
     }
 }
 
-/// The month-by-month record of a run: the months computed so far.
+/// Computes a month's rows (`None`: the month has no data), for these reps
+/// only or (`None`) for every rep.
+pub type MonthComputer<'a> =
+    dyn FnMut(YearMonth, Option<&BTreeSet<RepIdx>>) -> Option<Vec<MonthRow>> + 'a;
+
+/// The month-by-month record of a run: the months computed so far, each
+/// for every rep, or (a month the improvement list's walk reached) for
+/// some reps only.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     months: BTreeMap<YearMonth, Vec<MonthRow>>,
+    /// Months computed for some reps only, with those reps.
+    partial: BTreeMap<YearMonth, BTreeSet<RepIdx>>,
 }
 
 impl History {
     pub const fn new() -> History {
         History {
             months: BTreeMap::new(),
+            partial: BTreeMap::new(),
         }
     }
 
+    /// A month's rows for every rep.
     pub fn insert(&mut self, m: YearMonth, rows: Vec<MonthRow>) {
+        self.partial.remove(&m);
         self.months.insert(m, rows);
     }
 
+    /// Whether `m` is recorded for every rep.
     pub fn has(&self, m: YearMonth) -> bool {
-        self.months.contains_key(&m)
+        self.months.contains_key(&m) && !self.partial.contains_key(&m)
     }
 
+    /// A month recorded for every rep (`None` for a month recorded for some
+    /// reps only, or not at all).
     pub fn month(&self, m: YearMonth) -> Option<&[MonthRow]> {
+        if self.partial.contains_key(&m) {
+            return None;
+        }
         self.months.get(&m).map(Vec::as_slice)
     }
 
+    /// A rep's row of a month, if recorded (for every rep or for some).
     pub fn row(&self, m: YearMonth, rep: RepIdx) -> Option<&MonthRow> {
         self.months.get(&m)?.iter().find(|r| r.rep == rep)
     }
 
+    /// Whether `m` is recorded for every rep of `reps` (`None`: every rep).
+    fn covers(&self, m: YearMonth, reps: Option<&BTreeSet<RepIdx>>) -> bool {
+        match (self.months.contains_key(&m), self.partial.get(&m), reps) {
+            (false, _, _) => false,
+            (true, None, _) => true,
+            (true, Some(have), Some(want)) => want.is_subset(have),
+            (true, Some(_), None) => false,
+        }
+    }
+
     /// Make sure the months a period's lists need are recorded, computing
-    /// the missing ones with `month` (`None`: the month has no data). For
-    /// the improvement list: from `last` back, month by month, while some
-    /// rep is still below the line in every month so far. For a year: its
-    /// twelve months.
+    /// the missing ones with `month` (`None`: the month has no data; the
+    /// second argument: only these reps are needed, `None`: every rep).
+    /// For a year: its twelve months, every rep. For the improvement
+    /// list: from `last` back, month by month, while some rep is still
+    /// below the line in every month so far — each earlier month for those
+    /// reps only.
     pub fn fill(
         &mut self,
         period: Period,
         last: Option<YearMonth>,
         scheme: &Scheme,
-        month: &mut dyn FnMut(YearMonth) -> Option<Vec<MonthRow>>,
+        month: &mut MonthComputer,
     ) {
-        let mut get = |h: &mut History, m: YearMonth| -> bool {
-            if h.has(m) {
+        let mut get = |h: &mut History, m: YearMonth, reps: Option<&BTreeSet<RepIdx>>| -> bool {
+            if h.covers(m, reps) {
                 return true;
             }
-            match month(m) {
+            match month(m, reps) {
                 Some(rows) => {
-                    h.insert(m, rows);
+                    match reps {
+                        None => h.insert(m, rows),
+                        Some(reps) => {
+                            // Kept beside what the month already had.
+                            let have = h.months.entry(m).or_default();
+                            have.retain(|r| !reps.contains(&r.rep));
+                            have.extend(rows);
+                            have.sort_by_key(|r| r.rep);
+                            h.partial.entry(m).or_default().extend(reps);
+                        }
+                    }
                     true
                 }
                 None => false,
@@ -167,7 +208,7 @@ impl History {
         };
         if let Period::Year(year) = period {
             for m in 1..=12 {
-                get(self, YearMonth { year, month: m });
+                get(self, YearMonth { year, month: m }, None);
             }
         }
         let (Some(last), Some(_)) = (last, scheme.apply.improvement_after) else {
@@ -175,7 +216,7 @@ impl History {
         };
         let mut still: Option<BTreeSet<RepIdx>> = None;
         let mut m = last;
-        while get(self, m) {
+        while get(self, m, still.as_ref()) {
             let below: BTreeSet<RepIdx> = self.months[&m]
                 .iter()
                 .filter(|r| is_below(scheme, r))
@@ -512,15 +553,33 @@ mod tests {
         let full = history();
         let mut h = History::default();
         let mut asked = Vec::new();
-        h.fill(Period::Month(ym(6)), Some(ym(6)), &s, &mut |m| {
-            asked.push(m.month);
-            full.month(m).map(<[MonthRow]>::to_vec)
+        h.fill(Period::Month(ym(6)), Some(ym(6)), &s, &mut |m, reps| {
+            asked.push((m.month, reps.map(|r| r.iter().copied().collect::<Vec<_>>())));
+            full.month(m).map(|rows| {
+                rows.iter()
+                    .filter(|r| reps.is_none_or(|x| x.contains(&r.rep)))
+                    .cloned()
+                    .collect()
+            })
         });
-        // June, May, April below; March is B: the walk stops there.
-        assert_eq!(asked, vec![6, 5, 4, 3]);
+        // June for every rep; then only rep 0 (the one below C): May and
+        // April below; March is B: the walk stops there.
+        assert_eq!(
+            asked,
+            vec![
+                (6, None),
+                (5, Some(vec![0])),
+                (4, Some(vec![0])),
+                (3, Some(vec![0]))
+            ]
+        );
+        // The months walked through hold rep 0 only: not a month's record.
+        assert!(h.month(ym(5)).is_none());
+        assert_eq!(streak_len(&h, &s, 0, ym(6)), 3);
         let mut h = History::default();
         let mut asked = Vec::new();
-        h.fill(Period::Year(2026), Some(ym(6)), &s, &mut |m| {
+        h.fill(Period::Year(2026), Some(ym(6)), &s, &mut |m, reps| {
+            assert!(reps.is_none());
             asked.push(m.month);
             full.month(m).map(<[MonthRow]>::to_vec)
         });

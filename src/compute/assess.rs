@@ -332,6 +332,39 @@ pub fn compute_reviewed(
         .collect()
 }
 
+/// One period's results for some reps only (in rep order), HR's review
+/// applied: what the improvement list's walk back through earlier months
+/// needs (only the reps still below the line).
+pub fn compute_some(
+    ds: &Dataset,
+    ix: &Index,
+    scheme: &Scheme,
+    period: Period,
+    reviews: &Reviews,
+    reps: &std::collections::BTreeSet<RepIdx>,
+) -> Vec<RepResult> {
+    let px = PeriodIx::new(ds, period);
+    let cx = Ctx {
+        ds,
+        ix,
+        px: &px,
+        defaults: &scheme.defaults,
+    };
+    let reps: Vec<RepIdx> = reps.iter().copied().collect();
+    reps.par_iter()
+        .map(|&r| RepResult {
+            period,
+            rep: r,
+            outcome: assess_rep(
+                &cx,
+                scheme,
+                r,
+                reviews.get(&(period, ds.reps[r as usize].rep_id.clone())),
+            ),
+        })
+        .collect()
+}
+
 fn assess_rep(
     cx: &Ctx,
     scheme: &Scheme,
