@@ -81,7 +81,7 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
     let ds = c.ds;
     writeln!(
         h,
-        "kaohe-digest-1|{}|{}|{}|{}",
+        "kaohe-digest-2|{}|{}|{}|{}",
         env!("CARGO_PKG_VERSION"),
         c.lang.code(),
         c.scheme_hash,
@@ -164,11 +164,15 @@ fn rep_part(
     };
     writeln!(
         h,
-        "{}|{:?}|{}|{}",
-        a.profile, a.variant, a.on_probation, a.version
+        "{}|{:?}|{:?}|{}|{}",
+        a.profile, a.variant, a.layer, a.on_probation, a.version
     )?;
+    // A line's spec is the scheme's (its hash is in the header) for this
+    // profile, variant, layer and version: its code names it. (Formatting
+    // the whole spec, definition texts included, was a tenth of a year
+    // run's CPU.)
     for l in &a.lines {
-        writeln!(h, "{:?}|{:?}", l.spec, l.eval)?;
+        writeln!(h, "{}|{:?}", l.spec.code, l.eval)?;
     }
     // Adjustments by content and source address (their positions in the
     // dataset move when files are added).
