@@ -164,10 +164,37 @@ fn each_rep_gets_a_workbook_only_their_own_password_opens() {
         t.extend(m.body_text(0).unwrap_or_default().as_bytes());
         t
     };
+    // The mail log records each sent attachment's SHA-256: hex digits of
+    // encrypted, random bytes, where a six-digit run turns up by chance
+    // (about once in 500 runs); those digests are left out of the search.
+    let without_digests = |b: Vec<u8>| -> Vec<u8> {
+        let mut out = Vec::with_capacity(b.len());
+        let mut run = Vec::new();
+        for &c in b.iter().chain([b'\n'].iter()) {
+            if c.is_ascii_hexdigit() {
+                run.push(c);
+                continue;
+            }
+            // A run of 64 hex digits is a digest: left out, the rest kept.
+            if run.len() != 64 {
+                out.extend_from_slice(&run);
+            }
+            run.clear();
+            out.push(c);
+        }
+        out
+    };
     let mut haystacks: Vec<(String, Vec<u8>)> = files(&out)
         .into_iter()
         .filter(|(p, _)| p.extension().is_some_and(|e| e != "xlsx"))
-        .map(|(p, b)| (p.display().to_string(), b))
+        .map(|(p, b)| {
+            let name = p.display().to_string();
+            if name.ends_with("mail-log.csv") {
+                (name, without_digests(b))
+            } else {
+                (name, b)
+            }
+        })
         .collect();
     haystacks.extend(
         files(&emls)
