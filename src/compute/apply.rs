@@ -400,6 +400,14 @@ pub struct CapExceeded {
     pub boundary: Vec<(RepIdx, Decimal)>,
 }
 
+/// How many of `graded` reps a cap lets hold its grade: ⌊cap × graded⌋.
+pub fn allowed(cap: Decimal, graded: usize) -> usize {
+    (cap * Decimal::from(graded))
+        .floor()
+        .try_into()
+        .unwrap_or(usize::MAX)
+}
+
 /// Check the scheme's caps against graded (rep, total, grade) triples.
 pub fn check_caps(scheme: &Scheme, graded: &[(RepIdx, Decimal, &str)]) -> Vec<CapExceeded> {
     let n = graded.len();
@@ -410,10 +418,7 @@ pub fn check_caps(scheme: &Scheme, graded: &[(RepIdx, Decimal, &str)]) -> Vec<Ca
             .filter(|(_, _, g)| g == grade)
             .map(|&(r, t, _)| (r, t))
             .collect();
-        let allowed = (cap * Decimal::from(n))
-            .floor()
-            .try_into()
-            .unwrap_or(usize::MAX);
+        let allowed = allowed(*cap, n);
         if holders.len() <= allowed {
             continue;
         }

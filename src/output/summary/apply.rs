@@ -11,10 +11,10 @@ use rust_xlsxwriter::utility::row_col_to_cell;
 use rust_xlsxwriter::{Chart, ChartType, Formula, Worksheet, XlsxError};
 
 use super::{f, Formats, Kind, Table};
-use crate::compute::apply::{caps_of, excellent_list, improvement_list, History};
+use crate::compute::apply::{caps_of, excellent_list, improvement_list, CapExceeded, History};
 use crate::compute::assess::RepResult;
 use crate::input::dataset::Dataset;
-use crate::output::payout::{month_header, PayoutRow};
+use crate::output::payout::{month_header, PayoutRow, HEADERS_EN, HEADERS_ZH};
 use crate::period::{Period, YearMonth};
 use crate::scheme::Scheme;
 use crate::Lang;
@@ -131,32 +131,11 @@ pub(super) fn payout(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.pick("奖金发放", "Bonus payout"))?;
+    // The payroll CSV's columns, without its 期间.
     let headers: &[&str] = if lang == Lang::Zh {
-        &[
-            "工号",
-            "姓名",
-            "团队",
-            "奖金基数",
-            "等级",
-            "系数",
-            "奖金金额",
-            "影响等级的调整",
-            "备注",
-            "审批",
-        ]
+        &HEADERS_ZH[1..]
     } else {
-        &[
-            "Rep ID",
-            "Name",
-            "Team",
-            "Bonus base",
-            "Grade",
-            "Coefficient",
-            "Bonus amount",
-            "Adjustments that moved the grade",
-            "Note",
-            "Approval",
-        ]
+        &HEADERS_EN[1..]
     };
     let mut t = Table::new(ws, fm, 0, headers)?;
     for r in rows {
@@ -509,6 +488,21 @@ pub(super) fn excellent(
     Ok(())
 }
 
+/// The reps at a cap's boundary: `S014 赵亮（81.39）；S010 马婷（81.65）`.
+pub(super) fn boundary_text(ds: &Dataset, o: &CapExceeded, lang: Lang) -> String {
+    o.boundary
+        .iter()
+        .map(|(r, total)| {
+            let rep = &ds.reps[*r as usize];
+            match lang {
+                Lang::Zh => format!("{} {}（{:.2}）", rep.rep_id, rep.name, total),
+                Lang::En => format!("{} {} ({:.2})", rep.rep_id, rep.name, total),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("；", "; "))
+}
+
 /// 分布检查: each cap of `[distribution]`, whether the period's grades
 /// exceed it, and the reps at the boundary. Never a regrade.
 pub(super) fn distribution(
@@ -555,28 +549,13 @@ pub(super) fn distribution(
         t.text_with(0, grade, &fm.center)?;
         t.number(1, Some(*cap), Kind::Pct)?;
         t.count(2, graded)?;
-        let allowed: usize = (cap * Decimal::from(graded))
-            .floor()
-            .try_into()
-            .unwrap_or(usize::MAX);
+        let allowed = crate::compute::apply::allowed(*cap, graded);
         t.count(3, allowed)?;
         match over.iter().find(|o| &o.grade == grade) {
             Some(o) => {
                 t.count(4, o.count)?;
                 t.text(5, lang.pick("超出上限", "over the cap"))?;
-                let who = o
-                    .boundary
-                    .iter()
-                    .map(|(r, total)| {
-                        let rep = &ds.reps[*r as usize];
-                        match lang {
-                            Lang::Zh => format!("{} {}（{:.2}）", rep.rep_id, rep.name, total),
-                            Lang::En => format!("{} {} ({:.2})", rep.rep_id, rep.name, total),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(lang.pick("；", "; "));
-                t.text(6, &who)?;
+                t.text(6, &boundary_text(ds, o, lang))?;
             }
             None => {
                 let n = results

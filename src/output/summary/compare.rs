@@ -655,19 +655,7 @@ fn caps(
                 t.number(3, Some(o.cap), Kind::Pct)?;
                 t.count(4, o.allowed)?;
                 t.count(5, o.count)?;
-                let who = o
-                    .boundary
-                    .iter()
-                    .map(|(r, total)| {
-                        let rep = &ds.reps[*r as usize];
-                        match lang {
-                            Lang::Zh => format!("{} {}（{:.2}）", rep.rep_id, rep.name, total),
-                            Lang::En => format!("{} {} ({:.2})", rep.rep_id, rep.name, total),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(lang.pick("；", "; "));
-                t.text(6, &who)?;
+                t.text(6, &super::apply::boundary_text(ds, &o, lang))?;
                 t.next();
             }
         }
