@@ -3,12 +3,15 @@
 //! line per stage to standard error: `kaohe-timing <stage> <seconds>`.
 //! Stages that run several times (per period group) add up. The report
 //! ends with the process's peak resident memory where the system tells it
-//! (`kaohe-peak-rss <bytes>`, from `/proc/self/status` on Linux).
+//! (`kaohe-peak-rss <bytes>`, from `/proc/self/status` on Linux), and
+//! the peak reached by the end of each stage the first time it ended
+//! (`kaohe-stage-peak <stage> <bytes>`): where the memory peak falls.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 static STAGES: Mutex<Vec<(&'static str, Duration)>> = Mutex::new(Vec::new());
+static PEAKS: Mutex<Vec<(&'static str, u64)>> = Mutex::new(Vec::new());
 
 /// Whether timings are collected.
 pub fn enabled() -> bool {
@@ -32,6 +35,14 @@ pub fn stage(name: &'static str) -> Stage {
 impl Drop for Stage {
     fn drop(&mut self) {
         add(self.name, self.start.elapsed());
+        if enabled() {
+            let mut peaks = PEAKS.lock().unwrap_or_else(|e| e.into_inner());
+            if !peaks.iter().any(|(n, _)| *n == self.name) {
+                if let Some(bytes) = peak_rss() {
+                    peaks.push((self.name, bytes));
+                }
+            }
+        }
     }
 }
 
@@ -52,6 +63,10 @@ pub fn report() {
     let stages = STAGES.lock().unwrap_or_else(|e| e.into_inner());
     for (name, d) in stages.iter() {
         eprintln!("kaohe-timing {name} {:.3}", d.as_secs_f64());
+    }
+    let peaks = PEAKS.lock().unwrap_or_else(|e| e.into_inner());
+    for (name, bytes) in peaks.iter() {
+        eprintln!("kaohe-stage-peak {name} {bytes}");
     }
     if let Some(bytes) = peak_rss() {
         eprintln!("kaohe-peak-rss {bytes}");

@@ -181,7 +181,7 @@ impl Ledger {
             None => {
                 self.ds.customers.push(Customer {
                     customer_id: id.into(),
-                    snapshots: Vec::new(),
+                    snapshots: Default::default(),
                     terminated_from: None,
                 });
                 self.ds.customers.len() - 1

@@ -385,12 +385,16 @@ pub fn read_files(
     done: &(dyn Fn(&SourceFile) + Sync),
 ) -> Loaded {
     let matcher = HeaderMatcher::new(aliases);
+    // Dropped when every file is read; the texts live on in the rows.
+    let pool = validate::TextPool::default();
     let (hashes, outcomes): (Vec<Option<String>>, Vec<FileOutcome>) = files
         .par_iter()
         .map(|f| {
             let mut sheets = Vec::new();
             let (hash, r) = read::read_file_hashed_with(f, limits, &mut |raw| {
-                sheets.push(validate::read_sheet(raw, &f.rel, f.as_of, &matcher))
+                sheets.push(validate::read_sheet_pooled(
+                    raw, &f.rel, f.as_of, &matcher, &pool,
+                ))
             });
             done(f);
             (hash, (r, sheets))
@@ -999,10 +1003,13 @@ impl Builder<'_> {
             }
             *runs.last_mut().expect("a run was started") += 1;
         }
-        let mut rows = rows.into_iter();
-        let mut out = Vec::with_capacity(runs.len());
-        for n in runs {
-            let mut snapshots: Vec<CustomerRow> = rows.by_ref().take(n).collect();
+        // Each customer's termination, decided (and its row marked) before
+        // the table is shared.
+        let mut decided = Vec::with_capacity(runs.len());
+        let mut start = 0usize;
+        for &n in &runs {
+            let snapshots = &mut rows[start..start + n];
+            start += n;
             let customer_id = snapshots[0].customer_id.clone();
             let facts = snapshots.last().expect("non-empty group");
             let terminated_from = match (facts.status, facts.end_date) {
@@ -1030,6 +1037,12 @@ impl Builder<'_> {
                 }
                 _ => None,
             };
+            decided.push((customer_id, terminated_from));
+        }
+        let mut out = Vec::with_capacity(runs.len());
+        for ((customer_id, terminated_from), snapshots) in
+            decided.into_iter().zip(Snapshots::split(rows, &runs))
+        {
             out.push(Customer {
                 customer_id,
                 snapshots,

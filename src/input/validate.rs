@@ -102,7 +102,7 @@ pub struct RepCell {
 }
 
 impl RepCell {
-    fn new(text: Text, d: &Data, key: &'static str, texts: &mut Interner) -> RepCell {
+    fn new(text: Text, d: &Data, key: &'static str, texts: &mut Interner<'_>) -> RepCell {
         let raw = match d {
             Data::String(s) if **s == *text => None,
             Data::String(s) => Some(texts.get_str(s)),
@@ -270,13 +270,13 @@ struct SheetCtx {
 const ACTIVITY_DATES: [&str; 4] = ["lead_time", "time", "sign_date", "due_date"];
 
 /// One row being read: collects its issues, filled cells and readable dates.
-struct RowCtx<'s, 'g> {
+struct RowCtx<'s, 'g, 'p> {
     sheet: &'s SheetCtx,
     /// Per catalogue column (at most 32: `filled` is a bit set).
     cells: [&'g Data; 32],
     row: u32,
     issues: &'s mut Vec<DataIssue>,
-    texts: &'s mut Interner,
+    texts: &'s mut Interner<'p>,
     failed: bool,
     warned: bool,
     filled: u32,
@@ -286,7 +286,7 @@ struct RowCtx<'s, 'g> {
     next_def: std::cell::Cell<usize>,
 }
 
-impl<'s, 'g> RowCtx<'s, 'g> {
+impl<'s, 'g> RowCtx<'s, 'g, '_> {
     fn def(&self, key: &str) -> (usize, &'static ColumnDef) {
         // Columns are mostly asked for in catalogue order: the search starts
         // after the one found last (keys are unique within a kind).
@@ -378,10 +378,6 @@ impl<'s, 'g> RowCtx<'s, 'g> {
             Data::Error(_) => Err(cell::Bad::ErrorValue),
             _ => Ok(cell::text_cow(d)),
         })
-    }
-    /// Free text kept as it is (not shared with other rows).
-    fn own_text(&mut self, key: &str) -> Option<Text> {
-        self.text_cow(key).map(|t| Text::from(&*t))
     }
     fn id(&mut self, key: &str) -> Option<String> {
         self.id_cow(key).map(Cow::into_owned)
@@ -490,6 +486,18 @@ pub fn read_sheet(
     as_of: Option<YearMonth>,
     matcher: &HeaderMatcher,
 ) -> SheetOutcome {
+    read_sheet_pooled(raw, file, as_of, matcher, &TextPool::default())
+}
+
+/// [`read_sheet`], its texts shared through the run's `pool` with every
+/// other sheet read into it.
+pub fn read_sheet_pooled(
+    raw: RawSheet<'_>,
+    file: &Arc<str>,
+    as_of: Option<YearMonth>,
+    matcher: &HeaderMatcher,
+    pool: &TextPool,
+) -> SheetOutcome {
     let mut merges: Vec<Dimensions> = raw.merges.into_iter().filter(|m| m.len() > 1).collect();
     merges.sort_by_key(|m| (m.start.0, m.start.1));
     let mut rd = SheetReader {
@@ -516,7 +524,7 @@ pub fn read_sheet(
         any_row: false,
         state: State::Searching,
         prev_data_row: 0,
-        texts: Interner::default(),
+        texts: Interner::new(pool),
         size_hint: raw.rows.size_hint(),
         last_row: None,
         dates: Vec::new(),
@@ -568,39 +576,95 @@ struct SheetReader<'a> {
     prev_data_row: u32,
     last_row: Option<u32>,
     /// Ids and short texts of this sheet, shared between its rows.
-    texts: Interner,
+    texts: Interner<'a>,
     /// About how many rows the sheet has (0: unknown).
     size_hint: usize,
     /// The activity dates of the current row.
     dates: Vec<NaiveDate>,
 }
 
-/// One shared copy of each distinct short text (customer ids repeat in
-/// every follow-up of the customer; tiers, channels and sources take a
-/// handful of values in thousands of rows).
-#[derive(Default)]
-pub struct Interner {
+/// One copy of each distinct text of a run's ledgers, shared by every
+/// sheet: a customer's id and name repeat in each month's customer-ledger
+/// snapshot, its id in every follow-up and payment row. Read in parallel,
+/// so it is split into locked shards by the text's hash.
+pub struct TextPool {
+    shards: Vec<std::sync::Mutex<rustc_hash::FxHashSet<Text>>>,
+}
+
+impl Default for TextPool {
+    fn default() -> TextPool {
+        TextPool {
+            shards: (0..64).map(|_| Default::default()).collect(),
+        }
+    }
+}
+
+impl TextPool {
+    fn shard(&self, s: &str) -> std::sync::MutexGuard<'_, rustc_hash::FxHashSet<Text>> {
+        use std::hash::BuildHasher;
+        let h = rustc_hash::FxBuildHasher.hash_one(s);
+        // A panic elsewhere cannot leave a set of shared texts inconsistent.
+        self.shards[(h >> 58) as usize]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get_str(&self, s: &str) -> Text {
+        let mut set = self.shard(s);
+        if let Some(t) = set.get(s) {
+            return t.clone();
+        }
+        let t = Text::from(s);
+        set.insert(t.clone());
+        t
+    }
+
+    fn get(&self, s: String) -> Text {
+        let mut set = self.shard(&s);
+        if let Some(t) = set.get(s.as_str()) {
+            return t.clone();
+        }
+        let t = Text::from(s);
+        set.insert(t.clone());
+        t
+    }
+}
+
+/// One shared copy of each distinct text of a sheet (customer ids repeat
+/// in every follow-up of the customer; tiers, channels and sources take a
+/// handful of values in thousands of rows), taken from the run's
+/// [`TextPool`] the first time the sheet meets it.
+pub struct Interner<'p> {
     texts: rustc_hash::FxHashSet<Text>,
     /// Rep cells by their (interned) texts' addresses and column.
     reps: rustc_hash::FxHashMap<(usize, usize, &'static str), Arc<RepCell>>,
+    pool: &'p TextPool,
 }
 
-impl Interner {
+impl<'p> Interner<'p> {
+    pub fn new(pool: &'p TextPool) -> Interner<'p> {
+        Interner {
+            texts: Default::default(),
+            reps: Default::default(),
+            pool,
+        }
+    }
+
     pub fn get(&mut self, s: String) -> Text {
         if let Some(t) = self.texts.get(s.as_str()) {
             return t.clone();
         }
-        let t: Text = Text::from(s);
+        let t = self.pool.get(s);
         self.texts.insert(t.clone());
         t
     }
 
-    /// [`Self::get`], copying the text only when it is new to the sheet.
+    /// [`Self::get`], copying the text only when it is new to the run.
     pub fn get_str(&mut self, s: &str) -> Text {
         if let Some(t) = self.texts.get(s) {
             return t.clone();
         }
-        let t: Text = Text::from(s);
+        let t = self.pool.get_str(s);
         self.texts.insert(t.clone());
         t
     }
@@ -1040,7 +1104,8 @@ fn parse_customer(
     as_of: Option<YearMonth>,
 ) -> Option<(CustomerRow, Option<RepCell>)> {
     let customer_id = r.shared_id("customer_id");
-    let customer_name = r.own_text("customer_name");
+    // Repeated in every month's snapshot of the customer.
+    let customer_name = r.shared_text("customer_name");
     let owner = r.rep("owner");
     let lead_time = r.stamp("lead_time");
     let tier = r.shared_text("tier");
@@ -1083,7 +1148,8 @@ fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
     let customer_id = r.shared_id("customer_id");
     let method = r.word("method");
     let stage = r.word("stage");
-    let notes = r.own_text("notes");
+    // Follow-up notes are often the same few phrases (电话沟通, 已报价).
+    let notes = r.shared_text("notes");
     let next_time = r.date("next_time");
     let (Some(time), Some(rep), Some(customer_id)) = (time, rep, customer_id) else {
         return None;

@@ -147,6 +147,10 @@ struct Table<'a> {
     column_kinds: Vec<Option<ColumnKind>>,
     /// Per column and kind, the widest numbers written (see [`Widest`]).
     widest: Vec<Widest>,
+    /// The sheet keeps only its current row in memory (a low-memory
+    /// worksheet): column formats are given per cell, since a range can no
+    /// longer be formatted once its rows are flushed.
+    streamed: bool,
 }
 
 /// The numbers of one column and kind that show widest: the shown width of
@@ -196,6 +200,7 @@ impl<'a> Table<'a> {
             body: row,
             column_kinds: Vec::new(),
             widest: Vec::new(),
+            streamed: false,
         };
         t.header(headers)?;
         Ok(t)
@@ -283,7 +288,7 @@ impl<'a> Table<'a> {
     fn number_f64(&mut self, col: u16, x: f64, kind: Kind) -> Result<(), XlsxError> {
         let column = self.column_kind(col);
         debug_assert!(column.is_none_or(|k| k == ColumnKind::Number(kind)));
-        if column.is_some() {
+        if column.is_some() && !self.streamed {
             self.ws.write_number(self.row, col, x)?;
         } else {
             let fmt = self.number_format(kind);
@@ -317,7 +322,7 @@ impl<'a> Table<'a> {
     fn date(&mut self, col: u16, d: NaiveDate) -> Result<(), XlsxError> {
         let column = self.column_kind(col);
         debug_assert!(column.is_none_or(|k| k == ColumnKind::Date));
-        if column.is_some() {
+        if column.is_some() && !self.streamed {
             self.ws.write_datetime(self.row, col, d)?;
         } else {
             self.ws
@@ -335,7 +340,7 @@ impl<'a> Table<'a> {
     /// table from row 0: frozen header (and `freeze_cols` columns), filter
     /// and print setup.
     fn finish(mut self, freeze_cols: u16, filter: bool, max: f64) -> Result<(), XlsxError> {
-        if self.row > self.body {
+        if self.row > self.body && !self.streamed {
             for (c, kind) in self.column_kinds.iter().enumerate() {
                 let format = match kind {
                     Some(ColumnKind::Number(k)) => self.number_format(*k),
@@ -579,7 +584,16 @@ pub fn team_summary(
         apply::monthly(wb.add_worksheet(), &fm, ds, applied.payout, lang)?;
         apply::team_trend(wb.add_worksheet(), &fm, ds, scheme, year, applied, lang)?;
     }
-    overdue(wb.add_worksheet(), &fm, ds, results, at, lang)?;
+    // The company's every overdue installment (93,000 rows in a large
+    // month): written row by row, only the current row kept in memory.
+    overdue(
+        wb.add_worksheet_with_low_memory()?,
+        &fm,
+        ds,
+        results,
+        at,
+        lang,
+    )?;
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("数据问题", "Data issues"))?;
     let issues: Vec<crate::input::issues::DataIssue> = match at.issues {
@@ -1297,8 +1311,9 @@ fn overdue(
         ]
     };
     let mut t = Table::new(ws, fm, 0, headers)?;
-    // The company's every overdue installment: its number and date columns
-    // are formatted as ranges, not per cell.
+    // A low-memory sheet (see `team_summary`): each cell carries its
+    // column's format.
+    t.streamed = true;
     t.column_formats(&[
         (4, ColumnKind::Number(Kind::Int)),
         (7, ColumnKind::Date),
