@@ -4,7 +4,8 @@
 //! (`tests/it/architecture.rs` fails on one that points up; see
 //! docs/architecture.md):
 //!
-//! 1. foundation — `period`, `text`, `timing`, `progress`, `exit`, [`Lang`];
+//! 1. foundation — `period`, `text`, `timing`, `memory`, `progress`, `exit`,
+//!    [`Lang`];
 //! 2. [`input`] — the ledger folder read into one validated dataset;
 //! 3. [`scheme`] — the assessment scheme and the indicator catalogue;
 //! 4. [`compute`] — indicators, scores, assessments of reps × periods;
@@ -21,6 +22,7 @@ pub mod demo;
 pub mod exit;
 pub mod input;
 pub mod mail;
+pub mod memory;
 pub mod output;
 pub mod period;
 pub mod progress;

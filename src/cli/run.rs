@@ -264,6 +264,8 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     let mut full = loaded.take_all();
     drop(loaded);
     drop(assemble_stage);
+    // Reading and moving rows is done; workbooks are written from here on.
+    crate::memory::release_promptly(false);
     crate::compute::assess::check_scores(&mut full, &scheme);
     let issues = (
         full.count(Level::Error),

@@ -10,6 +10,7 @@ const RANKS: &[(&str, u32)] = &[
     ("period", 0),
     ("text", 0),
     ("timing", 0),
+    ("memory", 0),
     ("progress", 0),
     ("exit", 0),
     ("input", 1),
