@@ -578,22 +578,35 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         manifest.summary_file = crate::output::names::team_summary(pl.period, lang);
         manifest.payout_file = crate::output::payout::file_name(pl.period, lang);
         manifest.ledger_dir = ledger_dir_text.clone();
-        manifest.digest =
-            crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
-                ds,
-                ix: &ix,
-                scheme: &scheme,
+        let applied_text = applied.digest_text(&scheme, pl.period);
+        // With an earlier result to compare with, the digest decides now
+        // whether the period is written; without one it is written anyway,
+        // and its digest is taken as the workbooks are built (each rep's
+        // evidence rows built once).
+        let later = if digest_decides(o, &pl) {
+            manifest.digest =
+                crate::output::digest::period_digest(&crate::output::digest::PeriodContent {
+                    ds,
+                    ix: &ix,
+                    scheme: &scheme,
+                    scheme_hash: &scheme_hash,
+                    period: pl.period,
+                    results: of_period,
+                    csv: &csv,
+                    reps: &manifest.reps,
+                    issues: &keep,
+                    as_of: at.overdue,
+                    trends: &trends,
+                    applied: &applied_text,
+                    lang,
+                });
+            None
+        } else {
+            Some(DigestLater {
                 scheme_hash: &scheme_hash,
-                period: pl.period,
-                results: of_period,
-                csv: &csv,
-                reps: &manifest.reps,
-                issues: &keep,
-                as_of: at.overdue,
-                trends: &trends,
-                applied: &applied.digest_text(&scheme, pl.period),
-                lang,
-            });
+                applied: applied_text,
+            })
+        };
         let dir = match decide(o, &pl, &manifest.digest) {
             Err(fate) => {
                 report.periods.push((pl.period, fate));
@@ -638,6 +651,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
                 issues: keep.clone(),
                 applied: &applied,
                 payout_csv,
+                digest_later: later,
             },
         )?;
         report.periods.push((pl.period, fate));
@@ -866,6 +880,23 @@ fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Resu
 /// After computing: skip (with why) a period whose recorded results equal
 /// the new ones (same content digest, outputs present), or say where to
 /// write it: its folder, or `draft/` for an issued period.
+/// Whether a period's digest decides if it is written: there is an earlier
+/// result it could equal (and no `--force`). Otherwise [`decide`] writes it
+/// whatever the digest.
+fn digest_decides(o: &Options, pl: &Planned) -> bool {
+    let has = |dir: &Path| crate::store::read_manifest_head(dir).is_some();
+    !o.force
+        && (has(&pl.home)
+            || (pl.issued && !o.reissue && has(&pl.home.join(crate::store::issued::DRAFT_DIR))))
+}
+
+/// A period's digest taken as its workbooks are built (see
+/// [`digest_decides`]): what it needs beyond the period's write.
+struct DigestLater<'a> {
+    scheme_hash: &'a str,
+    applied: String,
+}
+
 fn decide(o: &Options, pl: &Planned, digest: &str) -> Result<PathBuf, Fate> {
     let same = |dir: &Path| {
         !o.force
@@ -919,6 +950,8 @@ struct Extra<'a> {
     issues: Vec<bool>,
     applied: &'a crate::output::summary::apply::Applied<'a>,
     payout_csv: Vec<u8>,
+    /// The digest to take as the workbooks are built (none: taken already).
+    digest_later: Option<DigestLater<'a>>,
 }
 
 /// Everything needed to write one period's folder.
@@ -950,6 +983,7 @@ impl PeriodWrite<'_> {
             issues,
             applied,
             payout_csv,
+            digest_later,
         } = extra;
         let (ds, lang) = (self.ds, self.lang);
         crate::store::prepare(dir)?;
@@ -1002,6 +1036,31 @@ impl PeriodWrite<'_> {
         crate::store::fs::write_atomic(&dir.join("results.csv"), &csv)?;
         crate::store::fs::write_atomic(&dir.join(&manifest.payout_file), &payout_csv)?;
         let ch = changes.as_ref().zip(earlier.as_ref().map(|e| &e.0));
+        let content = digest_later
+            .as_ref()
+            .map(|d| crate::output::digest::PeriodContent {
+                ds,
+                ix: self.ix,
+                scheme: self.scheme,
+                scheme_hash: d.scheme_hash,
+                period: pl.period,
+                results,
+                csv: &csv,
+                reps: &manifest.reps,
+                issues: &extras.issues,
+                as_of: self.at.overdue,
+                trends: &extras.trends,
+                applied: &d.applied,
+                lang,
+            });
+        let part_of = |r: &RepResult, ev: &crate::output::rep::Evidence| {
+            let c = content.as_ref().expect("taken only with a later digest");
+            crate::output::digest::rep_part_of(c, r, ev)
+        };
+        let digest_part: Option<crate::output::DigestPart> = match content {
+            Some(_) => Some(&part_of),
+            None => None,
+        };
         // The team summary is one workbook on one thread: built beside the
         // rep workbooks rather than after them.
         let (written, summary) = rayon::join(
@@ -1015,6 +1074,7 @@ impl PeriodWrite<'_> {
                     &|file, bytes| crate::store::fs::write_atomic(&dir.join(file), bytes),
                     lang,
                     &extras,
+                    digest_part,
                 )
             },
             || -> anyhow::Result<()> {
@@ -1034,6 +1094,14 @@ impl PeriodWrite<'_> {
         );
         let written = written?;
         summary?;
+        if let Some(c) = &content {
+            let parts = written
+                .iter()
+                .filter_map(|w| w.digest_part.map(|p| (w.rep, p)))
+                .collect();
+            let digest = crate::output::digest::period_digest_with(c, &parts);
+            manifest.digest = digest;
+        }
         let at: HashMap<String, usize> = manifest
             .reps
             .iter()

@@ -588,7 +588,13 @@ struct SheetReader<'a> {
 /// snapshot, its id in every follow-up and payment row. Read in parallel,
 /// so it is split into locked shards by the text's hash.
 pub struct TextPool {
-    shards: Vec<std::sync::Mutex<rustc_hash::FxHashSet<Text>>>,
+    shards: Vec<std::sync::Mutex<hashbrown::HashTable<Text>>>,
+}
+
+/// A text's hash, computed once for the sheet's table and the pool's.
+fn text_hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
 }
 
 impl Default for TextPool {
@@ -600,32 +606,19 @@ impl Default for TextPool {
 }
 
 impl TextPool {
-    fn shard(&self, s: &str) -> std::sync::MutexGuard<'_, rustc_hash::FxHashSet<Text>> {
-        use std::hash::BuildHasher;
-        let h = rustc_hash::FxBuildHasher.hash_one(s);
+    /// The pool's copy of `s`, whose hash is `h`.
+    fn get(&self, h: u64, s: &str) -> Text {
+        // The shard by bits of the hash that the shard's own table uses
+        // neither for its buckets (the low bits) nor for its tags (the top
+        // seven): a shard's texts would otherwise all look alike to it.
+        let shard = &self.shards[(h >> 32) as usize & 63];
         // A panic elsewhere cannot leave a set of shared texts inconsistent.
-        self.shards[(h >> 58) as usize]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn get_str(&self, s: &str) -> Text {
-        let mut set = self.shard(s);
-        if let Some(t) = set.get(s) {
+        let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = set.find(h, |t| **t == *s) {
             return t.clone();
         }
         let t = Text::from(s);
-        set.insert(t.clone());
-        t
-    }
-
-    fn get(&self, s: String) -> Text {
-        let mut set = self.shard(&s);
-        if let Some(t) = set.get(s.as_str()) {
-            return t.clone();
-        }
-        let t = Text::from(s);
-        set.insert(t.clone());
+        set.insert_unique(h, t.clone(), |t| text_hash(t));
         t
     }
 }
@@ -635,7 +628,7 @@ impl TextPool {
 /// handful of values in thousands of rows), taken from the run's
 /// [`TextPool`] the first time the sheet meets it.
 pub struct Interner<'p> {
-    texts: rustc_hash::FxHashSet<Text>,
+    texts: hashbrown::HashTable<Text>,
     /// Rep cells by their (interned) texts' addresses and column.
     reps: rustc_hash::FxHashMap<(usize, usize, &'static str), Arc<RepCell>>,
     pool: &'p TextPool,
@@ -651,21 +644,17 @@ impl<'p> Interner<'p> {
     }
 
     pub fn get(&mut self, s: String) -> Text {
-        if let Some(t) = self.texts.get(s.as_str()) {
-            return t.clone();
-        }
-        let t = self.pool.get(s);
-        self.texts.insert(t.clone());
-        t
+        self.get_str(&s)
     }
 
     /// [`Self::get`], copying the text only when it is new to the run.
     pub fn get_str(&mut self, s: &str) -> Text {
-        if let Some(t) = self.texts.get(s) {
+        let h = text_hash(s);
+        if let Some(t) = self.texts.find(h, |t| **t == *s) {
             return t.clone();
         }
-        let t = self.pool.get_str(s);
-        self.texts.insert(t.clone());
+        let t = self.pool.get(h, s);
+        self.texts.insert_unique(h, t.clone(), |t| text_hash(t));
         t
     }
 

@@ -13,6 +13,7 @@
 //! the language. It leaves out what changes with every drop of files but
 //! is no result: the list of input files and their hashes.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -22,9 +23,10 @@ use sha2::{Digest, Sha256};
 use crate::compute::assess::RepResult;
 use crate::compute::{Ctx, Index, PeriodIx};
 use crate::input::dataset::Dataset;
+use crate::input::model::RepIdx;
 use crate::input::model::RowMeta;
 use crate::output::manifest::RepEntry;
-use crate::output::rep::IssueRows;
+use crate::output::rep::{Evidence, IssueRows};
 use crate::output::Trend;
 use crate::period::Period;
 use crate::scheme::Scheme;
@@ -70,14 +72,40 @@ pub struct PeriodContent<'a> {
 
 /// The period's content digest (SHA-256, lower-case hex).
 pub fn period_digest(c: &PeriodContent) -> String {
+    period_digest_with(c, &HashMap::new())
+}
+
+/// [`period_digest`], with the parts of the reps in `parts` already taken
+/// (by [`rep_part_of`], as their workbooks were built): the same digest.
+pub fn period_digest_with(c: &PeriodContent, parts: &HashMap<RepIdx, [u8; 32]>) -> String {
     let mut h = Feed(Sha256::new());
     // Writing into a hasher cannot fail.
-    let _ = feed(c, &mut h);
+    let _ = feed(c, parts, &mut h);
     let bytes = h.0.finalize();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
+/// One rep's part of the digest, its evidence fed from the rows its
+/// workbook is built from.
+pub fn rep_part_of(c: &PeriodContent, r: &RepResult, evidence: &Evidence) -> [u8; 32] {
+    let mut part = Feed(Sha256::new());
+    let _ = rep_part(c, r, Source::Built(evidence), &mut part);
+    part.0.finalize().into()
+}
+
+/// Where a rep's evidence rows come from for the digest.
+enum Source<'a, 'b> {
+    /// Built for the digest.
+    Build(&'a Ctx<'b>, &'a IssueRows),
+    /// Built for the rep's workbook.
+    Built(&'a Evidence<'a>),
+}
+
+fn feed(
+    c: &PeriodContent,
+    parts: &HashMap<RepIdx, [u8; 32]>,
+    h: &mut impl Write,
+) -> std::io::Result<()> {
     let ds = c.ds;
     writeln!(
         h,
@@ -111,10 +139,13 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
     let parts: Vec<[u8; 32]> = c
         .results
         .par_iter()
-        .map(|r| {
-            let mut part = Feed(Sha256::new());
-            let _ = rep_part(c, &cx, &issue_rows, r, &mut part);
-            part.0.finalize().into()
+        .map(|r| match parts.get(&r.rep) {
+            Some(part) => *part,
+            None => {
+                let mut part = Feed(Sha256::new());
+                let _ = rep_part(c, r, Source::Build(&cx, &issue_rows), &mut part);
+                part.0.finalize().into()
+            }
         })
         .collect();
     for part in parts {
@@ -147,9 +178,8 @@ fn feed(c: &PeriodContent, h: &mut impl Write) -> std::io::Result<()> {
 /// and every evidence row.
 fn rep_part(
     c: &PeriodContent,
-    cx: &Ctx,
-    issue_rows: &IssueRows,
     r: &RepResult,
+    evidence: Source,
     h: &mut impl Write,
 ) -> std::io::Result<()> {
     let ds = c.ds;
@@ -188,5 +218,10 @@ fn rep_part(
     if let Some(t) = c.trends.get(&rep.rep_id) {
         writeln!(h, "trend {t:?}")?;
     }
-    crate::output::rep::evidence_digest(cx, r.rep, issue_rows, c.lang, h)
+    match evidence {
+        Source::Build(cx, issue_rows) => {
+            crate::output::rep::evidence_digest(cx, r.rep, issue_rows, c.lang, h)
+        }
+        Source::Built(ev) => ev.feed(h),
+    }
 }

@@ -34,7 +34,14 @@ pub struct Written {
     pub sha256: String,
     /// The scorecard's editable and fixed cells.
     pub layout: manifest::Layout,
+    /// The rep's part of the period's digest, when it was taken from the
+    /// evidence rows this workbook was built from (see [`DigestPart`]).
+    pub digest_part: Option<[u8; 32]>,
 }
+
+/// Takes a rep's part of the period's content digest from the evidence
+/// rows the rep's workbook is built from, so that they are built once.
+pub type DigestPart<'a> = &'a (dyn Fn(&RepResult, &rep::Evidence) -> [u8; 32] + Sync);
 
 /// A rep's month-by-month totals, for the trend chart of a year's workbook.
 pub type Trend = Vec<(Period, Option<rust_decimal::Decimal>)>;
@@ -71,6 +78,7 @@ pub fn rep_workbooks(
     save: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
     lang: Lang,
     extras: &Extras,
+    digest_part: Option<DigestPart>,
 ) -> anyhow::Result<Vec<Written>> {
     let results: Vec<&RepResult> = results.iter().filter(|r| r.period == period).collect();
     let px = PeriodIx::new(ds, period);
@@ -103,8 +111,9 @@ pub fn rep_workbooks(
     let assessor = |rep: RepIdx| rep::assessor(ds, &roster, rep);
     results
         .par_iter()
-        .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.rep, a)))
-        .map(|(rep, a)| {
+        .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r, a)))
+        .map(|(r, a)| {
+            let rep = r.rep;
             let person = &ds.reps[rep as usize];
             let file = names::rep_workbook(&person.rep_id, &person.name, period);
             let trend = extras
@@ -119,6 +128,7 @@ pub fn rep_workbooks(
                 assessor: assessor(rep),
                 plan: extras.plans.get(&person.rep_id).cloned(),
             };
+            let mut part = None;
             let (mut wb, layout) = rep::rep_workbook(
                 &cx,
                 scheme,
@@ -130,6 +140,7 @@ pub fn rep_workbooks(
                 &issue_rows,
                 &form,
                 lang,
+                &mut |ev| part = digest_part.map(|f| f(r, ev)),
             )?;
             let bytes = wb.save_to_buffer()?;
             save(&file, &bytes)?;
@@ -139,6 +150,7 @@ pub fn rep_workbooks(
                 bytes: bytes.len(),
                 sha256: manifest::sha256_hex(&bytes),
                 layout,
+                digest_part: part,
             })
         })
         .collect()

@@ -96,6 +96,7 @@ fn scorecard(ds: &Dataset, scheme: &Scheme, p: &str, rep_id: &str, lang: Lang) -
         &save,
         lang,
         &Extras::default(),
+        None,
     )
     .unwrap();
     let books = books.into_inner().unwrap();

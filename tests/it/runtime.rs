@@ -291,6 +291,9 @@ fn incremental_runs_rewrite_only_the_periods_whose_results_changed() {
     month(&f.ledgers, "2026-10", &kh1, &[], &[ht10]);
     month(&f.ledgers, "2026-11", &kh1, &[], &[ht10, ht11]);
     let o = f.options(Selection::MonthsWithData);
+    // Into an empty folder: each period's digest is taken as its workbooks
+    // are built. The later runs take it before deciding, and find it equal
+    // (the Skipped below).
     let first = run_batch(&o).unwrap();
     assert_eq!(first.periods.len(), 2);
     // November's grace window (2026-11-28 + 7 = 2026-12-05) is open at the

@@ -367,6 +367,7 @@ fn assert_only_own_rows(scheme: &Scheme) {
         &|f, b| kaohe::store::fs::write_atomic(&tmp.path().join(f), b),
         kaohe::Lang::Zh,
         &Default::default(),
+        None,
     )
     .unwrap();
     assert!(written.len() > 10);

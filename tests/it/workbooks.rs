@@ -59,6 +59,7 @@ fn rep_workbooks_match_the_results_and_hold_only_their_rep() {
         &|f, b| kaohe::store::fs::write_atomic(&tmp.path().join(f), b),
         kaohe::Lang::Zh,
         &Default::default(),
+        None,
     )
     .unwrap();
     assert_eq!(
@@ -211,6 +212,7 @@ fn rep_workbooks_are_byte_identical_across_thread_counts() {
                     &|f, b| kaohe::store::fs::write_atomic(&dir.join(f), b),
                     kaohe::Lang::Zh,
                     &Default::default(),
+                    None,
                 )
                 .unwrap()
             })
@@ -259,6 +261,7 @@ fn ledger_text_never_becomes_a_formula() {
         &|f, b| kaohe::store::fs::write_atomic(&tmp.path().join(f), b),
         kaohe::Lang::Zh,
         &Default::default(),
+        None,
     )
     .unwrap();
     let path = tmp.path().join(&written[0].file);

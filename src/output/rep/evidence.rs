@@ -864,8 +864,47 @@ pub(super) fn evidence(
     Ok(())
 }
 
-/// Feed a rep's evidence sheets, cell by cell, into `h`: what the period's
-/// content digest compares (see [`crate::output::digest`]).
+/// A rep's evidence sheets, built once: written into the rep's workbook
+/// and, when the period's digest is taken as the workbooks are written,
+/// fed into it from the same rows.
+pub struct Evidence<'a>(Vec<EvidenceSheet<'a>>);
+
+impl<'a> Evidence<'a> {
+    pub(super) fn build(cx: &Ctx<'a>, rep: RepIdx, issue_rows: &IssueRows, lang: Lang) -> Self {
+        Evidence(evidence_sheets(cx, rep, issue_rows, lang))
+    }
+
+    pub(super) fn into_sheets(self) -> Vec<EvidenceSheet<'a>> {
+        self.0
+    }
+
+    /// Feed the sheets, cell by cell, into `h`: what the period's content
+    /// digest compares (see [`crate::output::digest`]).
+    pub fn feed(&self, h: &mut impl std::io::Write) -> std::io::Result<()> {
+        for sheet in &self.0 {
+            writeln!(h, "#{}", sheet.name)?;
+            for t in &sheet.tables {
+                writeln!(h, "##{}|{}", t.title, t.heads.join("|"))?;
+                for row in &t.rows {
+                    for v in row {
+                        match v {
+                            V::T(t) => write!(h, "T{t}\u{1f}")?,
+                            V::S(s) => write!(h, "T{s}\u{1f}")?,
+                            V::N(n, f) => write!(h, "N{n:?}{f}\u{1f}")?,
+                            V::D(d) => write!(h, "D{d}\u{1f}")?,
+                            V::E => write!(h, "E\u{1f}")?,
+                        }
+                    }
+                    writeln!(h)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Feed a rep's evidence sheets, cell by cell, into `h` (built for the
+/// purpose; see [`Evidence::feed`]).
 pub fn evidence_digest(
     cx: &Ctx,
     rep: RepIdx,
@@ -873,23 +912,5 @@ pub fn evidence_digest(
     lang: Lang,
     h: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    for sheet in evidence_sheets(cx, rep, issue_rows, lang) {
-        writeln!(h, "#{}", sheet.name)?;
-        for t in sheet.tables {
-            writeln!(h, "##{}|{}", t.title, t.heads.join("|"))?;
-            for row in t.rows {
-                for v in row {
-                    match v {
-                        V::T(t) => write!(h, "T{t}\u{1f}")?,
-                        V::S(s) => write!(h, "T{s}\u{1f}")?,
-                        V::N(n, f) => write!(h, "N{n:?}{f}\u{1f}")?,
-                        V::D(d) => write!(h, "D{d}\u{1f}")?,
-                        V::E => write!(h, "E\u{1f}")?,
-                    }
-                }
-                writeln!(h)?;
-            }
-        }
-    }
-    Ok(())
+    Evidence::build(cx, rep, issue_rows, lang).feed(h)
 }

@@ -11,8 +11,8 @@
 mod evidence;
 mod scorecard;
 
-use evidence::{evidence, evidence_sheets};
-pub use evidence::{evidence_digest, IssueRows};
+use evidence::evidence;
+pub use evidence::{evidence_digest, Evidence, IssueRows};
 use scorecard::scorecard;
 
 use std::collections::BTreeMap;
@@ -280,12 +280,15 @@ pub fn rep_workbook(
     issue_rows: &IssueRows,
     form: &FormFacts,
     lang: Lang,
+    on_evidence: &mut dyn FnMut(&Evidence),
 ) -> Result<(Workbook, Layout), XlsxError> {
     let mut wb = new_output_workbook();
     let fm = Formats::new();
     let layout = scorecard(
         &mut wb, &fm, cx, scheme, rep, a, team, trend, replaces, form, lang,
     )?;
-    evidence(&mut wb, &fm, evidence_sheets(cx, rep, issue_rows, lang))?;
+    let ev = Evidence::build(cx, rep, issue_rows, lang);
+    on_evidence(&ev);
+    evidence(&mut wb, &fm, ev.into_sheets())?;
     Ok((wb, layout))
 }
