@@ -171,8 +171,10 @@ impl Snapshots {
     /// Add a snapshot at the end (on a table of its own: a copy of the
     /// shared one is made first, as for any change).
     pub fn push(&mut self, row: CustomerRow) {
-        let own: Vec<CustomerRow> = self.to_vec();
-        *self = Snapshots::from(own);
+        let whole = self.start == 0 && self.end as usize == self.table.len();
+        if !whole || Arc::get_mut(&mut self.table).is_none() {
+            *self = Snapshots::from(self.to_vec());
+        }
         let t = Arc::get_mut(&mut self.table).expect("a table of its own");
         t.push(row);
         self.end += 1;
@@ -426,4 +428,59 @@ pub struct RejectedRow {
     pub src: RowRef,
     pub rep: Option<RepIdx>,
     pub dates: Vec<NaiveDate>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, month: u32) -> CustomerRow {
+        CustomerRow {
+            customer_id: Text::from(id),
+            customer_name: Text::from("甲公司"),
+            owner: 0,
+            lead_time: crate::input::parse::date::parse_text("2026-01-05").expect("a date"),
+            tier: None,
+            channel: None,
+            source: None,
+            referrer: None,
+            status: None,
+            end_date: None,
+            as_of: Some(YearMonth { year: 2026, month }),
+            meta: RowMeta::default(),
+        }
+    }
+
+    #[test]
+    fn snapshots_are_runs_of_one_table_and_a_change_copies_only_its_own() {
+        // Sorted table: KH1 × 2 months, KH2 × 1, KH3 × 3.
+        let table = vec![
+            row("KH1", 1),
+            row("KH1", 2),
+            row("KH2", 1),
+            row("KH3", 1),
+            row("KH3", 2),
+            row("KH3", 3),
+        ];
+        let mut runs = Snapshots::split(table, &[2, 1, 3]);
+        let months = |s: &Snapshots| s.iter().map(|r| r.as_of.unwrap().month).collect::<Vec<_>>();
+        assert_eq!(runs.len(), 3);
+        assert_eq!(months(&runs[0]), [1, 2]);
+        assert_eq!(&*runs[1][0].customer_id, "KH2");
+        assert_eq!(months(&runs[2]), [1, 2, 3]);
+        // A change to KH3's second snapshot: KH3 gets a table of its own,
+        // the others still read the shared one, unchanged.
+        runs[2][1].owner = 7;
+        assert_eq!(runs[2][1].owner, 7);
+        assert_eq!(months(&runs[2]), [1, 2, 3]);
+        assert!(runs[..2]
+            .iter()
+            .flat_map(|s| s.iter())
+            .all(|r| r.owner == 0));
+        assert_eq!(Arc::strong_count(&runs[0].table), 2);
+        // A push adds at the end of the run's own table.
+        runs[1].push(row("KH2", 2));
+        assert_eq!(months(&runs[1]), [1, 2]);
+        assert_eq!(months(&runs[0]), [1, 2]);
+    }
 }
