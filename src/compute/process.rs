@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::input::columns::Kind;
-use crate::input::model::{ContractType, RepIdx, RowMeta};
+use crate::input::model::{Code, ContractType, RepIdx, RowMeta};
 use crate::input::parse::date::Stamp;
 use crate::scheme::IndicatorSpec;
 
@@ -115,7 +115,7 @@ pub fn intent_followups_per_week_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorS
     let ic: HashSet<&str> = fs
         .iter()
         .map(|&i| &cx.ds.followups[i as usize])
-        .filter(|f| is_intent(cx, f.stage))
+        .filter(|f| is_intent(cx, f.stage.map(Code::as_str)))
         .map(|f| f.customer_id.as_ref())
         .collect();
     let n = fs
@@ -153,7 +153,7 @@ pub fn followups(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpec) -> Value {
             .filter(|&&i| {
                 cx.ds.followups[i as usize]
                     .method
-                    .is_some_and(|m| spec.methods.contains(&m))
+                    .is_some_and(|m| spec.methods.contains(&m.as_str()))
             })
             .count()
     };
@@ -180,7 +180,8 @@ pub fn conversion_rate_parts(cx: &Ctx, rep: RepIdx, _spec: &IndicatorSpec) -> Pa
     let mut e: HashSet<&str> = HashSet::new();
     for &i in followups_in_period(cx, rep) {
         let f = &cx.ds.followups[i as usize];
-        if !(is_intent(cx, f.stage) || f.stage == Some("signed")) {
+        let stage = f.stage.map(Code::as_str);
+        if !(is_intent(cx, stage) || stage == Some("signed")) {
             continue;
         }
         if cx.first_sign(&f.customer_id).is_none_or(|s| s >= start) {
@@ -237,7 +238,7 @@ pub fn intent_followup_coverage_parts(cx: &Ctx, rep: RepIdx, spec: &IndicatorSpe
     for &i in fs {
         let f = &cx.ds.followups[i as usize];
         let e = by_customer.entry(&f.customer_id).or_default();
-        if e.0.is_none() && is_intent(cx, f.stage) {
+        if e.0.is_none() && is_intent(cx, f.stage.map(Code::as_str)) {
             e.0 = Some(f.time.date());
         }
         e.1.push(f.time.date());
@@ -602,13 +603,13 @@ mod tests {
     fn followups_counts_and_methods() {
         let mut l = Ledger::new();
         let (a, b, c) = reps(&mut l);
-        l.followup(a, "x", "2026-02-28 23:59", None).method = Some("visit");
-        l.followup(a, "x", "2026-03-01", None).method = Some("visit");
+        l.followup(a, "x", "2026-02-28 23:59", None).method = Some(Code::of("visit"));
+        l.followup(a, "x", "2026-03-01", None).method = Some(Code::of("visit"));
         l.followup(a, "y", "2026-03-10", None);
-        l.followup(a, "x", "2026-03-15 10:00", None).method = Some("call");
-        l.followup(a, "z", "2026-03-31 23:59", None).method = Some("visit");
-        l.followup(a, "x", "2026-04-01", None).method = Some("visit");
-        l.followup(b, "x", "2026-03-10", None).method = Some("visit");
+        l.followup(a, "x", "2026-03-15 10:00", None).method = Some(Code::of("call"));
+        l.followup(a, "z", "2026-03-31 23:59", None).method = Some(Code::of("visit"));
+        l.followup(a, "x", "2026-04-01", None).method = Some(Code::of("visit"));
+        l.followup(b, "x", "2026-03-10", None).method = Some(Code::of("visit"));
         let ds = l.build();
         assert_eq!(
             run(&ds, "2026-03", a, "followups", followups),

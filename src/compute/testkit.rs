@@ -274,7 +274,7 @@ impl Ledger {
             rep,
             customer_id: customer.into(),
             method: None,
-            stage,
+            stage: stage.map(Code::of),
             notes: None,
             next_time: None,
             meta: m,

@@ -287,15 +287,59 @@ impl Customer {
     }
 }
 
+/// The code of a word of the follow-up vocabularies (`visit`, `intent`;
+/// `parse::words::METHODS` and `STAGES`), kept in one byte: a follow-up row
+/// holds two, and a large company has millions of rows (two `&'static str`
+/// took 32 bytes a row).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Code(std::num::NonZeroU8);
+
+impl Code {
+    fn all() -> impl Iterator<Item = &'static str> {
+        use crate::input::parse::words::{METHODS, STAGES};
+        METHODS.iter().chain(STAGES).map(|w| w.code)
+    }
+
+    /// The code of a method or stage word.
+    ///
+    /// # Panics
+    /// When `code` is not one (a programming error: codes come from the
+    /// vocabularies).
+    pub fn of(code: &str) -> Code {
+        let i = Code::all()
+            .position(|c| c == code)
+            .unwrap_or_else(|| panic!("{code} is not a method or stage code"));
+        Code(std::num::NonZeroU8::new(i as u8 + 1).expect("one past an index"))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Code::all()
+            .nth(self.0.get() as usize - 1)
+            .expect("made from the vocabularies")
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Followup {
     pub time: Stamp,
     pub rep: RepIdx,
     pub customer_id: Text,
     /// Method code (`visit`, `call`, …; see `parse::words::METHODS`).
-    pub method: Option<&'static str>,
+    pub method: Option<Code>,
     /// Stage code (`lead`, `intent`, …; see `parse::words::STAGES`).
-    pub stage: Option<&'static str>,
+    pub stage: Option<Code>,
     pub notes: Option<Text>,
     pub next_time: Option<NaiveDate>,
     pub meta: RowMeta,
@@ -449,6 +493,21 @@ mod tests {
             as_of: Some(YearMonth { year: 2026, month }),
             meta: RowMeta::default(),
         }
+    }
+
+    #[test]
+    fn a_code_is_one_byte_and_reads_and_prints_as_its_word() {
+        use crate::input::parse::words::{METHODS, STAGES};
+        assert_eq!(std::mem::size_of::<Option<Code>>(), 1);
+        for w in METHODS.iter().chain(STAGES) {
+            let c = Code::of(w.code);
+            assert_eq!(c.as_str(), w.code);
+            // Debug as the text's: the period digest prints rows with it.
+            assert_eq!(format!("{:?}", Some(c)), format!("{:?}", Some(w.code)));
+            assert_eq!(c.to_string(), w.code);
+        }
+        assert_ne!(Code::of("visit"), Code::of("call"));
+        assert_eq!(Code::of("intent").as_str(), "intent");
     }
 
     #[test]

@@ -1135,8 +1135,8 @@ fn parse_followup(r: &mut RowCtx) -> Option<(Followup, Option<RepCell>)> {
     let time = r.stamp("time");
     let rep = r.rep("rep");
     let customer_id = r.shared_id("customer_id");
-    let method = r.word("method");
-    let stage = r.word("stage");
+    let method = r.word("method").map(Code::of);
+    let stage = r.word("stage").map(Code::of);
     // Follow-up notes are often the same few phrases (电话沟通, 已报价).
     let notes = r.shared_text("notes");
     let next_time = r.date("next_time");

@@ -58,14 +58,14 @@ fn ledgers() -> (Dataset, Scheme) {
         .enumerate()
     {
         l.followup(a, "KH1", &format!("2026-03-{:02} 10:00", i + 2), None)
-            .method = Some(method);
+            .method = Some(kaohe::input::model::Code::of(method));
     }
     for (i, method) in ["call", "call", "call", "wechat", "wechat"]
         .into_iter()
         .enumerate()
     {
         l.followup(b, "KH2", &format!("2026-03-{:02} 10:00", i + 2), None)
-            .method = Some(method);
+            .method = Some(kaohe::input::model::Code::of(method));
     }
     l.target(b, "2026-03").followup_target = Some(dec("10"));
     l.score(a, "2026-03", "协作响应速度", Some("supervisor"), "4");

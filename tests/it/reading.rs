@@ -541,7 +541,14 @@ fn messy_workbook_every_issue_and_every_row() {
     let fu: Vec<(Stamp, RepIdx, &str, Option<&str>)> = ds
         .followups
         .iter()
-        .map(|f| (f.time, f.rep, f.customer_id.as_ref(), f.method))
+        .map(|f| {
+            (
+                f.time,
+                f.rep,
+                f.customer_id.as_ref(),
+                f.method.map(|m| m.as_str()),
+            )
+        })
         .collect();
     assert_eq!(
         fu,

@@ -705,11 +705,11 @@ pub(super) fn evidence_sheets<'a>(
         let fu = &ds.followups[i as usize];
         let m = fu
             .method
-            .and_then(|c| methods.iter().position(|w| w.code == c))
+            .and_then(|c| methods.iter().position(|w| w.code == c.as_str()))
             .unwrap_or(methods.len());
         let s = fu
             .stage
-            .and_then(|c| stages.iter().position(|w| w.code == c))
+            .and_then(|c| stages.iter().position(|w| w.code == c.as_str()))
             .unwrap_or(stages.len());
         counts[m * width + s] += 1;
     }
