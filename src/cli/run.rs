@@ -882,12 +882,13 @@ fn plan(o: &Options, p: Period, inputs: &[InputFile], scheme_hash: &str) -> Resu
 /// write it: its folder, or `draft/` for an issued period.
 /// Whether a period's digest decides if it is written: there is an earlier
 /// result it could equal (and no `--force`). Otherwise [`decide`] writes it
-/// whatever the digest.
+/// whatever the digest. (A manifest that cannot be read only has the digest
+/// taken first; [`decide`] then writes the period as well.)
 fn digest_decides(o: &Options, pl: &Planned) -> bool {
-    let has = |dir: &Path| crate::store::read_manifest_head(dir).is_some();
+    use crate::store::{has_manifest, issued::DRAFT_DIR};
     !o.force
-        && (has(&pl.home)
-            || (pl.issued && !o.reissue && has(&pl.home.join(crate::store::issued::DRAFT_DIR))))
+        && (has_manifest(&pl.home)
+            || (pl.issued && !o.reissue && has_manifest(&pl.home.join(DRAFT_DIR))))
 }
 
 /// A period's digest taken as its workbooks are built (see
@@ -1057,10 +1058,9 @@ impl PeriodWrite<'_> {
             let c = content.as_ref().expect("taken only with a later digest");
             crate::output::digest::rep_part_of(c, r, ev)
         };
-        let digest_part: Option<crate::output::DigestPart> = match content {
-            Some(_) => Some(&part_of),
-            None => None,
-        };
+        let digest_part = content
+            .as_ref()
+            .map(|_| &part_of as crate::output::DigestPart);
         // The team summary is one workbook on one thread: built beside the
         // rep workbooks rather than after them.
         let (written, summary) = rayon::join(

@@ -295,27 +295,28 @@ impl Customer {
 pub struct Code(std::num::NonZeroU8);
 
 impl Code {
-    fn all() -> impl Iterator<Item = &'static str> {
-        use crate::input::parse::words::{METHODS, STAGES};
-        METHODS.iter().chain(STAGES).map(|w| w.code)
-    }
-
     /// The code of a method or stage word.
     ///
     /// # Panics
     /// When `code` is not one (a programming error: codes come from the
     /// vocabularies).
     pub fn of(code: &str) -> Code {
-        let i = Code::all()
-            .position(|c| c == code)
+        use crate::input::parse::words::{METHODS, STAGES};
+        let i = METHODS
+            .iter()
+            .chain(STAGES)
+            .position(|w| w.code == code)
             .unwrap_or_else(|| panic!("{code} is not a method or stage code"));
         Code(std::num::NonZeroU8::new(i as u8 + 1).expect("one past an index"))
     }
 
     pub fn as_str(self) -> &'static str {
-        Code::all()
-            .nth(self.0.get() as usize - 1)
-            .expect("made from the vocabularies")
+        use crate::input::parse::words::{METHODS, STAGES};
+        let i = self.0.get() as usize - 1;
+        match METHODS.get(i) {
+            Some(w) => w.code,
+            None => STAGES[i - METHODS.len()].code,
+        }
     }
 }
 

@@ -30,6 +30,12 @@ pub fn read_manifest_head(dir: &Path) -> Option<Manifest> {
     crate::output::manifest::from_json_head(&bytes).ok()
 }
 
+/// Whether a period folder holds a manifest (readable or not), without
+/// reading it.
+pub fn has_manifest(dir: &Path) -> bool {
+    dir.join("manifest.json").is_file()
+}
+
 /// Make a period folder ready to be written: created, and cleared of the
 /// temporary files a killed run left.
 pub fn prepare(dir: &Path) -> anyhow::Result<()> {
