@@ -5,13 +5,16 @@
 //! ends with the process's peak resident memory where the system tells it
 //! (`kaohe-peak-rss <bytes>`, from `/proc/self/status` on Linux), and
 //! the peak reached by the end of each stage the first time it ended
-//! (`kaohe-stage-peak <stage> <bytes>`): where the memory peak falls.
+//! (`kaohe-stage-peak <stage> <bytes>`): where the memory peak falls;
+//! and the run's counts (`kaohe-count <name> <n>`: files read back from
+//! the kept parses).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 static STAGES: Mutex<Vec<(&'static str, Duration)>> = Mutex::new(Vec::new());
 static PEAKS: Mutex<Vec<(&'static str, u64)>> = Mutex::new(Vec::new());
+static COUNTS: Mutex<Vec<(&'static str, u64)>> = Mutex::new(Vec::new());
 
 /// Whether timings are collected.
 pub fn enabled() -> bool {
@@ -55,6 +58,14 @@ pub fn add(name: &'static str, d: Duration) {
     }
 }
 
+/// Record a count of the run (`kaohe-count <name> <n>` in the report).
+pub fn count(name: &'static str, n: u64) {
+    COUNTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((name, n));
+}
+
 /// Print the stages (in the order first seen) when enabled.
 pub fn report() {
     if !enabled() {
@@ -67,6 +78,10 @@ pub fn report() {
     let peaks = PEAKS.lock().unwrap_or_else(|e| e.into_inner());
     for (name, bytes) in peaks.iter() {
         eprintln!("kaohe-stage-peak {name} {bytes}");
+    }
+    let counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+    for (name, n) in counts.iter() {
+        eprintln!("kaohe-count {name} {n}");
     }
     if let Some(bytes) = peak_rss() {
         eprintln!("kaohe-peak-rss {bytes}");

@@ -104,6 +104,9 @@ pub struct Report {
     /// records the period's review holds, and how many edited cells were
     /// not carried.
     pub reviews: Vec<(Period, usize, usize)>,
+    /// Ledger files read back from the output folder's kept parses instead
+    /// of parsed (unchanged since an earlier run).
+    pub files_reused: usize,
 }
 
 /// `kaohe run`: the incremental batch. Prints progress to standard error
@@ -252,9 +255,25 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         files.len() as u64,
         lang.pick("个文件", "files"),
     );
-    let mut loaded =
-        crate::input::dataset::read_files(files, ignored, &scheme.columns, &limits, &|_| bar.inc());
+    // Files parsed by an earlier run and unchanged since are read back
+    // from the output folder's kept parses (`--force` parses every file).
+    let kept_parses = crate::store::parsed::ParsedStore::new(&o.out);
+    let kept = crate::input::dataset::Kept {
+        memo: &kept_parses,
+        refresh: o.force,
+    };
+    let mut loaded = crate::input::dataset::read_files_kept(
+        files,
+        ignored,
+        &scheme.columns,
+        &limits,
+        &|_| bar.inc(),
+        Some(&kept),
+    );
     bar.finish(lang);
+    kept_parses.prune();
+    let files_reused = loaded.reused.iter().filter(|&&r| r).count();
+    crate::timing::count("files-reused", files_reused as u64);
     drop(read_stage);
 
     // The run's one dataset (SPEC 4): every file, repeats and corrections
@@ -395,6 +414,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         unreadable,
         reps: full.reps.len(),
         grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
+        files_reused,
         ..Report::default()
     };
     // HR's review: the edits made in each period's workbooks since kaohe

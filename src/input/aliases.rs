@@ -34,6 +34,14 @@ impl ColumnAliases {
         own.into_iter().chain(any).flatten().map(String::as_str)
     }
 
+    /// The aliases as one text, the same whatever order they were added in
+    /// (what a kept parse of a ledger depends on).
+    pub fn fingerprint(&self) -> String {
+        let mut entries: Vec<_> = self.map.iter().collect();
+        entries.sort();
+        format!("{entries:?}")
+    }
+
     /// Add normalised header keys for a column of one kind (`None`: every
     /// kind with that column).
     pub fn add(

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::input::aliases::ColumnAliases;
+use crate::input::cache;
 use crate::input::calendar::Calendar;
 use crate::input::columns::Kind;
 use crate::input::issues::{Change, DataIssue, Level, Position, Reason};
@@ -286,6 +287,8 @@ pub struct Loaded {
     /// SHA-256 of each file's bytes (`None` when they could not be read).
     pub hashes: Vec<Option<String>>,
     pub outcomes: Vec<FileOutcome>,
+    /// Per file: read back from the kept parse instead of parsed.
+    pub reused: Vec<bool>,
 }
 
 impl Loaded {
@@ -384,28 +387,92 @@ pub fn read_files(
     limits: &Limits,
     done: &(dyn Fn(&SourceFile) + Sync),
 ) -> Loaded {
+    read_files_kept(files, ignored, aliases, limits, done, None)
+}
+
+/// Where [`read_files_kept`] keeps parsed files between runs.
+pub struct Kept<'m> {
+    pub memo: &'m dyn cache::Memo,
+    /// Parse every file, keeping the outcomes (none is read back).
+    pub refresh: bool,
+}
+
+/// [`read_files`], reading back from `kept` each file whose bytes, path,
+/// aliases, limits and kaohe build are as when it was kept (instead of
+/// parsing it), and keeping each file parsed.
+pub fn read_files_kept(
+    files: Vec<SourceFile>,
+    ignored: Vec<Arc<str>>,
+    aliases: &ColumnAliases,
+    limits: &Limits,
+    done: &(dyn Fn(&SourceFile) + Sync),
+    kept: Option<&Kept>,
+) -> Loaded {
     let matcher = HeaderMatcher::new(aliases);
     // Dropped when every file is read; the texts live on in the rows.
     let pool = validate::TextPool::default();
-    let (hashes, outcomes): (Vec<Option<String>>, Vec<FileOutcome>) = files
+    let fingerprint = kept.and_then(|_| cache::run_fingerprint(aliases, limits));
+    let kept = kept.zip(fingerprint.as_deref());
+    let read: Vec<(Option<String>, FileOutcome, bool)> = files
         .par_iter()
         .map(|f| {
-            let mut sheets = Vec::new();
-            let (hash, r) = read::read_file_hashed_with(f, limits, &mut |raw| {
-                sheets.push(validate::read_sheet_pooled(
-                    raw, &f.rel, f.as_of, &matcher, &pool,
-                ))
-            });
+            let r = read_one(f, limits, &matcher, &pool, kept);
             done(f);
-            (hash, (r, sheets))
+            r
         })
-        .unzip();
-    Loaded {
+        .collect();
+    let mut loaded = Loaded {
         files,
         ignored,
-        hashes,
-        outcomes,
+        ..Loaded::default()
+    };
+    for (hash, outcome, reused) in read {
+        loaded.hashes.push(hash);
+        loaded.outcomes.push(outcome);
+        loaded.reused.push(reused);
     }
+    loaded
+}
+
+/// One file's hash and outcome, and whether it was read back from `kept`.
+fn read_one(
+    f: &SourceFile,
+    limits: &Limits,
+    matcher: &HeaderMatcher,
+    pool: &validate::TextPool,
+    kept: Option<(&Kept, &str)>,
+) -> (Option<String>, FileOutcome, bool) {
+    let (bytes, hash) = match read::read_file_bytes(f, limits) {
+        Ok(b) => b,
+        Err(e) => return (None, (Err(e), Vec::new()), false),
+    };
+    // A workbook with an open password is never kept: its content would be
+    // on disk in the clear.
+    let key = kept
+        .filter(|_| !read::is_encrypted(&bytes))
+        .map(|(k, fingerprint)| (k, cache::key(fingerprint, f, &hash)));
+    if let Some((k, key)) = &key {
+        let back = (!k.refresh)
+            .then(|| k.memo.get(key))
+            .flatten()
+            .and_then(|b| cache::decode(&b, pool));
+        if let Some(outcome) = back {
+            return (Some(hash), outcome, true);
+        }
+    }
+    let mut sheets = Vec::new();
+    let r = read::read_file_from(f, bytes, limits, &mut |raw| {
+        sheets.push(validate::read_sheet_pooled(
+            raw, &f.rel, f.as_of, matcher, pool,
+        ))
+    });
+    let outcome = (r, sheets);
+    if let Some((k, key)) = &key {
+        if let Some(bytes) = cache::encode(&outcome) {
+            k.memo.put(key, &bytes);
+        }
+    }
+    (Some(hash), outcome, false)
 }
 
 /// Build the dataset from the per-file outcomes, in path order.

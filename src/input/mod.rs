@@ -8,6 +8,7 @@
 //! Reads the ledger folder; never writes anything.
 
 pub mod aliases;
+pub mod cache;
 pub mod calendar;
 pub mod columns;
 pub mod dataset;

@@ -301,13 +301,16 @@ impl Code {
     /// When `code` is not one (a programming error: codes come from the
     /// vocabularies).
     pub fn of(code: &str) -> Code {
+        Code::try_of(code).unwrap_or_else(|| panic!("{code} is not a method or stage code"))
+    }
+
+    /// The code of a method or stage word; `None` for any other text.
+    pub fn try_of(code: &str) -> Option<Code> {
         use crate::input::parse::words::{METHODS, STAGES};
-        let i = METHODS
-            .iter()
-            .chain(STAGES)
-            .position(|w| w.code == code)
-            .unwrap_or_else(|| panic!("{code} is not a method or stage code"));
-        Code(std::num::NonZeroU8::new(i as u8 + 1).expect("one past an index"))
+        let i = METHODS.iter().chain(STAGES).position(|w| w.code == code)?;
+        Some(Code(
+            std::num::NonZeroU8::new(i as u8 + 1).expect("one past an index"),
+        ))
     }
 
     pub fn as_str(self) -> &'static str {

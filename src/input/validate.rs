@@ -606,6 +606,11 @@ impl Default for TextPool {
 }
 
 impl TextPool {
+    /// The pool's copy of `s`.
+    pub fn intern(&self, s: &str) -> Text {
+        self.get(text_hash(s), s)
+    }
+
     /// The pool's copy of `s`, whose hash is `h`.
     fn get(&self, h: u64, s: &str) -> Text {
         // The shard by bits of the hash that the shard's own table uses

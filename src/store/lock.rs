@@ -51,8 +51,10 @@ pub fn lock(out: &Path, lang: Lang) -> anyhow::Result<Result<File, String>> {
 }
 
 /// Remove an output folder a run created only to lock it (the lock file,
-/// and the folder when nothing else is in it).
+/// the parses it kept while reading, and the folder when nothing else is
+/// in it).
 pub fn remove_unused(out: &Path) {
     let _ = std::fs::remove_file(out.join(".kaohe.lock"));
+    let _ = std::fs::remove_dir_all(out.join(super::parsed::CACHE_DIR));
     let _ = std::fs::remove_dir(out);
 }

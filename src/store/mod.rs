@@ -6,6 +6,7 @@
 pub mod fs;
 pub mod issued;
 pub mod lock;
+pub mod parsed;
 pub mod review;
 pub mod runs;
 pub mod stamps;

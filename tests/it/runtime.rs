@@ -629,3 +629,129 @@ fn an_unchanged_rerun_parses_no_ledger() {
     assert!(progress.contains("读取台账"), "{progress}");
     assert!(said.contains("2026-10: 已重新计算"), "{said}");
 }
+
+/// The kept parses of an output folder: entry file names.
+fn kept_entries(out: &Path) -> Vec<PathBuf> {
+    let dir = out.join(".kaohe-cache");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walk(&dir)
+}
+
+#[test]
+fn unchanged_ledger_files_are_read_back_not_parsed_with_the_same_results() {
+    let f = Folder::new(SCHEME);
+    // The roster with a file password: a roster is never kept.
+    Ledgers::new()
+        .rep("S001", "张三", "商务专员-B2B", "2025-01-01")
+        .with("文件密码", C::S("pw-Roster-7731"))
+        .write(&f.ledgers.join("人员表.xlsx"));
+    // Each run is made twice: into f.out, which keeps its parses, and into
+    // `plain`, whose kept parses are removed before each run (so it parses
+    // every file). Every output must be the same.
+    let plain = f.tmp.path().join("plain");
+    let outputs = |out: &Path| {
+        let mut m = files(out);
+        m.retain(|p, _| !p.to_string_lossy().starts_with('.'));
+        m
+    };
+    let both = |o: &Options| {
+        let _ = std::fs::remove_dir_all(plain.join(".kaohe-cache"));
+        let p = run_batch(&Options {
+            out: plain.clone(),
+            ..o.clone()
+        })
+        .unwrap();
+        assert_eq!(p.files_reused, 0);
+        let r = run_batch(o).unwrap();
+        assert_eq!(r.exit, 0);
+        assert_eq!(r.periods, p.periods);
+        let (ours, theirs) = (outputs(&f.out), outputs(&plain));
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>()
+        );
+        for (p, bytes) in &ours {
+            assert!(theirs[p] == *bytes, "{} differs", p.display());
+        }
+        r
+    };
+    let kh1 = [("KH1", "S001", "2025-12-01")];
+    let ht10 = ("HT10", "S001", "2026-10-01", 10000.0, "2026-10-20", None);
+    let ht11 = ("HT11", "S001", "2026-11-01", 10000.0, "2026-11-28", None);
+    month(&f.ledgers, "2026-10", &kh1, &[], &[ht10]);
+    month(&f.ledgers, "2026-11", &kh1, &[], &[ht10, ht11]);
+    let o = f.options(Selection::MonthsWithData);
+    assert_eq!(both(&o).files_reused, 0);
+    // The two month workbooks are kept, the roster is not: no entry holds
+    // its password.
+    let kept = kept_entries(&f.out);
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    for e in &kept {
+        let bytes = std::fs::read(e).unwrap();
+        assert!(!bytes.windows(14).any(|w| w == b"pw-Roster-7731"));
+    }
+
+    // December dropped in: October's and November's workbooks are read
+    // back, December's parsed; the roster is parsed every time.
+    let ht12 = ("HT12", "S001", "2026-12-01", 10000.0, "2026-12-15", None);
+    month(&f.ledgers, "2026-12", &kh1, &[], &[ht10, ht11, ht12]);
+    let r = both(&o);
+    assert_eq!(r.files_reused, 2);
+    let fates: BTreeMap<String, Fate> = r
+        .periods
+        .iter()
+        .map(|(p, f)| (p.to_string(), f.clone()))
+        .collect();
+    assert_eq!(fates["2026-10"], Fate::Skipped);
+    assert_eq!(fates["2026-11"], Fate::Skipped);
+    assert_eq!(fates["2026-12"], Fate::New);
+    assert_eq!(kept_entries(&f.out).len(), 3);
+
+    // December's export changed (HT11 paid 2026-12-03, within November's
+    // grace to 2026-12-05): November's collection rate 0 → 1, from the two
+    // unchanged workbooks read back and the changed one parsed.
+    let paid11 = (
+        "HT11",
+        "S001",
+        "2026-11-01",
+        10000.0,
+        "2026-11-28",
+        Some((10000.0, "2026-12-03")),
+    );
+    month(&f.ledgers, "2026-12", &kh1, &[], &[ht10, paid11, ht12]);
+    let r = both(&o);
+    assert_eq!(r.files_reused, 2);
+    assert_eq!(value(&f.out, "2026-11", "S001", "collection_rate"), "1");
+    // December's old entry is gone with the bytes it was parsed from.
+    assert_eq!(kept_entries(&f.out).len(), 3);
+
+    // A damaged entry is parsed again and kept anew. (November's file is
+    // written again, so the run reads.)
+    let entries = kept_entries(&f.out);
+    for e in &entries {
+        std::fs::write(e, b"not an entry").unwrap();
+    }
+    month(&f.ledgers, "2026-11", &kh1, &[], &[ht10, ht11]);
+    let r = both(&o);
+    assert_eq!(r.files_reused, 0);
+    for e in kept_entries(&f.out) {
+        assert_ne!(
+            std::fs::read(&e).unwrap(),
+            b"not an entry",
+            "{}",
+            e.display()
+        );
+    }
+
+    // --force parses every file (and keeps them).
+    std::fs::write(f.ledgers.join("2026-12/备注.csv"), "无关\n").unwrap();
+    let forced = both(&Options {
+        force: true,
+        ..o.clone()
+    });
+    assert_eq!(forced.files_reused, 0);
+    // The three month workbooks and the note (a sheet of no ledger kind).
+    assert_eq!(kept_entries(&f.out).len(), 4);
+}

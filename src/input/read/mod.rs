@@ -225,27 +225,51 @@ pub fn read_file_hashed_with(
     limits: &Limits,
     visit: &mut dyn FnMut(RawSheet),
 ) -> (Option<String>, Result<Format, ReadError>) {
+    match read_file_bytes(file, limits) {
+        Ok((bytes, hash)) => (Some(hash), read_file_from(file, bytes, limits, visit)),
+        Err(e) => (None, Err(e)),
+    }
+}
+
+/// A file's bytes, within the file-size limit, and their SHA-256 (lower-case
+/// hex): the first half of [`read_file_hashed_with`], so that a caller can
+/// look the hash up before reading the sheets.
+pub fn read_file_bytes(file: &SourceFile, limits: &Limits) -> Result<(Vec<u8>, String), ReadError> {
     let fail = |message: String| ReadError {
         file: file.rel.clone(),
         message,
     };
     let bytes = match guard::read_capped(&file.path, limits) {
         Ok(Ok(b)) => b,
-        Ok(Err(too_large)) => return (None, Err(fail(too_large))),
-        Err(e) => return (None, Err(fail(io_message(&e)))),
+        Ok(Err(too_large)) => return Err(fail(too_large)),
+        Err(e) => return Err(fail(io_message(&e))),
     };
     let hash = sha256_hex(&bytes);
+    Ok((bytes, hash))
+}
+
+/// The second half of [`read_file_hashed_with`]: the sheets of bytes read by
+/// [`read_file_bytes`], handed to `visit`.
+pub fn read_file_from(
+    file: &SourceFile,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    visit: &mut dyn FnMut(RawSheet),
+) -> Result<Format, ReadError> {
     // A workbook with an open password, decrypted in memory when a password
     // is given for it (never written anywhere); the limits apply to what it
     // holds.
-    let bytes = match decrypt_if_given(bytes, &file.rel, limits) {
-        Ok(b) => b,
-        Err(message) => return (Some(hash), Err(fail(message))),
-    };
-    (
-        Some(hash),
-        read_bytes_guarded(bytes, &file.rel, &file.path, limits, visit),
-    )
+    let bytes = decrypt_if_given(bytes, &file.rel, limits).map_err(|message| ReadError {
+        file: file.rel.clone(),
+        message,
+    })?;
+    read_bytes_guarded(bytes, &file.rel, &file.path, limits, visit)
+}
+
+/// Whether bytes read by [`read_file_bytes`] are a workbook with an open
+/// password (its content must never be kept anywhere in the clear).
+pub fn is_encrypted(bytes: &[u8]) -> bool {
+    sniff::is_encrypted(bytes)
 }
 
 /// An encrypted OOXML workbook (an OLE2 file holding `EncryptedPackage`)
@@ -333,10 +357,15 @@ pub fn read_bytes_unguarded(
 /// hash of an input file in the method sheet and the manifest.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lower-case hex digits.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    Sha256::digest(bytes)
+    bytes
         .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
             let _ = write!(s, "{b:02x}");
             s
         })
