@@ -87,6 +87,17 @@ fn main() -> Result<()> {
         let k = child("kaohe", &cmd, &[])?;
         // The same run again on unchanged ledgers: nothing to parse.
         let again = child("kaohe", &cmd, &[])?;
+        // Month end: December's files new, every other file kept parsed by
+        // the first run (into an empty output folder holding only those
+        // kept parses, so every period is written).
+        let end = month_end(&root, &args.workload, &ledgers, &out)?;
+        let mut end_cmd = cmd.clone();
+        end_cmd[1] = path_arg(&end.ledgers);
+        let at = end_cmd.iter().position(|a| a == "--out").expect("--out") + 1;
+        end_cmd[at] = path_arg(&end.out);
+        let month_end_run = child("kaohe", &end_cmd, &[])?;
+        let _ = std::fs::remove_dir_all(&end.ledgers);
+        let _ = std::fs::remove_dir_all(&end.out);
         let rf = child("read-floor", &[path_arg(&ledgers)], &[])?;
         let floor_out = root.join(format!("floor-{}-{run}", args.workload));
         let _ = std::fs::remove_dir_all(&floor_out);
@@ -140,12 +151,22 @@ fn main() -> Result<()> {
             again.wall,
             again.rss_mib()
         );
+        println!(
+            "month-end run   {:>8.2} s  peak {:>7.1} MiB  cpu {:>8.2} s  ({:.0} of {:.0} files read back, read+validate {:.2} s)",
+            month_end_run.wall,
+            month_end_run.rss_mib(),
+            month_end_run.value("cpu").unwrap_or(f64::NAN),
+            month_end_run.value("count:files-reused").unwrap_or(0.0),
+            rf.value("files").unwrap_or(0.0),
+            month_end_run.value("stage:read+validate").unwrap_or(f64::NAN),
+        );
         let floor = rf.wall + wf_secs;
         let cpu = |c: &ChildRun, name: &str| c.value(name).unwrap_or(f64::NAN);
         let floor_cpu = cpu(&rf, "cpu") + cpu(&wf, "write-cpu");
         println!(
             "RESULT {} {run}: kaohe {:.2} s, floor {:.2} s (read {:.2} + write {:.2}), ratio {:.2}; \
-             cpu kaohe {:.1} s, floor {:.1} s, ratio {:.2}; peak {:.0} MiB; unchanged rerun {:.2} s",
+             cpu kaohe {:.1} s, floor {:.1} s, ratio {:.2}; peak {:.0} MiB; unchanged rerun {:.2} s; \
+             month-end run {:.2} s",
             args.workload,
             k.wall,
             floor,
@@ -156,7 +177,8 @@ fn main() -> Result<()> {
             floor_cpu,
             cpu(&k, "cpu") / floor_cpu,
             k.rss_mib(),
-            again.wall
+            again.wall,
+            month_end_run.wall
         );
         if !args.keep {
             let _ = std::fs::remove_dir_all(&out);
@@ -236,6 +258,58 @@ fn workload(name: &str, root: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// The folders of a month-end run.
+struct MonthEnd {
+    ledgers: PathBuf,
+    out: PathBuf,
+}
+
+/// A month-end run's folders: the workload's ledgers (linked, or copied
+/// where linking fails) with the last month's files under new names, so
+/// that they are new to the kept parses; and an output folder holding only
+/// the kept parses of `out`'s run.
+fn month_end(root: &Path, workload: &str, ledgers: &Path, out: &Path) -> Result<MonthEnd> {
+    let link = |from: &Path, to: &Path| -> Result<()> {
+        std::fs::create_dir_all(to.parent().context("a parent")?)?;
+        if std::fs::hard_link(from, to).is_err() {
+            std::fs::copy(from, to)?;
+        }
+        Ok(())
+    };
+    let end = MonthEnd {
+        ledgers: root.join(format!("month-end-{workload}")),
+        out: root.join(format!("out-{workload}-month-end")),
+    };
+    for d in [&end.ledgers, &end.out] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    let (files, _) = kaohe::input::read::discover(ledgers)?;
+    let last = files.iter().filter_map(|f| f.as_of).max();
+    for f in &files {
+        let mut rel = PathBuf::from(&*f.rel);
+        if f.as_of.is_some() && f.as_of == last {
+            let stem = rel
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let ext = rel
+                .extension()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            rel.set_file_name(format!("{stem}_new.{ext}"));
+        }
+        link(&f.path, &end.ledgers.join(rel))?;
+    }
+    let kept = out.join(".kaohe-cache");
+    for e in std::fs::read_dir(&kept).with_context(|| format!("reading {}", kept.display()))? {
+        let e = e?;
+        link(&e.path(), &end.out.join(".kaohe-cache").join(e.file_name()))?;
+    }
+    Ok(end)
+}
+
 /// What a child process reported.
 struct ChildRun {
     wall: f64,
@@ -281,6 +355,8 @@ fn child(what: &str, args: &[String], env: &[(&str, &str)]) -> Result<ChildRun> 
             ["kaohe-cpu-seconds", v] | ["bench-value", "cpu-seconds", v] => {
                 values.push(("cpu".into(), v.parse()?))
             }
+            ["kaohe-stage-peak", name, v] => values.push((format!("peak:{name}"), v.parse()?)),
+            ["kaohe-count", name, v] => values.push((format!("count:{name}"), v.parse()?)),
             ["bench-value", name, v] => values.push((name.to_string(), v.parse()?)),
             _ => eprintln!("{line}"),
         }

@@ -114,7 +114,15 @@ pub fn encode(outcome: &FileOutcome) -> Option<Vec<u8>> {
     if !keepable(outcome) {
         return None;
     }
-    let mut w = Writer::default();
+    // Sized up front from the rows (about 40 bytes and one new text every
+    // other row in the sample ledgers): the buffer and the table of texts
+    // are not grown and copied again and again for a large sheet.
+    let rows: usize = outcome.1.iter().map(|s| s.records.len()).sum();
+    let mut w = Writer {
+        buf: Vec::with_capacity(MAGIC.len() + 64 + rows * 48),
+        texts: FxHashMap::with_capacity_and_hasher(rows / 2, Default::default()),
+        reps: FxHashMap::default(),
+    };
     w.buf.extend_from_slice(MAGIC);
     let format = outcome.0.as_ref().ok()?;
     format.put(&mut w);

@@ -468,9 +468,12 @@ fn read_one(
     });
     let outcome = (r, sheets);
     if let Some((k, key)) = &key {
+        let t = std::time::Instant::now();
         if let Some(bytes) = cache::encode(&outcome) {
             k.memo.put(key, &bytes);
         }
+        // Summed over the reading threads.
+        crate::timing::add("keep-parsed", t.elapsed());
     }
     (Some(hash), outcome, false)
 }
