@@ -377,3 +377,56 @@ fn an_encrypted_ledger_reads_as_its_plain_copy_with_its_password() {
         text(&o)
     );
 }
+
+#[test]
+fn a_workbook_with_an_open_password_is_never_kept_parsed() {
+    use kaohe::mail::encrypt::{encrypt_xlsx, Password};
+    let tmp = tempfile::tempdir().unwrap();
+    let ledgers = tmp.path().join("ledgers");
+    for (p, b) in files(&root().join("samples/ledgers/2026-03")) {
+        let to = ledgers.join("2026-03").join(&p);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        // The follow-ups sealed with an open password.
+        let b = if p.to_string_lossy().starts_with("跟进记录") {
+            encrypt_xlsx(&b, &Password::new("Fu-4410")).unwrap()
+        } else {
+            b
+        };
+        std::fs::write(to, &b).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = kaohe_env(
+        &[
+            "run",
+            ledgers.to_str().unwrap(),
+            "--scheme",
+            root().join("samples/考核方案.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--ledger-password-env",
+            "LEDGER_PW",
+        ],
+        &[("LEDGER_PW", "Fu-4410")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Six files: the roster and the sealed follow-ups are not kept, the
+    // payments, customers, scores and adjustments are.
+    let kept = walk(&out.join(".kaohe-cache"));
+    assert_eq!(kept.len(), 4, "{kept:?}");
+    // A plain copy of the follow-ups is kept like the others.
+    std::fs::copy(
+        root().join("samples/ledgers/2026-03/跟进记录_2026-03.xlsx"),
+        ledgers.join("2026-03/跟进记录_2026-03.xlsx"),
+    )
+    .unwrap();
+    let o = kaohe(&[
+        "run",
+        ledgers.to_str().unwrap(),
+        "--scheme",
+        root().join("samples/考核方案.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(walk(&out.join(".kaohe-cache")).len(), 5);
+}
