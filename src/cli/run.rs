@@ -1128,14 +1128,16 @@ impl PeriodWrite<'_> {
             .enumerate()
             .map(|(i, e)| (e.rep_id.clone(), i))
             .collect();
-        for w in &written {
+        // Moved, not copied: the layouts are most of a manifest.
+        for w in written {
             if let Some(&i) = at.get(&ds.reps[w.rep as usize].rep_id) {
                 let e = &mut manifest.reps[i];
-                e.file = w.file.clone();
-                e.sha256 = w.sha256.clone();
-                e.layout = Some(w.layout.clone());
+                e.file = w.file;
+                e.sha256 = w.sha256;
+                e.layout = Some(w.layout);
             }
         }
+        manifest.sort();
         if let Some(old) = crate::store::read_manifest(dir) {
             crate::store::remove_replaced(dir, &old, &manifest);
         }

@@ -183,10 +183,14 @@ fn referral_count(cx: &Ctx, rep: RepIdx) -> Decimal {
         .filter(|(id, _)| {
             cx.customer(id).is_some_and(|c| {
                 let f = c.facts();
-                f.source
+                f.attrs
+                    .source
                     .as_deref()
                     .is_some_and(|s| is_referral_source(cx, s))
-                    || f.referrer.as_deref().is_some_and(|r| !r.trim().is_empty())
+                    || f.attrs
+                        .referrer
+                        .as_deref()
+                        .is_some_and(|r| !r.trim().is_empty())
             })
         })
         .count();
@@ -522,12 +526,14 @@ mod tests {
         let a = l.rep("A01", "张三", "商务专员", "2024-01-01");
         let b = l.rep("B01", "李四", "商务专员", "2024-01-01");
         let src = |l: &mut Ledger, id: &str, s: &str| {
-            l.customer(id, a, "2026-01-05", None).source = Some(s.into());
+            l.customer(id, a, "2026-01-05", None).attrs_mut().source = Some(s.into());
         };
         src(&mut l, "n1", "转介绍");
         src(&mut l, "n2", "ＲＥＦＥＲＲＡＬ");
         src(&mut l, "n3", "展会");
-        l.customer("n3", a, "2026-01-05", Some("2026-03")).referrer = Some("n1".into());
+        l.customer("n3", a, "2026-01-05", Some("2026-03"))
+            .attrs_mut()
+            .referrer = Some("n1".into());
         src(&mut l, "n4", "展会");
         src(&mut l, "n5", "转介绍");
         src(&mut l, "n6", "转介绍");
@@ -632,8 +638,10 @@ mod tests {
         let a = l.rep("A01", "张三", "商务专员", "2024-01-01");
         let b = l.rep("B01", "李四", "商务专员", "2024-01-01");
         let c = l.rep("C01", "王五", "商务专员", "2024-01-01");
-        l.customer("KH1", a, "2026-01-05", None).source = Some("转介绍".into());
-        l.customer("KH2", a, "2026-02-01", None).referrer = Some("KH1".into());
+        l.customer("KH1", a, "2026-01-05", None).attrs_mut().source = Some("转介绍".into());
+        l.customer("KH2", a, "2026-02-01", None)
+            .attrs_mut()
+            .referrer = Some("KH1".into());
         l.customer("KH3", a, "2026-02-01", None);
         l.customer("KH4", a, "2025-05-01", None);
         l.customer("KH5", a, "2026-03-20", None);

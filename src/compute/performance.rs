@@ -101,7 +101,8 @@ pub fn matches_filters(cx: &Ctx, spec: &IndicatorSpec, customer_id: &str) -> boo
     let listed = |list: &[String], v: Option<&str>| {
         list.is_empty() || v.is_some_and(|v| list.contains(&fold(v).to_lowercase()))
     };
-    listed(&spec.tiers, state.tier.as_deref()) && listed(&spec.channels, state.channel.as_deref())
+    listed(&spec.tiers, state.attrs.tier.as_deref())
+        && listed(&spec.channels, state.attrs.channel.as_deref())
 }
 
 fn first_installment_paid_in_time(cx: &Ctx, c: &Contract) -> bool {
@@ -864,8 +865,8 @@ mod tests {
         let set = |r: &mut crate::input::model::CustomerRow,
                    tier: Option<&str>,
                    channel: Option<&str>| {
-            r.tier = tier.map(Into::into);
-            r.channel = channel.map(Into::into);
+            r.attrs_mut().tier = tier.map(Into::into);
+            r.attrs_mut().channel = channel.map(Into::into);
         };
         set(
             l.customer("KH1", a, "2026-02-01", None),

@@ -164,10 +164,7 @@ impl Ledger {
             customer_name: format!("{id} 公司").into(),
             owner,
             lead_time: stamp(lead),
-            tier: None,
-            channel: None,
-            source: None,
-            referrer: None,
+            attrs: Default::default(),
             status: None,
             end_date: None,
             as_of: as_of.map(|m| match period(m) {

@@ -553,10 +553,7 @@ fields!(CustomerRow {
     customer_name,
     owner,
     lead_time,
-    tier,
-    channel,
-    source,
-    referrer,
+    attrs,
     status,
     end_date,
     as_of,
@@ -624,6 +621,25 @@ fields!(SheetOutcome {
     rejected,
     unrecognised
 });
+
+/// A customer's attributes: their texts, read back as the run's one copy.
+impl Codec for Arc<CustomerAttrs> {
+    fn put(&self, w: &mut Writer) {
+        self.tier.put(w);
+        self.channel.put(w);
+        self.source.put(w);
+        self.referrer.put(w);
+    }
+    fn take(r: &mut Reader) -> Option<Self> {
+        let a = CustomerAttrs {
+            tier: Codec::take(r)?,
+            channel: Codec::take(r)?,
+            source: Codec::take(r)?,
+            referrer: Codec::take(r)?,
+        };
+        Some(r.pool.attrs(a))
+    }
+}
 
 /// A rep cell shared by a sheet's rows: written once, then by its number.
 impl Codec for Arc<RepCell> {
@@ -981,10 +997,12 @@ mod tests {
             customer_name: "甲公司".into(),
             owner: NO_REP,
             lead_time: Stamp::DateTime(date("2026-03-05").and_hms_opt(9, 30, 15).unwrap()),
-            tier: Some("A".into()),
-            channel: None,
-            source: Some("展会".into()),
-            referrer: None,
+            attrs: Arc::new(CustomerAttrs {
+                tier: Some("A".into()),
+                channel: None,
+                source: Some("展会".into()),
+                referrer: None,
+            }),
             status: Some(Status::Terminated),
             end_date: Some(date("2026-03-31")),
             as_of: Some(YearMonth {
@@ -1323,5 +1341,26 @@ mod tests {
             assert_eq!(format!("{back:?}"), format!("{outcome:?}"), "{}", file.rel);
         }
         assert!(kept >= 50, "{kept} files kept");
+        // One copy of each combination of customer attributes in the run,
+        // whatever file and month it comes from.
+        let mut by_value: Vec<(&CustomerAttrs, usize)> = Vec::new();
+        let mut rows = 0;
+        for sheet in loaded.outcomes.iter().flat_map(|o| &o.1) {
+            if let Records::Customers(v) = &sheet.records {
+                for p in v {
+                    rows += 1;
+                    let addr = Arc::as_ptr(&p.rec.attrs) as usize;
+                    match by_value.iter().find(|(a, _)| **a == *p.rec.attrs) {
+                        Some(&(_, known)) => assert_eq!(known, addr, "{:?}", p.rec.attrs),
+                        None => by_value.push((&p.rec.attrs, addr)),
+                    }
+                }
+            }
+        }
+        assert!(
+            rows > 10 * by_value.len(),
+            "{rows} rows, {} combinations",
+            by_value.len()
+        );
     }
 }

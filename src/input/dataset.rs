@@ -1239,10 +1239,10 @@ fn describe_customer(c: &CustomerRow) -> Vec<(&'static str, String)> {
         ("customer_name", c.customer_name.to_string()),
         ("owner", c.owner.to_string()),
         ("lead_time", c.lead_time.to_string()),
-        ("tier", opt(&c.tier)),
-        ("channel", opt(&c.channel)),
-        ("source", opt(&c.source)),
-        ("referrer", opt(&c.referrer)),
+        ("tier", opt(&c.attrs.tier)),
+        ("channel", opt(&c.attrs.channel)),
+        ("source", opt(&c.attrs.source)),
+        ("referrer", opt(&c.attrs.referrer)),
         (
             "status",
             opt(&c.status.map(|s| {

@@ -119,21 +119,63 @@ pub enum Status {
 
 /// One customer row of one customer-ledger file: a snapshot as of that
 /// file's month.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CustomerRow {
     pub customer_id: Text,
     pub customer_name: Text,
     pub owner: RepIdx,
     pub lead_time: Stamp,
-    pub tier: Option<Text>,
-    pub channel: Option<Text>,
-    pub source: Option<Text>,
-    pub referrer: Option<Text>,
+    /// 客户层级, 渠道, 客户来源, 转介绍人: one shared copy of each combination
+    /// (see [`CustomerAttrs`]); read as `row.attrs.tier`, changed through
+    /// `Arc::make_mut`.
+    pub attrs: Arc<CustomerAttrs>,
     pub status: Option<Status>,
     pub end_date: Option<NaiveDate>,
     /// The file's as-of month (`None`: undated, older than every dated one).
     pub as_of: Option<YearMonth>,
     pub meta: RowMeta,
+}
+
+impl CustomerRow {
+    /// The row's attributes, to change (a copy of its own first, if
+    /// shared).
+    pub fn attrs_mut(&mut self) -> &mut CustomerAttrs {
+        Arc::make_mut(&mut self.attrs)
+    }
+}
+
+/// A customer row's descriptive texts. A company's customers take a
+/// handful of tiers, channels and sources, and each customer keeps its
+/// referrer from month to month: the run keeps one copy of each
+/// combination, so a row holds one pointer instead of four texts (a large
+/// company's 1.8 million snapshot rows, 56 bytes each).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerAttrs {
+    pub tier: Option<Text>,
+    pub channel: Option<Text>,
+    pub source: Option<Text>,
+    pub referrer: Option<Text>,
+}
+
+/// As the fields were written before they were grouped (the same text as
+/// with the four fields in the row itself).
+impl std::fmt::Debug for CustomerRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomerRow")
+            .field("customer_id", &self.customer_id)
+            .field("customer_name", &self.customer_name)
+            .field("owner", &self.owner)
+            .field("lead_time", &self.lead_time)
+            .field("tier", &self.attrs.tier)
+            .field("channel", &self.attrs.channel)
+            .field("source", &self.attrs.source)
+            .field("referrer", &self.attrs.referrer)
+            .field("status", &self.status)
+            .field("end_date", &self.end_date)
+            .field("as_of", &self.as_of)
+            .field("meta", &self.meta)
+            .finish()
+    }
 }
 
 /// A customer's snapshots: a run of rows of one table that all the
@@ -271,8 +313,8 @@ impl Customer {
         let same = |s: &CustomerRow| {
             s.customer_name == last.customer_name
                 && s.lead_time == last.lead_time
-                && s.source == last.source
-                && s.referrer == last.referrer
+                && s.attrs.source == last.attrs.source
+                && s.attrs.referrer == last.attrs.referrer
                 && s.status == last.status
                 && s.end_date == last.end_date
         };
@@ -488,10 +530,7 @@ mod tests {
             customer_name: Text::from("甲公司"),
             owner: 0,
             lead_time: crate::input::parse::date::parse_text("2026-01-05").expect("a date"),
-            tier: None,
-            channel: None,
-            source: None,
-            referrer: None,
+            attrs: Default::default(),
             status: None,
             end_date: None,
             as_of: Some(YearMonth { year: 2026, month }),

@@ -589,6 +589,8 @@ struct SheetReader<'a> {
 /// so it is split into locked shards by the text's hash.
 pub struct TextPool {
     shards: Vec<std::sync::Mutex<hashbrown::HashTable<Text>>>,
+    /// Customers' attributes, by their (pooled) texts' addresses.
+    attrs: std::sync::Mutex<rustc_hash::FxHashMap<[usize; 4], Arc<CustomerAttrs>>>,
 }
 
 /// A text's hash, computed once for the sheet's table and the pool's.
@@ -601,6 +603,7 @@ impl Default for TextPool {
     fn default() -> TextPool {
         TextPool {
             shards: (0..64).map(|_| Default::default()).collect(),
+            attrs: Default::default(),
         }
     }
 }
@@ -609,6 +612,14 @@ impl TextPool {
     /// The pool's copy of `s`.
     pub fn intern(&self, s: &str) -> Text {
         self.get(text_hash(s), s)
+    }
+
+    /// The pool's copy of a customer's attributes, whose texts are the
+    /// pool's.
+    pub fn attrs(&self, a: CustomerAttrs) -> Arc<CustomerAttrs> {
+        let key = attrs_key(&a);
+        let mut map = self.attrs.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(key).or_insert_with(|| Arc::new(a)).clone()
     }
 
     /// The pool's copy of `s`, whose hash is `h`.
@@ -628,6 +639,20 @@ impl TextPool {
     }
 }
 
+/// Customer attributes by their texts' addresses (0: none).
+fn attrs_key(a: &CustomerAttrs) -> [usize; 4] {
+    let addr = |t: &Option<Text>| {
+        t.as_ref()
+            .map_or(0, |t| Arc::as_ptr(t) as *const u8 as usize)
+    };
+    [
+        addr(&a.tier),
+        addr(&a.channel),
+        addr(&a.source),
+        addr(&a.referrer),
+    ]
+}
+
 /// One shared copy of each distinct text of a sheet (customer ids repeat
 /// in every follow-up of the customer; tiers, channels and sources take a
 /// handful of values in thousands of rows), taken from the run's
@@ -636,6 +661,8 @@ pub struct Interner<'p> {
     texts: hashbrown::HashTable<Text>,
     /// Rep cells by their (interned) texts' addresses and column.
     reps: rustc_hash::FxHashMap<(usize, usize, &'static str), Arc<RepCell>>,
+    /// The sheet's customer attributes met so far (the pool's copies).
+    attrs: rustc_hash::FxHashMap<[usize; 4], Arc<CustomerAttrs>>,
     pool: &'p TextPool,
 }
 
@@ -644,8 +671,18 @@ impl<'p> Interner<'p> {
         Interner {
             texts: Default::default(),
             reps: Default::default(),
+            attrs: Default::default(),
             pool,
         }
+    }
+
+    /// The run's one copy of a customer's attributes (texts interned here).
+    fn attrs(&mut self, a: CustomerAttrs) -> Arc<CustomerAttrs> {
+        let key = attrs_key(&a);
+        self.attrs
+            .entry(key)
+            .or_insert_with(|| self.pool.attrs(a))
+            .clone()
     }
 
     pub fn get(&mut self, s: String) -> Text {
@@ -1119,15 +1156,18 @@ fn parse_customer(
     else {
         return None;
     };
+    let attrs = r.texts.attrs(CustomerAttrs {
+        tier,
+        channel,
+        source,
+        referrer,
+    });
     let rec = CustomerRow {
         customer_id,
         customer_name,
         owner: NO_REP,
         lead_time,
-        tier,
-        channel,
-        source,
-        referrer,
+        attrs,
         status,
         end_date,
         as_of,

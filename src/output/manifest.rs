@@ -339,11 +339,24 @@ pub fn from_json_head(bytes: &[u8]) -> serde_json::Result<Manifest> {
 
 /// The manifest as written: pretty JSON, lists sorted, ending in a newline.
 pub fn to_json(m: &Manifest) -> serde_json::Result<String> {
-    let mut m = m.clone();
-    m.sort();
-    let mut s = serde_json::to_string_pretty(&m)?;
-    s.push('\n');
-    Ok(s)
+    let mut out = Vec::new();
+    write_json(m, &mut out)?;
+    Ok(String::from_utf8(out).expect("JSON is UTF-8"))
+}
+
+/// [`to_json`], written to `w`. A sorted manifest (see [`Manifest::sort`])
+/// is written as it is; only an unsorted one is copied to be sorted (a
+/// large period's manifest, with every workbook's layout, is tens of MB).
+pub fn write_json(m: &Manifest, w: &mut impl std::io::Write) -> serde_json::Result<()> {
+    let sorted = m.inputs.is_sorted() && m.reps.is_sorted_by(|a, b| a.rep_id <= b.rep_id);
+    if sorted {
+        serde_json::to_writer_pretty(&mut *w, m)?;
+    } else {
+        let mut m = m.clone();
+        m.sort();
+        serde_json::to_writer_pretty(&mut *w, &m)?;
+    }
+    w.write_all(b"\n").map_err(serde_json::Error::io)
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@ use rust_xlsxwriter::Workbook;
 /// Save a workbook atomically: write to a temporary file in the same folder,
 /// then rename it into place, so a reader sees either the old or the new file.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> anyhow::Result<()> {
-    let bytes = wb
-        .save_to_buffer()
-        .with_context(|| format!("building {}", path.display()))?;
-    write_atomic(path, &bytes)
+    // Saved straight into the temporary file: a large team summary's
+    // compressed bytes are never held (and grown) in memory.
+    write_atomic_with(path, &mut |w| {
+        wb.save_to_writer(w)
+            .with_context(|| format!("building {}", path.display()))
+    })
 }
 
 /// Write bytes atomically (temporary file in the same folder + rename).
@@ -30,6 +32,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
+    Ok(())
+}
+
+/// [`write_atomic`], the content written by `write` through a buffer
+/// (never held whole in memory).
+pub fn write_atomic_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut std::io::BufWriter<std::fs::File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let file = std::fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+    let done = write(&mut w).and_then(|()| {
+        w.flush()
+            .with_context(|| format!("writing {}", tmp.display()))
+    });
+    drop(w);
+    if let Err(e) = done {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
     Ok(())
 }

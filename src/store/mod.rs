@@ -48,10 +48,9 @@ pub fn prepare(dir: &Path) -> anyhow::Result<()> {
 
 /// Write a period folder's manifest (atomically).
 pub fn write_manifest(dir: &Path, m: &Manifest) -> anyhow::Result<()> {
-    fs::write_atomic(
-        &dir.join("manifest.json"),
-        crate::output::manifest::to_json(m)?.as_bytes(),
-    )
+    fs::write_atomic_with(&dir.join("manifest.json"), &mut |w| {
+        Ok(crate::output::manifest::write_json(m, w)?)
+    })
 }
 
 /// Whether every output a manifest lists is present.

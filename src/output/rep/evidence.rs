@@ -531,7 +531,10 @@ pub(super) fn evidence_sheets<'a>(
                 V::D(c.sign_date),
                 lead.map_or(V::E, |l| V::N((c.sign_date - l).num_days() as f64, "0")),
                 V::S(&c.contract_id),
-                V::S(cust.and_then(|x| x.facts().source.as_deref()).unwrap_or("")),
+                V::S(
+                    cust.and_then(|x| x.facts().attrs.source.as_deref())
+                        .unwrap_or(""),
+                ),
                 cust.map_or(V::E, |x| src(x.facts_source())),
             ]
         })
