@@ -565,7 +565,15 @@ pub fn team_summary(
     if !scheme.distribution.is_empty() {
         apply::distribution(wb.add_worksheet(), &fm, ds, scheme, results, lang)?;
     }
-    below_pass(wb.add_worksheet(), &fm, ds, results, lang)?;
+    // One row per rep and indicator below its pass line (about 10,000 rows
+    // in a large month): written row by row, as 逾期回款 below.
+    below_pass(
+        wb.add_worksheet_with_constant_memory()?,
+        &fm,
+        ds,
+        results,
+        lang,
+    )?;
     apply::improvement(wb.add_worksheet(), &fm, ds, scheme, applied, lang)?;
     if let Period::Year(year) = period {
         apply::excellent(
@@ -1205,6 +1213,8 @@ fn below_pass(
         ]
     };
     let mut t = Table::new(ws, fm, 0, headers)?;
+    // A constant-memory sheet: every cell carries its own format.
+    t.streamed = true;
     for r in results {
         let Ok(a) = &r.outcome else { continue };
         let rep = &ds.reps[r.rep as usize];
