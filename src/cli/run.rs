@@ -1275,13 +1275,18 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
             r.reps
         )
         .and_then(|_| {
+            if computed == 0 {
+                // Nothing computed: no counts of zero that read as if every
+                // rep had lost their grade.
+                return writeln!(s, "考核：各期间结果均未变化，已写出的考核表不变");
+            }
             writeln!(
                 s,
                 "考核 {} 人次，未考核 {} 人次；等级变化 {grade_changes} 人次",
                 r.assessed, r.not_assessed
             )
+            .and_then(|_| writeln!(s, "等级：{}", grade_text.join(" · ")))
         })
-        .and_then(|_| writeln!(s, "等级：{}", grade_text.join(" · ")))
         .and_then(|_| {
             writeln!(
                 s,
@@ -1297,8 +1302,13 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
         })
     } else {
         writeln!(s, "periods: {computed} computed, {skipped} skipped; {} reps", r.reps)
-            .and_then(|_| writeln!(s, "{} assessments, {} not assessed; {grade_changes} grade changes", r.assessed, r.not_assessed))
-            .and_then(|_| writeln!(s, "grades: {}", grade_text.join(" · ")))
+            .and_then(|_| {
+                if computed == 0 {
+                    return writeln!(s, "assessments: every period unchanged; the workbooks written stand");
+                }
+                writeln!(s, "{} assessments, {} not assessed; {grade_changes} grade changes", r.assessed, r.not_assessed)
+                    .and_then(|_| writeln!(s, "grades: {}", grade_text.join(" · ")))
+            })
             .and_then(|_| writeln!(s, "data issues: {e} errors, {w} warnings, {i} info (see kaohe check)"))
             .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, payout CSV, results.csv, manifest.json ({secs:.1}s)", o.out.display()))
     };

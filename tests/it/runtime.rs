@@ -613,6 +613,12 @@ fn an_unchanged_rerun_parses_no_ledger() {
     let (said, progress) = go(&f);
     assert!(said.contains("2026-10: 未变化，跳过"), "{said}");
     assert!(!progress.contains("读取台账"), "{progress}");
+    // No grade counts of zero, as if every rep had lost their grade.
+    assert!(
+        said.contains("考核：各期间结果均未变化，已写出的考核表不变"),
+        "{said}"
+    );
+    assert!(!said.contains("等级："), "{said}");
     assert_eq!(outputs(&f), before);
 
     // A changed ledger: read and computed again (the result is new).
