@@ -1275,7 +1275,7 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
             r.reps
         )
         .and_then(|_| {
-            if computed == 0 {
+            if computed == 0 && !r.periods.is_empty() {
                 // Nothing computed: no counts of zero that read as if every
                 // rep had lost their grade.
                 return writeln!(s, "考核：各期间结果均未变化，已写出的考核表不变");
@@ -1303,7 +1303,7 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
     } else {
         writeln!(s, "periods: {computed} computed, {skipped} skipped; {} reps", r.reps)
             .and_then(|_| {
-                if computed == 0 {
+                if computed == 0 && !r.periods.is_empty() {
                     return writeln!(s, "assessments: every period unchanged; the workbooks written stand");
                 }
                 writeln!(s, "{} assessments, {} not assessed; {grade_changes} grade changes", r.assessed, r.not_assessed)

@@ -49,25 +49,19 @@ pub trait Memo: Sync {
 }
 
 /// The first bytes of every encoded file, with the encoding's version.
-const MAGIC: &[u8] = b"kaohe-parsed 1\n";
+const MAGIC: &[u8] = b"kaohe-parsed 2\n";
 
 /// What, besides the file's own bytes, decides how it parses: the kaohe
-/// build (the same version may be built again with other code: the
-/// executable's size and modification time tell builds apart), the
-/// scheme's column aliases and the limits. Computed once per run.
+/// build (its version and `KAOHE_SOURCE_HASH`, a hash of the sources and
+/// `Cargo.lock` made by `build.rs`, so that a build with other code or
+/// other dependencies never reads another build's entries), the scheme's
+/// column aliases and the limits. Computed once per run.
 pub fn run_fingerprint(aliases: &ColumnAliases, limits: &Limits) -> Option<String> {
     use sha2::{Digest, Sha256};
-    let exe = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(exe).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
     let mut h = Sha256::new();
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION"));
-    h.update(format!("{}:{}", meta.len(), modified.as_nanos()));
+    h.update(env!("KAOHE_SOURCE_HASH"));
     h.update(aliases.fingerprint());
     h.update(format!(
         "{} {} {} {} {}",
@@ -132,9 +126,10 @@ pub fn encode(outcome: &FileOutcome) -> Option<Vec<u8>> {
     Some(w.buf)
 }
 
-/// The outcome of a file read back from [`encode`]'s bytes, its texts taken
-/// from `pool`; `None` when the bytes are not exactly such an encoding.
-pub fn decode(bytes: &[u8], pool: &TextPool) -> Option<FileOutcome> {
+/// The outcome of the file at `rel` read back from [`encode`]'s bytes, its
+/// texts taken from `pool`; `None` when the bytes are not exactly such an
+/// encoding.
+pub fn decode(bytes: &[u8], pool: &TextPool, rel: &Arc<str>) -> Option<FileOutcome> {
     let body_len = bytes.len().checked_sub(8)?;
     let (body, sum) = bytes.split_at(body_len);
     if !body.starts_with(MAGIC) || checksum(body).to_le_bytes() != sum {
@@ -146,6 +141,7 @@ pub fn decode(bytes: &[u8], pool: &TextPool) -> Option<FileOutcome> {
         texts: Vec::new(),
         reps: Vec::new(),
         pool,
+        rel,
     };
     let format = Format::take(&mut r)?;
     let sheets = Vec::<SheetOutcome>::take(&mut r)?;
@@ -197,6 +193,8 @@ struct Reader<'b, 'p> {
     texts: Vec<Text>,
     reps: Vec<Arc<RepCell>>,
     pool: &'p TextPool,
+    /// The path of the file read back, as the run holds it.
+    rel: &'p Arc<str>,
 }
 
 impl Reader<'_, '_> {
@@ -383,14 +381,19 @@ impl<A: Codec, B: Codec> Codec for (A, B) {
     }
 }
 
+/// The scale with the sign in its sixth bit (a negative zero, `-0元`,
+/// keeps its sign: the mantissa alone would lose it), then the mantissa.
 impl Codec for Decimal {
     fn put(&self, w: &mut Writer) {
-        w.uint(u128::from(self.scale()));
+        let sign = u128::from(self.is_sign_negative()) << 5;
+        w.uint(u128::from(self.scale()) | sign);
         w.int(self.mantissa());
     }
     fn take(r: &mut Reader) -> Option<Self> {
-        let scale = u32::try_from(r.uint()?).ok()?;
-        Decimal::try_from_i128_with_scale(r.int()?, scale).ok()
+        let flags = u32::try_from(r.uint()?).ok()?;
+        let mut d = Decimal::try_from_i128_with_scale(r.int()?, flags & 0x1f).ok()?;
+        d.set_sign_negative(flags & 0x20 != 0);
+        (flags < 0x40).then_some(d)
     }
 }
 
@@ -432,12 +435,18 @@ impl Codec for Code {
 /// disagree; a field left out does not compile).
 macro_rules! fields {
     ($t:ident { $($f:ident),* $(,)? }) => {
+        fields!($t { $($f),* } where |_| true);
+    };
+    // `where`: what a value read back must satisfy.
+    ($t:ident { $($f:ident),* $(,)? } where $ok:expr) => {
         impl Codec for $t {
             fn put(&self, w: &mut Writer) {
                 $(self.$f.put(w);)*
             }
             fn take(r: &mut Reader) -> Option<Self> {
-                Some($t { $($f: Codec::take(r)?,)* })
+                let v = $t { $($f: Codec::take(r)?,)* };
+                let ok: fn(&$t) -> bool = $ok;
+                ok(&v).then_some(v)
             }
         }
     };
@@ -506,7 +515,16 @@ units!(WordList {
     DealType
 });
 
-fields!(YearMonth { year, month });
+/// A month as `YearMonth::new` accepts it.
+impl Codec for YearMonth {
+    fn put(&self, w: &mut Writer) {
+        self.year.put(w);
+        self.month.put(w);
+    }
+    fn take(r: &mut Reader) -> Option<Self> {
+        YearMonth::new(i32::take(r)?, u32::take(r)?)
+    }
+}
 fields!(RowRef { sheet, row });
 fields!(RowMeta {
     src,
@@ -522,12 +540,31 @@ fields!(SheetStats {
     totals,
     errors
 });
-fields!(Position {
-    file,
-    sheet,
-    row,
-    col
-});
+/// A position: its file, when it is the file read back (always, but for a
+/// correction naming an earlier file), is the run's own text of that path,
+/// as in a freshly parsed file (evidence compares them by address first).
+impl Codec for Position {
+    fn put(&self, w: &mut Writer) {
+        self.file.put(w);
+        self.sheet.put(w);
+        self.row.put(w);
+        self.col.put(w);
+    }
+    fn take(r: &mut Reader) -> Option<Self> {
+        let file: Arc<str> = Codec::take(r)?;
+        let file = if *file == **r.rel {
+            r.rel.clone()
+        } else {
+            file
+        };
+        Some(Position {
+            file,
+            sheet: Codec::take(r)?,
+            row: Codec::take(r)?,
+            col: Codec::take(r)?,
+        })
+    }
+}
 fields!(Change { header, old, new });
 fields!(DataIssue {
     level,
@@ -547,7 +584,7 @@ fields!(Target {
     followup_target,
     area_target,
     meta
-});
+} where |v| v.rep == NO_REP);
 fields!(CustomerRow {
     customer_id,
     customer_name,
@@ -558,7 +595,7 @@ fields!(CustomerRow {
     end_date,
     as_of,
     meta
-});
+} where |v| v.owner == NO_REP);
 fields!(Followup {
     time,
     rep,
@@ -568,7 +605,7 @@ fields!(Followup {
     notes,
     next_time,
     meta
-});
+} where |v| v.rep == NO_REP);
 fields!(Installment {
     contract_id,
     installment,
@@ -590,7 +627,7 @@ fields!(Installment {
     deal_type,
     contract_end,
     meta
-});
+} where |v| v.rep == NO_REP);
 fields!(Score {
     rep,
     period,
@@ -598,7 +635,7 @@ fields!(Score {
     rater,
     score,
     meta
-});
+} where |v| v.rep == NO_REP);
 fields!(Adjustment {
     rep,
     period,
@@ -608,7 +645,7 @@ fields!(Adjustment {
     reason,
     approver,
     meta
-});
+} where |v| v.rep == NO_REP);
 fields!(CalendarDay { date, kind, meta });
 fields!(SheetOutcome {
     name,
@@ -620,6 +657,10 @@ fields!(SheetOutcome {
     issues,
     rejected,
     unrecognised
+} where |v| match v.status {
+    // A recognised sheet names a column (or none) for each of its kind's.
+    SheetStatus::Recognised { kind, .. } => v.columns.len() == kind.columns().len(),
+    _ => true,
 });
 
 /// A customer's attributes: their texts, read back as the run's one copy.
@@ -723,11 +764,18 @@ impl Codec for Period {
     fn take(r: &mut Reader) -> Option<Self> {
         match r.byte()? {
             0 => Some(Period::Month(YearMonth::take(r)?)),
-            1 => Some(Period::Quarter {
-                year: i32::take(r)?,
-                quarter: u32::take(r)?,
-            }),
-            2 => Some(Period::Year(i32::take(r)?)),
+            1 => {
+                let year = i32::take(r)?;
+                let quarter = u32::take(r)?;
+                YearMonth::new(year, 1)?;
+                (1..=4)
+                    .contains(&quarter)
+                    .then_some(Period::Quarter { year, quarter })
+            }
+            2 => {
+                let year = i32::take(r)?;
+                YearMonth::new(year, 1).map(|_| Period::Year(year))
+            }
             _ => None,
         }
     }
@@ -956,6 +1004,10 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    fn rel() -> Arc<str> {
+        "2026-03/台账.xlsx".into()
+    }
+
     fn pos(row: u32, col: Option<u32>) -> Position {
         Position {
             file: "2026-03/台账.xlsx".into(),
@@ -1036,7 +1088,12 @@ mod tests {
             due_date: date("2026-02-28"),
             amount_paid: Some(Decimal::MAX.checked_div(Decimal::new(3, 0)).unwrap()),
             paid_date: Some(date("2026-02-27")),
-            gross_profit: None,
+            // A negative zero (`-0元`): its sign is kept.
+            gross_profit: Some({
+                let mut z = Decimal::new(0, 2);
+                z.set_sign_negative(true);
+                z
+            }),
             area: Some(Decimal::new(0, 3)),
             key_project: Some(false),
             deal_type: Some(DealType::Renewal),
@@ -1047,15 +1104,24 @@ mod tests {
             year: 2026,
             quarter: 1,
         };
+        // A recognised sheet: every other column of its kind present.
+        let columns = |status: &SheetStatus| match status {
+            SheetStatus::Recognised { kind, .. } => kind
+                .columns()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    i.is_multiple_of(2)
+                        .then(|| (i as u32 + 1, Text::from(c.zh)))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let sheet = |name: &str, status, records| SheetOutcome {
             name: name.into(),
             hidden: false,
+            columns: columns(&status),
             status,
-            columns: vec![
-                Some((0, "客户编号".into())),
-                None,
-                Some((5, "金额（万元）".into())),
-            ],
             stats: SheetStats {
                 data_rows: 9,
                 used: 3,
@@ -1245,7 +1311,7 @@ mod tests {
         let outcome = every_variant();
         let bytes = encode(&outcome).expect("keepable");
         let pool = TextPool::default();
-        let back = decode(&bytes, &pool).expect("reads back");
+        let back = decode(&bytes, &pool, &rel()).expect("reads back");
         assert_eq!(format!("{back:?}"), format!("{outcome:?}"));
         // Texts and rep cells shared by rows stay shared, and come from
         // the run's pool.
@@ -1268,17 +1334,17 @@ mod tests {
         let bytes = encode(&every_variant()).unwrap();
         let pool = TextPool::default();
         // Cut short, one byte changed, something appended, nothing at all.
-        assert!(decode(&bytes[..bytes.len() - 1], &pool).is_none());
-        assert!(decode(&bytes[..bytes.len() / 2], &pool).is_none());
+        assert!(decode(&bytes[..bytes.len() - 1], &pool, &rel()).is_none());
+        assert!(decode(&bytes[..bytes.len() / 2], &pool, &rel()).is_none());
         for at in [MAGIC.len(), bytes.len() / 2, bytes.len() - 9] {
             let mut b = bytes.clone();
             b[at] ^= 0x20;
-            assert!(decode(&b, &pool).is_none(), "byte {at} changed");
+            assert!(decode(&b, &pool, &rel()).is_none(), "byte {at} changed");
         }
         let mut b = bytes.clone();
         b.push(0);
-        assert!(decode(&b, &pool).is_none());
-        assert!(decode(&[], &pool).is_none());
+        assert!(decode(&b, &pool, &rel()).is_none());
+        assert!(decode(&[], &pool, &rel()).is_none());
         // A valid checksum over a body that does not decode: a word no
         // vocabulary has (`owner` → `ownez`).
         let mut b = bytes[..bytes.len() - 8].to_vec();
@@ -1286,7 +1352,86 @@ mod tests {
         b[at + 4] = b'z';
         let sum = checksum(&b);
         b.extend_from_slice(&sum.to_le_bytes());
-        assert!(decode(&b, &pool).is_none());
+        assert!(decode(&b, &pool, &rel()).is_none());
+    }
+
+    /// `bytes` with `from` replaced by `to` (the same length) and the
+    /// checksum made anew: a well-formed entry with other values.
+    fn altered(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        let mut b = bytes[..bytes.len() - 8].to_vec();
+        let at = b.windows(from.len()).position(|w| w == from).unwrap();
+        b[at..at + to.len()].copy_from_slice(to);
+        let sum = checksum(&b);
+        b.extend_from_slice(&sum.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn values_no_parse_gives_read_as_no_entry() {
+        // One followup sheet, its row naming a rep already (parsed rows
+        // never do), or dated in month 13.
+        let followup = Followup {
+            time: Stamp::Date(date("2026-03-06")),
+            rep: NO_REP,
+            customer_id: "KH001".into(),
+            method: None,
+            stage: None,
+            notes: None,
+            next_time: None,
+            meta: meta(3),
+        };
+        let score = Score {
+            rep: NO_REP,
+            period: Period::Month(YearMonth {
+                year: 2026,
+                month: 11,
+            }),
+            indicator: "客户满意度".into(),
+            rater: None,
+            score: Decimal::new(90, 0),
+            meta: meta(2),
+        };
+        let sheet = |records| SheetOutcome {
+            name: "跟进".into(),
+            hidden: false,
+            status: SheetStatus::Empty,
+            columns: Vec::new(),
+            stats: SheetStats::default(),
+            records,
+            issues: Vec::new(),
+            rejected: Vec::new(),
+            unrecognised: Vec::new(),
+        };
+        let pool = TextPool::default();
+        let bytes = encode(&(
+            Ok(Format::Xlsx),
+            vec![sheet(Records::Followups(vec![Parsed {
+                rec: followup,
+                rep: None,
+            }]))],
+        ))
+        .unwrap();
+        assert!(decode(&bytes, &pool, &rel()).is_some());
+        // NO_REP is u32::MAX: LEB128 ff ff ff ff 0f; 7 is 07.
+        let max = [0xff, 0xff, 0xff, 0xff, 0x0f];
+        let seven = [0x07, 0xff, 0xff, 0xff, 0x0f];
+        let b = altered(&bytes, &max, &seven);
+        assert!(
+            decode(&b, &pool, &rel()).is_none(),
+            "a rep already resolved"
+        );
+        let bytes = encode(&(
+            Ok(Format::Xlsx),
+            vec![sheet(Records::Scores(vec![Parsed {
+                rec: score,
+                rep: None,
+            }]))],
+        ))
+        .unwrap();
+        assert!(decode(&bytes, &pool, &rel()).is_some());
+        // 2026 zigzag is LEB128 d4 1f; month 11 → 13.
+        let b = altered(&bytes, &[0xd4, 0x1f, 0x0b], &[0xd4, 0x1f, 0x0d]);
+        assert!(decode(&b, &pool, &rel()).is_none(), "month 13");
     }
 
     #[test]
@@ -1337,7 +1482,7 @@ mod tests {
                 continue;
             };
             kept += 1;
-            let back = decode(&bytes, &pool).expect("reads back");
+            let back = decode(&bytes, &pool, &file.rel).expect("reads back");
             assert_eq!(format!("{back:?}"), format!("{outcome:?}"), "{}", file.rel);
         }
         assert!(kept >= 50, "{kept} files kept");

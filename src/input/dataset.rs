@@ -455,7 +455,7 @@ fn read_one(
         let back = (!k.refresh)
             .then(|| k.memo.get(key))
             .flatten()
-            .and_then(|b| cache::decode(&b, pool));
+            .and_then(|b| cache::decode(&b, pool, &f.rel));
         if let Some(outcome) = back {
             return (Some(hash), outcome, true);
         }

@@ -44,19 +44,32 @@ impl ParsedStore {
     }
 
     /// Remove the entries this run did not use, and any temporary file an
-    /// interrupted run left (best effort).
+    /// interrupted run left (best effort; nothing but the store's own names
+    /// is ever removed).
     pub fn prune(&self) {
         let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
+        let ours = |key: &str| key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
         for e in entries.flatten() {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            let keep = name
-                .strip_suffix(&format!(".{EXT}"))
-                .is_some_and(|key| used.contains(key));
-            if !keep {
+            // Only this store's own names: an entry, or an entry's
+            // temporary file (`.<entry>.<pid>.tmp`) an interrupted run left.
+            let (key, temporary) = match name.strip_suffix(".tmp") {
+                Some(t) => (
+                    t.strip_prefix('.')
+                        .and_then(|t| t.rsplit_once('.'))
+                        .map(|(k, _)| k),
+                    true,
+                ),
+                None => (Some(&*name), false),
+            };
+            let Some(key) = key.and_then(|k| k.strip_suffix(&format!(".{EXT}"))) else {
+                continue;
+            };
+            if ours(key) && (temporary || !used.contains(key)) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -74,5 +87,42 @@ impl Memo for ParsedStore {
         if super::fs::write_atomic(&self.path(key), bytes).is_ok() {
             self.mark(key);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prune_removes_only_unused_entries_and_leftover_temporaries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = ParsedStore::new(tmp.path());
+        let key = |c: char| c.to_string().repeat(64);
+        store.put(&key('a'), b"kept");
+        store.put(&key('b'), b"also kept");
+        let dir = tmp.path().join(CACHE_DIR);
+        // An entry of an earlier run, a temporary file an interrupted run
+        // left, and files that are not the store's.
+        std::fs::write(dir.join(format!("{}.parsed", key('c'))), b"old").unwrap();
+        std::fs::write(dir.join(format!(".{}.parsed.77.tmp", key('d'))), b"half").unwrap();
+        std::fs::write(dir.join("notes.txt"), b"mine").unwrap();
+        std::fs::write(dir.join("short.parsed"), b"mine too").unwrap();
+        store.prune();
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut want = vec![
+            format!("{}.parsed", key('a')),
+            format!("{}.parsed", key('b')),
+            "notes.txt".to_string(),
+            "short.parsed".to_string(),
+        ];
+        want.sort();
+        assert_eq!(left, want);
+        assert_eq!(store.get(&key('a')).as_deref(), Some(&b"kept"[..]));
+        assert_eq!(store.get(&key('c')), None);
     }
 }
