@@ -107,6 +107,8 @@ pub struct Report {
     /// Ledger files read back from the output folder's kept parses instead
     /// of parsed (unchanged since an earlier run).
     pub files_reused: usize,
+    /// Ledger files read (parsed or read back).
+    pub files: usize,
 }
 
 /// `kaohe run`: the incremental batch. Prints progress to standard error
@@ -273,6 +275,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
     bar.finish(lang);
     kept_parses.prune();
     let files_reused = loaded.reused.iter().filter(|&&r| r).count();
+    let files_read = loaded.files.len();
     crate::timing::count("files-reused", files_reused as u64);
     drop(read_stage);
 
@@ -415,6 +418,7 @@ fn run_batch_locked(o: &Options) -> anyhow::Result<Report> {
         reps: full.reps.len(),
         grades: scheme.grades.iter().map(|g| (g.name.clone(), 0)).collect(),
         files_reused,
+        files: files_read,
         ..Report::default()
     };
     // HR's review: the edits made in each period's workbooks since kaohe
@@ -1293,6 +1297,14 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
                 "数据问题：错误 {e}，警告 {w}，提示 {i}（详见 kaohe check）"
             )
         })
+        .and_then(|_| match r.files_reused {
+            0 => Ok(()),
+            n => writeln!(
+                s,
+                "台账：{} 个文件，其中 {n} 个与上次相同，直接沿用上次的读取结果（加 --force 则全部重新读取）",
+                r.files
+            ),
+        })
         .and_then(|_| {
             writeln!(
                 s,
@@ -1310,6 +1322,10 @@ pub fn summary(r: &Report, o: &Options, secs: f64) -> String {
                     .and_then(|_| writeln!(s, "grades: {}", grade_text.join(" · ")))
             })
             .and_then(|_| writeln!(s, "data issues: {e} errors, {w} warnings, {i} info (see kaohe check)"))
+            .and_then(|_| match r.files_reused {
+                0 => Ok(()),
+                n => writeln!(s, "ledgers: {} files, {n} unchanged since the last run and read back from it (--force reads them all again)", r.files),
+            })
             .and_then(|_| writeln!(s, "results: {}/<period>/ — rep workbooks, team summary, payout CSV, results.csv, manifest.json ({secs:.1}s)", o.out.display()))
     };
     s

@@ -634,6 +634,19 @@ fn an_unchanged_rerun_parses_no_ledger() {
     let (said, progress) = go(&f);
     assert!(progress.contains("读取台账"), "{progress}");
     assert!(said.contains("2026-10: 已重新计算"), "{said}");
+    // The roster is read again, October's changed workbook too: nothing
+    // was read back, so nothing is said about it.
+    assert!(!said.contains("沿用上次的读取结果"), "{said}");
+
+    // A second month dropped in: October's workbook is read back, and the
+    // summary says so.
+    let ht11 = ("HT11", "S001", "2026-11-01", 10000.0, "2026-11-28", None);
+    month(&f.ledgers, "2026-11", &kh1, &[], &[paid, ht11]);
+    let (said, _) = go(&f);
+    assert!(
+        said.contains("台账：3 个文件，其中 1 个与上次相同，直接沿用上次的读取结果（加 --force 则全部重新读取）"),
+        "{said}"
+    );
 }
 
 /// The kept parses of an output folder: entry file names.
