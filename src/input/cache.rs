@@ -455,14 +455,18 @@ macro_rules! fields {
 /// An enum without data, by its place in the list.
 macro_rules! units {
     ($t:ident { $($v:ident),* $(,)? }) => {
+        units!($t = &[$($t::$v),*]);
+    };
+    // By the type's own list of every variant.
+    ($t:ident = $all:expr) => {
         impl Codec for $t {
             fn put(&self, w: &mut Writer) {
-                const ALL: &[$t] = &[$($t::$v),*];
+                const ALL: &[$t] = $all;
                 let i = ALL.iter().position(|v| v == self).expect("every variant listed");
                 w.buf.push(i as u8);
             }
             fn take(r: &mut Reader) -> Option<Self> {
-                const ALL: &[$t] = &[$($t::$v),*];
+                const ALL: &[$t] = $all;
                 ALL.get(usize::from(r.byte()?)).copied()
             }
         }
@@ -476,16 +480,7 @@ units!(Format {
     Ods,
     Csv
 });
-units!(Kind {
-    Roster,
-    Targets,
-    Customers,
-    Followups,
-    Payments,
-    Scores,
-    Adjustments,
-    Calendar
-});
+units!(Kind = &Kind::ALL);
 units!(Level {
     Error,
     Warning,
@@ -503,17 +498,7 @@ units!(AdjustmentKind {
     Veto
 });
 units!(DayKind { Holiday, Workday });
-units!(WordList {
-    Method,
-    Stage,
-    Status,
-    ContractType,
-    PaymentKind,
-    Rater,
-    AdjustmentKind,
-    CalendarKind,
-    DealType
-});
+units!(WordList = &WordList::ALL);
 
 /// A month as `YearMonth::new` accepts it.
 impl Codec for YearMonth {

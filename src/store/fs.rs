@@ -21,30 +21,15 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> anyhow::Result<()> {
 
 /// Write bytes atomically (temporary file in the same folder + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let done = std::fs::write(&tmp, bytes)
-        .with_context(|| format!("writing {}", tmp.display()))
-        .and_then(|()| {
-            std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))
-        });
-    // A failed write leaves no partial temporary file behind.
-    if done.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    done
+    write_atomic_with(path, &mut |w| {
+        w.write_all(bytes)
+            .with_context(|| format!("writing {}", path.display()))
+    })
 }
 
 /// [`write_atomic`], the content written by `write` through a buffer
-/// (never held whole in memory).
+/// (never held whole in memory); a failed write or rename leaves no
+/// temporary file behind.
 pub fn write_atomic_with(
     path: &Path,
     write: &mut dyn FnMut(&mut std::io::BufWriter<std::fs::File>) -> anyhow::Result<()>,
