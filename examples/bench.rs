@@ -60,6 +60,7 @@ fn main() -> Result<()> {
     let root = args.dir.clone();
     std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
     let ledgers = workload(&args.workload, &root)?;
+    let mut trash = Trash::new(&root);
     let scheme = root.join("考核方案.toml");
     std::fs::write(&scheme, include_str!("../samples/考核方案.toml"))?;
     println!("{}", machine());
@@ -71,7 +72,7 @@ fn main() -> Result<()> {
             other => bail!("unknown run {other} (month, year)"),
         };
         let out = root.join(format!("out-{}-{run}", args.workload));
-        let _ = std::fs::remove_dir_all(&out);
+        trash.discard(&out);
         let mut cmd = vec!["run".to_string(), path_arg(&ledgers)];
         cmd.extend(sel);
         cmd.extend([
@@ -90,19 +91,19 @@ fn main() -> Result<()> {
         // Month end: December's files new, every other file kept parsed by
         // the first run (into an empty output folder holding only those
         // kept parses, so every period is written).
-        let end = month_end(&root, &args.workload, &ledgers, &out)?;
+        let end = month_end(&root, &args.workload, &ledgers, &out, &mut trash)?;
         let mut end_cmd = cmd.clone();
         end_cmd[1] = path_arg(&end.ledgers);
         let at = end_cmd.iter().position(|a| a == "--out").expect("--out") + 1;
         end_cmd[at] = path_arg(&end.out);
         let month_end_run = child("kaohe", &end_cmd, &[])?;
-        let _ = std::fs::remove_dir_all(&end.ledgers);
-        let _ = std::fs::remove_dir_all(&end.out);
+        trash.discard(&end.ledgers);
+        trash.discard(&end.out);
         let rf = child("read-floor", &[path_arg(&ledgers)], &[])?;
         let floor_out = root.join(format!("floor-{}-{run}", args.workload));
-        let _ = std::fs::remove_dir_all(&floor_out);
+        trash.discard(&floor_out);
         let wf = child("write-floor", &[path_arg(&out), path_arg(&floor_out)], &[])?;
-        let _ = std::fs::remove_dir_all(&floor_out);
+        trash.discard(&floor_out);
         let rows = rf.value("rows").unwrap_or(0.0);
         let cells = rf.value("cells").unwrap_or(0.0);
         let books = wf.value("workbooks").unwrap_or(0.0);
@@ -181,10 +182,51 @@ fn main() -> Result<()> {
             month_end_run.wall
         );
         if !args.keep {
-            let _ = std::fs::remove_dir_all(&out);
+            trash.discard(&out);
         }
     }
+    trash.empty();
     Ok(())
+}
+
+/// Folders the benchmark is done with: moved aside, and removed only after
+/// the last measured step. On a filesystem without a journal (ext4 mounted
+/// so, as on some virtual machines) a file created within minutes of many
+/// deletions in its inode group costs a scan past every recently deleted
+/// inode, so a step run right after removing a year's outputs measured the
+/// deletions more than itself (docs/performance.md, fourth round).
+struct Trash {
+    dir: PathBuf,
+    moved: usize,
+}
+
+impl Trash {
+    /// The trash of `root`, emptied of what an interrupted benchmark left.
+    fn new(root: &Path) -> Trash {
+        let t = Trash {
+            dir: root.join("bench-trash"),
+            moved: 0,
+        };
+        t.empty();
+        t
+    }
+
+    /// Move `dir` (if it exists) into the trash: a rename, no deletion.
+    fn discard(&mut self, dir: &Path) {
+        if !dir.exists() {
+            return;
+        }
+        let to = self.dir.join(self.moved.to_string());
+        self.moved += 1;
+        let moved = std::fs::create_dir_all(&self.dir).and_then(|()| std::fs::rename(dir, &to));
+        if moved.is_err() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
+    fn empty(&self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 struct Args {
@@ -268,7 +310,13 @@ struct MonthEnd {
 /// where linking fails) with the last month's files under new names, so
 /// that they are new to the kept parses; and an output folder holding only
 /// the kept parses of `out`'s run.
-fn month_end(root: &Path, workload: &str, ledgers: &Path, out: &Path) -> Result<MonthEnd> {
+fn month_end(
+    root: &Path,
+    workload: &str,
+    ledgers: &Path,
+    out: &Path,
+    trash: &mut Trash,
+) -> Result<MonthEnd> {
     let link = |from: &Path, to: &Path| -> Result<()> {
         std::fs::create_dir_all(to.parent().context("a parent")?)?;
         if std::fs::hard_link(from, to).is_err() {
@@ -281,7 +329,7 @@ fn month_end(root: &Path, workload: &str, ledgers: &Path, out: &Path) -> Result<
         out: root.join(format!("out-{workload}-month-end")),
     };
     for d in [&end.ledgers, &end.out] {
-        let _ = std::fs::remove_dir_all(d);
+        trash.discard(d);
     }
     let (files, _) = kaohe::input::read::discover(ledgers)?;
     let last = files.iter().filter_map(|f| f.as_of).max();
@@ -478,7 +526,10 @@ fn write_floor_child() -> Result<Vec<(&'static str, f64)>> {
         .map(|&(pi, bi)| -> Result<u64> {
             let sample = &samples[pi][bi % samples[pi].len()];
             let mut wb = rust_xlsxwriter::Workbook::new();
+            // Saved as kaohe saves: its compression level, no thread per
+            // worksheet (the workbooks are saved in parallel already).
             wb.set_zip_compression_level(kaohe::output::xlsx::ZIP_LEVEL);
+            wb.set_worksheet_threads(false);
             for s in sample {
                 let ws = wb.add_worksheet();
                 ws.set_name(&s.name)?;

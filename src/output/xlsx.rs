@@ -11,10 +11,14 @@ use rust_xlsxwriter::{
 /// files about 10 % larger (see docs/performance.md).
 pub const ZIP_LEVEL: u8 = 2;
 
-/// [`new_workbook`] for the run's outputs, compressed at [`ZIP_LEVEL`].
+/// [`new_workbook`] for the run's outputs, compressed at [`ZIP_LEVEL`] and
+/// saved on the calling thread: a run saves many workbooks at once on
+/// rayon's threads, so a thread per worksheet per save only adds thread
+/// creations (see docs/performance.md).
 pub fn new_output_workbook() -> Workbook {
     let mut wb = new_workbook();
     wb.set_zip_compression_level(ZIP_LEVEL);
+    wb.set_worksheet_threads(false);
     wb
 }
 
@@ -155,6 +159,31 @@ mod tests {
         ] {
             assert_eq!(display_width(t), display_width_general(t), "{t:?}");
         }
+    }
+
+    #[test]
+    fn saving_without_worksheet_threads_writes_the_same_file() {
+        // The vendored rust_xlsxwriter's option (vendor/README.md): the
+        // worksheets assembled on the calling thread give the same bytes.
+        let build = |threads: bool| {
+            let mut wb = new_output_workbook();
+            wb.set_worksheet_threads(threads);
+            let head = header_format();
+            for s in 0..4u16 {
+                let ws = wb.add_worksheet();
+                ws.set_name(format!("表{s}")).unwrap();
+                for r in 0..50u32 {
+                    ws.write_string_with_format(r, 0, format!("客户{r}"), &head)
+                        .unwrap();
+                    ws.write_number(r, 1 + s, f64::from(r) * 1.5).unwrap();
+                }
+                ws.write_formula(50, 1, "=SUM(B1:B50)").unwrap();
+            }
+            wb.save_to_buffer().unwrap()
+        };
+        let on = build(true);
+        assert!(on.len() > 1000);
+        assert_eq!(build(false), on);
     }
 
     #[test]
