@@ -408,18 +408,6 @@ fn a_second_run_on_the_same_output_folder_is_refused() {
     assert_eq!(r.periods[0].0, Period::parse("2026-01").unwrap());
 }
 
-/// `kaohe run` of these ledgers with this scheme into `out`.
-fn run_args<'a>(ledgers: &'a Path, scheme: &'a Path, out: &'a Path) -> [&'a str; 6] {
-    [
-        "run",
-        ledgers.to_str().unwrap(),
-        "--scheme",
-        scheme.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     for (rel, bytes) in files(from) {
         let p = to.join(rel);

@@ -469,8 +469,25 @@ pub fn batch_options(ledgers: &Path, scheme: &Path, out: &Path, sel: Selection) 
 pub fn run(o: &Options) -> BTreeMap<String, Fate> {
     let r = run_batch(o).unwrap();
     assert_eq!(r.exit, 0);
+    fates(&r)
+}
+
+/// Each period's fate in a run's report, by name.
+pub fn fates(r: &kaohe::cli::run::Report) -> BTreeMap<String, Fate> {
     r.periods
-        .into_iter()
-        .map(|(p, f)| (p.to_string(), f))
+        .iter()
+        .map(|(p, f)| (p.to_string(), f.clone()))
         .collect()
+}
+
+/// `kaohe run` of these ledgers with this scheme into `out`.
+pub fn run_args<'a>(ledgers: &'a Path, scheme: &'a Path, out: &'a Path) -> [&'a str; 6] {
+    [
+        "run",
+        ledgers.to_str().unwrap(),
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]
 }

@@ -397,14 +397,7 @@ fn a_workbook_with_an_open_password_is_never_kept_parsed() {
     let out = tmp.path().join("out");
     let run = |env: &[(&str, &str)]| {
         let scheme = root().join("samples/考核方案.toml");
-        let mut args = vec![
-            "run",
-            ledgers.to_str().unwrap(),
-            "--scheme",
-            scheme.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ];
+        let mut args = run_args(&ledgers, &scheme, &out).to_vec();
         if !env.is_empty() {
             args.extend(["--ledger-password-env", "LEDGER_PW"]);
         }

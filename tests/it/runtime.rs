@@ -718,11 +718,7 @@ fn unchanged_ledger_files_are_read_back_not_parsed_with_the_same_results() {
     month(&f.ledgers, "2026-12", &kh1, &[], &[ht10, ht11, ht12]);
     let r = both(&o);
     assert_eq!(r.files_reused, 2);
-    let fates: BTreeMap<String, Fate> = r
-        .periods
-        .iter()
-        .map(|(p, f)| (p.to_string(), f.clone()))
-        .collect();
+    let fates = fates(&r);
     assert_eq!(fates["2026-10"], Fate::Skipped);
     assert_eq!(fates["2026-11"], Fate::Skipped);
     assert_eq!(fates["2026-12"], Fate::New);
